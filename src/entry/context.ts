@@ -1,0 +1,67 @@
+import { hostname } from 'node:os'
+import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
+import { type Auth, createAuth } from '#src/capabilities/accounts/auth.ts'
+import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.ts'
+import { type Clock, type Ids, randomIds, systemClock } from '#src/platform/clock.ts'
+import type { Config } from '#src/platform/config.ts'
+import { type Database, openDatabase } from '#src/platform/db/database.ts'
+import { createDbQueue } from '#src/platform/jobs/db-queue.ts'
+import { createJobRegistry, type JobRegistry, type Queue } from '#src/platform/jobs/queue.ts'
+import { createWorker, type JobWorker } from '#src/platform/jobs/worker.ts'
+import type { Logger } from '#src/platform/logger.ts'
+import { createMailTransport, type MailTransport, mailJobs } from '#src/platform/mail/mail.ts'
+
+/** Everything a running Rounds process holds: built once per process by `openRounds`. */
+export type Rounds = {
+  config: Config
+  log: Logger
+  database: Database
+  clock: Clock
+  ids: Ids
+  queue: Queue
+  registry: JobRegistry
+  auth: Auth
+  accounts: AccountsDeps
+  operator: OperatorDeps
+  createWorker(options?: { leaseMs?: number; pollMs?: number }): JobWorker
+  close(): Promise<void>
+}
+
+/** The composition root: wires ports to their implementations. */
+export function openRounds(
+  config: Config,
+  options: { log: Logger; clock?: Clock; ids?: Ids; mailTransport?: MailTransport },
+): Rounds {
+  const { log } = options
+  const clock = options.clock ?? systemClock
+  const ids = options.ids ?? randomIds
+  const database = openDatabase(config.databaseUrl)
+  const transport = options.mailTransport ?? createMailTransport({ smtpUrl: config.smtpUrl, env: config.env, log })
+  const registry = createJobRegistry([...mailJobs({ db: database.db, clock, transport, from: config.mailFrom })])
+  const queue = createDbQueue({ clock, ids, registry })
+  const auth = createAuth({ database, config, clock, ids, queue, log })
+  const accounts: AccountsDeps = { db: database.db, clock, ids, queue, log, publicBaseUrl: config.publicBaseUrl }
+  return {
+    config,
+    log,
+    database,
+    clock,
+    ids,
+    queue,
+    registry,
+    auth,
+    accounts,
+    operator: { ...accounts, auth },
+    createWorker: (o = {}) =>
+      createWorker({
+        db: database.db,
+        dialect: database.dialect,
+        clock,
+        log,
+        registry,
+        workerId: `${hostname()}:${process.pid}:${ids.next().slice(0, 8)}`,
+        ...o,
+      }),
+    close: () => database.destroy(),
+  }
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { z } from 'zod'
+
+/**
+ * The one place that reads the environment. Parsed once at start-up; every other module
+ * receives the typed `Config`. Defaults make a first run work with no settings at all.
+ */
+const databaseUrlSchema = z
+  .string()
+  .trim()
+  .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+    message: 'must be sqlite:PATH (e.g. sqlite:./data/rounds.db) or a postgres:// URL',
+  })
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: databaseUrlSchema.default('sqlite:./data/rounds.db'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  WORKER_MODE: z
+    .enum(['in-process', 'separate'])
+    .default('in-process')
+    .describe('in-process: the server runs jobs; separate: run `rounds worker`'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().positive().default(5),
+  SIGN_IN_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default('Rounds <no-reply@rounds.localhost>'),
+  DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  DEMO_PASSWORD: z.string().min(12).default('rounds-demo-password'),
+})
+
+export type Config = {
+  env: 'development' | 'test' | 'production'
+  port: number
+  host: string
+  databaseUrl: string
+  dataDir: string
+  sessionSecret: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  publicBaseUrl: string
+  workerMode: 'in-process' | 'separate'
+  bodyLimitBytes: number
+  trustProxy: boolean
+  signInRateLimit: { max: number; windowSeconds: number }
+  smtpUrl: string | undefined
+  mailFrom: string
+  demoSeed: 'auto' | 'off'
+  demoPassword: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses the environment into a Config, or throws ConfigError listing every bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const dataDir = resolve(e.DATA_DIR)
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(secretPathFor(e.DATABASE_URL, dataDir)),
+    logLevel: e.LOG_LEVEL,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    workerMode: e.WORKER_MODE,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+    signInRateLimit: { max: e.SIGN_IN_RATE_LIMIT, windowSeconds: e.SIGN_IN_RATE_WINDOW_SECONDS },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    demoSeed: e.DEMO_SEED,
+    demoPassword: e.DEMO_PASSWORD,
+  }
+}
+
+/**
+ * The generated secret lives beside the SQLite file it protects, so every process
+ * (server, worker, CLI) pointed at the same database agrees on it. For PostgreSQL it
+ * lives in DATA_DIR; several nodes must then be given SESSION_SECRET explicitly.
+ */
+function secretPathFor(databaseUrl: string, dataDir: string): string {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length)
+    if (file !== ':memory:') return `${resolve(file)}.secret`
+  }
+  return resolve(dataDir, 'session.secret')
+}
+
+function readOrCreateSecret(path: string): string {
+  if (existsSync(path)) {
+    const value = readFileSync(path, 'utf8').trim()
+    if (value.length >= 32) return value
+  }
+  const value = randomBytes(32).toString('base64url')
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, `${value}\n`, { mode: 0o600 })
+  return value
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration'
+import * as foundation from './2026-11-26T20-00-00-foundation.ts'
+
+/**
+ * Every migration, in order. Listed by hand (not read from disk) so the set is the same
+ * under Node, Vitest and any bundler. Names are ISO timestamps and never change.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26T20-00-00-foundation': foundation,
+}

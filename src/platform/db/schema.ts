@@ -1,0 +1,158 @@
+import type { ColumnType } from 'kysely'
+
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 strings on the way in; SQLite returns
+ * strings and PostgreSQL returns Date, so repositories read them through `toIso`.
+ * `test/db/schema-drift.test.ts` compares this file with the migrated database.
+ */
+type Timestamp = ColumnType<Date | string, string, string>
+type NullableTimestamp = ColumnType<Date | string | null, string | null | undefined, string | null>
+/** Stored as 0/1: SQLite has no boolean, and PostgreSQL's boolean accepts '0'/'1'. */
+type Flag = ColumnType<number | boolean, number | boolean, number | boolean>
+
+export interface AuthUserTable {
+  id: string
+  name: string
+  email: string
+  email_verified: Flag
+  image: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface AuthSessionTable {
+  id: string
+  expires_at: Timestamp
+  token: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  ip_address: string | null
+  user_agent: string | null
+  user_id: string
+}
+
+export interface AuthAccountTable {
+  id: string
+  account_id: string
+  provider_id: string
+  user_id: string
+  access_token: string | null
+  refresh_token: string | null
+  id_token: string | null
+  access_token_expires_at: NullableTimestamp
+  refresh_token_expires_at: NullableTimestamp
+  scope: string | null
+  password: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface AuthVerificationTable {
+  id: string
+  identifier: string
+  value: string
+  expires_at: Timestamp
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface OrganisationTable {
+  id: string
+  slug: string
+  name: string
+  description: string
+  created_at: Timestamp
+}
+
+export interface MembershipTable {
+  organisation_id: string
+  user_id: string
+  role: string
+  created_at: Timestamp
+}
+
+export interface InvitationTable {
+  id: string
+  organisation_id: string
+  email: string
+  roles: string
+  token_hash: string
+  invited_by: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  accepted_at: NullableTimestamp
+  accepted_by: string | null
+}
+
+export interface ProfessionalIdentityTable {
+  user_id: string
+  display_name: string
+  profession: string | null
+  registration_body: string | null
+  registration_number: string | null
+  updated_at: Timestamp
+  verified_at: NullableTimestamp
+  verified_by: string | null
+  verified_organisation_id: string | null
+  verification_note: string | null
+}
+
+export interface AuditHeadTable {
+  id: number
+  seq: number
+  last_hash: string
+}
+
+export interface AuditEventTable {
+  seq: number
+  id: string
+  occurred_at: Timestamp
+  actor_id: string | null
+  action: string
+  resource_type: string
+  resource_id: string
+  organisation_id: string | null
+  summary: string
+  prev_hash: string
+  hash: string
+}
+
+export interface JobTable {
+  id: string
+  name: string
+  payload: string
+  status: 'queued' | 'running' | 'done' | 'dead'
+  attempts: number
+  max_attempts: number
+  run_at: Timestamp
+  locked_by: string | null
+  locked_until: NullableTimestamp
+  last_error: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface MailOutboxTable {
+  id: string
+  to_address: string
+  subject: string
+  text_body: string
+  created_at: Timestamp
+  sent_at: NullableTimestamp
+}
+
+export interface DB {
+  auth_user: AuthUserTable
+  auth_session: AuthSessionTable
+  auth_account: AuthAccountTable
+  auth_verification: AuthVerificationTable
+  organisation: OrganisationTable
+  membership: MembershipTable
+  invitation: InvitationTable
+  professional_identity: ProfessionalIdentityTable
+  audit_head: AuditHeadTable
+  audit_event: AuditEventTable
+  job: JobTable
+  mail_outbox: MailOutboxTable
+}
+

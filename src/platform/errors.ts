@@ -1,0 +1,75 @@
+/**
+ * The one error type. Every expected failure is an AppError with a SCREAMING_SNAKE code;
+ * `errorCodes` maps each code to an HTTP status and a CLI exit code. Anything else that
+ * is thrown is an internal error: logged with the request id, never shown to users.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: { status: 400, exit: 2 },
+  MALFORMED_JSON: { status: 400, exit: 2 },
+  UNAUTHENTICATED: { status: 401, exit: 3 },
+  FORBIDDEN: { status: 403, exit: 3 },
+  NOT_FOUND: { status: 404, exit: 4 },
+  ROUTE_NOT_FOUND: { status: 404, exit: 4 },
+  USER_NOT_FOUND: { status: 404, exit: 4 },
+  ORGANISATION_NOT_FOUND: { status: 404, exit: 4 },
+  MEMBER_NOT_FOUND: { status: 404, exit: 4 },
+  INVITATION_NOT_FOUND: { status: 404, exit: 4 },
+  METHOD_NOT_ALLOWED: { status: 405, exit: 2 },
+  CONFLICT: { status: 409, exit: 5 },
+  EMAIL_TAKEN: { status: 409, exit: 5 },
+  ORGANISATION_SLUG_TAKEN: { status: 409, exit: 5 },
+  LAST_ADMIN: { status: 409, exit: 5 },
+  INVITATION_EXPIRED: { status: 410, exit: 5 },
+  PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2 },
+  RATE_LIMITED: { status: 429, exit: 6 },
+  SEED_REFUSED: { status: 409, exit: 5 },
+  AUDIT_CHAIN_BROKEN: { status: 500, exit: 7 },
+  INTERNAL: { status: 500, exit: 1 },
+} as const satisfies Record<string, { status: number; exit: number }>
+
+export type ErrorCode = keyof typeof errorCodes
+
+export type AppErrorOptions = {
+  message?: string
+  cause?: unknown
+  details?: unknown
+}
+
+export class AppError extends Error {
+  override name = 'AppError'
+  readonly code: ErrorCode
+  readonly details: unknown
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? code.toLowerCase().replaceAll('_', ' '), { cause: options.cause })
+    this.code = code
+    this.details = options.details
+  }
+
+  get status(): number {
+    return errorCodes[this.code].status
+  }
+
+  get exitCode(): number {
+    return errorCodes[this.code].exit
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError
+}
+
+/** The body every 4xx/5xx response carries. */
+export type ErrorBody = { error: { code: string; message: string; details?: unknown; requestId?: string } }
+
+export function errorBody(error: AppError, requestId?: string): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      ...(requestId ? { requestId } : {}),
+    },
+  }
+}

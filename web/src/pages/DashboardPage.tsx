@@ -1,0 +1,121 @@
+import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core'
+import { Link } from 'react-router'
+import { roleColors, roleDescriptions, roleLabels, sortRoles } from '../lib/labels.ts'
+import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { navItems } from '../shell/navigation.ts'
+import { PageTitle } from '../shell/Page.tsx'
+import { CheckIcon, CircleIcon } from '../shell/icons.tsx'
+import { identityComplete, verificationText } from './identity.tsx'
+
+const areaDescriptions: Record<string, string> = {
+  '/content': 'Draft posts; each is screened before peers see it.',
+  '/training': 'Learn the rules for posting clinical teaching safely.',
+  '/reviews': 'Peer-review drafts assigned to you.',
+  '/review-queue': 'Assign reviewers and decide on reviewed drafts.',
+  '/publishing': 'Schedule approved posts to your channels.',
+  '/analytics': 'See whether what you publish teaches.',
+  '/members': 'Invite people, set roles and verify registrations.',
+  '/audit': 'Every change, who made it and when.',
+  '/settings': 'Organisation details.',
+}
+
+function ChecklistItem({ done, title, children }: { done: boolean; title: string; children: React.ReactNode }) {
+  return (
+    <List.Item
+      icon={
+        <ThemeIcon color={done ? 'teal' : 'gray'} variant={done ? 'filled' : 'light'} size={24} radius="xl">
+          {done ? <CheckIcon size={14} /> : <CircleIcon size={14} />}
+        </ThemeIcon>
+      }
+    >
+      <Text fw={600} size="sm">
+        {title} <Text span size="sm" c={done ? 'teal' : 'dimmed'} fw={400}>
+          ({done ? 'done' : 'to do'})
+        </Text>
+      </Text>
+      <Text size="sm" c="dimmed">
+        {children}
+      </Text>
+    </List.Item>
+  )
+}
+
+export function DashboardPage() {
+  const { me, organisation } = useCurrentOrganisation()
+  const name = me.identity.displayName || me.user.name
+  const firstName = name.split(/\s+/)[0] ?? name
+  const complete = identityComplete(me.identity)
+  const verified = Boolean(me.identity.verification)
+  const areas = navItems.filter(
+    (item) => item.permission && organisation.permissions.includes(item.permission) && areaDescriptions[item.path],
+  )
+
+  return (
+    <>
+      <PageTitle description={`You are working in ${organisation.name}.`}>{`Welcome, ${firstName}`}</PageTitle>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="roles-heading">
+          <Title order={2} size="h4" id="roles-heading" mb="sm">
+            Your roles in {organisation.name}
+          </Title>
+          <Stack gap="sm">
+            {sortRoles(organisation.roles).map((role) => (
+              <Group key={role} gap="sm" wrap="nowrap" align="flex-start">
+                <Badge color={roleColors[role]} variant="light" w={90} style={{ flexShrink: 0 }}>
+                  {roleLabels[role]}
+                </Badge>
+                <Text size="sm" c="dimmed">
+                  {roleDescriptions[role]}
+                </Text>
+              </Group>
+            ))}
+          </Stack>
+        </Card>
+        <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="checklist-heading">
+          <Title order={2} size="h4" id="checklist-heading" mb="sm">
+            Before you post
+          </Title>
+          <List spacing="md" center={false}>
+            <ChecklistItem done={complete} title="Add your professional identity">
+              {complete ? (
+                'Your profession and registration are on your profile.'
+              ) : (
+                <>
+                  Add your profession and registration on your{' '}
+                  <Anchor component={Link} to="/profile" size="sm">
+                    profile
+                  </Anchor>
+                  .
+                </>
+              )}
+            </ChecklistItem>
+            <ChecklistItem done={verified} title="Get your registration verified">
+              {verified
+                ? `${verificationText(me.identity)}.`
+                : 'An admin checks your registration against the public register, so readers know who is teaching them.'}
+            </ChecklistItem>
+          </List>
+        </Card>
+      </SimpleGrid>
+      {areas.length > 0 ? (
+        <Card withBorder padding="lg" radius="md" mt="lg" component="section" aria-labelledby="areas-heading">
+          <Title order={2} size="h4" id="areas-heading" mb="sm">
+            What you can do here
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
+            {areas.map((item) => (
+              <div key={item.path}>
+                <Anchor component={Link} to={item.path} fw={600} size="sm">
+                  {item.label}
+                </Anchor>
+                <Text size="sm" c="dimmed">
+                  {areaDescriptions[item.path]}
+                </Text>
+              </div>
+            ))}
+          </SimpleGrid>
+        </Card>
+      ) : null}
+    </>
+  )
+}
