@@ -7,5 +7,8 @@ if (major < 22 || (major === 22 && minor < 12)) {
   )
   process.exit(2)
 }
+// A .env file in the working directory supplies settings not already in the environment.
+const { existsSync } = await import('node:fs')
+if (existsSync('.env')) process.loadEnvFile('.env')
 const { runCli } = await import('../src/entry/cli.ts')
 await runCli(process.argv)

@@ -90,7 +90,7 @@ export function buildHttpApp(rounds: Rounds): Router {
       title: 'Rounds API',
       version: '0.1.0',
       description: 'Publish medical education on social media safely, and find out whether it teaches.',
-      license: { name: 'AGPL-3.0-or-later' },
+      license: { name: 'MIT' },
     },
     servers: [{ url: config.publicBaseUrl }],
   })
