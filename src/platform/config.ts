@@ -49,6 +49,8 @@ export type Config = {
   sessionSecret: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   publicBaseUrl: string
+  /** Origins allowed to send credentialed requests: the public URL, plus loopback aliases when it was defaulted. */
+  trustedOrigins: string[]
   workerMode: 'in-process' | 'separate'
   bodyLimitBytes: number
   trustProxy: boolean
@@ -82,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(secretPathFor(e.DATABASE_URL, dataDir)),
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    trustedOrigins: e.PUBLIC_BASE_URL
+      ? [new URL(e.PUBLIC_BASE_URL).origin]
+      : [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`, `http://[::1]:${e.PORT}`],
     workerMode: e.WORKER_MODE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,

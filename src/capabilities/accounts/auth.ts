@@ -12,7 +12,7 @@ export const CLIENT_IP_HEADER = 'x-rounds-client-ip'
 
 export type AuthDeps = {
   database: Database
-  config: Pick<Config, 'publicBaseUrl' | 'sessionSecret' | 'signInRateLimit' | 'env'>
+  config: Pick<Config, 'publicBaseUrl' | 'trustedOrigins' | 'sessionSecret' | 'signInRateLimit' | 'env'>
   clock: Clock
   ids: Ids
   queue: Queue
@@ -32,7 +32,7 @@ export function createAuth(deps: AuthDeps) {
     baseURL: config.publicBaseUrl,
     basePath: '/api/auth',
     secret: config.sessionSecret,
-    trustedOrigins: [config.publicBaseUrl],
+    trustedOrigins: config.trustedOrigins,
     database: { db: database.db as never, type: database.dialect === 'sqlite' ? 'sqlite' : 'postgres' },
     user: { modelName: 'auth_user', fields: { emailVerified: 'email_verified', ...ts } },
     session: {
