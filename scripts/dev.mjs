@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process'
 
 const children = [
   spawn(process.execPath, ['--watch-path=src', 'bin/rounds.js', 'serve'], { stdio: 'inherit' }),
-  spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--config', 'web/vite.config.ts'], { stdio: 'inherit' }),
+  spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--config', 'web/vite.config.ts'], {
+    stdio: 'inherit',
+  }),
 ]
 const stop = () => {
   for (const c of children) c.kill('SIGTERM')

@@ -1,9 +1,13 @@
 import { writeFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { roles } from '#src/capabilities/accounts/accounts.schema.ts'
-import { createOrganisationAsOperator, createUser, seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import {
+  createOrganisationAsOperator,
+  createUser,
+  seedDemo,
+} from '#src/capabilities/accounts/operator.service.ts'
 import { verifyAuditChain } from '#src/capabilities/audit/audit.service.ts'
-import { ConfigError, loadConfig, type Config } from '#src/platform/config.ts'
+import { type Config, ConfigError, loadConfig } from '#src/platform/config.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { createLogger } from '#src/platform/logger.ts'
@@ -42,14 +46,17 @@ export function buildCli(): Command {
     .command('migrate')
     .description('Bring the database schema up to date')
     .action(() =>
-      withRounds(async (rounds) => {
-        const result = await migrateToLatest(rounds.database.db)
-        print(
-          result.applied.length
-            ? `Applied ${result.applied.length} migration(s) to ${rounds.database.describe}:\n${result.applied.map((m) => `  ${m}`).join('\n')}`
-            : `Database ${rounds.database.describe} is up to date.`,
-        )
-      }, { migrate: false }),
+      withRounds(
+        async (rounds) => {
+          const result = await migrateToLatest(rounds.database.db)
+          print(
+            result.applied.length
+              ? `Applied ${result.applied.length} migration(s) to ${rounds.database.describe}:\n${result.applied.map((m) => `  ${m}`).join('\n')}`
+              : `Database ${rounds.database.describe} is up to date.`,
+          )
+        },
+        { migrate: false },
+      ),
     )
 
   program
@@ -85,18 +92,23 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'full name as shown to others')
     .option('--org <slug>', 'organisation to join')
     .addOption(new Option('--role <role>', 'role in that organisation').choices([...roles]))
-    .action((o: { email: string; password: string; name: string; org?: string; role?: (typeof roles)[number] }) =>
-      withRounds(async (rounds) => {
-        if (o.role && !o.org) throw new AppError('VALIDATION_FAILED', { message: '--role needs --org' })
-        const created = await createUser(rounds.operator, o)
-        print(`Created user ${created.email} (${created.id})${o.org ? ` in ${o.org} as ${o.role ?? 'author'}` : ''}`)
-      }),
+    .action(
+      (o: { email: string; password: string; name: string; org?: string; role?: (typeof roles)[number] }) =>
+        withRounds(async (rounds) => {
+          if (o.role && !o.org) throw new AppError('VALIDATION_FAILED', { message: '--role needs --org' })
+          const created = await createUser(rounds.operator, o)
+          print(
+            `Created user ${created.email} (${created.id})${o.org ? ` in ${o.org} as ${o.role ?? 'author'}` : ''}`,
+          )
+        }),
     )
 
   const org = program.command('org').description('Manage organisations')
   org
     .command('create')
-    .description('Create an organisation (add its first admin with `rounds user create --org SLUG --role admin`)')
+    .description(
+      'Create an organisation (add its first admin with `rounds user create --org SLUG --role admin`)',
+    )
     .requiredOption('--slug <slug>', 'short address, e.g. st-marys-teaching')
     .requiredOption('--name <name>', 'display name')
     .option('--description <text>', 'what the organisation publishes')
@@ -141,12 +153,17 @@ export function buildCli(): Command {
 }
 
 function logFor(config: Config) {
-  return createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY })
+  return createLogger({
+    level: config.logLevel,
+    pretty: config.env === 'development' && process.stdout.isTTY,
+  })
 }
 
 async function withRounds(fn: (rounds: Rounds) => Promise<void>, options = { migrate: true }): Promise<void> {
   const config = loadConfig()
-  const rounds = openRounds(config, { log: createLogger({ level: config.env === 'test' ? 'silent' : 'warn' }) })
+  const rounds = openRounds(config, {
+    log: createLogger({ level: config.env === 'test' ? 'silent' : 'warn' }),
+  })
   try {
     if (options.migrate) await migrateToLatest(rounds.database.db)
     await fn(rounds)

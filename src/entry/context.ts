@@ -36,11 +36,21 @@ export function openRounds(
   const clock = options.clock ?? systemClock
   const ids = options.ids ?? randomIds
   const database = openDatabase(config.databaseUrl)
-  const transport = options.mailTransport ?? createMailTransport({ smtpUrl: config.smtpUrl, env: config.env, log })
-  const registry = createJobRegistry([...mailJobs({ db: database.db, clock, transport, from: config.mailFrom })])
+  const transport =
+    options.mailTransport ?? createMailTransport({ smtpUrl: config.smtpUrl, env: config.env, log })
+  const registry = createJobRegistry([
+    ...mailJobs({ db: database.db, clock, transport, from: config.mailFrom }),
+  ])
   const queue = createDbQueue({ clock, ids, registry })
   const auth = createAuth({ database, config, clock, ids, queue, log })
-  const accounts: AccountsDeps = { db: database.db, clock, ids, queue, log, publicBaseUrl: config.publicBaseUrl }
+  const accounts: AccountsDeps = {
+    db: database.db,
+    clock,
+    ids,
+    queue,
+    log,
+    publicBaseUrl: config.publicBaseUrl,
+  }
   return {
     config,
     log,

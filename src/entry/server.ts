@@ -20,7 +20,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (config.env !== 'production' && config.demoSeed === 'auto') {
     const empty = !(await rounds.database.db.selectFrom('auth_user').select('id').limit(1).executeTakeFirst())
     if (empty) {
-      const seeded = await seedDemo(rounds.operator, { env: config.env, explicit: false, password: config.demoPassword })
+      const seeded = await seedDemo(rounds.operator, {
+        env: config.env,
+        explicit: false,
+        password: config.demoPassword,
+      })
       printDemoAccounts(seeded.created, seeded.password)
     }
   }

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '#src/platform/config.ts'
-import { createSilentLogger } from '#src/platform/logger.ts'
 import { openRounds } from '#src/entry/context.ts'
 import { buildHttpApp } from '#src/entry/http.ts'
+import { loadConfig } from '#src/platform/config.ts'
+import { createSilentLogger } from '#src/platform/logger.ts'
 import { createTestDatabaseUrl, type TestDatabase, testDialects } from '#test/support/database.ts'
 
 const run = promisify(execFile)
@@ -20,7 +20,11 @@ async function rounds(env: Record<string, string>, ...args: string[]): Promise<C
     return { code: 0, stdout: r.stdout, stderr: r.stderr }
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string }
-    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }
+    return {
+      code: typeof err.code === 'number' ? err.code : 1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? '',
+    }
   }
 }
 
@@ -101,7 +105,10 @@ describe.each(testDialects)('rounds CLI on %s', (dialect) => {
         .join('; ')
       const me = await app.app.request('/api/me', { headers: { cookie } })
       expect(me.status).toBe(200)
-      const body = (await me.json()) as { user: { email: string }; organisations: Array<{ slug: string; roles: string[] }> }
+      const body = (await me.json()) as {
+        user: { email: string }
+        organisations: Array<{ slug: string; roles: string[] }>
+      }
       expect(body.user.email).toBe('new.editor@example.org')
       expect(body.organisations).toEqual([expect.objectContaining({ slug: 'demo', roles: ['editor'] })])
     } finally {
@@ -110,10 +117,30 @@ describe.each(testDialects)('rounds CLI on %s', (dialect) => {
   })
 
   it('refuses a duplicate email, a short password and an unknown organisation with clear errors and exit codes', async () => {
-    const dup = await rounds(env, 'user', 'create', '--email', 'admin@demo.example', '--password', 'another-long-password', '--name', 'X Y')
+    const dup = await rounds(
+      env,
+      'user',
+      'create',
+      '--email',
+      'admin@demo.example',
+      '--password',
+      'another-long-password',
+      '--name',
+      'X Y',
+    )
     expect(dup.code).toBe(5)
     expect(dup.stderr).toMatch(/EMAIL_TAKEN/)
-    const short = await rounds(env, 'user', 'create', '--email', 'short@example.org', '--password', 'short', '--name', 'X Y')
+    const short = await rounds(
+      env,
+      'user',
+      'create',
+      '--email',
+      'short@example.org',
+      '--password',
+      'short',
+      '--name',
+      'X Y',
+    )
     expect(short.code).toBe(2)
     expect(short.stderr).toMatch(/password: at least 12 characters/)
     const org = await rounds(
@@ -131,7 +158,21 @@ describe.each(testDialects)('rounds CLI on %s', (dialect) => {
     )
     expect(org.code).toBe(4)
     expect(org.stderr).toMatch(/ORGANISATION_NOT_FOUND/)
-    const role = await rounds(env, 'user', 'create', '--email', 'r@example.org', '--password', 'a-long-enough-password', '--name', 'X Y', '--org', 'demo', '--role', 'boss')
+    const role = await rounds(
+      env,
+      'user',
+      'create',
+      '--email',
+      'r@example.org',
+      '--password',
+      'a-long-enough-password',
+      '--name',
+      'X Y',
+      '--org',
+      'demo',
+      '--role',
+      'boss',
+    )
     expect(role.code).toBe(2)
   })
 
@@ -143,7 +184,11 @@ describe.each(testDialects)('rounds CLI on %s', (dialect) => {
 
     const app = openApp(env)
     try {
-      await app.database.db.updateTable('audit_event').set({ summary: '{"after":["admin"]}' }).where('seq', '=', 3).execute()
+      await app.database.db
+        .updateTable('audit_event')
+        .set({ summary: '{"after":["admin"]}' })
+        .where('seq', '=', 3)
+        .execute()
     } finally {
       await app.close()
     }

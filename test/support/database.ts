@@ -11,7 +11,9 @@ import { migrateToLatest } from '#src/platform/db/migrate.ts'
  * ROUNDS_TEST_POSTGRES_URL names a server (`.ci/run` sets it). Each test database is new
  * and private to the test file that made it.
  */
-export const testDialects: Dialect[] = process.env.ROUNDS_TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite']
+export const testDialects: Dialect[] = process.env.ROUNDS_TEST_POSTGRES_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite']
 
 export type TestDatabase = { url: string; dialect: Dialect; drop(): Promise<void> }
 
@@ -43,7 +45,9 @@ export async function createTestDatabaseUrl(dialect: Dialect): Promise<TestDatab
 }
 
 /** A fresh, migrated database, opened. Call `close()` in afterAll. */
-export async function openTestDatabase(dialect: Dialect): Promise<Database & { url: string; close(): Promise<void> }> {
+export async function openTestDatabase(
+  dialect: Dialect,
+): Promise<Database & { url: string; close(): Promise<void> }> {
   const t = await createTestDatabaseUrl(dialect)
   const database = openDatabase(t.url)
   await migrateToLatest(database.db)

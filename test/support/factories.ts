@@ -1,5 +1,9 @@
-import { addMemberRole, createOrganisationAsOperator, createUser } from '#src/capabilities/accounts/operator.service.ts'
 import type { Role } from '#src/capabilities/accounts/accounts.schema.ts'
+import {
+  addMemberRole,
+  createOrganisationAsOperator,
+  createUser,
+} from '#src/capabilities/accounts/operator.service.ts'
 import type { Rounds } from '#src/entry/context.ts'
 import { TEST_PASSWORD } from './rounds.ts'
 

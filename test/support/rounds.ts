@@ -1,11 +1,11 @@
-import type { Dialect } from '#src/platform/db/database.ts'
+import { openRounds, type Rounds } from '#src/entry/context.ts'
+import { buildHttpApp } from '#src/entry/http.ts'
 import { type Clock, randomIds } from '#src/platform/clock.ts'
 import { loadConfig } from '#src/platform/config.ts'
+import type { Dialect } from '#src/platform/db/database.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { createSilentLogger } from '#src/platform/logger.ts'
 import type { MailMessage, MailTransport } from '#src/platform/mail/mail.ts'
-import { openRounds, type Rounds } from '#src/entry/context.ts'
-import { buildHttpApp } from '#src/entry/http.ts'
 import { createTestDatabaseUrl } from './database.ts'
 
 export const TEST_BASE_URL = 'http://localhost:3000'
@@ -87,5 +87,7 @@ export function call(
   if (options.rawBody !== undefined) body = options.rawBody
   else if (options.body !== undefined) body = JSON.stringify(options.body)
   if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json'
-  return Promise.resolve(rounds.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) }))
+  return Promise.resolve(
+    rounds.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) }),
+  )
 }
