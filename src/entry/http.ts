@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getConnInfo } from '@hono/node-server/conninfo'
@@ -138,11 +137,23 @@ function relativeToCwd(path: string): string {
 let scalarCache: string | null = null
 function scalarBundle(): string {
   if (scalarCache === null) {
-    const require = createRequire(import.meta.url)
-    const pkg = dirname(require.resolve('@scalar/api-reference/package.json'))
-    scalarCache = readFileSync(join(pkg, 'dist/browser/standalone.js'), 'utf8')
+    // The package exports no package.json; its entry sits in dist/, beside browser/.
+    const entry = fileURLToPath(import.meta.resolve('@scalar/api-reference'))
+    scalarCache = readFileSync(join(dirname(entry), 'browser/standalone.js'), 'utf8')
   }
   return scalarCache
+}
+
+// Everything served locally: no web fonts, no hosted agent, no telemetry, no SDK upsell.
+const scalarConfiguration = {
+  withDefaultFonts: false,
+  hideClientButton: true,
+  showDeveloperTools: 'never',
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  telemetry: false,
+  hideDarkModeToggle: false,
+  documentDownloadType: 'json',
 }
 
 function apiReferencePage(): string {
@@ -155,7 +166,7 @@ function apiReferencePage(): string {
   </head>
   <body>
     <noscript>The API reference needs JavaScript. The raw document is at <a href="/api/openapi.json">/api/openapi.json</a>.</noscript>
-    <script id="api-reference" data-url="/api/openapi.json"></script>
+    <script id="api-reference" data-url="/api/openapi.json" data-configuration='${JSON.stringify(scalarConfiguration)}'></script>
     <script src="/api/docs/reference.js"></script>
   </body>
 </html>`
