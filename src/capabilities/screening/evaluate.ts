@@ -1,0 +1,102 @@
+import { parseCaptions, cueAt } from './captions.ts'
+import { detectLanguage } from './language.ts'
+import { rules as allRules } from './packs/index.ts'
+import { fold } from './text.ts'
+import type { Rule, ScreenContext, ScreenField } from './rule.ts'
+import {
+  type FieldName,
+  type Finding,
+  fieldNames,
+  type Policy,
+  type PolicyInput,
+  policySchema,
+  type Report,
+  type ScreenInput,
+  screenInputSchema,
+  type Severity,
+} from './screening.schema.ts'
+
+/** Bumped whenever a rule's behaviour changes; stored with every report. */
+export const ENGINE_VERSION = '0.1.0'
+
+const severityRank: Record<Severity, number> = { block: 0, warn: 1, info: 2 }
+const fieldRank = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record<FieldName, number>
+
+/**
+ * Screens one input under a policy. Pure and deterministic: the same input, policy and
+ * engine version always give the same report, in the browser and on the server.
+ */
+export function screen(input: ScreenInput, policyInput: PolicyInput | Policy = {}, rules: readonly Rule[] = allRules): Report {
+  const parsed = screenInputSchema.parse(input)
+  const policy = policySchema.parse(policyInput)
+  const ctx = buildContext(parsed, policy)
+  const findings: Finding[] = []
+  const seen = new Set<string>()
+  const fieldsByName = new Map(ctx.fields.map((f) => [f.name, f]))
+  for (const rule of rules) {
+    if (!policy.packs.includes(rule.pack)) continue
+    const override = policy.severityOverrides[rule.id]
+    if (override === 'off') continue
+    for (const d of rule.detect(ctx)) {
+      const field = fieldsByName.get(d.field)
+      if (!field || d.start < 0 || d.end > field.text.length || d.end < d.start) continue
+      const key = `${rule.id}|${d.field}|${d.start}|${d.end}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      const cue = cueAt(field.cues, d.start)
+      findings.push({
+        ruleId: rule.id,
+        pack: rule.pack,
+        category: d.category ?? rule.category,
+        severity: override ?? d.severity ?? rule.severity,
+        field: d.field,
+        start: d.start,
+        end: d.end,
+        ...(cue ? { cue: { index: cue.index, start: cue.start, end: cue.end } } : {}),
+        text: field.text.slice(d.start, d.end),
+        message: d.message,
+        citation: d.citation ?? rule.citation,
+        ...(d.suggestion !== undefined ? { suggestion: d.suggestion } : {}),
+      })
+    }
+  }
+  findings.sort(
+    (a, b) =>
+      fieldRank[a.field] - fieldRank[b.field] ||
+      a.start - b.start ||
+      a.end - b.end ||
+      severityRank[a.severity] - severityRank[b.severity] ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  )
+  const counts = { block: 0, warn: 0, info: 0 }
+  for (const f of findings) counts[f.severity]++
+  return { engineVersion: ENGINE_VERSION, policyVersion: policy.version, language: ctx.language, findings, counts }
+}
+
+/** Prepares the fields and lexicons every rule reads. */
+export function buildContext(input: ReturnType<typeof screenInputSchema.parse>, policy: Policy): ScreenContext {
+  const fields: ScreenField[] = []
+  if (input.title) fields.push({ name: 'title', text: input.title })
+  if (input.body) fields.push({ name: 'body', text: input.body })
+  if (input.captions) fields.push({ name: 'captions', text: input.captions, cues: parseCaptions(input.captions).cues })
+  if (input.hashtags.length) {
+    fields.push({ name: 'hashtags', text: input.hashtags.map((h) => (h.startsWith('#') ? h : `#${h}`)).join(' ') })
+  }
+  if (input.references.length) fields.push({ name: 'references', text: input.references.map((r) => r.value).join('\n') })
+  const alt = input.media.map((m) => m.altText ?? '').filter(Boolean)
+  if (alt.length) fields.push({ name: 'altText', text: alt.join('\n') })
+  const language =
+    input.language === 'auto' ? detectLanguage(fields.map((f) => f.text).join('\n')) : input.language
+  const authorNames = new Set<string>()
+  for (const n of [input.author.displayName, ...input.author.aliases]) {
+    for (const w of fold(n).split(/[^\p{L}\p{N}_]+/u)) if (w.length > 1) authorNames.add(w)
+  }
+  return {
+    input,
+    fields,
+    language,
+    lexicons: policy.lexicons,
+    retractedDois: new Set(policy.retractedDois.map((d) => d.toLowerCase())),
+    authorNames,
+  }
+}

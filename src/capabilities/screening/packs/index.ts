@@ -1,0 +1,7 @@
+import type { Rule } from '../rule.ts'
+
+/**
+ * Every rule, pack by pack. The engine runs them in this order; findings are sorted after.
+ * Each pack lives in its own folder and exports its rules as an array.
+ */
+export const rules: readonly Rule[] = []

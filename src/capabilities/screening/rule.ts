@@ -1,0 +1,54 @@
+import type { Cue, FieldName, Finding, PackId, ParsedScreenInput, Policy, Severity } from './screening.schema.ts'
+
+/**
+ * Detection (what is in the text) is kept apart from policy (what the organisation does about
+ * it): a rule reports detections with its default severity; the engine applies the policy.
+ */
+
+/** One screened field: its text, and for captions the cues with their offsets into that text. */
+export type ScreenField = {
+  name: FieldName
+  text: string
+  cues?: CueSpan[]
+}
+
+export type CueSpan = Cue & { textStart: number; textEnd: number }
+
+export type ScreenContext = {
+  input: ParsedScreenInput
+  /** The fields that carry text, in a fixed order. */
+  fields: ScreenField[]
+  language: 'en' | 'es'
+  /** Lexicons and lists from the policy (rules read these; they never read severities). */
+  lexicons: Policy['lexicons']
+  retractedDois: ReadonlySet<string>
+  /** Lower-cased words of the author's display name and aliases: never a patient's name. */
+  authorNames: ReadonlySet<string>
+}
+
+/** What a rule reports. Severity and citation default to the rule's own. */
+export type Detection = {
+  field: FieldName
+  start: number
+  end: number
+  message: string
+  suggestion?: string
+  category?: string
+  severity?: Severity
+  citation?: string
+}
+
+export type Rule = {
+  /** Stable id, `pack.name`, e.g. `confidentiality.phone`. Policies refer to it. */
+  id: string
+  pack: PackId
+  category: string
+  severity: Severity
+  /** The guidance the rule comes from, e.g. "HIPAA 45 CFR 164.514(b)(2)(i)(D)". */
+  citation: string
+  /** One sentence for the policy editor. */
+  description: string
+  detect(ctx: ScreenContext): Detection[]
+}
+
+export type FindingWithoutCue = Omit<Finding, 'cue'>

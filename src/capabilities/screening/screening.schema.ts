@@ -1,0 +1,151 @@
+import { z } from 'zod'
+
+/**
+ * The screening engine's shapes. Shared by the engine (browser and server), the API, the
+ * CLI and the web UI; nothing here may import Node modules.
+ */
+
+export const severities = ['block', 'warn', 'info'] as const
+export const severitySchema = z.enum(severities)
+export type Severity = z.infer<typeof severitySchema>
+
+export const packIds = ['confidentiality', 'evidence', 'commercial', 'professionalism', 'platform'] as const
+export const packIdSchema = z.enum(packIds)
+export type PackId = z.infer<typeof packIdSchema>
+
+/** The fields of an input a finding can point into. */
+export const fieldNames = ['title', 'body', 'captions', 'hashtags', 'references', 'altText'] as const
+export const fieldNameSchema = z.enum(fieldNames)
+export type FieldName = z.infer<typeof fieldNameSchema>
+
+export const channelIds = [
+  'x',
+  'bluesky',
+  'mastodon',
+  'threads',
+  'instagram',
+  'facebook',
+  'youtube',
+  'linkedin',
+  'tiktok',
+  'rounds',
+] as const
+export const channelIdSchema = z.enum(channelIds)
+export type ChannelId = z.infer<typeof channelIdSchema>
+
+export const referenceInputSchema = z.object({
+  /** The marker used in the text, e.g. "1" for "[1]". */
+  marker: z.string().max(20).optional(),
+  /** A DOI, PMID, PMCID or URL, as the author wrote it. */
+  value: z.string().max(2000),
+  title: z.string().max(1000).optional(),
+})
+export type ReferenceInput = z.infer<typeof referenceInputSchema>
+
+export const disclosureInputSchema = z.object({
+  company: z.string().min(1).max(200),
+  nature: z.string().max(200).optional(),
+})
+export type DisclosureInput = z.infer<typeof disclosureInputSchema>
+
+export const mediaInputSchema = z.object({
+  kind: z.enum(['image', 'video']),
+  altText: z.string().max(5000).optional(),
+  hasCaptions: z.boolean().optional(),
+})
+
+export const screenInputSchema = z
+  .object({
+    title: z.string().max(1000).default(''),
+    body: z.string().max(200_000).default(''),
+    /** Captions or transcript: plain text, SRT or VTT. Cue timings are kept in findings. */
+    captions: z.string().max(200_000).default(''),
+    hashtags: z.array(z.string().max(200)).max(100).default([]),
+    references: z.array(referenceInputSchema).max(200).default([]),
+    voice: z.enum(['professional', 'personal']).default('professional'),
+    author: z
+      .object({
+        displayName: z.string().max(200).default(''),
+        profession: z.string().max(100).nullable().optional(),
+        /** Handles and names the author signs with; never flagged as patient names. */
+        aliases: z.array(z.string().max(200)).max(20).default([]),
+      })
+      .default({ displayName: '', aliases: [] }),
+    /** Financial relationships the author has declared (company names). */
+    disclosures: z.array(disclosureInputSchema).max(100).default([]),
+    /** Whether a disclosure statement is shown with the item. */
+    disclosureShown: z.boolean().default(false),
+    channels: z.array(channelIdSchema).max(10).default([]),
+    media: z.array(mediaInputSchema).max(50).default([]),
+    language: z.enum(['en', 'es', 'auto']).default('auto'),
+  })
+  .meta({ id: 'ScreenInput' })
+export type ScreenInput = z.input<typeof screenInputSchema>
+export type ParsedScreenInput = z.output<typeof screenInputSchema>
+
+export const cueSchema = z.object({
+  index: z.number().int(),
+  /** Cue start and end as HH:MM:SS.mmm */
+  start: z.string(),
+  end: z.string(),
+})
+export type Cue = z.infer<typeof cueSchema>
+
+export const findingSchema = z
+  .object({
+    ruleId: z.string(),
+    pack: packIdSchema,
+    category: z.string(),
+    severity: severitySchema,
+    field: fieldNameSchema,
+    /** UTF-16 offsets into the named field's text (end exclusive). */
+    start: z.number().int().nonnegative(),
+    end: z.number().int().nonnegative(),
+    cue: cueSchema.optional(),
+    text: z.string(),
+    message: z.string(),
+    citation: z.string(),
+    suggestion: z.string().optional(),
+  })
+  .meta({ id: 'Finding' })
+export type Finding = z.infer<typeof findingSchema>
+
+export const reportSchema = z
+  .object({
+    engineVersion: z.string(),
+    policyVersion: z.string(),
+    language: z.enum(['en', 'es']),
+    findings: z.array(findingSchema),
+    counts: z.object({ block: z.number().int(), warn: z.number().int(), info: z.number().int() }),
+  })
+  .meta({ id: 'ScreeningReport' })
+export type Report = z.infer<typeof reportSchema>
+
+/** What an organisation decides about the findings: which packs, which severities, extra words. */
+export const policySchema = z
+  .object({
+    version: z.string().default('default'),
+    packs: z.array(packIdSchema).default([...packIds]),
+    /** Per rule: a different severity, or 'off'. */
+    severityOverrides: z.record(z.string(), z.union([severitySchema, z.literal('off')])).default({}),
+    lexicons: z
+      .object({
+        /** Names never to flag (staff, public figures the organisation discusses). */
+        ignoreNames: z.array(z.string().max(200)).max(5000).default([]),
+        /** Reference domains accepted as evidence sources. */
+        trustedDomains: z.array(z.string().max(200)).max(1000).default([]),
+        /** Extra brands: devices, non-US brands. */
+        brands: z
+          .array(z.object({ brand: z.string().min(2).max(100), company: z.string().min(2).max(200), generic: z.string().max(200).optional() }))
+          .max(5000)
+          .default([]),
+        /** Extra derogatory terms the organisation wants caught. */
+        derogatory: z.array(z.string().max(100)).max(1000).default([]),
+      })
+      .default({ ignoreNames: [], trustedDomains: [], brands: [], derogatory: [] }),
+    /** DOIs known to be retracted (lower-case, without https://doi.org/). */
+    retractedDois: z.array(z.string().max(300)).max(100_000).default([]),
+  })
+  .meta({ id: 'ScreeningPolicy' })
+export type Policy = z.output<typeof policySchema>
+export type PolicyInput = z.input<typeof policySchema>
