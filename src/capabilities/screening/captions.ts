@@ -6,10 +6,15 @@ import type { CueSpan } from './rule.ts'
  * its cue timing. Plain text has no cues.
  */
 export function parseCaptions(raw: string): { format: 'srt' | 'vtt' | 'plain'; cues: CueSpan[] } {
-  const format = /^\uFEFF?WEBVTT/.test(raw) ? 'vtt' : /(^|\n)\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}\s*-->/.test(raw) ? 'srt' : 'plain'
+  const format = /^\uFEFF?WEBVTT/.test(raw)
+    ? 'vtt'
+    : /(^|\n)\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}\s*-->/.test(raw)
+      ? 'srt'
+      : 'plain'
   if (format === 'plain') return { format, cues: [] }
   const cues: CueSpan[] = []
-  const timing = /^[ \t]*((?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3})[ \t]*-->[ \t]*((?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3})[^\n]*$/gm
+  const timing =
+    /^[ \t]*((?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3})[ \t]*-->[ \t]*((?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3})[^\n]*$/gm
   const matches = [...raw.matchAll(timing)]
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i] as RegExpMatchArray & { index: number }

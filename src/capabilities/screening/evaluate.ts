@@ -1,20 +1,21 @@
-import { parseCaptions, cueAt } from './captions.ts'
+import { cueAt, parseCaptions } from './captions.ts'
 import { detectLanguage } from './language.ts'
 import { rules as allRules } from './packs/index.ts'
-import { fold } from './text.ts'
 import type { Rule, ScreenContext, ScreenField } from './rule.ts'
 import {
   type FieldName,
   type Finding,
   fieldNames,
+  type ParsedScreenInput,
   type Policy,
   type PolicyInput,
   policySchema,
   type Report,
   type ScreenInput,
-  screenInputSchema,
   type Severity,
+  screenInputSchema,
 } from './screening.schema.ts'
+import { fold } from './text.ts'
 
 /** Bumped whenever a rule's behaviour changes; stored with every report. */
 export const ENGINE_VERSION = '0.1.0'
@@ -26,10 +27,15 @@ const fieldRank = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record
  * Screens one input under a policy. Pure and deterministic: the same input, policy and
  * engine version always give the same report, in the browser and on the server.
  */
-export function screen(input: ScreenInput, policyInput: PolicyInput | Policy = {}, rules: readonly Rule[] = allRules): Report {
+export function screen(
+  input: ScreenInput,
+  policyInput: PolicyInput | CompiledPolicy = {},
+  rules: readonly Rule[] = allRules,
+): Report {
   const parsed = screenInputSchema.parse(input)
-  const policy = policySchema.parse(policyInput)
-  const ctx = buildContext(parsed, policy)
+  const compiled = isCompiled(policyInput) ? policyInput : compilePolicy(policyInput)
+  const policy = compiled.policy
+  const ctx = buildContext(parsed, compiled)
   const findings: Finding[] = []
   const seen = new Set<string>()
   const fieldsByName = new Map(ctx.fields.map((f) => [f.name, f]))
@@ -70,19 +76,50 @@ export function screen(input: ScreenInput, policyInput: PolicyInput | Policy = {
   )
   const counts = { block: 0, warn: 0, info: 0 }
   for (const f of findings) counts[f.severity]++
-  return { engineVersion: ENGINE_VERSION, policyVersion: policy.version, language: ctx.language, findings, counts }
+  return {
+    engineVersion: ENGINE_VERSION,
+    policyVersion: policy.version,
+    language: ctx.language,
+    findings,
+    counts,
+  }
+}
+
+const COMPILED = Symbol('compiled screening policy')
+
+/** A policy parsed once, with its lookup sets built: reuse it across many screens. */
+export type CompiledPolicy = { readonly [COMPILED]: true; policy: Policy; retractedDois: ReadonlySet<string> }
+
+/** Parses and prepares a policy. Throws a ZodError on a malformed policy. */
+export function compilePolicy(input: PolicyInput | Policy = {}): CompiledPolicy {
+  const policy = policySchema.parse(input)
+  return Object.freeze({
+    [COMPILED]: true as const,
+    policy,
+    retractedDois: new Set(policy.retractedDois.map((d) => d.trim().toLowerCase())),
+  })
+}
+
+function isCompiled(p: PolicyInput | CompiledPolicy): p is CompiledPolicy {
+  return (p as CompiledPolicy)[COMPILED] === true
 }
 
 /** Prepares the fields and lexicons every rule reads. */
-export function buildContext(input: ReturnType<typeof screenInputSchema.parse>, policy: Policy): ScreenContext {
+export function buildContext(input: ParsedScreenInput, compiled: CompiledPolicy): ScreenContext {
+  const { policy } = compiled
   const fields: ScreenField[] = []
   if (input.title) fields.push({ name: 'title', text: input.title })
   if (input.body) fields.push({ name: 'body', text: input.body })
-  if (input.captions) fields.push({ name: 'captions', text: input.captions, cues: parseCaptions(input.captions).cues })
+  if (input.captions)
+    fields.push({ name: 'captions', text: input.captions, cues: parseCaptions(input.captions).cues })
   if (input.hashtags.length) {
-    fields.push({ name: 'hashtags', text: input.hashtags.map((h) => (h.startsWith('#') ? h : `#${h}`)).join(' ') })
+    fields.push({
+      name: 'hashtags',
+      text: input.hashtags.map((h) => (h.startsWith('#') ? h : `#${h}`)).join(' '),
+    })
   }
-  if (input.references.length) fields.push({ name: 'references', text: input.references.map((r) => r.value).join('\n') })
+  if (input.references.length)
+    fields.push({ name: 'references', text: input.references.map((r) => r.value).join('\n') })
   const alt = input.media.map((m) => m.altText ?? '').filter(Boolean)
   if (alt.length) fields.push({ name: 'altText', text: alt.join('\n') })
   const language =
@@ -96,7 +133,7 @@ export function buildContext(input: ReturnType<typeof screenInputSchema.parse>, 
     fields,
     language,
     lexicons: policy.lexicons,
-    retractedDois: new Set(policy.retractedDois.map((d) => d.toLowerCase())),
+    retractedDois: compiled.retractedDois,
     authorNames,
   }
 }

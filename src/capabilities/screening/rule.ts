@@ -1,4 +1,12 @@
-import type { Cue, FieldName, Finding, PackId, ParsedScreenInput, Policy, Severity } from './screening.schema.ts'
+import type {
+  Cue,
+  FieldName,
+  Finding,
+  PackId,
+  ParsedScreenInput,
+  Policy,
+  Severity,
+} from './screening.schema.ts'
 
 /**
  * Detection (what is in the text) is kept apart from policy (what the organisation does about

@@ -136,7 +136,13 @@ export const policySchema = z
         trustedDomains: z.array(z.string().max(200)).max(1000).default([]),
         /** Extra brands: devices, non-US brands. */
         brands: z
-          .array(z.object({ brand: z.string().min(2).max(100), company: z.string().min(2).max(200), generic: z.string().max(200).optional() }))
+          .array(
+            z.object({
+              brand: z.string().min(2).max(100),
+              company: z.string().min(2).max(200),
+              generic: z.string().max(200).optional(),
+            }),
+          )
           .max(5000)
           .default([]),
         /** Extra derogatory terms the organisation wants caught. */

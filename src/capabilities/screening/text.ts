@@ -34,8 +34,32 @@ export function sentences(text: string): Span[] {
 }
 
 const ABBREVIATIONS = new Set([
-  'dr', 'mr', 'mrs', 'ms', 'prof', 'st', 'vs', 'etc', 'e.g', 'i.e', 'no', 'fig', 'approx', 'dept', 'jr', 'sr',
-  'mg', 'ml', 'al', 'ref', 'sra', 'sr', 'dra', 'pág', 'núm', 'aprox',
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'prof',
+  'st',
+  'vs',
+  'etc',
+  'e.g',
+  'i.e',
+  'no',
+  'fig',
+  'approx',
+  'dept',
+  'jr',
+  'sr',
+  'mg',
+  'ml',
+  'al',
+  'ref',
+  'sra',
+  'sr',
+  'dra',
+  'pág',
+  'núm',
+  'aprox',
 ])
 
 function isAbbreviationBefore(text: string, dotIndex: number): boolean {
