@@ -1,12 +1,17 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { roles } from '#src/capabilities/accounts/accounts.schema.ts'
+import { requireOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import {
   createOrganisationAsOperator,
   createUser,
   seedDemo,
 } from '#src/capabilities/accounts/operator.service.ts'
 import { verifyAuditChain } from '#src/capabilities/audit/audit.service.ts'
+import { compilePolicy } from '#src/capabilities/screening/evaluate.ts'
+import { screenFiles, screenJsonl } from '#src/capabilities/screening/screening.cli.ts'
+import type { PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
+import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
 import { type Config, ConfigError, loadConfig } from '#src/platform/config.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -119,6 +124,32 @@ export function buildCli(): Command {
       }),
     )
 
+  program
+    .command('screen')
+    .description(
+      'Screen drafts for patient identifiers, unsupported claims, commercial interests, professionalism and platform fit',
+    )
+    .argument(
+      '[files...]',
+      'Markdown or text (body), SRT/VTT (captions) or JSON (a full screening input); - for stdin',
+    )
+    .option('--json', 'print the report as JSON')
+    .option(
+      '--jsonl <file>',
+      'read {"id","text","lang"?} lines (- for stdin); write {"id","findings"} lines, in order',
+    )
+    .option('--redact', 'print the text with blocking findings replaced by their suggestions')
+    .addOption(
+      new Option('--lang <lang>', 'language of the text').choices(['en', 'es', 'auto']).default('auto'),
+    )
+    .option('--org <slug>', "apply this organisation's policy (reads the database)")
+    .option('--policy <file>', 'apply the policy in this JSON file')
+    .addHelpText('after', '\nExit codes: 0 no blocking findings, 1 blocking findings, 2 bad input.')
+    .action(async (files: string[], o: ScreenOptions) => {
+      const outcome = await runScreen(files, o)
+      process.exitCode = outcome.exitCode
+    })
+
   const audit = program.command('audit').description('The audit trail')
   audit
     .command('verify')
@@ -150,6 +181,38 @@ export function buildCli(): Command {
     )
 
   return program
+}
+
+type ScreenOptions = {
+  json?: boolean
+  jsonl?: string
+  redact?: boolean
+  lang: 'en' | 'es' | 'auto'
+  org?: string
+  policy?: string
+}
+
+/** `rounds screen`: needs no database unless --org names an organisation policy. */
+async function runScreen(files: string[], o: ScreenOptions) {
+  let policy = compilePolicy({})
+  try {
+    if (o.policy) policy = compilePolicy(JSON.parse(readFileSync(o.policy, 'utf8')) as PolicyInput)
+  } catch (e) {
+    throw new AppError('VALIDATION_FAILED', { message: `${o.policy} is not a valid policy`, cause: e })
+  }
+  if (o.org) {
+    const slug = o.org
+    await withRounds(async (rounds) => {
+      const org = await requireOrganisation(rounds.accounts, slug)
+      policy = await currentPolicy(rounds.accounts, org)
+    })
+  }
+  if (o.jsonl) return screenJsonl(o.jsonl, { language: o.lang, policy }, process.stdout)
+  if (files.length === 0)
+    throw new AppError('VALIDATION_FAILED', {
+      message: 'name at least one file (or - for stdin), or use --jsonl',
+    })
+  return screenFiles(files, { json: !!o.json, redact: !!o.redact, language: o.lang, policy }, process.stdout)
 }
 
 function logFor(config: Config) {

@@ -6,15 +6,27 @@ import type { Permission, Role } from './accounts.schema.ts'
  */
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; memberships: ReadonlyArray<{ organisationId: string; roles: readonly Role[] }> }
+  | {
+      kind: 'user'
+      userId: string
+      memberships: ReadonlyArray<{ organisationId: string; roles: readonly Role[] }>
+    }
 
 export type Resource = { organisationId: string } | { userId: string } | { kind: 'platform' }
 
 const grants: Record<Role, readonly Permission[]> = {
-  author: ['content.create'],
-  reviewer: ['review.perform'],
-  editor: ['review.manage', 'publishing.manage', 'analytics.read', 'members.read'],
-  admin: ['members.read', 'members.manage', 'identity.verify', 'audit.read', 'organisation.manage', 'analytics.read'],
+  author: ['screening.use', 'content.create'],
+  reviewer: ['screening.use', 'review.perform'],
+  editor: ['screening.use', 'review.manage', 'publishing.manage', 'analytics.read', 'members.read'],
+  admin: [
+    'screening.use',
+    'members.read',
+    'members.manage',
+    'identity.verify',
+    'audit.read',
+    'organisation.manage',
+    'analytics.read',
+  ],
 }
 
 /** Platform-level actions, not tied to an organisation. */

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 
 export const roles = ['admin', 'editor', 'reviewer', 'author'] as const
-export const roleSchema = z.enum(roles).meta({ id: 'Role', description: 'A member role within one organisation' })
+export const roleSchema = z
+  .enum(roles)
+  .meta({ id: 'Role', description: 'A member role within one organisation' })
 export type Role = z.infer<typeof roleSchema>
 
 export const professions = [
@@ -20,6 +22,7 @@ export const registrationBodySchema = z.enum(registrationBodies)
 
 /** Everything an organisation member may be allowed to do; the server computes them per role. */
 export const permissions = [
+  'screening.use',
   'content.create',
   'review.perform',
   'review.manage',
@@ -41,7 +44,9 @@ export const slugSchema = z
   .max(48)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and hyphens')
 
-const emailSchema = z.email().trim().toLowerCase().max(254)
+// Trimmed and lower-cased before the format check (z.email() would check first and refuse
+// a pasted address with a space around it).
+const emailSchema = z.string().trim().toLowerCase().check(z.email()).max(254)
 
 export const verificationSchema = z
   .object({
@@ -87,17 +92,36 @@ export const identityUpdateSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.registrationBody && !v.registrationNumber) {
-      ctx.addIssue({ code: 'custom', path: ['registrationNumber'], message: 'required when a registration body is given' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['registrationNumber'],
+        message: 'required when a registration body is given',
+      })
     }
     if (v.registrationNumber && !v.registrationBody) {
-      ctx.addIssue({ code: 'custom', path: ['registrationBody'], message: 'required when a registration number is given' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['registrationBody'],
+        message: 'required when a registration number is given',
+      })
     }
     if (v.registrationBody && v.registrationNumber) {
       const format = registrationFormats[v.registrationBody]
-      const ok = format ? format.pattern.test(v.registrationNumber) : /^[A-Z0-9-]{3,20}$/.test(v.registrationNumber)
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['registrationNumber'], message: format?.hint ?? 'letters and digits only' })
+      const ok = format
+        ? format.pattern.test(v.registrationNumber)
+        : /^[A-Z0-9-]{3,20}$/.test(v.registrationNumber)
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registrationNumber'],
+          message: format?.hint ?? 'letters and digits only',
+        })
       else if (v.registrationBody === 'NPI' && !isValidNpi(v.registrationNumber)) {
-        ctx.addIssue({ code: 'custom', path: ['registrationNumber'], message: 'not a valid NPI (check digit fails)' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registrationNumber'],
+          message: 'not a valid NPI (check digit fails)',
+        })
       }
     }
   })
@@ -185,7 +209,9 @@ export const invitationPreviewSchema = z
   })
   .meta({ id: 'InvitationPreview' })
 
-export const invitationAcceptSchema = z.object({ token: z.string().min(20).max(200) }).meta({ id: 'InvitationAccept' })
+export const invitationAcceptSchema = z
+  .object({ token: z.string().min(20).max(200) })
+  .meta({ id: 'InvitationAccept' })
 
 export const verificationCreateSchema = z
   .object({ note: z.string().trim().min(5, 'say what evidence you saw (at least 5 characters)').max(1000) })

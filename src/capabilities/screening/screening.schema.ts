@@ -33,6 +33,28 @@ export const channelIds = [
 export const channelIdSchema = z.enum(channelIds)
 export type ChannelId = z.infer<typeof channelIdSchema>
 
+/** The engine's own ceiling per field; the API applies a tighter total (SCREEN_TEXT_LIMIT). */
+export const MAX_FIELD_CHARS = 2_000_000
+
+/** The most text one API request may ask to screen, in UTF-16 code units (about 200 kB). */
+export const SCREEN_TEXT_LIMIT = 200_000
+
+/** Total characters of text an input carries (what the API limit counts). */
+export function screenInputSize(input: {
+  title?: string | undefined
+  body?: string | undefined
+  captions?: string | undefined
+  hashtags?: string[] | undefined
+  references?: Array<{ value: string }> | undefined
+  media?: Array<{ altText?: string | undefined }> | undefined
+}): number {
+  let n = (input.title?.length ?? 0) + (input.body?.length ?? 0) + (input.captions?.length ?? 0)
+  for (const h of input.hashtags ?? []) n += h.length
+  for (const r of input.references ?? []) n += r.value.length
+  for (const m of input.media ?? []) n += m.altText?.length ?? 0
+  return n
+}
+
 export const referenceInputSchema = z.object({
   /** The marker used in the text, e.g. "1" for "[1]". */
   marker: z.string().max(20).optional(),
@@ -57,9 +79,9 @@ export const mediaInputSchema = z.object({
 export const screenInputSchema = z
   .object({
     title: z.string().max(1000).default(''),
-    body: z.string().max(200_000).default(''),
+    body: z.string().max(MAX_FIELD_CHARS).default(''),
     /** Captions or transcript: plain text, SRT or VTT. Cue timings are kept in findings. */
-    captions: z.string().max(200_000).default(''),
+    captions: z.string().max(MAX_FIELD_CHARS).default(''),
     hashtags: z.array(z.string().max(200)).max(100).default([]),
     references: z.array(referenceInputSchema).max(200).default([]),
     voice: z.enum(['professional', 'personal']).default('professional'),

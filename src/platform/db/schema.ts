@@ -141,6 +141,15 @@ export interface MailOutboxTable {
   sent_at: NullableTimestamp
 }
 
+export interface ScreeningPolicyTable {
+  organisation_id: string
+  version: number
+  policy: string
+  note: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -154,5 +163,6 @@ export interface DB {
   audit_event: AuditEventTable
   job: JobTable
   mail_outbox: MailOutboxTable
+  screening_policy: ScreeningPolicyTable
 }
 

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration'
 import * as foundation from './2026-11-26T20-00-00-foundation.ts'
+import * as screeningPolicy from './2026-11-26T21-00-00-screening-policy.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -7,4 +8,5 @@ import * as foundation from './2026-11-26T20-00-00-foundation.ts'
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-26T20-00-00-foundation': foundation,
+  '2026-11-26T21-00-00-screening-policy': screeningPolicy,
 }
