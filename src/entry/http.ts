@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createRoute } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { z } from 'zod'
 import { accountsRoutes } from '#src/capabilities/accounts/accounts.routes.ts'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
-import { AppError } from '#src/platform/errors.ts'
-import { createHttpApp, createRouter, type Router } from '#src/platform/http/app.ts'
+import { AppError, type ErrorBody } from '#src/platform/errors.ts'
+import { createHttpApp, createRouter, type HttpEnv, type Router } from '#src/platform/http/app.ts'
 import { jsonContent } from '#src/platform/http/openapi.ts'
 import { registerAuthPaths } from './auth-openapi.ts'
 import type { Rounds } from './context.ts'
@@ -59,12 +60,13 @@ export function buildHttpApp(rounds: Rounds): Router {
         }
       }
     }
-    const request = new Request(c.req.raw.url, { method: c.req.method, headers, ...(body !== undefined ? { body } : {}) })
+    const request = new Request(c.req.raw.url, {
+      method: c.req.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    })
     const response = await auth.handler(request)
-    if (response.status === 429) {
-      throw new AppError('RATE_LIMITED', { message: 'too many attempts; wait a minute and try again' })
-    }
-    return response
+    return response.status >= 400 ? authErrorResponse(c, response) : response
   })
 
   // Every other API request: who is asking?
@@ -100,7 +102,9 @@ export function buildHttpApp(rounds: Rounds): Router {
     return c.body(scalarBundle())
   })
   app.all('/api/*', (c) => {
-    throw new AppError('ROUTE_NOT_FOUND', { message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` })
+    throw new AppError('ROUTE_NOT_FOUND', {
+      message: `no route ${c.req.method} ${new URL(c.req.url).pathname}`,
+    })
   })
 
   // The web UI: built files, and index.html for every client-side route.
@@ -111,10 +115,59 @@ export function buildHttpApp(rounds: Rounds): Router {
     app.get('*', (c) => c.html(index))
   } else {
     app.get('/', (c) =>
-      c.text('Rounds API is running. The web UI has not been built: run `npm run build` (npm start does this).'),
+      c.text(
+        'Rounds API is running. The web UI has not been built: run `npm run build` (npm start does this).',
+      ),
     )
   }
   return app
+}
+
+/**
+ * better-auth answers errors as `{ code, message }` (or an empty body); Rounds answers every
+ * error in its one shape. Its codes are kept (clients match on INVALID_EMAIL_OR_PASSWORD,
+ * PASSWORD_TOO_SHORT, ...), except where Rounds has its own name for the same thing. A 5xx
+ * becomes our plain INTERNAL answer, logged with the request id; the retry delay of a 429
+ * is passed on as Retry-After.
+ */
+async function authErrorResponse(c: Context<HttpEnv>, response: Response): Promise<Response> {
+  if (response.status >= 500)
+    throw new Error(`better-auth answered ${response.status} ${await response.text()}`)
+  if (response.status === 429) {
+    const retryAfter = response.headers.get('x-retry-after')
+    if (retryAfter) c.header('retry-after', retryAfter)
+    throw new AppError('RATE_LIMITED', {
+      message: `too many attempts; try again in ${retryAfter ?? 60} seconds`,
+    })
+  }
+  let body: { code?: unknown; message?: unknown } = {}
+  try {
+    body = (await response.json()) as typeof body
+  } catch {
+    // An empty body (e.g. better-auth's 404 for an unknown path): the status says it all.
+  }
+  const theirCode = typeof body.code === 'string' && body.code ? body.code : undefined
+  const code =
+    (theirCode && (authCodeNames[theirCode] ?? theirCode)) ??
+    statusCodeNames[response.status] ??
+    'BAD_REQUEST'
+  const message =
+    typeof body.message === 'string' && body.message
+      ? body.message
+      : response.statusText || 'the request was refused'
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie') c.header(name, value, { append: true })
+  }
+  const error: ErrorBody = { error: { code, message, requestId: c.get('requestId') } }
+  return c.json(error, response.status as 400)
+}
+
+const authCodeNames: Record<string, string> = { VALIDATION_ERROR: 'VALIDATION_FAILED' }
+const statusCodeNames: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
 }
 
 function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {

@@ -6,7 +6,13 @@ export type UserRow = { id: string; email: string; name: string }
 export type OrganisationRow = { id: string; slug: string; name: string; description: string }
 
 export async function findUserById(db: Executor, id: string): Promise<UserRow | null> {
-  return (await db.selectFrom('auth_user').select(['id', 'email', 'name']).where('id', '=', id).executeTakeFirst()) ?? null
+  return (
+    (await db
+      .selectFrom('auth_user')
+      .select(['id', 'email', 'name'])
+      .where('id', '=', id)
+      .executeTakeFirst()) ?? null
+  )
 }
 
 export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | null> {
@@ -39,10 +45,19 @@ export async function findOrganisationById(db: Executor, id: string): Promise<Or
   )
 }
 
-export async function insertOrganisation(db: Executor, org: OrganisationRow & { createdAt: string }): Promise<void> {
+export async function insertOrganisation(
+  db: Executor,
+  org: OrganisationRow & { createdAt: string },
+): Promise<void> {
   await db
     .insertInto('organisation')
-    .values({ id: org.id, slug: org.slug, name: org.name, description: org.description, created_at: org.createdAt })
+    .values({
+      id: org.id,
+      slug: org.slug,
+      name: org.name,
+      description: org.description,
+      created_at: org.createdAt,
+    })
     .execute()
 }
 
@@ -83,15 +98,25 @@ export async function replaceMemberRoles(
   roles: readonly Role[],
   now: string,
 ): Promise<void> {
-  await db.deleteFrom('membership').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute()
+  await db
+    .deleteFrom('membership')
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', userId)
+    .execute()
   if (roles.length === 0) return
   await db
     .insertInto('membership')
-    .values(roles.map((role) => ({ organisation_id: organisationId, user_id: userId, role, created_at: now })))
+    .values(
+      roles.map((role) => ({ organisation_id: organisationId, user_id: userId, role, created_at: now })),
+    )
     .execute()
 }
 
-export async function countMembersWithRole(db: Executor, organisationId: string, role: Role): Promise<number> {
+export async function countMembersWithRole(
+  db: Executor,
+  organisationId: string,
+  role: Role,
+): Promise<number> {
   const r = await db
     .selectFrom('membership')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -126,7 +151,13 @@ export async function listMembers(db: Executor, organisationId: string): Promise
 }
 
 export function emptyIdentity(name: string): Identity {
-  return { displayName: name, profession: null, registrationBody: null, registrationNumber: null, verification: null }
+  return {
+    displayName: name,
+    profession: null,
+    registrationBody: null,
+    registrationNumber: null,
+    verification: null,
+  }
 }
 
 export async function findIdentity(db: Executor, userId: string): Promise<Identity | null> {
@@ -223,7 +254,16 @@ export type InvitationRow = Invitation & {
 
 export async function insertInvitation(
   db: Executor,
-  inv: { id: string; organisationId: string; email: string; roles: Role[]; tokenHash: string; invitedBy: string; createdAt: string; expiresAt: string },
+  inv: {
+    id: string
+    organisationId: string
+    email: string
+    roles: Role[]
+    tokenHash: string
+    invitedBy: string
+    createdAt: string
+    expiresAt: string
+  },
 ): Promise<void> {
   await db
     .insertInto('invitation')
@@ -240,12 +280,23 @@ export async function insertInvitation(
     .execute()
 }
 
-export async function findInvitationByTokenHash(db: Executor, tokenHash: string): Promise<InvitationRow | null> {
-  const r = await db.selectFrom('invitation').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+export async function findInvitationByTokenHash(
+  db: Executor,
+  tokenHash: string,
+): Promise<InvitationRow | null> {
+  const r = await db
+    .selectFrom('invitation')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst()
   return r ? mapInvitation(r) : null
 }
 
-export async function listPendingInvitations(db: Executor, organisationId: string, now: string): Promise<InvitationRow[]> {
+export async function listPendingInvitations(
+  db: Executor,
+  organisationId: string,
+  now: string,
+): Promise<InvitationRow[]> {
   const rows = await db
     .selectFrom('invitation')
     .selectAll()
@@ -257,7 +308,12 @@ export async function listPendingInvitations(db: Executor, organisationId: strin
   return rows.map(mapInvitation)
 }
 
-export async function markInvitationAccepted(db: Executor, id: string, userId: string, now: string): Promise<boolean> {
+export async function markInvitationAccepted(
+  db: Executor,
+  id: string,
+  userId: string,
+  now: string,
+): Promise<boolean> {
   const r = await db
     .updateTable('invitation')
     .set({ accepted_at: now, accepted_by: userId })

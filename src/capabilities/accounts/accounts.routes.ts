@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { cookieAuth, errorResponses, jsonBody, jsonContent } from '#src/platform/http/openapi.ts'
 import { createRouter, type Router } from '#src/platform/http/app.ts'
+import { cookieAuth, errorResponses, jsonBody, jsonContent } from '#src/platform/http/openapi.ts'
 import {
   identitySchema,
   identityUpdateSchema,
@@ -126,7 +126,10 @@ const routes = {
     request: { body: jsonBody(invitationAcceptSchema) },
     responses: {
       200: jsonContent(
-        z.object({ organisation: z.object({ slug: z.string(), name: z.string() }), roles: z.array(roleSchema) }),
+        z.object({
+          organisation: z.object({ slug: z.string(), name: z.string() }),
+          roles: z.array(roleSchema),
+        }),
         'Joined',
       ),
       ...errorResponses(400, 401, 404, 410),
@@ -177,10 +180,17 @@ export function accountsRoutes(deps: AccountsDeps): Router {
     return c.body(null, 204)
   })
   app.openapi(routes.invite, async (c) => {
-    const invitation = await inviteMember(deps, c.get('actor'), c.req.valid('param').slug, c.req.valid('json'))
+    const invitation = await inviteMember(
+      deps,
+      c.get('actor'),
+      c.req.valid('param').slug,
+      c.req.valid('json'),
+    )
     return c.json({ invitation }, 201)
   })
-  app.openapi(routes.previewInvitation, async (c) => c.json(await previewInvitation(deps, c.req.valid('param').token), 200))
+  app.openapi(routes.previewInvitation, async (c) =>
+    c.json(await previewInvitation(deps, c.req.valid('param').token), 200),
+  )
   app.openapi(routes.acceptInvitation, async (c) =>
     c.json(await acceptInvitation(deps, c.get('actor'), c.req.valid('json').token), 200),
   )

@@ -6,7 +6,7 @@ import { AppError } from '#src/platform/errors.ts'
 import type { Queue } from '#src/platform/jobs/queue.ts'
 import type { Logger } from '#src/platform/logger.ts'
 import { queueMail } from '#src/platform/mail/mail.ts'
-import { type Actor, can, type Action, permissionsFor } from './accounts.policy.ts'
+import { type Action, type Actor, can, permissionsFor } from './accounts.policy.ts'
 import {
   countMembersWithRole,
   emptyIdentity,
@@ -28,7 +28,15 @@ import {
   setIdentityVerification,
   upsertIdentity,
 } from './accounts.repository.ts'
-import type { Identity, IdentityUpdate, Invitation, Me, Member, Organisation, Role } from './accounts.schema.ts'
+import type {
+  Identity,
+  IdentityUpdate,
+  Invitation,
+  Me,
+  Member,
+  Organisation,
+  Role,
+} from './accounts.schema.ts'
 
 export type AccountsDeps = {
   db: Db
@@ -45,21 +53,36 @@ const INVITATION_DAYS = 14
 export async function loadActor(deps: Pick<AccountsDeps, 'db'>, userId: string | null): Promise<Actor> {
   if (!userId) return { kind: 'anonymous' }
   const memberships = await listMembershipsForUser(deps.db, userId)
-  return { kind: 'user', userId, memberships: memberships.map((m) => ({ organisationId: m.organisationId, roles: m.roles })) }
+  return {
+    kind: 'user',
+    userId,
+    memberships: memberships.map((m) => ({ organisationId: m.organisationId, roles: m.roles })),
+  }
 }
 
 /** Throws UNAUTHENTICATED for anonymous actors and FORBIDDEN when the policy says no. */
-export function authorize(actor: Actor, action: Action, resource: Parameters<typeof can>[2]): asserts actor is Extract<Actor, { kind: 'user' }> {
+export function authorize(
+  actor: Actor,
+  action: Action,
+  resource: Parameters<typeof can>[2],
+): asserts actor is Extract<Actor, { kind: 'user' }> {
   if (actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', { message: 'sign in first' })
-  if (!can(actor, action, resource)) throw new AppError('FORBIDDEN', { message: `you may not ${action.replace('.', ' ')} here` })
+  if (!can(actor, action, resource))
+    throw new AppError('FORBIDDEN', { message: `you may not ${action.replace('.', ' ')} here` })
 }
 
 /** Finds an organisation the actor belongs to and may act on; hides its existence from non-members. */
-export async function resolveOrganisation(deps: AccountsDeps, actor: Actor, slug: string, action: Action): Promise<OrganisationRow> {
+export async function resolveOrganisation(
+  deps: AccountsDeps,
+  actor: Actor,
+  slug: string,
+  action: Action,
+): Promise<OrganisationRow> {
   if (actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', { message: 'sign in first' })
   const org = await findOrganisationBySlug(deps.db, slug)
   const member = org && actor.memberships.some((m) => m.organisationId === org.id)
-  if (!org || !member) throw new AppError('ORGANISATION_NOT_FOUND', { message: `no organisation ${slug} that you belong to` })
+  if (!org || !member)
+    throw new AppError('ORGANISATION_NOT_FOUND', { message: `no organisation ${slug} that you belong to` })
   authorize(actor, action, { organisationId: org.id })
   return org
 }
@@ -84,7 +107,11 @@ export async function getMe(deps: AccountsDeps, actor: Actor): Promise<Me> {
 }
 
 /** Saves the actor's professional identity; a changed registration voids any verification. */
-export async function updateIdentity(deps: AccountsDeps, actor: Actor, input: IdentityUpdate): Promise<Identity> {
+export async function updateIdentity(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: IdentityUpdate,
+): Promise<Identity> {
   if (actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', { message: 'sign in first' })
   authorize(actor, 'profile.update', { userId: actor.userId })
   const userId = actor.userId
@@ -95,7 +122,12 @@ export async function updateIdentity(deps: AccountsDeps, actor: Actor, input: Id
       (before.registrationBody !== input.registrationBody ||
         before.registrationNumber !== input.registrationNumber ||
         before.profession !== input.profession)
-    await upsertIdentity(tx, userId, { ...input, clearVerification: registrationChanged }, deps.clock.now().toISOString())
+    await upsertIdentity(
+      tx,
+      userId,
+      { ...input, clearVerification: registrationChanged },
+      deps.clock.now().toISOString(),
+    )
     await recordAudit(tx, deps, {
       actorId: userId,
       action: 'identity.updated',
@@ -113,7 +145,11 @@ export async function updateIdentity(deps: AccountsDeps, actor: Actor, input: Id
 }
 
 function pickRegistration(i: Identity) {
-  return { profession: i.profession, registrationBody: i.registrationBody, registrationNumber: i.registrationNumber }
+  return {
+    profession: i.profession,
+    registrationBody: i.registrationBody,
+    registrationNumber: i.registrationNumber,
+  }
 }
 
 /** Creates an organisation; its creator becomes its first admin. */
@@ -158,7 +194,13 @@ export async function listOrganisationMembers(
   const members = await listMembers(deps.db, org.id)
   const invitations = await listPendingInvitations(deps.db, org.id, deps.clock.now().toISOString())
   return {
-    members: members.map((m) => ({ userId: m.id, email: m.email, name: m.name, roles: m.roles, identity: m.identity })),
+    members: members.map((m) => ({
+      userId: m.id,
+      email: m.email,
+      name: m.name,
+      roles: m.roles,
+      identity: m.identity,
+    })),
     invitations: invitations.map(({ id, email, roles, expiresAt }) => ({ id, email, roles, expiresAt })),
   }
 }
@@ -173,32 +215,47 @@ export async function updateMemberRoles(
 ): Promise<Member> {
   const org = await resolveOrganisation(deps, actor, slug, 'members.manage')
   const actorId = (actor as Extract<Actor, { kind: 'user' }>).userId
+  // A role is one row per member: a repeated role in the request must not insert twice.
+  const after = [...new Set(roles)].sort()
   return deps.db.transaction().execute(async (tx) => {
     const before = await findMemberRoles(tx, org.id, userId)
-    if (before.length === 0) throw new AppError('MEMBER_NOT_FOUND', { message: 'no such member in this organisation' })
-    await assertAdminRemains(tx, org.id, before, roles)
-    await replaceMemberRoles(tx, org.id, userId, roles, deps.clock.now().toISOString())
+    if (before.length === 0)
+      throw new AppError('MEMBER_NOT_FOUND', { message: 'no such member in this organisation' })
+    await assertAdminRemains(tx, org.id, before, after)
+    await replaceMemberRoles(tx, org.id, userId, after, deps.clock.now().toISOString())
     await recordAudit(tx, deps, {
       actorId,
       action: 'member.roles_changed',
       resourceType: 'user',
       resourceId: userId,
       organisationId: org.id,
-      summary: { before, after: [...new Set(roles)].sort() },
+      summary: { before, after },
     })
     const member = (await listMembers(tx, org.id)).find((m) => m.id === userId)
     if (!member) throw new AppError('MEMBER_NOT_FOUND')
-    return { userId: member.id, email: member.email, name: member.name, roles: member.roles, identity: member.identity }
+    return {
+      userId: member.id,
+      email: member.email,
+      name: member.name,
+      roles: member.roles,
+      identity: member.identity,
+    }
   })
 }
 
 /** Removes a member from the organisation (not from Rounds). */
-export async function removeMember(deps: AccountsDeps, actor: Actor, slug: string, userId: string): Promise<void> {
+export async function removeMember(
+  deps: AccountsDeps,
+  actor: Actor,
+  slug: string,
+  userId: string,
+): Promise<void> {
   const org = await resolveOrganisation(deps, actor, slug, 'members.manage')
   const actorId = (actor as Extract<Actor, { kind: 'user' }>).userId
   await deps.db.transaction().execute(async (tx) => {
     const before = await findMemberRoles(tx, org.id, userId)
-    if (before.length === 0) throw new AppError('MEMBER_NOT_FOUND', { message: 'no such member in this organisation' })
+    if (before.length === 0)
+      throw new AppError('MEMBER_NOT_FOUND', { message: 'no such member in this organisation' })
     await assertAdminRemains(tx, org.id, before, [])
     await replaceMemberRoles(tx, org.id, userId, [], deps.clock.now().toISOString())
     await recordAudit(tx, deps, {
@@ -212,9 +269,20 @@ export async function removeMember(deps: AccountsDeps, actor: Actor, slug: strin
   })
 }
 
-async function assertAdminRemains(tx: Parameters<typeof countMembersWithRole>[0], orgId: string, before: Role[], after: Role[]) {
-  if (before.includes('admin') && !after.includes('admin') && (await countMembersWithRole(tx, orgId, 'admin')) <= 1) {
-    throw new AppError('LAST_ADMIN', { message: 'an organisation needs at least one admin; make someone else admin first' })
+async function assertAdminRemains(
+  tx: Parameters<typeof countMembersWithRole>[0],
+  orgId: string,
+  before: Role[],
+  after: Role[],
+) {
+  if (
+    before.includes('admin') &&
+    !after.includes('admin') &&
+    (await countMembersWithRole(tx, orgId, 'admin')) <= 1
+  ) {
+    throw new AppError('LAST_ADMIN', {
+      message: 'an organisation needs at least one admin; make someone else admin first',
+    })
   }
 }
 
@@ -266,7 +334,12 @@ export async function previewInvitation(deps: AccountsDeps, token: string) {
   const inv = await openInvitation(deps, token)
   const org = await findOrganisationById(deps.db, inv.organisationId)
   if (!org) throw new AppError('INVITATION_NOT_FOUND')
-  return { organisation: { slug: org.slug, name: org.name }, email: inv.email, roles: inv.roles, expiresAt: inv.expiresAt }
+  return {
+    organisation: { slug: org.slug, name: org.name },
+    email: inv.email,
+    roles: inv.roles,
+    expiresAt: inv.expiresAt,
+  }
 }
 
 /** Joins the signed-in user to the inviting organisation with the invited roles (added to any held). */
@@ -292,13 +365,17 @@ export async function acceptInvitation(deps: AccountsDeps, actor: Actor, token: 
       summary: { invitationId: inv.id, before: held, after: roles },
     })
     const org = (await findOrganisationById(tx, inv.organisationId)) as OrganisationRow
-    return { organisation: { slug: org.slug, name: org.name }, roles: await findMemberRoles(tx, org.id, userId) }
+    return {
+      organisation: { slug: org.slug, name: org.name },
+      roles: await findMemberRoles(tx, org.id, userId),
+    }
   })
 }
 
 async function openInvitation(deps: AccountsDeps, token: string) {
   const inv = await findInvitationByTokenHash(deps.db, hashToken(token))
-  if (!inv || inv.acceptedAt) throw new AppError('INVITATION_NOT_FOUND', { message: 'this invitation does not exist or was used' })
+  if (!inv || inv.acceptedAt)
+    throw new AppError('INVITATION_NOT_FOUND', { message: 'this invitation does not exist or was used' })
   if (inv.expiresAt <= deps.clock.now().toISOString()) {
     throw new AppError('INVITATION_EXPIRED', { message: 'this invitation has expired; ask for a new one' })
   }
@@ -319,7 +396,9 @@ export async function verifyIdentity(
     if ((await findMemberRoles(tx, org.id, userId)).length === 0) throw new AppError('MEMBER_NOT_FOUND')
     const identity = await findIdentity(tx, userId)
     if (!identity?.registrationBody || !identity.registrationNumber) {
-      throw new AppError('CONFLICT', { message: 'the member has not given a registration body and number to verify' })
+      throw new AppError('CONFLICT', {
+        message: 'the member has not given a registration body and number to verify',
+      })
     }
     await setIdentityVerification(tx, userId, {
       verifiedAt: deps.clock.now().toISOString(),
@@ -333,14 +412,22 @@ export async function verifyIdentity(
       resourceType: 'user',
       resourceId: userId,
       organisationId: org.id,
-      summary: { registrationBody: identity.registrationBody, registrationNumber: identity.registrationNumber },
+      summary: {
+        registrationBody: identity.registrationBody,
+        registrationNumber: identity.registrationNumber,
+      },
     })
     return (await findIdentity(tx, userId)) as Identity
   })
 }
 
 /** Withdraws a verification (e.g. registration lapsed). */
-export async function unverifyIdentity(deps: AccountsDeps, actor: Actor, slug: string, userId: string): Promise<Identity> {
+export async function unverifyIdentity(
+  deps: AccountsDeps,
+  actor: Actor,
+  slug: string,
+  userId: string,
+): Promise<Identity> {
   const org = await resolveOrganisation(deps, actor, slug, 'identity.verify')
   const actorId = (actor as Extract<Actor, { kind: 'user' }>).userId
   return deps.db.transaction().execute(async (tx) => {
@@ -361,7 +448,10 @@ export async function unverifyIdentity(deps: AccountsDeps, actor: Actor, slug: s
 }
 
 /** Resolves an organisation by slug for callers that already passed the policy (CLI, seeding). */
-export async function requireOrganisation(deps: Pick<AccountsDeps, 'db'>, slug: string): Promise<OrganisationRow> {
+export async function requireOrganisation(
+  deps: Pick<AccountsDeps, 'db'>,
+  slug: string,
+): Promise<OrganisationRow> {
   const org = await findOrganisationBySlug(deps.db, slug)
   if (!org) throw new AppError('ORGANISATION_NOT_FOUND', { message: `no organisation ${slug}` })
   return org

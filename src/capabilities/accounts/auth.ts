@@ -1,11 +1,11 @@
 import { betterAuth } from 'better-auth'
-import type { Config } from '#src/platform/config.ts'
+import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import type { Clock, Ids } from '#src/platform/clock.ts'
+import type { Config } from '#src/platform/config.ts'
 import type { Database } from '#src/platform/db/database.ts'
 import type { Queue } from '#src/platform/jobs/queue.ts'
 import type { Logger } from '#src/platform/logger.ts'
 import { queueMail } from '#src/platform/mail/mail.ts'
-import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 
 /** The header the HTTP edge sets to the client's address (never taken from the client). */
 export const CLIENT_IP_HEADER = 'x-rounds-client-ip'
@@ -37,7 +37,13 @@ export function createAuth(deps: AuthDeps) {
     user: { modelName: 'auth_user', fields: { emailVerified: 'email_verified', ...ts } },
     session: {
       modelName: 'auth_session',
-      fields: { expiresAt: 'expires_at', ipAddress: 'ip_address', userAgent: 'user_agent', userId: 'user_id', ...ts },
+      fields: {
+        expiresAt: 'expires_at',
+        ipAddress: 'ip_address',
+        userAgent: 'user_agent',
+        userId: 'user_id',
+        ...ts,
+      },
       expiresIn: 60 * 60 * 24 * 7,
       updateAge: 60 * 60 * 24,
     },
@@ -114,6 +120,9 @@ export function createAuth(deps: AuthDeps) {
       database: { generateId: () => deps.ids.next() },
       useSecureCookies: config.publicBaseUrl.startsWith('https://'),
     },
+    // Unexpected failures leave the handler as exceptions, so the HTTP edge logs them with
+    // the request id and answers its plain 500 (instead of better-call printing the stack).
+    onAPIError: { throw: true },
     logger: {
       level: 'error',
       log: (level, message) => {

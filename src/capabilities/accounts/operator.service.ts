@@ -1,6 +1,5 @@
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { AppError } from '#src/platform/errors.ts'
-import type { AccountsDeps } from './accounts.service.ts'
 import {
   findMemberRoles,
   findOrganisationBySlug,
@@ -11,6 +10,7 @@ import {
   upsertIdentity,
 } from './accounts.repository.ts'
 import { type Role, userCreateSchema } from './accounts.schema.ts'
+import type { AccountsDeps } from './accounts.service.ts'
 import type { Auth } from './auth.ts'
 
 /**
@@ -33,8 +33,10 @@ export async function createUser(
   }
   const { email, password, name } = parsed.data
   const org = input.org ? await findOrganisationBySlug(deps.db, input.org) : null
-  if (input.org && !org) throw new AppError('ORGANISATION_NOT_FOUND', { message: `no organisation ${input.org}` })
-  if (await findUserByEmail(deps.db, email)) throw new AppError('EMAIL_TAKEN', { message: `${email} already has an account` })
+  if (input.org && !org)
+    throw new AppError('ORGANISATION_NOT_FOUND', { message: `no organisation ${input.org}` })
+  if (await findUserByEmail(deps.db, email))
+    throw new AppError('EMAIL_TAKEN', { message: `${email} already has an account` })
   await deps.auth.api.signUpEmail({ body: { email, password, name } })
   const user = await findUserByEmail(deps.db, email)
   if (!user) throw new AppError('INTERNAL', { message: 'the user was not created' })
@@ -43,7 +45,12 @@ export async function createUser(
 }
 
 /** Adds one role to a member (joining them to the organisation if needed). */
-export async function addMemberRole(deps: AccountsDeps, organisationId: string, userId: string, role: Role): Promise<void> {
+export async function addMemberRole(
+  deps: AccountsDeps,
+  organisationId: string,
+  userId: string,
+  role: Role,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const before = await findMemberRoles(tx, organisationId, userId)
     if (before.includes(role)) return
@@ -69,7 +76,12 @@ export async function createOrganisationAsOperator(
     if (await findOrganisationBySlug(tx, input.slug)) {
       throw new AppError('ORGANISATION_SLUG_TAKEN', { message: `the address ${input.slug} is taken` })
     }
-    const org = { id: deps.ids.next(), slug: input.slug, name: input.name, description: input.description ?? '' }
+    const org = {
+      id: deps.ids.next(),
+      slug: input.slug,
+      name: input.name,
+      description: input.description ?? '',
+    }
     await insertOrganisation(tx, { ...org, createdAt: deps.clock.now().toISOString() })
     await recordAudit(tx, deps, {
       actorId: null,
@@ -86,7 +98,8 @@ export async function createOrganisationAsOperator(
 export const DEMO_ORGANISATION = {
   slug: 'demo',
   name: 'Demo Teaching Channel',
-  description: 'A student-run teaching channel: short videos and threads on clinical skills, made by students and checked by doctors.',
+  description:
+    'A student-run teaching channel: short videos and threads on clinical skills, made by students and checked by doctors.',
 }
 
 export const demoUsers: ReadonlyArray<{
@@ -98,11 +111,51 @@ export const demoUsers: ReadonlyArray<{
   registrationNumber: string | null
   verified: boolean
 }> = [
-  { email: 'admin@demo.example', name: 'Dr Amara Okafor', roles: ['admin'], profession: 'doctor', registrationBody: 'GMC', registrationNumber: '7012345', verified: true },
-  { email: 'editor@demo.example', name: 'Dr Tom Reyes', roles: ['editor'], profession: 'doctor', registrationBody: 'GMC', registrationNumber: '7123456', verified: true },
-  { email: 'reviewer@demo.example', name: 'Dr Priya Shah', roles: ['reviewer'], profession: 'doctor', registrationBody: 'GMC', registrationNumber: '7654321', verified: true },
-  { email: 'reviewer2@demo.example', name: 'Nurse Sam Lee', roles: ['reviewer'], profession: 'nurse', registrationBody: 'NMC', registrationNumber: '12A3456E', verified: false },
-  { email: 'author@demo.example', name: 'Jo Patel', roles: ['author'], profession: 'medical_student', registrationBody: null, registrationNumber: null, verified: false },
+  {
+    email: 'admin@demo.example',
+    name: 'Dr Amara Okafor',
+    roles: ['admin'],
+    profession: 'doctor',
+    registrationBody: 'GMC',
+    registrationNumber: '7012345',
+    verified: true,
+  },
+  {
+    email: 'editor@demo.example',
+    name: 'Dr Tom Reyes',
+    roles: ['editor'],
+    profession: 'doctor',
+    registrationBody: 'GMC',
+    registrationNumber: '7123456',
+    verified: true,
+  },
+  {
+    email: 'reviewer@demo.example',
+    name: 'Dr Priya Shah',
+    roles: ['reviewer'],
+    profession: 'doctor',
+    registrationBody: 'GMC',
+    registrationNumber: '7654321',
+    verified: true,
+  },
+  {
+    email: 'reviewer2@demo.example',
+    name: 'Nurse Sam Lee',
+    roles: ['reviewer'],
+    profession: 'nurse',
+    registrationBody: 'NMC',
+    registrationNumber: '12A3456E',
+    verified: false,
+  },
+  {
+    email: 'author@demo.example',
+    name: 'Jo Patel',
+    roles: ['author'],
+    profession: 'medical_student',
+    registrationBody: null,
+    registrationNumber: null,
+    verified: false,
+  },
 ]
 
 export type SeedResult = { organisation: string; created: string[]; existing: string[]; password: string }
@@ -116,10 +169,13 @@ export async function seedDemo(
   options: { env: string; explicit: boolean; password: string },
 ): Promise<SeedResult> {
   if (options.env === 'production' && !options.explicit) {
-    throw new AppError('SEED_REFUSED', { message: 'demo data is not seeded in production unless asked for (rounds seed --demo)' })
+    throw new AppError('SEED_REFUSED', {
+      message: 'demo data is not seeded in production unless asked for (rounds seed --demo)',
+    })
   }
   const org =
-    (await findOrganisationBySlug(deps.db, DEMO_ORGANISATION.slug)) ?? (await createOrganisationAsOperator(deps, DEMO_ORGANISATION))
+    (await findOrganisationBySlug(deps.db, DEMO_ORGANISATION.slug)) ??
+    (await createOrganisationAsOperator(deps, DEMO_ORGANISATION))
   const created: string[] = []
   const existing: string[] = []
   const admin = demoUsers[0]
@@ -136,7 +192,13 @@ export async function seedDemo(
     await upsertIdentity(
       deps.db,
       user.id,
-      { displayName: u.name, profession: u.profession, registrationBody: u.registrationBody, registrationNumber: u.registrationNumber, clearVerification: false },
+      {
+        displayName: u.name,
+        profession: u.profession,
+        registrationBody: u.registrationBody,
+        registrationNumber: u.registrationNumber,
+        clearVerification: false,
+      },
       now,
     )
     const adminUser = admin ? await findUserByEmail(deps.db, admin.email) : null

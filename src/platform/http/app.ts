@@ -23,7 +23,10 @@ export function createRouter(): Router {
       if (!result.success) {
         throw new AppError('VALIDATION_FAILED', {
           message: 'the request is not valid',
-          details: result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+          details: result.error.issues.map((i) => ({
+            path: i.path.join('.') || '(body)',
+            message: i.message,
+          })),
         })
       }
     },
@@ -47,7 +50,13 @@ export function createHttpApp(options: { log: Logger; bodyLimitBytes: number }):
     const started = performance.now()
     await next()
     log.debug(
-      { requestId, method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) },
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
       'request',
     )
   })
@@ -71,7 +80,9 @@ export function createHttpApp(options: { log: Logger; bodyLimitBytes: number }):
     bodyLimit({
       maxSize: options.bodyLimitBytes,
       onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', { message: `request bodies are limited to ${options.bodyLimitBytes} bytes` })
+        throw new AppError('PAYLOAD_TOO_LARGE', {
+          message: `request bodies are limited to ${options.bodyLimitBytes} bytes`,
+        })
       },
     }),
   )
@@ -86,7 +97,9 @@ export function createHttpApp(options: { log: Logger; bodyLimitBytes: number }):
   })
 
   app.notFound((c) => {
-    const e = new AppError('ROUTE_NOT_FOUND', { message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` })
+    const e = new AppError('ROUTE_NOT_FOUND', {
+      message: `no route ${c.req.method} ${new URL(c.req.url).pathname}`,
+    })
     return c.json(errorBody(e, c.get('requestId')), 404)
   })
   app.onError((err, c) => respondWithError(c, err, log))
@@ -110,12 +123,18 @@ export function respondWithError(c: Context<HttpEnv>, err: unknown, log: Logger)
             : err.status === 403
               ? 'FORBIDDEN'
               : 'VALIDATION_FAILED'
-    const message = code === 'MALFORMED_JSON' ? 'the request body is not valid JSON' : err.message || 'bad request'
+    const message =
+      code === 'MALFORMED_JSON' ? 'the request body is not valid JSON' : err.message || 'bad request'
     return c.json(errorBody(new AppError(code, { message }), requestId), err.status)
   }
   log.error({ requestId, err }, 'unexpected error')
   return c.json(
-    errorBody(new AppError('INTERNAL', { message: 'something went wrong on our side; quote the request id if you report it' }), requestId),
+    errorBody(
+      new AppError('INTERNAL', {
+        message: 'something went wrong on our side; quote the request id if you report it',
+      }),
+      requestId,
+    ),
     500,
   )
 }

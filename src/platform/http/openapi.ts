@@ -20,13 +20,17 @@ const descriptions: Record<number, string> = {
   410: 'Gone (expired)',
   413: 'Body too large',
   415: 'Body is not JSON',
+  422: 'Understood but refused (e.g. USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL)',
   429: 'Too many requests',
 }
 
 /** The error responses a route can give, for its OpenAPI description. */
 export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: errorSchema } } }]),
+    statuses.map((s) => [
+      s,
+      { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: errorSchema } } },
+    ]),
   )
 }
 

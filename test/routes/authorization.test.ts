@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inviteMember, loadActor } from '#src/capabilities/accounts/accounts.service.ts'
+import { testDialects } from '#test/support/database.ts'
+import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
+import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
+import {
+  countAuditEvents,
+  createOrgWithRoles,
+  expectError,
+  giveRegistration,
+  invitationTokenFor,
+  inviteThroughApi,
+  type SignedInUser,
+  uniq,
+  verifyAs,
+} from './helpers.ts'
+
+/**
+ * Every API route × every kind of caller. The table is written out by hand and keyed by
+ * "METHOD path" exactly as the OpenAPI document names the route; a route missing from the
+ * table (or a table entry with no route) fails the coverage test, so a new route has to
+ * state here who may call it.
+ *
+ * 'allow' means the request, made with valid parameters and body, succeeds with the
+ * route's documented 2xx status. Denials must answer with the right status and code and
+ * change nothing (no audit event is written).
+ */
+const actors = ['signedOut', 'admin', 'editor', 'reviewer', 'author', 'outsider'] as const
+type ActorName = (typeof actors)[number]
+type Outcome = 'allow' | 401 | 403 | 404
+type World = Awaited<ReturnType<typeof createOrgWithRoles>>
+type Prepared = { path: string; body?: unknown }
+type RouteCase = {
+  expect: Record<ActorName, Outcome>
+  prepare: (rounds: TestRounds, w: World) => Promise<Prepared>
+}
+
+const anySignedIn: Record<ActorName, Outcome> = {
+  signedOut: 401,
+  admin: 'allow',
+  editor: 'allow',
+  reviewer: 'allow',
+  author: 'allow',
+  outsider: 'allow',
+}
+const adminOnly: Record<ActorName, Outcome> = {
+  signedOut: 401,
+  admin: 'allow',
+  editor: 403,
+  reviewer: 403,
+  author: 403,
+  outsider: 404,
+}
+const membersReaders: Record<ActorName, Outcome> = { ...adminOnly, editor: 'allow' }
+const everyone: Record<ActorName, Outcome> = { ...anySignedIn, signedOut: 'allow' }
+
+/** A fresh author in the organisation, so each case acts on its own target. */
+const target = (rounds: TestRounds, w: World) => createTestMember(rounds, w.org.id, ['author'])
+
+const table: Record<string, RouteCase> = {
+  'GET /api/me': { expect: anySignedIn, prepare: async () => ({ path: '/api/me' }) },
+  'PUT /api/me/identity': {
+    expect: anySignedIn,
+    prepare: async () => ({
+      path: '/api/me/identity',
+      body: {
+        displayName: 'Dr Someone',
+        profession: 'doctor',
+        registrationBody: 'GMC',
+        registrationNumber: '7012345',
+      },
+    }),
+  },
+  'POST /api/orgs': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/orgs', body: { slug: `new-${uniq()}`, name: 'A new organisation' } }),
+  },
+  'GET /api/orgs/{slug}/members': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/members` }),
+  },
+  'PUT /api/orgs/{slug}/members/{userId}/roles': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/members/${(await target(rounds, w)).id}/roles`,
+      body: { roles: ['reviewer'] },
+    }),
+  },
+  'DELETE /api/orgs/{slug}/members/{userId}': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/members/${(await target(rounds, w)).id}`,
+    }),
+  },
+  'POST /api/orgs/{slug}/invitations': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/invitations`,
+      body: { email: `invitee-${uniq()}@example.org`, roles: ['author'] },
+    }),
+  },
+  'GET /api/invitations/{token}': {
+    expect: everyone,
+    prepare: async (rounds, w) => ({
+      path: `/api/invitations/${await inviteThroughApi(rounds, w.admin, w.org.slug, `p-${uniq()}@example.org`, ['author'])}`,
+    }),
+  },
+  'POST /api/invitations/accept': {
+    expect: anySignedIn,
+    // Into an organisation of its own: accepting must not make the outsider a member of w.org.
+    prepare: async (rounds) => ({
+      path: '/api/invitations/accept',
+      body: { token: await invitationElsewhere(rounds) },
+    }),
+  },
+  'POST /api/orgs/{slug}/members/{userId}/identity/verification': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => {
+      const member = await target(rounds, w)
+      await giveRegistration(rounds, member.id)
+      return {
+        path: `/api/orgs/${w.org.slug}/members/${member.id}/identity/verification`,
+        body: { note: 'Checked the GMC register' },
+      }
+    },
+  },
+  'DELETE /api/orgs/{slug}/members/{userId}/identity/verification': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => {
+      const member = await target(rounds, w)
+      await giveRegistration(rounds, member.id)
+      await verifyAs(rounds, w.admin.id, w.org.slug, member.id)
+      return { path: `/api/orgs/${w.org.slug}/members/${member.id}/identity/verification` }
+    },
+  },
+  'GET /api/orgs/{slug}/audit': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/audit` }),
+  },
+}
+
+/** An invitation to a throwaway organisation, made by its admin through the use-case. */
+async function invitationElsewhere(rounds: TestRounds): Promise<string> {
+  const org = await createTestOrganisation(rounds)
+  const admin = await createTestMember(rounds, org.id, ['admin'])
+  const email = `a-${uniq()}@example.org`
+  await inviteMember(rounds.accounts, await loadActor(rounds.accounts, admin.id), org.slug, {
+    email,
+    roles: ['reviewer'],
+  })
+  return invitationTokenFor(rounds, email)
+}
+
+/** Routes outside the table: better-auth's own, and the public health check. */
+const excluded = (path: string) => path.startsWith('/api/auth/') || path === '/api/health'
+
+const deniedCode = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ORGANISATION_NOT_FOUND' } as const
+
+type OpenApiDoc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
+
+describe.each(testDialects)('authorization of every route on %s', (dialect) => {
+  let rounds: TestRounds
+  let world: World
+  let doc: OpenApiDoc
+
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect)
+    world = await createOrgWithRoles(rounds)
+    doc = (await (await rounds.app.request('/api/openapi.json')).json()) as OpenApiDoc
+  })
+  afterAll(() => rounds?.close())
+
+  it('covers every route in the OpenAPI document, and only those', () => {
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => !excluded(path))
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort()
+    expect(documented.length).toBeGreaterThan(0)
+    expect(Object.keys(table).sort(), 'add the new route to the table in authorization.test.ts').toEqual(
+      documented,
+    )
+  })
+
+  const cases = Object.entries(table).flatMap(([route, c]) =>
+    actors.map((actor) => ({ route, actor, outcome: c.expect[actor], prepare: c.prepare })),
+  )
+
+  it.each(cases)('$route as $actor → $outcome', async ({ route, actor, outcome, prepare }) => {
+    const [method, template] = route.split(' ') as [string, string]
+    const { path, body } = await prepare(rounds, world)
+    const cookie = actor === 'signedOut' ? undefined : (world[actor] as SignedInUser).cookie
+    const auditBefore = await countAuditEvents(rounds)
+    const res = await call(rounds, method, path, {
+      ...(cookie ? { cookie } : {}),
+      ...(body !== undefined ? { body } : {}),
+    })
+    if (outcome === 'allow') {
+      const documented = Object.keys(doc.paths[template]?.[method.toLowerCase()]?.responses ?? {}).filter(
+        (s) => s.startsWith('2'),
+      )
+      expect(documented).toHaveLength(1)
+      expect({ status: res.status, body: await res.text() }).toMatchObject({ status: Number(documented[0]) })
+    } else {
+      await expectError(res, outcome, deniedCode[outcome])
+      expect(await countAuditEvents(rounds), 'a refused request must change nothing').toBe(auditBefore)
+    }
+  })
+})
