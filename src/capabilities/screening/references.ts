@@ -144,6 +144,73 @@ export function findReferenceIds(text: string): ParsedReference[] {
 }
 
 /**
+ * Things that announce an identifier but are not valid ones: "doi:10.1056", "10.123/x",
+ * "PMID: 1234567890", "PMCabc", "htp://…", "www.…" without a scheme. `found` are the valid
+ * identifiers already found in the text (they are never reported).
+ */
+export function findMalformedIds(
+  text: string,
+  found: readonly ParsedReference[] = findReferenceIds(text),
+  options: { prose?: boolean } = {},
+): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = []
+  // In prose ("10.5/day", "www.nhs.uk", "PMCs") only identifiers announced as such are checked.
+  const prose = options.prose === true
+  // Look-alikes that announce an identifier but are not valid ones.
+  for (const m of text.matchAll(DOI_LIKE)) {
+    if (overlaps(found, m.index, m.index + m[0].length)) continue
+    problems.push({
+      start: m.index,
+      end: m.index + m[0].trimEnd().length,
+      message:
+        'This is not a valid DOI: a DOI looks like 10.NNNN/suffix (a prefix of 4 to 9 digits, a slash, then the suffix).',
+    })
+  }
+  for (const m of prose ? [] : text.matchAll(/\b10\.\d{1,3}\/\S+/g)) {
+    if (overlaps(found, m.index, m.index + m[0].length) || overlaps(problems, m.index, m.index + m[0].length))
+      continue
+    problems.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      message: 'This is not a valid DOI: the prefix after "10." must have 4 to 9 digits.',
+    })
+  }
+  for (const m of text.matchAll(/\bPMID:?\s*(\d{9,})\b/gi)) {
+    problems.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      message: 'A PubMed id (PMID) has 1 to 8 digits.',
+    })
+  }
+  for (const m of text.matchAll(
+    prose ? /\bPMCID:?\s*(?!PMC\s?\d)\S+/gi : /\bPMCID:?\s*(?!PMC\s?\d)\S+|\bPMC(?![\s]?\d)\w*/gi,
+  )) {
+    if (overlaps(found, m.index, m.index + m[0].length)) continue
+    problems.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      message: 'A PubMed Central id looks like PMC followed by digits, e.g. PMC7654321.',
+    })
+  }
+  for (const m of text.matchAll(
+    prose ? /\b(?:https?|htps?|ttps?):\/+\S*/gi : /\b(?:https?|htps?|ttps?|hxxps?):\/*\S*|\bwww\.\S+/gi,
+  )) {
+    if (overlaps(found, m.index, m.index + m[0].length) || overlaps(problems, m.index, m.index + m[0].length))
+      continue
+    const end = trimmedEnd(text, m.index, m.index + m[0].length)
+    const raw = text.slice(m.index, end)
+    const fixed = /^www\./i.test(raw) ? `https://${raw}` : undefined
+    problems.push({
+      start: m.index,
+      end,
+      message: 'This link is not a valid web address: it needs http:// or https:// and a full host name.',
+      ...(fixed && isValidUrl(fixed) ? { suggestion: fixed } : {}),
+    })
+  }
+  return problems
+}
+
+/**
  * Checks one reference value as the author entered it. A value may be a bare identifier
  * ("10.1056/…", "12345678", "PMC123") or a formatted citation that contains one.
  */
@@ -179,53 +246,7 @@ export function checkReference(value: string): ReferenceCheck {
     }
   }
   const found = findReferenceIds(text)
-  // Look-alikes that announce an identifier but are not valid ones.
-  for (const m of text.matchAll(DOI_LIKE)) {
-    if (overlaps(found, m.index, m.index + m[0].length)) continue
-    problems.push({
-      start: m.index,
-      end: m.index + m[0].trimEnd().length,
-      message:
-        'This is not a valid DOI: a DOI looks like 10.NNNN/suffix (a prefix of 4 to 9 digits, a slash, then the suffix).',
-    })
-  }
-  for (const m of text.matchAll(/\b10\.\d{1,3}\/\S+/g)) {
-    if (overlaps(found, m.index, m.index + m[0].length) || overlaps(problems, m.index, m.index + m[0].length))
-      continue
-    problems.push({
-      start: m.index,
-      end: m.index + m[0].length,
-      message: 'This is not a valid DOI: the prefix after "10." must have 4 to 9 digits.',
-    })
-  }
-  for (const m of text.matchAll(/\bPMID:?\s*(\d{9,})\b/gi)) {
-    problems.push({
-      start: m.index,
-      end: m.index + m[0].length,
-      message: 'A PubMed id (PMID) has 1 to 8 digits.',
-    })
-  }
-  for (const m of text.matchAll(/\bPMCID:?\s*(?!PMC\s?\d)\S+|\bPMC(?![\s]?\d)\w*/gi)) {
-    if (overlaps(found, m.index, m.index + m[0].length)) continue
-    problems.push({
-      start: m.index,
-      end: m.index + m[0].length,
-      message: 'A PubMed Central id looks like PMC followed by digits, e.g. PMC7654321.',
-    })
-  }
-  for (const m of text.matchAll(/\b(?:https?|htps?|ttps?|hxxps?):\/*\S*|\bwww\.\S+/gi)) {
-    if (overlaps(found, m.index, m.index + m[0].length) || overlaps(problems, m.index, m.index + m[0].length))
-      continue
-    const end = trimmedEnd(text, m.index, m.index + m[0].length)
-    const raw = text.slice(m.index, end)
-    const fixed = /^www\./i.test(raw) ? `https://${raw}` : undefined
-    problems.push({
-      start: m.index,
-      end,
-      message: 'This link is not a valid web address: it needs http:// or https:// and a full host name.',
-      ...(fixed && isValidUrl(fixed) ? { suggestion: fixed } : {}),
-    })
-  }
+  problems.push(...findMalformedIds(text, found))
   const reference = found[0]
   if (!reference && problems.length === 0) {
     problems.push({
