@@ -76,7 +76,8 @@ const PERSON_BEFORE = new RegExp(
 const AT_BEFORE =
   /(?:^|[^A-Za-zÀ-ÖØ-öø-ɏ])(?:a\s+los|a\s+las|a\s+la\s+edad\s+de|con|desde\s+los|hasta\s+los|edad\s+de|edad:?|los)\s+$/iu
 const NOT_AN_AGE_AFTER =
-  /^\s+(?:de\s+(?:evoluci|seguimiento|tratamiento|duraci|diagn|la\s+intervenci|la\s+cirug|iniciad)|despu|antes|tras|m[aá]s\s+tarde)/iu
+  /^\s*(?:de\s+(?:evoluci|seguimiento|tratamiento|duraci|diagn|la\s+intervenci|la\s+cirug|iniciad|antig|ingreso|hospital|control|latencia)|del?\s+(?:diagn|trasplante|ingreso|tratamiento|inicio|alta|la\s+intervenci|la\s+cirug|primer)|despu|antes(?![a-zñ])|tras(?![a-zñ])|m[aá]s\s+tarde|posterior|siguiente|previo|anterior|transcurrid|de\s+haber|desde)/iu
+const YEARS = /a[ñn]os|a\./i
 
 function severityOf(age: string): Severity {
   if (!/a[ñn]os|a\./i.test(age)) return 'warn'
@@ -101,11 +102,14 @@ export function detectAges(text: string, claims: Claims): void {
     const after = text.slice(end, end + 40)
     const lineStart = text.lastIndexOf('\n', start - 1) + 1
     const before = text.slice(Math.max(lineStart, start - 80), start)
+    const years = YEARS.test(u[0])
     const ok =
       DE_EDAD.test(after) ||
-      (before.endsWith('(') && after.startsWith(')')) ||
-      (AT_BEFORE.test(before) && !NOT_AN_AGE_AFTER.test(after)) ||
-      PERSON_BEFORE.test(before)
+      (!NOT_AN_AGE_AFTER.test(after) &&
+        ((years && before.endsWith('(') && after.startsWith(')')) ||
+          (years && AT_BEFORE.test(before)) ||
+          /a\s+la\s+edad\s+de\s+$/i.test(before) ||
+          (PERSON_BEFORE.test(before) && (years || /(?:de|con)\s+$/.test(before)))))
     if (!ok) continue
     const age = text.slice(start, end)
     const sev = severityOf(age)

@@ -6,7 +6,13 @@ import { detectDates } from './dates.ts'
 import { detectHeaders } from './header.ts'
 import { detectIds } from './ids.ts'
 import { detectNames } from './names.ts'
-import { detectFacilities, detectPlaces, detectPostcodes, detectStreets } from './places.ts'
+import {
+  detectFacilities,
+  detectPlaces,
+  detectPostcodes,
+  detectSignatureAddresses,
+  detectStreets,
+} from './places.ts'
 
 /**
  * Runs every Spanish detector over one field once, in priority order (labelled header values
@@ -35,6 +41,7 @@ export function analyzeSpanish(text: string, skip: ReadonlySet<string> = new Set
   detectStreets(text, claims)
   detectPostcodes(text, claims)
   detectFacilities(text, claims)
+  detectSignatureAddresses(text, claims, regions)
   detectDates(text, claims)
   detectAges(text, claims)
   detectNames(text, claims, skip)

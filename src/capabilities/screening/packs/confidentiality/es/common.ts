@@ -92,6 +92,12 @@ export class Claims {
     })
     return true
   }
+  /** Like add, but a span running into one already claimed is cut short where that one starts. */
+  addUpTo(span: Parameters<Claims['add']>[0]): boolean {
+    let end = span.start
+    while (end < span.end && !this.mask[end]) end++
+    return this.add({ ...span, end })
+  }
   /** Claims characters without reporting them (text that must never be reported by a later detector). */
   reserve(start: number, end: number): void {
     this.mask.fill(1, start, end)

@@ -1,5 +1,5 @@
 import type { Severity } from '../../../screening.schema.ts'
-import { type Claims, isCap, PARTICLES, tokens } from './common.ts'
+import { type Claims, isCap, PARTICLES, type Tok, tokens } from './common.ts'
 
 /**
  * Structured headers of Spanish clinical reports ("Nombre: …", "NHC: …", "Domicilio: …",
@@ -87,8 +87,8 @@ const NAME_STOP = new Set(
 export function scanName(text: string, from: number, limit: number, maxWords = 7): [number, number] | null {
   const toks = tokens(text, from, limit)
   let i = 0
-  if (toks[0] && TITLE.test(toks[0].text)) i++
-  if (toks[i]?.text === '.') i++
+  // "Dr.", "Prof. Dr.", "Dra:" — titles and the punctuation after them.
+  while (toks[i] && (TITLE.test((toks[i] as Tok).text) || /^[.:]$/.test((toks[i] as Tok).text))) i++
   let start = -1
   let end = -1
   let words = 0

@@ -91,6 +91,8 @@ export function detectNames(text: string, claims: Claims, skip: ReadonlySet<stri
   CAP_WORD_G.lastIndex = 0
   for (const m of text.matchAll(CAP_WORD_G)) {
     const word = m[0]
+    // Acronyms (ANA, EMA, PIO) are not names; capitals in a header are read by the header rule.
+    if (word === word.toUpperCase()) continue
     const f = foldWord(word)
     if (!esGivenNames.has(f) || AMBIGUOUS.has(f) || skip.has(f)) continue
     const before = tokens(text, Math.max(0, m.index - 40), m.index)

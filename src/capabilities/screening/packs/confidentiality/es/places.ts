@@ -12,7 +12,7 @@ import type { SignatureRegion } from './header.ts'
  */
 
 const STREET_TYPE = String.raw`Calle|CALLE|calle|[Cc]\/\.?|C\.(?=\s)|Cl\.|Cll\.|Avda\.?|AVDA\.?|avda\.|Avenida|avenida|Av\.|av\.|Avd\.|Avinguda|Plaza|Pza\.?|Pl\.|Plaça|Praza|Paseo|paseo|Passeig|Pg\.|P[º°]\.?|P\.º|Ronda|Rda\.|Carretera|Ctra\.?|Camino|Travesía|Travesia|Trav\.|Glorieta|Urbanización|Urbanizacion|Urb\.|Bulevar|Rambla|Carrer|Rúa|Calzada|Callejón|Pasaje|Polígono|Bº|Barriada|Apartado\s+de\s+[Cc]orreos|Apartado|Apdo\.?|Jirón|Carrera|Diagonal|Transversal|Costanilla`
-const FLOOR = String.raw`(?:\s*[,\-–]?\s*(?:\d{1,2}(?!\d{3})\s?[ºª°oa]?\.?\s?-?\s?(?:\d(?!\d)\s?[ºª°]?|[A-Za-z](?![A-Za-zÀ-ÖØ-öø-ɏ]))?|bajo|[áa]tico|entlo\.?|pral\.?|dcha\.?|izda?\.?|iz\.|esc\.?\s*\w+|portal\s+\w+|bloque\s+\w+|puerta\s+\w+|piso\s+\w+|local\s+\w+|#\s?\d+|[A-Z](?![A-Za-zÀ-ÖØ-öø-ɏ])))`
+const FLOOR = String.raw`(?:\s*[,\-–]?\s*(?:\d{1,2}(?!\d{3})\s?[ºª°oa]?\.?\s?-?\s?(?:\d(?!\d)\s?[ºª°]?|[A-Za-z](?![A-Za-zÀ-ÖØ-öø-ɏ]))?|bajo|[áa]tico|entlo\.?|pral\.?|dcha\.?|izda?\.?|iz\.|esc\.?\s*\w+|portal\s+\w+|bloque\s+\w+|puerta\s+\w+|piso\s+\w+|local\s+\w+|#\s?\d+|[A-Z](?![A-Za-zÀ-ÖØ-öø-ɏ-])))`
 const STREET = new RegExp(
   String.raw`(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:${STREET_TYPE})\s*[^\n\d;:()@]{0,50}?(?:(?:n[ºo°]\.?|no\.?|núm\.?|número)\s*)?(?:\d{1,4}[A-Za-z]?(?![\d])(?:\s*[-–]\s*\d{1,4}[A-Za-z]?)?|s\/n|S\/N|s\/n\.|SN(?![A-Za-zÀ-ÖØ-öø-ɏ])|sn(?![A-Za-zÀ-ÖØ-öø-ɏ])|km\.?\s*\d+(?:[.,]\d+)?)${FLOOR}{0,3}`,
   'gu',
@@ -22,7 +22,7 @@ const POSTCODE_LABEL =
   /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:C\.\s?P\.|CP|[Cc][óo]digo\s+[Pp]ostal)\s*:?\s*(\d{5})(?!\d)|(?<![A-Za-zÀ-ÖØ-öø-ɏ\d])E-(\d{5})(?!\d)/gu
 const POSTCODE_TOWN = /(?<![\dA-Za-zÀ-ÖØ-öø-ɏ+.,/-])([0-5]\d{4})(?!\d)[\s,]*[-–]?\s*(?=[A-ZÀ-ÖØ-Þ])/gu
 
-const FACILITY_HEAD = String.raw`Hospital(?:es)?|HOSPITAL|Complejo\s+Hospitalario|Complexo\s+Hospitalario|Consorcio\s+Hospital(?:ario)?|Cl[ií]nica|Policl[ií]nica|Sanatorio|Centro|Consultorio|Ambulatorio|Fundaci[oó]n|Fundació|Instituto|Institut|Universidad|Universitat|Facultad|Mutua|Residencia|Laboratorio|Palacio\s+de\s+Justicia|Edificio|Escuela|Colegio|Parque\s+Sanitario|Ciudad\s+Sanitaria|Hospital\s+de\s+D[ií]a`
+const FACILITY_HEAD = String.raw`Hospital(?:es)?|HOSPITAL|Hopital|[ÁA]rea\s+Hospitalaria|Complejo\s+Asistencial|H\.\s?U\.|Complejo\s+Hospitalario|Complexo\s+Hospitalario|Consorcio\s+Hospital(?:ario)?|Cl[ií]nica|Policl[ií]nica|Sanatorio|Centro|Consultorio|Ambulatorio|Fundaci[oó]n|Fundació|Instituto|Institut|Universidad|Universitat|Facultad|Mutua|Residencia|Laboratorio|Palacio\s+de\s+Justicia|Edificio|Escuela|Colegio|Parque\s+Sanitario|Ciudad\s+Sanitaria|Hospital\s+de\s+D[ií]a`
 const FACILITY = new RegExp(String.raw`(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:${FACILITY_HEAD})(?![A-Za-zÀ-ÖØ-öø-ɏ])`, 'gu')
 const SMALL_PRACTICE = /^(?:Centro\s+de\s+Salud|Consultorio|Ambulatorio|Centro\s+de\s+Atenci[oó]n\s+Primaria)/
 
@@ -163,7 +163,13 @@ function isPlace(phrase: string): boolean {
  * Longest run of capitalised words (with inner particles) starting at token i; returns the
  * longest prefix that is a known place, or when `any` the whole run.
  */
-function placeRun(toks: Tok[], i: number, any: boolean, maxWords = 5): [number, number] | null {
+function placeRun(
+  toks: Tok[],
+  i: number,
+  any: boolean,
+  strict = true,
+  maxWords = 5,
+): [number, number] | null {
   let best: [number, number] | null = null
   let words = 0
   let last = -1
@@ -180,7 +186,8 @@ function placeRun(toks: Tok[], i: number, any: boolean, maxWords = 5): [number, 
         .replace(/\.$/, '')
       const first = toks[i] as Tok
       const end = t.text.endsWith('.') ? t.end - 1 : t.end
-      if (isPlace(phrase) && !(words === 1 && PLACE_STOP.has(foldWord(w)))) best = [first.start, end]
+      if (isPlace(phrase) && !(strict && words === 1 && PLACE_STOP.has(foldWord(w))))
+        best = [first.start, end]
       if (t.text.endsWith('.')) break
       continue
     }
@@ -226,14 +233,14 @@ function placesAfter(text: string, claims: Claims, from: number, any: boolean): 
   const toks = tokens(text, from, end)
   let i = 0
   while (i < toks.length && /^[,.\-–(]$/.test((toks[i] as Tok).text)) i++
-  const run = placeRun(toks, i, any)
+  const run = placeRun(toks, i, any, false)
   if (run) {
     claimPlace(claims, run[0], run[1])
     // A province may follow: "Talavera de la Reina. Toledo", "Santander, Cantabria".
     let j = toks.findIndex((t) => t.start >= run[1])
     if (j < 0) return
     while (j < toks.length && /^[,.\-–(]$/.test((toks[j] as Tok).text)) j++
-    const second = placeRun(toks, j, false)
+    const second = placeRun(toks, j, false, false)
     if (second) claimPlace(claims, second[0], second[1])
   }
 }
@@ -243,7 +250,7 @@ export function detectStreets(text: string, claims: Claims): void {
   for (const m of text.matchAll(STREET)) {
     const s = m[0]
     // A sentence break inside the street name means this is prose, not an address.
-    if (/[.!?]\s+[a-zß-öø-ÿ]/u.test(s.slice(4)) || s.split(/\s+/).length > 12) continue
+    if (/[.!?]\s+[a-zß-öø-ÿ]/u.test(s.replace(/^\S+\s*/, '')) || s.split(/\s+/).length > 12) continue
     if (/^C\.\s/.test(s) && !/^C\.\s+[A-ZÀ-ÖØ-Þ]/u.test(s)) continue
     const end = m.index + s.length
     if (
@@ -335,7 +342,7 @@ export function detectFacilities(text: string, claims: Claims): void {
         if (!quote && caps > 0) end = t.end
         continue
       }
-      if (FACILITY_STOP.has(lower) && !quote) break
+      if ((FACILITY_STOP.has(lower) || FACILITY_STOP.has(lower.replace(/\.$/, ''))) && !quote) break
       if (isCap(w) || /^\d{1,2}$/.test(w) || quote) {
         // "Hospital 12 de Octubre": a number only as part of a name.
         if (/^\d/.test(w) && !toks[i + 1]?.text.match(/^de$/)) break
@@ -411,7 +418,7 @@ export function detectPlaces(text: string, claims: Claims, regions: SignatureReg
       if (!isCap(t.text)) continue
       const prev = toks[i - 1]
       if (prev && isCap(prev.text) && prev.end === t.start - 1 && !/[.,]$/.test(prev.text)) continue
-      const run = placeRun(toks, i, false)
+      const run = placeRun(toks, i, false, false)
       if (run) claimPlace(claims, run[0], run[1])
     }
   }
@@ -427,3 +434,78 @@ export function detectPlaces(text: string, claims: Claims, regions: SignatureReg
     claimPlace(claims, run[0], run[1])
   }
 }
+
+const SIG_POSTCODE = /(?<![\d+/.,-])(\d{5}|\d{5}-\d{3}|\d{4}(?=\s*\())(?![\d/])/g
+const SIG_NUMBER = /(?<![\d/.,])(?:n[ºo°]\.?\s*)?(\d{1,4}[A-Za-z]?|s\/n|S\/N)(?![\d/])/g
+
+/**
+ * The address in a report's signature line often has no street type ("Los Alisos, 10. 13002
+ * Ciudad Real"): there a run of capitalised words before a house number is a street, and a
+ * five-digit number is a postcode with its town beside it.
+ */
+export function detectSignatureAddresses(text: string, claims: Claims, regions: SignatureRegion[]): void {
+  for (const r of regions) {
+    const seg = text.slice(r.start, r.end)
+    for (const m of seg.matchAll(SIG_POSTCODE)) {
+      const start = r.start + m.index
+      const end = start + m[0].length
+      if (
+        !claims.add({
+          kind: 'address',
+          start,
+          end,
+          category: 'location',
+          severity: 'block',
+          message: 'Código postal.',
+          suggestion: '[CP]',
+        })
+      )
+        continue
+      placesAfter(text, claims, end, true)
+      // "Baracaldo 48902", "Zaragoza-50009": the town may come first.
+      const before = tokens(text, Math.max(r.start, start - 40), start)
+      let k = before.length - 1
+      if (before[k] && /^[-–,]$/.test((before[k] as Tok).text)) k--
+      let first = -1
+      for (let j = k; j >= 0 && k - j < 4; j--) {
+        const t = before[j] as Tok
+        if (isCap(t.text) && !t.text.endsWith('.')) first = j
+        else if (!(first >= 0 && PARTICLES.has(t.text.toLowerCase()))) break
+      }
+      if (first >= 0) {
+        const run = placeRun(before, first, false, false)
+        if (run) claimPlace(claims, run[0], run[1])
+      }
+    }
+    for (const m of seg.matchAll(SIG_NUMBER)) {
+      const numStart = r.start + m.index
+      let numEnd = numStart + m[0].length
+      if (!claims.free(numStart, numEnd)) continue
+      const before = tokens(text, Math.max(r.start, numStart - 60), numStart)
+      let k = before.length - 1
+      if (before[k]?.text === ',') k--
+      let first = -1
+      for (let j = k; j >= 0 && k - j < 7; j--) {
+        const t = before[j] as Tok
+        if (!claims.free(t.start, t.end)) break
+        if (isCap(t.text) && !/\d/.test(t.text)) {
+          if (t.text.endsWith('.') && j !== k && t.text.length > 3) break
+          first = j
+        } else if (!(first >= 0 && PARTICLES.has(t.text.toLowerCase()))) break
+      }
+      if (first < 0) continue
+      const floor = text.slice(numEnd, numEnd + 20).match(FLOOR_AFTER)
+      if (floor) numEnd += floor[0].length
+      claims.add({
+        kind: 'address',
+        start: (before[first] as Tok).start,
+        end: numEnd,
+        category: 'location',
+        severity: 'block',
+        message: 'Dirección postal.',
+        suggestion: '[dirección]',
+      })
+    }
+  }
+}
+const FLOOR_AFTER = new RegExp(`^${FLOOR}{0,2}`, 'u')
