@@ -97,6 +97,8 @@ export function scanName(text: string, from: number, limit: number, maxWords = 7
     const w = t.text
     const lower = w.toLowerCase()
     if (NAME_STOP.has(lower) || NAME_STOP.has(lower.replace(/\.$/, ''))) break
+    // "C/ Eduardo Rivas": a street abbreviation, not an initial.
+    if (toks[i + 1]?.text === '/' && toks[i + 1]?.start === t.end) break
     if (isCap(w) && !/\d/.test(w)) {
       // An initial ("M.") or a word; a word ending in "." ends the name after it.
       if (start < 0) start = t.start

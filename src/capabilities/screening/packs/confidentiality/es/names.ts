@@ -46,6 +46,7 @@ function nameRun(toks: Tok[], i: number, maxWords = 5): [number, number, string[
   for (let j = i; j < toks.length && words.length < maxWords; j++) {
     const t = toks[j] as Tok
     const w = t.text
+    if (toks[j + 1]?.text === '/' && toks[j + 1]?.start === t.end) break
     if (isCap(w) && !/\d/.test(w) && w.length > 1) {
       words.push(w.replace(/\.$/, ''))
       end = w.endsWith('.') ? t.end - 1 : t.end
