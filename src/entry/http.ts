@@ -170,9 +170,14 @@ const statusCodeNames: Record<number, string> = {
   404: 'ROUTE_NOT_FOUND',
 }
 
+/**
+ * The address sign-in rate limits are counted against. Behind a proxy (TRUST_PROXY) it is
+ * the last X-Forwarded-For entry: the one our proxy appended. Earlier entries come from the
+ * client and could be varied at will to escape the limit.
+ */
 function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   try {
