@@ -5,7 +5,7 @@ import { Claims, type EsSpan } from './common.ts'
 import { detectDates } from './dates.ts'
 import { detectHeaders } from './header.ts'
 import { detectIds } from './ids.ts'
-import { detectNames } from './names.ts'
+import { detectNames, detectRelatives } from './names.ts'
 import {
   detectFacilities,
   detectPlaces,
@@ -46,6 +46,7 @@ export function analyzeSpanish(text: string, skip: ReadonlySet<string> = new Set
   detectAges(text, claims)
   detectNames(text, claims, skip)
   detectPlaces(text, claims, regions)
+  detectRelatives(text, claims)
   if (skip.size === 0) return claims.spans
   // The author's own name (a signature, "Médico: <author>") is never reported.
   return claims.spans.filter(

@@ -18,6 +18,7 @@ export type EsKind =
   | 'date'
   | 'age'
   | 'name'
+  | 'relative'
 
 export type EsSpan = {
   kind: EsKind

@@ -36,20 +36,31 @@ export function validNass(value: string): boolean {
 const DNI = /(?<![A-Za-zÀ-ÖØ-öø-ɏ0-9])(?:[XYZxyz][\s-]?\d{7}|\d{8})[\s-]?[A-Za-z](?![A-Za-zÀ-ÖØ-öø-ɏ0-9])/gu
 const NASS = /(?<![\d])\d{2}[\s/-]?\d{8}[\s/-]?\d{2}(?!\d)/g
 const LABELLED_ID =
-  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(NHC|N\.H\.C\.|[Hh]istoria\s+[Cc]l[ií]nica|n[ºo°]\s*(?:de\s+)?historia|CIPA|CIP)|(NASS|NUSS|[Nn][ºo°]\s*(?:de\s+)?(?:la\s+)?S\.?\s?S\.?|[Tt]arjeta\s+[Ss]anitaria|TSI)|(DNI|NIE|NIF|[Pp]asaporte)|(n[ºo°]\s*(?:de\s+)?col(?:egiado)?\.?|[Cc]olegiad[oa]\s*(?:n[ºo°]\.?)?|[Nn][úu]m(?:ero|\.)?\s+de\s+colegiad[oa]))\s*(?:n[ºo°]\.?|n[úu]mero|num\.)?\s*[:.]?\s*((?:[A-Z]{1,4}[-\s]?)?\d[\d\s/.-]{2,18}\d(?:[-\s]?[A-Z](?![A-Za-zÀ-ÖØ-öø-ɏ]))?|[A-Z]{4}\d{6,12})/gu
+  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(NHC|N\.H\.C\.|[Hh]istoria\s+[Cc]l[ií]nica|n[ºo°]\s*(?:de\s+)?historia|CIPA|CIP)|(NASS|NUSS|[Nn][ºo°]\s*(?:de\s+)?(?:la\s+)?S\.?\s?S\.?|[Tt]arjeta\s+[Ss]anitaria|TSI)|(DNI|NIE|NIF|[Pp]asaporte)|(n[ºo°]\s*(?:de\s+)?col(?:egiado)?\.?|[Cc]olegiad[oa]\s*(?:n[ºo°]\.?)?|[Nn][úu]m(?:ero|\.)?\s+de\s+colegiad[oa]))\s*(?:n[ºo°]\.?|n[úu]mero|num\.)?\s*[:.]?\s*(((?:[A-Z]{1,4}[-\s]?)?\d[\d\s/.-]{2,18}\d(?:[-\s]?[A-Z](?![A-Za-zÀ-ÖØ-öø-ɏ]))?|[A-Z]{4}\d{6,12}))/gu
 const PHONE = String.raw`(?:\+\s?\d{2,3}[\s.-]?|\(\+?\d{2,3}\)\s?)?\d(?:[\s.-]?\d){5,12}(?!\d)`
 const LABELLED_PHONE = new RegExp(
-  String.raw`(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(fax)|tel[eé]fonos?(?:\s+m[oó]vil)?|tel[fs]?\.?|tfnos?\.?|tlfn?o?s?\.?|m[oó]vil|n[úu]mero\s+de\s+(?:tel[eé]fono|m[oó]vil)|al\s+n[uú]mero(?:\s+de\s+m[oó]vil)?|llamar\s+al)\s*(?:de\s+contacto)?\s*[:.]?\s*(${PHONE})`,
+  String.raw`(?<=(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(fax)|tel[eé]fonos?(?:\s+m[oó]vil)?|tel[fs]?\.?|tfnos?\.?|tlfn?o?s?\.?|m[oó]vil|n[úu]mero\s+de\s+(?:tel[eé]fono|m[oó]vil)|al\s+n[uú]mero(?:\s+de\s+m[oó]vil)?|llamar\s+al)\s*(?:de\s+contacto)?\s*[:.]?\s*)${PHONE}`,
   'giu',
 )
 const SPANISH_PHONE =
   /(?<![\dA-Za-zÀ-ÖØ-öø-ɏ+])(?:\+\s?34[\s.-]?|0034[\s.-]?)?[6789]\d{2}(?:[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}|[\s.-]?\d{3}[\s.-]?\d{3})(?![\d])/gu
-const EMAIL =
-  /[A-Za-zÀ-ÖØ-öø-ɏ0-9._%+-]+@[A-Za-zÀ-ÖØ-öø-ɏ0-9-]+(?:\.[A-Za-zÀ-ÖØ-öø-ɏ0-9-]+)*\.[A-Za-zÀ-ÖØ-öø-ɏ]{2,}/gu
-const LABELLED_EMAIL = new RegExp(
-  String.raw`(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:e-?mail|correo(?:\s+electr[oó]nico)?)(?:\s+(?:del\s+)?autor)?\s*[:.]?\s*(${EMAIL.source})`,
-  'giu',
-)
+const EMAIL_LABEL_BEFORE = /(?:e-?mail|correo(?:\s+electr[oó]nico)?)(?:\s+(?:del\s+)?autor)?\s*[:.]?\s*$/i
+const EMAIL_LOCAL = /[A-Za-zÀ-ÖØ-öø-ɏ0-9._%+-]/
+const EMAIL_AT = /^@[A-Za-zÀ-ÖØ-öø-ɏ0-9-]+(?:\.[A-Za-zÀ-ÖØ-öø-ɏ0-9-]+)*\.[A-Za-zÀ-ÖØ-öø-ɏ]{2,}/
+
+/** E-mail addresses, found from their "@" (a scan for the local part first is slow on long words). */
+function findEmails(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    let s = at
+    while (s > 0 && EMAIL_LOCAL.test(text[s - 1] as string)) s--
+    if (s === at) continue
+    const domain = text.slice(at, at + 255).match(EMAIL_AT)
+    if (!domain) continue
+    out.push([s, at + domain[0].length])
+  }
+  return out
+}
 
 function digitCount(s: string): number {
   let n = 0
@@ -78,28 +89,16 @@ export function detectIds(text: string, claims: Claims, regions: SignatureRegion
       severity: 'block',
     })
   }
-  for (const m of text.matchAll(LABELLED_EMAIL)) {
-    const value = m[1] as string
-    const start = m.index + m[0].lastIndexOf(value)
-    claims.add({ kind: 'contact', start, end: start + value.length, category: 'email', severity: 'block' })
-  }
-  for (const r of regions) {
-    const seg = text.slice(r.start, r.end)
-    for (const m of seg.matchAll(EMAIL)) {
-      claims.add({
-        kind: 'contact',
-        start: r.start + m.index,
-        end: r.start + m.index + m[0].length,
-        category: 'email',
-        severity: 'block',
-      })
-    }
+  for (const [start, end] of findEmails(text)) {
+    const inRegion = regions.some((r) => start >= r.start && end <= r.end)
+    if (!inRegion && !EMAIL_LABEL_BEFORE.test(text.slice(Math.max(0, start - 30), start))) continue
+    claims.add({ kind: 'contact', start, end, category: 'email', severity: 'block' })
   }
   for (const m of text.matchAll(LABELLED_PHONE)) {
-    const value = m[2] as string
+    const value = m[0]
     const n = digitCount(value)
     if (n < 6 || n > 14) continue
-    const start = m.index + m[0].lastIndexOf(value)
+    const start = m.index
     claims.add({
       kind: 'contact',
       start,

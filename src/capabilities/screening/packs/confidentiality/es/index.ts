@@ -137,4 +137,13 @@ export const spanishConfidentialityRules: Rule[] = [
     description:
       'Nombres de pacientes y familiares: tras tratamiento (Sr., Sra., D.), tras parentesco o nombres de pila conocidos.',
   }),
+  spanishRule({
+    id: 'es-relative',
+    kind: 'relative',
+    category: 'unique',
+    severity: 'info',
+    citation: `GMC: Confidentiality: good practice in handling patient information (the sum of details); ${GDPR}`,
+    description:
+      'Menciones de familiares del paciente ("su madre", "un hermano"), como información: suman detalles.',
+  }),
 ]

@@ -11,8 +11,21 @@ import { type Claims, foldWord, isCap, PARTICLES, type Tok, tokens } from './com
  */
 
 const TITLE = /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:Sr|Sra|Srta|Dña|D|Don|Doña)\.?\s+(?=[A-ZÀ-ÖØ-Þ])/gu
-const KIN =
-  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:madre|padre|hermano|hermana|hijo|hija|esposa|esposo|marido|mujer|pareja|novia|novio|abuela|abuelo|t[ií]a|t[ií]o|prima|primo|nieta|nieto|sobrina|sobrino|cuñada|cuñado|suegra|suegro|padres|hijos|hermanos|hermanas|hijas|gemelo|gemela|acompañante|cuidadora|cuidador)\s*,?\s*\(?\s*(?=[A-ZÀ-ÖØ-Þ])/giu
+// Kinship words: one scan serves both named relatives (here) and relative mentions (below).
+const KIN_WORD =
+  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(?:medio\s+|bis)?(?:abuel|herman|hij|t[ií]|prim|niet|sobrin|cuñad|suegr|espos|novi|gemel|cuidador)(?:o|a|os|as|es)|madre|padre|padres|marido|mujer|pareja|familia|acompañante)(?![A-Za-zÀ-ÖØ-öø-ɏ])/giu
+const NAME_AFTER_KIN = /^\s*,?\s*\(?\s*(?=[A-ZÀ-ÖØ-Þ])/u
+let kinText = ''
+let kinFound: Array<[number, number]> = []
+
+function kinWords(text: string): Array<[number, number]> {
+  if (text !== kinText) {
+    kinText = text
+    kinFound = []
+    for (const m of text.matchAll(KIN_WORD)) kinFound.push([m.index, m.index + m[0].length])
+  }
+  return kinFound
+}
 
 /** Given names that are also common words or saints' and places' names in clinical text. */
 const AMBIGUOUS = new Set(
@@ -67,26 +80,28 @@ function ignored(words: string[], skip: ReadonlySet<string>): boolean {
 
 export function detectNames(text: string, claims: Claims, skip: ReadonlySet<string>): void {
   const nameMsg = 'Nombre de una persona (paciente o familiar): identifica al paciente.'
-  for (const re of [TITLE, KIN]) {
-    re.lastIndex = 0
-    for (const m of text.matchAll(re)) {
-      const from = m.index + m[0].length
-      const toks = tokens(text, from, Math.min(text.length, from + 80))
-      const run = nameRun(toks, 0)
-      if (!run || ignored(run[2], skip)) continue
-      // After "D." only a real given name ("D. José"), since "vitamina D. Se…" is common.
-      const firstWord = foldWord(run[2][0] as string)
-      if (re === TITLE && /^D\.?\s/.test(m[0]) && !esGivenNames.has(firstWord)) continue
-      if (re === KIN && !esGivenNames.has(firstWord)) continue
-      claims.add({
-        kind: 'name',
-        start: run[0],
-        end: run[1],
-        category: 'name',
-        severity: 'block',
-        message: nameMsg,
-      })
-    }
+  const starts: Array<[number, 'title' | 'kin', boolean]> = []
+  for (const m of text.matchAll(TITLE)) starts.push([m.index + m[0].length, 'title', /^D\.?\s/.test(m[0])])
+  for (const [, end] of kinWords(text)) {
+    const gap = text.slice(end, end + 6).match(NAME_AFTER_KIN)
+    if (gap) starts.push([end + gap[0].length, 'kin', false])
+  }
+  for (const [from, how, bareD] of starts) {
+    const toks = tokens(text, from, Math.min(text.length, from + 80))
+    const run = nameRun(toks, 0)
+    if (!run || ignored(run[2], skip)) continue
+    // After "D." only a real given name ("D. José"), since "vitamina D. Se…" is common.
+    const firstWord = foldWord(run[2][0] as string)
+    if (how === 'title' && bareD && !esGivenNames.has(firstWord)) continue
+    if (how === 'kin' && !esGivenNames.has(firstWord)) continue
+    claims.add({
+      kind: 'name',
+      start: run[0],
+      end: run[1],
+      category: 'name',
+      severity: 'block',
+      message: nameMsg,
+    })
   }
   // Known given names, with any surnames that follow.
   CAP_WORD_G.lastIndex = 0
@@ -125,5 +140,57 @@ export function detectNames(text: string, claims: Claims, skip: ReadonlySet<stri
       if (!next || !/^[a-zß-öø-ÿ]/.test(next.text) || PARTICLES.has(next.text)) continue
     }
     claims.add({ kind: 'name', start, end, category: 'name', severity: 'block', message: nameMsg })
+  }
+}
+
+const RELATIVE_EXTRA =
+  /^\s+(?:menor|mayor|gemel[oa]|materno|materna|paterno|paterna|mediano|mediana|var[oó]n|sano|sana)(?![A-Za-zÀ-ÖØ-öø-ɏ])/iu
+const NOT_RELATIVES = new Set([
+  'mujer',
+  'pareja',
+  'acompañante',
+  'acompanante',
+  'cuidador',
+  'cuidadora',
+  'cuidadores',
+  'gemelo',
+  'gemela',
+  'gemelos',
+  'gemelas',
+])
+// "célula madre", "lengua madre", "casa madre": not people.
+const NOT_A_RELATIVE_BEFORE = /(?:c[eé]lulas?|lengua|casa|tierra|madre|padre)\s+$/i
+
+/**
+ * Mentions of the patient's relatives ("su madre", "un hermano", "la familia"). A relative is
+ * not an identifier by name, but what the text says about them (their age, illness, death)
+ * adds to the "sum of details" the GMC warns about; MEDDOCAN marks them for the same reason.
+ * Reported as `info`, so they inform without blocking.
+ */
+export function detectRelatives(text: string, claims: Claims): void {
+  for (const [start, wordEnd] of kinWords(text)) {
+    const word = text.slice(start, wordEnd)
+    if (NOT_RELATIVES.has(word.toLowerCase())) continue
+    const m = { index: start, 0: word + (text.slice(wordEnd, wordEnd + 20).match(RELATIVE_EXTRA)?.[0] ?? '') }
+    if (NOT_A_RELATIVE_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue
+    // "Madre Teresa", "Padre Damián": a title, not a relative of the patient.
+    if (
+      /^(?:Madre|Padre)\s+[A-ZÀ-ÖØ-Þ]/.test(
+        m[0] + text.slice(m.index + m[0].length, m.index + m[0].length + 3),
+      )
+    ) {
+      const lineStart = text.lastIndexOf('\n', m.index - 1) + 1
+      if (m.index !== lineStart) continue
+    }
+    claims.add({
+      kind: 'relative',
+      start: m.index,
+      end: m.index + m[0].length,
+      category: 'unique',
+      severity: 'info',
+      message:
+        'Familiar del paciente: lo que se cuenta de él (edad, enfermedad, nombre) también ayuda a identificar al paciente.',
+      suggestion: '[familiar]',
+    })
   }
 }

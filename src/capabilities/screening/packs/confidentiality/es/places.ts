@@ -35,8 +35,10 @@ const FACILITY_STOP = new Set(
 const GENERIC_AFTER_HEAD = new Set(['de', 'del', 'la', 'el', 'los', 'las'])
 
 const TRIGGER_STRONG =
-  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:natural\s+de|nacid[oa]\s+en|residente\s+en|reside\s+en|resid[ií]a\s+en|vive\s+en|viv[ií]a\s+en|vecin[oa]\s+de|procedente\s+de|originari[oa]\s+de|oriund[oa]\s+de|domiciliad[oa]\s+en|localidad\s+de|municipio\s+de|provincia\s+de|pueblo\s+de|aldea\s+de|pedan[ií]a\s+de|comarca\s+de|barrio\s+de|isla\s+de|ciudad\s+de|regi[oó]n\s+de|estado\s+de|departamento\s+de|trasladad[oa]\s+(?:desde|a)|derivad[oa]\s+desde|remitid[oa]\s+desde)\s+(?:la\s+|el\s+)?(?=[A-ZÀ-ÖØ-Þ])/gu
-const TRIGGER_WEAK = /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:en|de|desde|a|hacia|por)\s+(?=[A-ZÀ-ÖØ-Þ])/gu
+  /(?<=(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:natural\s+de|nacid[oa]\s+en|residente\s+en|reside\s+en|resid[ií]a\s+en|vive\s+en|viv[ií]a\s+en|vecin[oa]\s+de|procedente\s+de|originari[oa]\s+de|oriund[oa]\s+de|domiciliad[oa]\s+en|localidad\s+de|municipio\s+de|provincia\s+de|pueblo\s+de|aldea\s+de|pedan[ií]a\s+de|comarca\s+de|barrio\s+de|isla\s+de|ciudad\s+de|regi[oó]n\s+de|estado\s+de|departamento\s+de|trasladad[oa]\s+(?:desde|a)|derivad[oa]\s+desde|remitid[oa]\s+desde)\s+(?:la\s+|el\s+)?)[A-ZÀ-ÖØ-Þ]/gu
+const STRONG_ANY_BEFORE =
+  /(?:natural|nacid[oa]|resid\S*|vive|viv[ií]a|vecin[oa]|procedente|originari[oa]|oriund[oa]|domiciliad[oa]|localidad|municipio|pueblo|aldea|pedan[ií]a)\s+(?:de|en)\s+(?:la\s+|el\s+)?$/i
+const TRIGGER_WEAK = /(?<=(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:en|de|desde|a|hacia|por)\s+)[A-ZÀ-ÖØ-Þ]/gu
 const PAREN_PLACE = /\(([A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ .'-]{1,40})\)/gu
 
 /** Countries: never reported as places (a country is not a Safe Harbor identifier). */
@@ -381,15 +383,10 @@ export function detectFacilities(text: string, claims: Claims): void {
 export function detectPlaces(text: string, claims: Claims, regions: SignatureRegion[]): void {
   TRIGGER_STRONG.lastIndex = 0
   for (const m of text.matchAll(TRIGGER_STRONG)) {
-    const from = m.index + m[0].length
+    const from = m.index
     const toks = tokens(text, from, lineEndFrom(text, from, 80))
-    const run = placeRun(
-      toks,
-      0,
-      /^(natural|nacid|resid|vive|viv|vecin|procedente|originari|oriund|domiciliad|localidad|municipio|pueblo|aldea|pedan)/i.test(
-        m[0],
-      ),
-    )
+    const any = STRONG_ANY_BEFORE.test(text.slice(Math.max(0, from - 40), from))
+    const run = placeRun(toks, 0, any)
     if (run) claimPlace(claims, run[0], run[1])
   }
   for (const m of text.matchAll(PAREN_PLACE)) {
@@ -425,7 +422,7 @@ export function detectPlaces(text: string, claims: Claims, regions: SignatureReg
   // "en Santander", "de Granada": a known place after a preposition (ambiguous words excluded).
   TRIGGER_WEAK.lastIndex = 0
   for (const m of text.matchAll(TRIGGER_WEAK)) {
-    const from = m.index + m[0].length
+    const from = m.index
     const toks = tokens(text, from, lineEndFrom(text, from, 60))
     const run = placeRun(toks, 0, false)
     if (!run) continue

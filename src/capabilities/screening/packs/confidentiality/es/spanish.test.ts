@@ -98,11 +98,7 @@ describe('Spanish confidentiality rules: what they flag', () => {
     ['NIE with a valid letter', 'Documento X1234567L aportado.', ['es-id-number:ssn:X1234567L']],
     ['labelled NHC without a colon', 'Paciente con NHC 4763954 ingresado.', ['es-id-number:mrn:4763954']],
     ['colegiado number', 'Firmado por el colegiado nº 28/12345.', ['es-id-number:license:28/12345']],
-    [
-      'Spanish mobile phone',
-      'avisando a su madre al número de móvil 618 98 76 54.',
-      ['es-contact:phone:618 98 76 54'],
-    ],
+    ['Spanish mobile phone', 'avisando al número de móvil 618 98 76 54.', ['es-contact:phone:618 98 76 54']],
     [
       'labelled fax',
       'Tel.: 942202528 Fax: 942202726',
@@ -122,14 +118,28 @@ describe('Spanish confidentiality rules: what they flag', () => {
     ['age in days of life', 'Varón de 26 días de vida sin antecedentes.', ['es-age:age:26 días']],
     ['age at an event', 'operado a los 6 años.', ['es-age:age:6 años']],
     // Names in prose.
-    ['relative named', 'Acude con su madre Teresa Rodríguez a consulta.', ['es-name:name:Teresa Rodríguez']],
+    [
+      'relative named',
+      'Acude con su madre Teresa Rodríguez a consulta.',
+      ['es-relative:unique:madre', 'es-name:name:Teresa Rodríguez'],
+    ],
     ['courtesy title', 'La Sra. López refiere mejoría.', ['es-name:name:López']],
     [
       'given name with surnames',
       'administrado por Ana Jesús Vidal Sotillo en casa.',
       ['es-name:name:Ana Jesús Vidal Sotillo'],
     ],
-    ['lone given name mid-sentence', 'Las dos abuelas de Paula tuvieron cáncer.', ['es-name:name:Paula']],
+    [
+      'lone given name mid-sentence',
+      'Las dos abuelas de Paula tuvieron cáncer.',
+      ['es-relative:unique:abuelas', 'es-name:name:Paula'],
+    ],
+    // Relatives, as info.
+    [
+      'relatives mentioned',
+      'Su hermano menor y la familia rechazan la cirugía.',
+      ['es-relative:unique:hermano menor', 'es-relative:unique:familia'],
+    ],
     // Places in prose.
     ['birthplace', 'Varón natural de Casablanca que consulta.', ['es-place:location:Casablanca']],
     [
@@ -163,6 +173,10 @@ describe('Spanish confidentiality rules: look-alikes they leave alone', () => {
     ['a generic hospital', 'Fue trasladado al hospital de referencia.'],
     ['a time of day', 'A las 4,30 horas de la madrugada.'],
     ['Gleason and GCS scores', 'Gleason 3+4, Glasgow 15, T4N2M1.'],
+    [
+      'family history as an adjective',
+      'Sin antecedentes familiares de interés; trasplante de células madre.',
+    ],
   ]
   it.each(cases)('%s', (_d, text) => {
     expect(flagged(text)).toEqual([])
@@ -193,6 +207,11 @@ describe('Spanish confidentiality rules: severities, citations and scope', () =>
     expect(f?.suggestion).toBe('[paciente]')
   })
 
+  it('reports relatives only as info', () => {
+    const [f] = findings('Su madre falleció de cáncer de mama.')
+    expect(f).toMatchObject({ ruleId: 'confidentiality.es-relative', category: 'unique', severity: 'info' })
+  })
+
   it('reports a year alone only as info', () => {
     const [f] = findings('Trasplante renal en 2005.')
     expect(f).toMatchObject({ category: 'date', severity: 'info' })
@@ -214,7 +233,7 @@ describe('Spanish confidentiality rules: severities, citations and scope', () =>
     const own = findings('Médico: Lucía Pérez Gómez NºCol: 28 28 1.', { authorName: 'Lucía Pérez Gómez' })
     expect(own.map((f) => f.ruleId)).not.toContain('confidentiality.es-clinician-name')
     const ignored = findings('Acude con su madre Teresa Rodríguez.', { ignoreNames: ['Teresa Rodríguez'] })
-    expect(ignored).toEqual([])
+    expect(ignored.map((f) => f.ruleId)).toEqual(['confidentiality.es-relative'])
   })
 
   it('screens every field, with offsets into that field', () => {
