@@ -60,12 +60,16 @@ const LABELS: Array<[HeaderKind, string]> = [
   ],
   [
     'stop',
-    String.raw`sexo|pa[ií]s(?:\s+de\s+nacimiento)?|nacionalidad|servicio|especialidad|datos\s+asistenciales|datos\s+del\s+paciente|motivo\s+de\s+(?:ingreso|consulta)|historia\s+actual|antecedentes(?:\s+[A-Za-zÀ-ÖØ-öø-ɏ]+)?|informe\s+cl[ií]nico(?:\s+del\s+paciente)?|exploraci[oó]n(?:\s+f[ií]sica)?|diagn[oó]stico|tratamiento|evoluci[oó]n|correo\s+electr[oó]nico|e-?mail|correo|tel[eé]fono|tel[eé]fonos|telf?s?\.?|tfno\.?|tlfn?o?\.?|m[oó]vil|fax`,
+    String.raw`sexo|pa[ií]s(?:\s+de\s+nacimiento)?|nacionalidad|servicio|especialidad|datos\s+asistenciales|datos\s+del\s+paciente|motivo\s+de\s+(?:ingreso|consulta)|historia\s+actual|antecedentes(?:\s+[A-Za-zÀ-ÖØ-öø-ɏ]+)?|informe(?:\s+(?:cl[ií]nico|m[eé]dico))?(?:\s+del\s+paciente)?|exploraci[oó]n(?:\s+f[ií]sica)?|diagn[oó]stico|tratamiento|evoluci[oó]n|correo\s+electr[oó]nico|e-?mail|correo|tel[eé]fono|tel[eé]fonos|telf?s?\.?|tfno\.?|tlfn?o?\.?|m[oó]vil|fax`,
   ],
 ]
 
 // A label starts a line or follows a blank or a full stop; it ends at the colon.
-const LABEL_RE = new RegExp(`(?<=^|[\\s.;,])(?:${LABELS.map(([, p]) => `(${p})`).join('|')})\\s*:`, 'giu')
+// Labels are found back from each colon (there are few colons, and many places a label could start).
+const LABEL_BEFORE_COLON = new RegExp(
+  `(?<=^|[\\s.;,])(?:${LABELS.map(([, p]) => `(${p})`).join('|')})\\s*$`,
+  'iu',
+)
 
 export type SignatureRegion = { start: number; end: number }
 
@@ -134,12 +138,17 @@ function ageSeverity(value: string): Severity {
 export function detectHeaders(text: string, claims: Claims): SignatureRegion[] {
   const regions: SignatureRegion[] = []
   const found: Array<{ kind: HeaderKind; labelStart: number; valueStart: number }> = []
-  LABEL_RE.lastIndex = 0
-  for (const m of text.matchAll(LABEL_RE)) {
+  for (let c = text.indexOf(':'); c >= 0; c = text.indexOf(':', c + 1)) {
+    const lineStart = text.lastIndexOf('\n', c - 1) + 1
+    const from = Math.max(lineStart, c - 60)
+    // Mid-line, a leading letter stops "^" from matching inside a word.
+    const pad = from > lineStart ? 'x' : ''
+    const m = (pad + text.slice(from, c)).match(LABEL_BEFORE_COLON)
+    if (!m) continue
     let g = 1
     while (g <= LABELS.length && m[g] === undefined) g++
     const kind = LABELS[g - 1]?.[0] ?? 'stop'
-    found.push({ kind, labelStart: m.index, valueStart: m.index + m[0].length })
+    found.push({ kind, labelStart: from - pad.length + (m.index ?? 0), valueStart: c + 1 })
   }
   for (let k = 0; k < found.length; k++) {
     const f = found[k] as (typeof found)[number]
@@ -149,6 +158,10 @@ export function detectHeaders(text: string, claims: Claims): SignatureRegion[] {
     const end = next && next.labelStart < lineEnd ? next.labelStart : lineEnd
     const value = text.slice(f.valueStart, end)
     if (!/[A-Za-zÀ-ÖØ-öø-ɏ0-9]/u.test(value)) continue
+    // In prose ("para su edad: 43 mmHg") a label-like word is not a header: a header label
+    // starts its line, follows a full stop, or follows another label's value on the line.
+    if (PROSE_PRONE.has(f.kind) && !labelStartsField(text, f.labelStart, found[k - 1]?.labelStart ?? -1))
+      continue
     switch (f.kind) {
       case 'name':
         // "Nombre: Ernesto." — the value up to the line's end (or the next label).
@@ -214,7 +227,12 @@ export function detectHeaders(text: string, claims: Claims): SignatureRegion[] {
         }
         break
       case 'age':
-        if (/\d|[A-Za-zÀ-ÖØ-öø-ɏ]/u.test(value)) {
+        // "Edad:  años" has no age in it.
+        if (
+          /\d|\b(?:un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien)/iu.test(
+            value,
+          )
+        ) {
           claims.add({
             kind: 'header',
             start: f.valueStart,
@@ -258,6 +276,15 @@ export function detectHeaders(text: string, claims: Claims): SignatureRegion[] {
     }
   }
   return regions
+}
+
+const PROSE_PRONE = new Set<HeaderKind>(['name', 'age', 'date', 'locality', 'street', 'clinician'])
+
+function labelStartsField(text: string, labelStart: number, previousLabel: number): boolean {
+  const lineStart = text.lastIndexOf('\n', labelStart - 1) + 1
+  if (/^[\s\-•*]*$/.test(text.slice(lineStart, labelStart))) return true
+  if (/[.;]\s*$/.test(text.slice(Math.max(lineStart, labelStart - 3), labelStart))) return true
+  return previousLabel >= lineStart
 }
 
 function cap(start: number, end: number, max: number): number {

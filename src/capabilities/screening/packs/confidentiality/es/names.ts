@@ -51,6 +51,8 @@ const EPONYM_BEFORE = new Set(
 
 const CAP_WORD_G = /(?<![A-Za-zÀ-ÖØ-öø-ɏ0-9])[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ]{2,}/gu
 
+const givenMemo = new Map<string, boolean>()
+
 function nameRun(toks: Tok[], i: number, maxWords = 5): [number, number, string[]] | null {
   const words: string[] = []
   let end = -1
@@ -109,8 +111,16 @@ export function detectNames(text: string, claims: Claims, skip: ReadonlySet<stri
     const word = m[0]
     // Acronyms (ANA, EMA, PIO) are not names; capitals in a header are read by the header rule.
     if (word === word.toUpperCase()) continue
+    let given = givenMemo.get(word)
+    if (given === undefined) {
+      const folded = foldWord(word)
+      given = esGivenNames.has(folded) && !AMBIGUOUS.has(folded)
+      if (givenMemo.size > 20_000) givenMemo.clear()
+      givenMemo.set(word, given)
+    }
+    if (!given) continue
     const f = foldWord(word)
-    if (!esGivenNames.has(f) || AMBIGUOUS.has(f) || skip.has(f)) continue
+    if (skip.has(f)) continue
     const before = tokens(text, Math.max(0, m.index - 40), m.index)
     const prev = before[before.length - 1]
     const prev2 = before[before.length - 2]

@@ -156,6 +156,34 @@ const PLACE_STOP = new Set(
   ].map(foldWord),
 )
 
+/** First words of every known place: most capitalised words can be ruled out with one lookup. */
+const PLACE_FIRST_WORDS: ReadonlySet<string> = (() => {
+  const set = new Set<string>()
+  for (const p of esPlaces) set.add(p.split(/[\s-]/, 1)[0] as string)
+  for (const p of esRegions) set.add(p.split(/[\s-]/, 1)[0] as string)
+  return set
+})()
+
+const EPONYM_WORDS = new Set(
+  'prueba test signo maniobra criterios criterio escala clasificación clasificacion síndrome sindrome enfermedad técnica tecnica método metodo asociación asociacion sociedad'.split(
+    ' ',
+  ),
+)
+/** Words after a postcode that are labels, not towns. */
+const NOT_A_TOWN = new Set([
+  'e-mail',
+  'email',
+  'correo',
+  'tel',
+  'tfno',
+  'teléfono',
+  'telefono',
+  'fax',
+  'zona',
+  'tlf',
+  'telf',
+])
+
 function isPlace(phrase: string): boolean {
   const f = foldWord(phrase)
   return (esPlaces.has(f) || esRegions.has(f)) && !COUNTRIES.has(f)
@@ -172,6 +200,13 @@ function placeRun(
   strict = true,
   maxWords = 5,
 ): [number, number] | null {
+  const head = toks[i]
+  if (
+    !any &&
+    (!head || !PLACE_FIRST_WORDS.has(foldWord(head.text.replace(/\.$/, '').split('-', 1)[0] as string)))
+  ) {
+    return null
+  }
   let best: [number, number] | null = null
   let words = 0
   let last = -1
@@ -179,6 +214,7 @@ function placeRun(
     const t = toks[j] as Tok
     const w = t.text.replace(/\.$/, '')
     if (isCap(w) && !/\d/.test(w)) {
+      if (NOT_A_TOWN.has(w.toLowerCase())) break
       words++
       last = j
       const phrase = toks
@@ -253,7 +289,9 @@ export function detectStreets(text: string, claims: Claims): void {
     const s = m[0]
     // A sentence break inside the street name means this is prose, not an address.
     if (/[.!?]\s+[a-zß-öø-ÿ]/u.test(s.replace(/^\S+\s*/, '')) || s.split(/\s+/).length > 12) continue
-    if (/^C\.\s/.test(s) && !/^C\.\s+[A-ZÀ-ÖØ-Þ]/u.test(s)) continue
+    // "C." is also the end of a sentence ("hepatitis B o C. Medicado con 160 mg"): as a street
+    // type it needs a short name and "nº" or a comma before the number.
+    if (/^C\.\s/.test(s) && !/^C\.\s+[A-ZÀ-ÖØ-Þ]\S*(?:\s+\S+){0,3}?\s*(?:,|n[ºo°])/u.test(s)) continue
     const end = m.index + s.length
     if (
       !claims.add({
@@ -424,6 +462,11 @@ export function detectPlaces(text: string, claims: Claims, regions: SignatureReg
   for (const m of text.matchAll(TRIGGER_WEAK)) {
     const from = m.index
     const toks = tokens(text, from, lineEndFrom(text, from, 60))
+    const first = toks[0]
+    // Acronyms (CEA, TAC) and eponyms ("prueba de Allen") are not places.
+    if (!first || first.text === first.text.toUpperCase()) continue
+    const before = text.slice(Math.max(0, from - 30), from).match(/([A-Za-zÀ-ÖØ-öø-ɏ]+)\s+(?:de|del)\s+$/u)
+    if (before && EPONYM_WORDS.has((before[1] as string).toLowerCase())) continue
     const run = placeRun(toks, 0, false)
     if (!run) continue
     const word = foldWord(text.slice(run[0], run[1]))
