@@ -173,6 +173,9 @@ describe('Spanish confidentiality rules: look-alikes they leave alone', () => {
     ['a generic hospital', 'Fue trasladado al hospital de referencia.'],
     ['a time of day', 'A las 4,30 horas de la madrugada.'],
     ['Gleason and GCS scores', 'Gleason 3+4, Glasgow 15, T4N2M1.'],
+    ['a sentence ending in "C."', 'Niega hepatitis B o C. Medicado con 160 mg/día de verapamilo.'],
+    ['a label-like word in prose', 'Presión menor de 45 mmHg (percentil 5 para su edad: 43 mmHg).'],
+    ['eponymous tests and acronyms after "de"', 'Prueba de Allen negativa y leve elevación de CEA.'],
     [
       'family history as an adjective',
       'Sin antecedentes familiares de interés; trasplante de células madre.',
