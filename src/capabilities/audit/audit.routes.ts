@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { slugSchema } from '#src/capabilities/accounts/accounts.schema.ts'
+import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { createRouter, type Router } from '#src/platform/http/app.ts'
 import { cookieAuth, errorResponses, jsonContent } from '#src/platform/http/openapi.ts'
 import { auditListQuerySchema, auditListResponseSchema } from './audit.schema.ts'

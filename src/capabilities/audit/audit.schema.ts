@@ -20,7 +20,9 @@ export const auditListQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
 })
 
-export const auditListResponseSchema = z.object({ events: z.array(auditEventSchema) }).meta({ id: 'AuditEventList' })
+export const auditListResponseSchema = z
+  .object({ events: z.array(auditEventSchema) })
+  .meta({ id: 'AuditEventList' })
 
 /** What a caller records: who did what to which resource, with a before/after summary of ids and codes. */
 export type AuditEntry = {

@@ -9,7 +9,12 @@ import { DEFAULT_MAX_ATTEMPTS, type EnqueueOptions, type JobRegistry, type Queue
  */
 export function createDbQueue(deps: { clock: Clock; ids: Ids; registry: JobRegistry }): Queue {
   return {
-    async enqueue(tx: Executor, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+    async enqueue(
+      tx: Executor,
+      name: string,
+      payload: unknown,
+      options: EnqueueOptions = {},
+    ): Promise<string> {
       const definition = deps.registry.get(name)
       if (!definition) throw new Error(`unknown job ${name}`)
       const parsed = definition.schema.parse(payload)

@@ -81,7 +81,12 @@ export async function claimNextJob(
 }
 
 /** Extends the lease of a job this worker still holds. False if it lost the job. */
-export async function renewJobLease(db: Db, id: string, workerId: string, leaseUntil: string): Promise<boolean> {
+export async function renewJobLease(
+  db: Db,
+  id: string,
+  workerId: string,
+  leaseUntil: string,
+): Promise<boolean> {
   const r = await db
     .updateTable('job')
     .set({ locked_until: leaseUntil })

@@ -53,13 +53,19 @@ export function createWorker(options: WorkerOptions): JobWorker {
     const at = () => clock.now().toISOString()
     if (!definition) return
     if (job.attempts > job.maxAttempts) {
-      await settleJob(db, job.id, workerId, { status: 'dead', now: at(), lastError: 'attempts exhausted (worker lost)' })
+      await settleJob(db, job.id, workerId, {
+        status: 'dead',
+        now: at(),
+        lastError: 'attempts exhausted (worker lost)',
+      })
       log.error({ jobId: job.id, job: job.name }, 'job dead-lettered after its worker was lost')
       return
     }
     const heartbeat = setInterval(
       () => {
-        renewJobLease(db, job.id, workerId, new Date(clock.now().getTime() + leaseMs).toISOString()).catch(() => {})
+        renewJobLease(db, job.id, workerId, new Date(clock.now().getTime() + leaseMs).toISOString()).catch(
+          () => {},
+        )
       },
       Math.max(50, Math.floor(leaseMs / 3)),
     )

@@ -34,7 +34,11 @@ export async function queueMail(
 export type MailTransport = { send(message: MailMessage & { from: string }): Promise<void> }
 
 /** SMTP when configured; otherwise the outbox row is the delivery (and development logs it). */
-export function createMailTransport(options: { smtpUrl: string | undefined; env: string; log: Logger }): MailTransport {
+export function createMailTransport(options: {
+  smtpUrl: string | undefined
+  env: string
+  log: Logger
+}): MailTransport {
   if (options.smtpUrl) {
     const transporter = nodemailer.createTransport(options.smtpUrl)
     return {
@@ -51,16 +55,30 @@ export function createMailTransport(options: { smtpUrl: string | undefined; env:
   }
 }
 
-export function mailJobs(deps: { db: Db; clock: Clock; transport: MailTransport; from: string }): JobDefinition<unknown>[] {
+export function mailJobs(deps: {
+  db: Db
+  clock: Clock
+  transport: MailTransport
+  from: string
+}): JobDefinition<unknown>[] {
   return [
     defineJob({
       name: 'mail.deliver',
       schema: z.object({ outboxId: z.string() }),
       maxAttempts: 8,
       async handler({ outboxId }) {
-        const row = await deps.db.selectFrom('mail_outbox').selectAll().where('id', '=', outboxId).executeTakeFirst()
+        const row = await deps.db
+          .selectFrom('mail_outbox')
+          .selectAll()
+          .where('id', '=', outboxId)
+          .executeTakeFirst()
         if (!row || row.sent_at) return
-        await deps.transport.send({ from: deps.from, to: row.to_address, subject: row.subject, text: row.text_body })
+        await deps.transport.send({
+          from: deps.from,
+          to: row.to_address,
+          subject: row.subject,
+          text: row.text_body,
+        })
         await deps.db
           .updateTable('mail_outbox')
           .set({ sent_at: deps.clock.now().toISOString() })
