@@ -22,7 +22,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PUBLIC_BASE_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
   WORKER_MODE: z
     .enum(['in-process', 'separate'])
     .default('in-process')
@@ -112,12 +112,26 @@ function secretPathFor(databaseUrl: string, dataDir: string): string {
 }
 
 function readOrCreateSecret(path: string): string {
-  if (existsSync(path)) {
-    const value = readFileSync(path, 'utf8').trim()
-    if (value.length >= 32) return value
-  }
+  if (existsSync(path)) return readSecret(path)
   const value = randomBytes(32).toString('base64url')
   mkdirSync(dirname(path), { recursive: true })
-  writeFileSync(path, `${value}\n`, { mode: 0o600 })
+  // Created exclusively: if another process (a server and a worker started together) got
+  // there first, use its secret, so the two never end up holding different ones.
+  try {
+    writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' })
+    return value
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    return readSecret(path)
+  }
+}
+
+function readSecret(path: string): string {
+  const value = readFileSync(path, 'utf8').trim()
+  if (value.length < 32) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - SESSION_SECRET: the secret in ${path} is shorter than 32 characters; delete the file to generate a new one`,
+    )
+  }
   return value
 }

@@ -51,20 +51,39 @@ export async function insertAuditRow(db: Executor, row: AuditRow): Promise<void>
 }
 
 export async function findAuditHead(db: Executor): Promise<{ seq: number; lastHash: string }> {
-  const row = await db.selectFrom('audit_head').select(['seq', 'last_hash']).where('id', '=', 1).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'last_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow()
   return { seq: Number(row.seq), lastHash: row.last_hash }
 }
 
-/** Rows in sequence order, a page at a time, for verification. */
-export async function listAuditRowsAfter(db: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {
+/** Rows with afterSeq < seq <= upToSeq in sequence order, a page at a time, for verification. */
+export async function listAuditRowsAfter(
+  db: Executor,
+  afterSeq: number,
+  upToSeq: number,
+  limit: number,
+): Promise<AuditRow[]> {
   const rows = await db
     .selectFrom('audit_event')
     .selectAll()
     .where('seq', '>', afterSeq)
+    .where('seq', '<=', upToSeq)
     .orderBy('seq', 'asc')
     .limit(limit)
     .execute()
   return rows.map(mapRow)
+}
+
+/** The highest sequence number stored, or 0. */
+export async function findLastAuditSeq(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst()
+  return Number(row?.seq ?? 0)
 }
 
 export type AuditListRow = AuditRow & { actorName: string | null }

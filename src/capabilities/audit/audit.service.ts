@@ -4,6 +4,7 @@ import type { Executor } from '#src/platform/db/database.ts'
 import {
   advanceAuditHead,
   findAuditHead,
+  findLastAuditSeq,
   insertAuditRow,
   listAuditRowsAfter,
   listAuditRowsForOrganisation,
@@ -30,22 +31,36 @@ export async function recordAudit(tx: Executor, deps: AuditDeps, entry: AuditEnt
  * position no longer matches: an altered row, a removed row, or a truncated tail.
  */
 export async function verifyAuditChain(db: Executor): Promise<AuditVerification> {
+  // An append moves the head and inserts its event in one transaction, so every event up to
+  // the head read here has committed. Events appended while we walk lie beyond it and are
+  // left to the next verification; comparing against them would report a removed tail
+  // that is merely new.
   const head = await findAuditHead(db)
   let expectedSeq = 1
   let prevHash = '0'.repeat(64)
   let checked = 0
   for (;;) {
-    const rows = await listAuditRowsAfter(db, expectedSeq - 1, 500)
+    const rows = await listAuditRowsAfter(db, expectedSeq - 1, head.seq, 500)
     if (rows.length === 0) break
     for (const row of rows) {
       if (row.seq !== expectedSeq) {
         return { ok: false, checked, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing` }
       }
       if (row.prevHash !== prevHash) {
-        return { ok: false, checked, brokenAt: row.seq, reason: `event ${row.seq} does not link to the event before it` }
+        return {
+          ok: false,
+          checked,
+          brokenAt: row.seq,
+          reason: `event ${row.seq} does not link to the event before it`,
+        }
       }
       if (hashEvent(row) !== row.hash) {
-        return { ok: false, checked, brokenAt: row.seq, reason: `event ${row.seq} was altered after it was written` }
+        return {
+          ok: false,
+          checked,
+          brokenAt: row.seq,
+          reason: `event ${row.seq} was altered after it was written`,
+        }
       }
       prevHash = row.hash
       expectedSeq += 1
@@ -53,10 +68,27 @@ export async function verifyAuditChain(db: Executor): Promise<AuditVerification>
     }
   }
   if (head.seq !== checked) {
-    return { ok: false, checked, brokenAt: checked + 1, reason: `events after ${checked} were removed (head is at ${head.seq})` }
+    return {
+      ok: false,
+      checked,
+      brokenAt: checked + 1,
+      reason: `events after ${checked} were removed (head is at ${head.seq})`,
+    }
   }
   if (head.lastHash !== prevHash) {
     return { ok: false, checked, brokenAt: checked, reason: `the last event does not match the chain head` }
+  }
+  // An event beyond the head was not written by an append. The highest event is read before
+  // the head, so a legitimate event seen by the first read has its head move in the second.
+  const lastSeq = await findLastAuditSeq(db)
+  const headNow = await findAuditHead(db)
+  if (lastSeq > headNow.seq) {
+    return {
+      ok: false,
+      checked,
+      brokenAt: headNow.seq + 1,
+      reason: `event ${headNow.seq + 1} lies beyond the chain head (head is at ${headNow.seq})`,
+    }
   }
   return { ok: true, checked }
 }

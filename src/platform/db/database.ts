@@ -4,10 +4,11 @@ import SQLite from 'better-sqlite3'
 import {
   CompiledQuery,
   type DatabaseConnection,
-  type Dialect as KyselyDialect,
   type Driver,
   Kysely,
+  type Dialect as KyselyDialect,
   PostgresDialect,
+  SqliteAdapter,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -80,10 +81,20 @@ class ImmediateSqliteDialect implements KyselyDialect {
     return this.#base.createQueryCompiler()
   }
   createAdapter() {
-    return this.#base.createAdapter()
+    return new TransactionalDdlSqliteAdapter()
   }
   createIntrospector(db: Kysely<unknown>) {
     return this.#base.createIntrospector(db)
+  }
+}
+
+/**
+ * SQLite's DDL is transactional, though Kysely's adapter does not say so. Saying so lets
+ * `migrateToLatest` run the migrator inside one IMMEDIATE transaction (see migrate.ts).
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
   }
 }
 
@@ -98,5 +109,11 @@ export function toIso(value: Date | string): string
 export function toIso(value: Date | string | null): string | null
 export function toIso(value: Date | string | null): string | null {
   if (value === null) return null
-  return value instanceof Date ? value.toISOString() : new Date(value).toISOString()
+  if (value instanceof Date) return value.toISOString()
+  // SQLite's own clock (CURRENT_TIMESTAMP, datetime('now')) writes UTC with no zone, which
+  // Date would read as local time.
+  const utc = ZONELESS_DATE_TIME.test(value) ? `${value.replace(' ', 'T')}Z` : value
+  return new Date(utc).toISOString()
 }
+
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/

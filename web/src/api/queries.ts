@@ -135,7 +135,8 @@ export function useVerifyIdentity(slug: string) {
 export function useRemoveVerification(slug: string) {
   const refresh = useRefreshOrg(slug)
   return useMutation({
-    mutationFn: (userId: string) => api<Identity>('DELETE', `${memberPath(slug, userId)}/identity/verification`),
+    mutationFn: (userId: string) =>
+      api<Identity>('DELETE', `${memberPath(slug, userId)}/identity/verification`),
     onSuccess: refresh,
   })
 }
@@ -163,9 +164,13 @@ export function useAcceptInvitation() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (token: string) =>
-      api<{ organisation: { slug: string; name: string }; roles: Role[] }>('POST', '/api/invitations/accept', {
-        token,
-      }),
+      api<{ organisation: { slug: string; name: string }; roles: Role[] }>(
+        'POST',
+        '/api/invitations/accept',
+        {
+          token,
+        },
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.me }),
   })
 }

@@ -1,10 +1,20 @@
 /**
- * Shapes of the server's JSON responses, mirroring the API contract.
- * Kept by hand for now; swap for the zod schemas' inferred types (src/**\/*.schema.ts) as they land.
+ * Shapes of the server's JSON. Where the server publishes a zod schema (src/**\/*.schema.ts) the
+ * type is inferred from it (type-only imports: nothing from src is bundled), so the type check
+ * fails when the contract changes. The constant lists below mirror the schemas' enums for the UI.
  */
+import type {
+  Identity as SchemaIdentity,
+  Invitation as SchemaInvitation,
+  Me as SchemaMe,
+  Member as SchemaMember,
+  Permission as SchemaPermission,
+  Role as SchemaRole,
+} from '../../../src/capabilities/accounts/accounts.schema.ts'
+import type { AuditEvent as SchemaAuditEvent } from '../../../src/capabilities/audit/audit.schema.ts'
 
-export const roles = ['admin', 'editor', 'reviewer', 'author'] as const
-export type Role = (typeof roles)[number]
+export const roles = ['admin', 'editor', 'reviewer', 'author'] as const satisfies readonly SchemaRole[]
+export type Role = SchemaRole
 
 export const professions = [
   'doctor',
@@ -14,55 +24,26 @@ export const professions = [
   'allied_health',
   'medical_student',
   'other',
-] as const
+] as const satisfies readonly NonNullable<SchemaIdentity['profession']>[]
 export type Profession = (typeof professions)[number]
 
-export const registrationBodies = ['GMC', 'NMC', 'NPI', 'GPhC', 'HCPC', 'other'] as const
+export const registrationBodies = [
+  'GMC',
+  'NMC',
+  'NPI',
+  'GPhC',
+  'HCPC',
+  'other',
+] as const satisfies readonly NonNullable<SchemaIdentity['registrationBody']>[]
 export type RegistrationBody = (typeof registrationBodies)[number]
 
-export type Permission =
-  | 'content.create'
-  | 'review.perform'
-  | 'review.manage'
-  | 'publishing.manage'
-  | 'analytics.read'
-  | 'members.read'
-  | 'members.manage'
-  | 'identity.verify'
-  | 'audit.read'
-  | 'organisation.manage'
+export type Permission = SchemaPermission
 
-export type User = { id: string; email: string; name: string }
-
-export type Verification = {
-  verifiedAt: string
-  verifiedBy: { id: string; name: string }
-  organisation: { slug: string; name: string }
-  note: string
-}
-
-export type Identity = {
-  displayName: string
-  profession: Profession | null
-  registrationBody: RegistrationBody | null
-  registrationNumber: string | null
-  verification: Verification | null
-}
-
-export type Membership = {
-  id: string
-  slug: string
-  name: string
-  roles: Role[]
-  /** Computed by the server from the roles; strings the UI does not know are ignored. */
-  permissions: string[]
-}
-
-export type Me = {
-  user: User
-  identity: Identity
-  organisations: Membership[]
-}
+export type Me = SchemaMe
+export type User = Me['user']
+export type Identity = SchemaIdentity
+export type Verification = NonNullable<Identity['verification']>
+export type Membership = Me['organisations'][number]
 
 export type IdentityInput = {
   displayName: string
@@ -71,21 +52,8 @@ export type IdentityInput = {
   registrationNumber: string | null
 }
 
-export type Member = {
-  userId: string
-  email: string
-  name: string
-  roles: Role[]
-  identity: Identity
-}
-
-export type Invitation = {
-  id: string
-  email: string
-  roles: Role[]
-  expiresAt: string
-}
-
+export type Member = SchemaMember
+export type Invitation = SchemaInvitation
 export type MembersResponse = { members: Member[]; invitations: Invitation[] }
 
 export type PublicInvitation = {
@@ -95,14 +63,14 @@ export type PublicInvitation = {
   expiresAt: string
 }
 
-export type AuditEvent = {
-  seq: number
-  occurredAt: string
-  actor: { id: string; name: string } | null
-  action: string
-  resourceType: string
-  resourceId: string
-  summary: Record<string, unknown>
-}
+export type AuditEvent = SchemaAuditEvent
 
 export type FieldError = { path: string; message: string }
+
+/** Fails to compile when the schema gains a value that a list above lacks. */
+type Covers<List extends readonly string[], All extends string> = [All] extends [List[number]] ? true : false
+export const listsCoverSchema: [
+  Covers<typeof roles, SchemaRole>,
+  Covers<typeof professions, NonNullable<SchemaIdentity['profession']>>,
+  Covers<typeof registrationBodies, NonNullable<SchemaIdentity['registrationBody']>>,
+] = [true, true, true]

@@ -5,7 +5,7 @@ import { Link } from 'react-router'
 export function BrandMark({ size = 32 }: { size?: number }) {
   return (
     <ThemeIcon size={size} radius="md" variant="filled" aria-hidden="true">
-      <Text fw={800} fz={size * 0.55} lh={1} c="white">
+      <Text component="span" fw={800} fz={size * 0.55} lh={1} c="white">
         R
       </Text>
     </ThemeIcon>
@@ -13,7 +13,12 @@ export function BrandMark({ size = 32 }: { size?: number }) {
 }
 
 /** The frame of the signed-out pages: brand, a card with the form, links underneath. */
-export function AuthLayout({ title, subtitle, children, footer }: {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
   title: string
   subtitle?: ReactNode
   children: ReactNode

@@ -16,7 +16,11 @@ export function ForgotPasswordPage() {
     initialValues: { email: params.get('email') ?? '' },
     validate: {
       email: (value) =>
-        !value.trim() ? 'Enter your email address' : emailPattern.test(value.trim()) ? null : 'Enter a valid email',
+        !value.trim()
+          ? 'Enter your email address'
+          : emailPattern.test(value.trim())
+            ? null
+            : 'Enter a valid email',
     },
   })
 
@@ -63,7 +67,14 @@ export function ForgotPasswordPage() {
               {error}
             </Alert>
           ) : null}
-          <TextInput label="Email" type="email" autoComplete="email" required autoFocus {...form.getInputProps('email')} />
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="email"
+            required
+            autoFocus
+            {...form.getInputProps('email')}
+          />
           <Button type="submit" loading={submitting} fullWidth>
             Send reset link
           </Button>

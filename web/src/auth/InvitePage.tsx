@@ -12,7 +12,8 @@ import { AuthLayout } from './AuthLayout.tsx'
 
 function invitationProblem(error: unknown): string {
   if (isApiError(error)) {
-    if (error.status === 404) return 'This invitation link is not valid. Ask the person who invited you for a new one.'
+    if (error.status === 404)
+      return 'This invitation link is not valid. Ask the person who invited you for a new one.'
     if (error.status === 410 || error.code === 'INVITATION_EXPIRED') {
       return 'This invitation has expired. Ask the person who invited you to send a new one.'
     }

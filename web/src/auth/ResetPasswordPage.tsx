@@ -19,7 +19,8 @@ export function ResetPasswordPage() {
     validate: {
       newPassword: (value) =>
         value.length >= minPasswordLength ? null : `Use at least ${minPasswordLength} characters`,
-      confirmPassword: (value, values) => (value === values.newPassword ? null : 'The passwords do not match'),
+      confirmPassword: (value, values) =>
+        value === values.newPassword ? null : 'The passwords do not match',
     },
   })
 

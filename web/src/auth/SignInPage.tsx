@@ -5,20 +5,22 @@ import { useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { errorMessage, isApiError } from '../api/client.ts'
 import { fetchMe, queryKeys, signIn, useMe } from '../api/queries.ts'
-import { emailPattern, focusFirstInvalid } from '../lib/forms.ts'
 import { safeRedirect } from '../lib/format.ts'
+import { emailPattern, focusFirstInvalid } from '../lib/forms.ts'
 import { PageLoader } from '../shell/Page.tsx'
 import { AuthLayout } from './AuthLayout.tsx'
 
 function signInError(error: unknown): string {
   if (isApiError(error)) {
-    if (error.status === 401 || error.code === 'INVALID_EMAIL_OR_PASSWORD') return 'Incorrect email or password.'
+    if (error.status === 401 || error.code === 'INVALID_EMAIL_OR_PASSWORD')
+      return 'Incorrect email or password.'
     if (error.status === 429) {
       return error.retryAfter
         ? `Too many sign-in attempts. Please wait ${error.retryAfter} seconds and try again.`
         : 'Too many sign-in attempts. Please wait a minute and try again.'
     }
-    if (error.code === 'EMAIL_NOT_VERIFIED') return 'Please verify your email address first: check your inbox.'
+    if (error.code === 'EMAIL_NOT_VERIFIED')
+      return 'Please verify your email address first: check your inbox.'
   }
   return errorMessage(error, 'Could not sign in. Please try again.')
 }
@@ -47,7 +49,11 @@ export function SignInPage() {
     initialValues: { email: params.get('email') ?? '', password: '' },
     validate: {
       email: (value) =>
-        !value.trim() ? 'Enter your email address' : emailPattern.test(value.trim()) ? null : 'Enter a valid email',
+        !value.trim()
+          ? 'Enter your email address'
+          : emailPattern.test(value.trim())
+            ? null
+            : 'Enter a valid email',
       password: (value) => (value ? null : 'Enter your password'),
     },
   })

@@ -5,8 +5,8 @@ import { useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { errorMessage, isApiError } from '../api/client.ts'
 import { fetchMe, queryKeys, signUp, useMe } from '../api/queries.ts'
-import { applyFieldErrors, emailPattern, focusFirstInvalid, minPasswordLength } from '../lib/forms.ts'
 import { safeRedirect } from '../lib/format.ts'
+import { applyFieldErrors, emailPattern, focusFirstInvalid, minPasswordLength } from '../lib/forms.ts'
 import { PageLoader } from '../shell/Page.tsx'
 import { AuthLayout } from './AuthLayout.tsx'
 import { authLink } from './SignInPage.tsx'
@@ -36,7 +36,11 @@ export function SignUpPage() {
     validate: {
       name: (value) => (value.trim() ? null : 'Enter your name'),
       email: (value) =>
-        !value.trim() ? 'Enter your email address' : emailPattern.test(value.trim()) ? null : 'Enter a valid email',
+        !value.trim()
+          ? 'Enter your email address'
+          : emailPattern.test(value.trim())
+            ? null
+            : 'Enter a valid email',
       password: (value) =>
         value.length >= minPasswordLength ? null : `Use at least ${minPasswordLength} characters`,
     },
@@ -105,8 +109,20 @@ export function SignUpPage() {
               {error}
             </Alert>
           ) : null}
-          <TextInput label="Full name" autoComplete="name" required autoFocus {...form.getInputProps('name')} />
-          <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
+          <TextInput
+            label="Full name"
+            autoComplete="name"
+            required
+            autoFocus
+            {...form.getInputProps('name')}
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="email"
+            required
+            {...form.getInputProps('email')}
+          />
           <PasswordInput
             label="Password"
             description={`At least ${minPasswordLength} characters. A few unrelated words make a strong one.`}

@@ -30,6 +30,6 @@ export function slugify(value: string): string {
 
 /** Only same-site paths are followed after sign-in, never another origin. */
 export function safeRedirect(value: string | null | undefined, fallback = '/'): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
   return value
 }

@@ -56,3 +56,19 @@ export function sortRoles(list: readonly Role[]): Role[] {
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value)
 }
+
+/** What a registration number looks like for each body (the server checks the same formats). */
+const registrationHints: Record<RegistrationBody, string> = {
+  GMC: '7 digits, e.g. 7012345',
+  NMC: 'PIN like 12A3456E',
+  NPI: '10 digits',
+  GPhC: '7 digits',
+  HCPC: 'Like PA12345',
+  other: '3 to 20 letters and digits',
+}
+
+export function registrationHint(body: string | null): string {
+  return body && body in registrationHints
+    ? registrationHints[body as RegistrationBody]
+    : 'Choose a register first.'
+}

@@ -1,11 +1,12 @@
 import { Badge, Button, Card, Center, Code, Group, Stack, Table, Text } from '@mantine/core'
-import { useAuditLog } from '../api/queries.ts'
+import { useAuditLog, useMembers } from '../api/queries.ts'
 import { formatDateTime } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 
 function SummaryValue({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <>—</>
+  if (Array.isArray(value) && value.length === 0) return <>none</>
   if (Array.isArray(value) && value.every((item) => typeof item !== 'object')) return <>{value.join(', ')}</>
   if (typeof value === 'object') return <Code>{JSON.stringify(value)}</Code>
   return <>{String(value)}</>
@@ -29,9 +30,12 @@ function Summary({ summary }: { summary: Record<string, unknown> }) {
 }
 
 export function AuditPage() {
-  const { organisation } = useCurrentOrganisation()
+  const { organisation, can } = useCurrentOrganisation()
   const audit = useAuditLog(organisation.slug)
   const events = audit.data?.pages.flatMap((page) => page.events) ?? []
+  // Name the people that events are about, where the viewer may see the member list.
+  const members = useMembers(organisation.slug, can('members.read'))
+  const names = new Map((members.data?.members ?? []).map((member) => [member.userId, member.name]))
 
   return (
     <>
@@ -90,7 +94,12 @@ export function AuditPage() {
                           </Badge>
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm">{event.resourceType}</Text>
+                          <Text size="sm">
+                            {event.resourceType}
+                            {event.resourceType === 'user' && names.has(event.resourceId)
+                              ? `: ${names.get(event.resourceId)}`
+                              : ''}
+                          </Text>
                           <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-all' }}>
                             {event.resourceId}
                           </Text>
@@ -110,7 +119,11 @@ export function AuditPage() {
           ) : null}
           <Center>
             {audit.hasNextPage ? (
-              <Button variant="default" onClick={() => audit.fetchNextPage()} loading={audit.isFetchingNextPage}>
+              <Button
+                variant="default"
+                onClick={() => audit.fetchNextPage()}
+                loading={audit.isFetchingNextPage}
+              >
                 Load more
               </Button>
             ) : events.length > 0 ? (

@@ -2,9 +2,9 @@ import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Text, ThemeIcon, T
 import { Link } from 'react-router'
 import { roleColors, roleDescriptions, roleLabels, sortRoles } from '../lib/labels.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { CheckIcon, CircleIcon } from '../shell/icons.tsx'
 import { navItems } from '../shell/navigation.ts'
 import { PageTitle } from '../shell/Page.tsx'
-import { CheckIcon, CircleIcon } from '../shell/icons.tsx'
 import { identityComplete, verificationText } from './identity.tsx'
 
 const areaDescriptions: Record<string, string> = {
@@ -19,7 +19,15 @@ const areaDescriptions: Record<string, string> = {
   '/settings': 'Organisation details.',
 }
 
-function ChecklistItem({ done, title, children }: { done: boolean; title: string; children: React.ReactNode }) {
+function ChecklistItem({
+  done,
+  title,
+  children,
+}: {
+  done: boolean
+  title: string
+  children: React.ReactNode
+}) {
   return (
     <List.Item
       icon={
@@ -29,7 +37,8 @@ function ChecklistItem({ done, title, children }: { done: boolean; title: string
       }
     >
       <Text fw={600} size="sm">
-        {title} <Text span size="sm" c={done ? 'teal' : 'dimmed'} fw={400}>
+        {title}{' '}
+        <Text span size="sm" c={done ? 'teal' : 'dimmed'} fw={400}>
           ({done ? 'done' : 'to do'})
         </Text>
       </Text>
@@ -43,16 +52,16 @@ function ChecklistItem({ done, title, children }: { done: boolean; title: string
 export function DashboardPage() {
   const { me, organisation } = useCurrentOrganisation()
   const name = me.identity.displayName || me.user.name
-  const firstName = name.split(/\s+/)[0] ?? name
   const complete = identityComplete(me.identity)
   const verified = Boolean(me.identity.verification)
   const areas = navItems.filter(
-    (item) => item.permission && organisation.permissions.includes(item.permission) && areaDescriptions[item.path],
+    (item) =>
+      item.permission && organisation.permissions.includes(item.permission) && areaDescriptions[item.path],
   )
 
   return (
     <>
-      <PageTitle description={`You are working in ${organisation.name}.`}>{`Welcome, ${firstName}`}</PageTitle>
+      <PageTitle description={`You are working in ${organisation.name}.`}>{`Welcome, ${name}`}</PageTitle>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="roles-heading">
           <Title order={2} size="h4" id="roles-heading" mb="sm">

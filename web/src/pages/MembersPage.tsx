@@ -26,8 +26,8 @@ import {
   useVerifyIdentity,
 } from '../api/queries.ts'
 import type { Invitation, Member, Role } from '../api/types.ts'
-import { applyFieldErrors, emailPattern, focusFirstInvalid } from '../lib/forms.ts'
 import { formatDate } from '../lib/format.ts'
+import { applyFieldErrors, emailPattern, focusFirstInvalid } from '../lib/forms.ts'
 import { isRole, roleColors, roleLabels, roleOptions, sortRoles } from '../lib/labels.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
@@ -81,10 +81,12 @@ function RolesEditor({ slug, member }: { slug: string; member: Member }) {
         value={value}
         onChange={(next) => setValue(sortRoles(next.filter(isRole)))}
         error={empty ? 'Choose at least one role' : undefined}
-        miw={200}
-        maw={280}
+        w={260}
+        styles={{ inputField: { minWidth: 40 } }}
         comboboxProps={{ withinPortal: true }}
         hidePickedOptions={false}
+        searchable
+        clearSearchOnChange
       />
       <Button
         size="sm"
@@ -92,6 +94,7 @@ function RolesEditor({ slug, member }: { slug: string; member: Member }) {
         disabled={!changed || empty}
         loading={update.isPending}
         onClick={save}
+        style={{ flexShrink: 0 }}
         aria-label={`Save roles for ${member.name}`}
       >
         Save
@@ -100,13 +103,24 @@ function RolesEditor({ slug, member }: { slug: string; member: Member }) {
   )
 }
 
-function VerifyModal({ slug, member, onClose }: { slug: string; member: Member | null; onClose: () => void }) {
+function VerifyModal({
+  slug,
+  member,
+  onClose,
+}: {
+  slug: string
+  member: Member | null
+  onClose: () => void
+}) {
   const verify = useVerifyIdentity(slug)
   const [error, setError] = useState<string | null>(null)
   const form = useForm({
     initialValues: { note: '' },
     validate: {
-      note: (value) => (value.trim() ? null : 'Describe how you checked this registration'),
+      note: (value) =>
+        value.trim().length >= 5
+          ? null
+          : 'Describe how you checked this registration (at least 5 characters)',
     },
   })
   const close = () => {
@@ -176,7 +190,15 @@ function VerifyModal({ slug, member, onClose }: { slug: string; member: Member |
   )
 }
 
-function ConfirmModal({ opened, title, children, confirmLabel, onConfirm, onClose, loading }: {
+function ConfirmModal({
+  opened,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+  loading,
+}: {
   opened: boolean
   title: string
   children: React.ReactNode
@@ -209,18 +231,26 @@ function InviteForm({ slug }: { slug: string }) {
     initialValues: { email: '', roles: ['author'] },
     validate: {
       email: (value) =>
-        !value.trim() ? 'Enter an email address' : emailPattern.test(value.trim()) ? null : 'Enter a valid email',
+        !value.trim()
+          ? 'Enter an email address'
+          : emailPattern.test(value.trim())
+            ? null
+            : 'Enter a valid email',
       roles: (value) => (value.length ? null : 'Choose at least one role'),
     },
   })
   const submit = form.onSubmit(async (values) => {
     setError(null)
     try {
-      const { invitation } = await invite.mutateAsync({ email: values.email.trim(), roles: sortRoles(values.roles) })
+      const { invitation } = await invite.mutateAsync({
+        email: values.email.trim(),
+        roles: sortRoles(values.roles),
+      })
       notifications.show({ color: 'teal', message: `Invitation sent to ${invitation.email}.` })
       form.reset()
     } catch (caught) {
-      if (!applyFieldErrors(form, caught, ['email', 'roles'])) setError(errorMessage(caught, 'Could not invite.'))
+      if (!applyFieldErrors(form, caught, ['email', 'roles']))
+        setError(errorMessage(caught, 'Could not invite.'))
     }
   }, focusFirstInvalid)
   return (
@@ -251,6 +281,8 @@ function InviteForm({ slug }: { slug: string }) {
               miw={220}
               comboboxProps={{ withinPortal: true }}
               hidePickedOptions={false}
+              searchable
+              clearSearchOnChange
               {...form.getInputProps('roles')}
             />
           </Group>
@@ -319,7 +351,10 @@ export function MembersPage() {
     if (!removing) return
     try {
       await remove.mutateAsync(removing.userId)
-      notifications.show({ color: 'teal', message: `${removing.name} was removed from ${organisation.name}.` })
+      notifications.show({
+        color: 'teal',
+        message: `${removing.name} was removed from ${organisation.name}.`,
+      })
     } catch (error) {
       notifications.show({ color: 'red', title: 'Member not removed', message: roleError(error) })
     }
@@ -351,14 +386,14 @@ export function MembersPage() {
       ) : (
         <Stack gap="lg">
           <Card withBorder padding={0} radius="md">
-            <Table.ScrollContainer minWidth={canManage ? 1000 : 760}>
+            <Table.ScrollContainer minWidth={canManage ? 1140 : 760}>
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Members">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Member</Table.Th>
-                    <Table.Th>Professional identity</Table.Th>
-                    <Table.Th>Verification</Table.Th>
-                    <Table.Th>Roles</Table.Th>
+                    <Table.Th miw={180}>Member</Table.Th>
+                    <Table.Th miw={170}>Professional identity</Table.Th>
+                    <Table.Th miw={170}>Verification</Table.Th>
+                    <Table.Th miw={canManage ? 350 : 120}>Roles</Table.Th>
                     {canManage || canVerify ? <Table.Th>Actions</Table.Th> : null}
                   </Table.Tr>
                 </Table.Thead>
@@ -479,7 +514,8 @@ export function MembersPage() {
         loading={remove.isPending}
       >
         <Text size="sm">
-          {removing?.name} will lose access to {organisation.name}. Their past work and the audit log are kept.
+          {removing?.name} will lose access to {organisation.name}. Their past work and the audit log are
+          kept.
         </Text>
       </ConfirmModal>
     </>

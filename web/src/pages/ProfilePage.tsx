@@ -6,7 +6,7 @@ import { errorMessage } from '../api/client.ts'
 import { useUpdateIdentity } from '../api/queries.ts'
 import type { Identity, Profession, RegistrationBody } from '../api/types.ts'
 import { applyFieldErrors, focusFirstInvalid } from '../lib/forms.ts'
-import { professionOptions, registrationBodyOptions } from '../lib/labels.ts'
+import { professionOptions, registrationBodyOptions, registrationHint } from '../lib/labels.ts'
 import { useOrganisation } from '../org/OrganisationContext.tsx'
 import { PageTitle } from '../shell/Page.tsx'
 import { VerificationBadge, VerificationLine } from './identity.tsx'
@@ -39,7 +39,11 @@ export function ProfilePage() {
     initialValues: toValues(identity, me.user.name),
     validate: {
       displayName: (value) =>
-        !value.trim() ? 'Enter the name readers will see' : value.trim().length > 100 ? 'Use 100 characters or fewer' : null,
+        !value.trim()
+          ? 'Enter the name readers will see'
+          : value.trim().length > 100
+            ? 'Use 100 characters or fewer'
+            : null,
       registrationNumber: (value, values) =>
         values.registrationBody && !value.trim() ? 'Enter your registration number' : null,
       registrationBody: (value, values) =>
@@ -79,7 +83,7 @@ export function ProfilePage() {
       <PageTitle description="How you appear to reviewers, editors and readers, and the registration your organisation verifies.">
         Profile
       </PageTitle>
-      <Grid gutter="lg">
+      <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Card withBorder padding="lg" radius="md">
             <form onSubmit={submit} noValidate aria-labelledby="identity-heading">
@@ -109,6 +113,7 @@ export function ProfilePage() {
                 <Group grow align="flex-start" gap="md" wrap="wrap">
                   <Select
                     label="Registration body"
+                    description="The register that lists you."
                     placeholder="Choose a register"
                     data={registrationBodyOptions}
                     clearable
@@ -117,7 +122,7 @@ export function ProfilePage() {
                   />
                   <TextInput
                     label="Registration number"
-                    placeholder="e.g. 7654321"
+                    description={registrationHint(form.values.registrationBody)}
                     autoComplete="off"
                     miw={180}
                     {...form.getInputProps('registrationNumber')}
@@ -125,7 +130,8 @@ export function ProfilePage() {
                 </Group>
                 {identity.verification && registrationChanged ? (
                   <Alert color="yellow" variant="light" role="status">
-                    Changing your registration removes your verification. An admin will need to verify you again.
+                    Changing your registration removes your verification. An admin will need to verify you
+                    again.
                   </Alert>
                 ) : null}
                 <Group justify="flex-end">
@@ -142,7 +148,13 @@ export function ProfilePage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="lg">
-            <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="verification-heading">
+            <Card
+              withBorder
+              padding="lg"
+              radius="md"
+              component="section"
+              aria-labelledby="verification-heading"
+            >
               <Group justify="space-between" mb="xs">
                 <Title order={2} size="h4" id="verification-heading">
                   Verification

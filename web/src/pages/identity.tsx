@@ -7,13 +7,19 @@ import { CircleIcon, ShieldIcon } from '../shell/icons.tsx'
 /** Whether a person has filled in everything an organisation needs to verify them. */
 export function identityComplete(identity: Identity): boolean {
   return Boolean(
-    identity.displayName.trim() && identity.profession && identity.registrationBody && identity.registrationNumber,
+    identity.displayName.trim() &&
+      identity.profession &&
+      identity.registrationBody &&
+      identity.registrationNumber,
   )
 }
 
 export function registrationText(identity: Identity): string {
   if (!identity.registrationBody && !identity.registrationNumber) return 'No registration given'
-  return [identity.registrationBody === 'other' ? 'Other register' : identity.registrationBody, identity.registrationNumber]
+  return [
+    identity.registrationBody === 'other' ? 'Other register' : identity.registrationBody,
+    identity.registrationNumber,
+  ]
     .filter(Boolean)
     .join(' ')
 }
@@ -39,7 +45,12 @@ export function VerificationBadge({ identity }: { identity: Identity }) {
     )
   }
   return (
-    <Tooltip label={`${verificationText(identity)} (checked by ${v.verifiedBy.name})`} withArrow multiline w={260}>
+    <Tooltip
+      label={`${verificationText(identity)} (checked by ${v.verifiedBy.name})`}
+      withArrow
+      multiline
+      w={260}
+    >
       <Badge color="teal" variant="light" leftSection={<ShieldIcon size={12} />} tabIndex={0}>
         Verified
       </Badge>

@@ -81,7 +81,10 @@ function UserMenu() {
   return (
     <Menu position="bottom-end" width={240} withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account menu for ${name}`} style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
+        <UnstyledButton
+          aria-label={`Account menu for ${name}`}
+          style={{ borderRadius: 'var(--mantine-radius-xl)' }}
+        >
           <Group gap="xs" wrap="nowrap">
             <Avatar radius="xl" size={34} color="teal" aria-hidden="true">
               {initials(name)}

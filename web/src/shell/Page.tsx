@@ -8,7 +8,11 @@ let firstPage = true
  * The page's one h1. Sets the document title and, after client-side navigation,
  * moves focus to the heading so screen-reader and keyboard users land on the new page.
  */
-export function PageTitle({ children, description, actions }: {
+export function PageTitle({
+  children,
+  description,
+  actions,
+}: {
   children: string
   description?: ReactNode
   actions?: ReactNode
@@ -50,7 +54,11 @@ export function PageLoader({ label = 'Loading' }: { label?: string }) {
   )
 }
 
-export function ErrorState({ error, onRetry, title = 'Could not load this page' }: {
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'Could not load this page',
+}: {
   error: unknown
   onRetry?: () => void
   title?: string

@@ -1,0 +1,180 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.ts'
+
+const SECRET = 'a-session-secret-of-at-least-32-chars'
+
+/** Loads expecting a ConfigError, and returns its message. */
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).message
+  }
+  throw new Error('loadConfig accepted the environment')
+}
+
+describe('loadConfig', () => {
+  const dirs: string[] = []
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rounds-config-'))
+    dirs.push(dir)
+    return dir
+  }
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('works with nothing set but the secret', () => {
+    const config = loadConfig({ SESSION_SECRET: SECRET })
+    expect(config).toEqual({
+      env: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: 'sqlite:./data/rounds.db',
+      dataDir: resolve('./data'),
+      sessionSecret: SECRET,
+      logLevel: 'info',
+      publicBaseUrl: 'http://localhost:3000',
+      trustedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'],
+      workerMode: 'in-process',
+      bodyLimitBytes: 1_000_000,
+      trustProxy: false,
+      signInRateLimit: { max: 5, windowSeconds: 60 },
+      smtpUrl: undefined,
+      mailFrom: 'Rounds <no-reply@rounds.localhost>',
+      demoSeed: 'auto',
+      demoPassword: 'rounds-demo-password',
+    })
+  })
+
+  it('treats empty values as unset', () => {
+    const config = loadConfig({ SESSION_SECRET: SECRET, PORT: '', LOG_LEVEL: '', DATABASE_URL: '' })
+    expect(config).toMatchObject({ port: 3000, logLevel: 'info', databaseUrl: 'sqlite:./data/rounds.db' })
+  })
+
+  it.each([
+    { key: 'PORT', value: '8080', field: 'port', expected: 8080 },
+    {
+      key: 'DATABASE_URL',
+      value: 'postgres://rounds:pw@db:5432/rounds',
+      field: 'databaseUrl',
+      expected: 'postgres://rounds:pw@db:5432/rounds',
+    },
+    {
+      key: 'DATABASE_URL',
+      value: 'postgresql://db/rounds',
+      field: 'databaseUrl',
+      expected: 'postgresql://db/rounds',
+    },
+    {
+      key: 'DATABASE_URL',
+      value: 'sqlite:/var/lib/rounds/r.db',
+      field: 'databaseUrl',
+      expected: 'sqlite:/var/lib/rounds/r.db',
+    },
+    {
+      key: 'PUBLIC_BASE_URL',
+      value: 'https://rounds.example.org/',
+      field: 'publicBaseUrl',
+      expected: 'https://rounds.example.org',
+    },
+    { key: 'TRUST_PROXY', value: 'true', field: 'trustProxy', expected: true },
+    { key: 'LOG_LEVEL', value: 'debug', field: 'logLevel', expected: 'debug' },
+    { key: 'WORKER_MODE', value: 'separate', field: 'workerMode', expected: 'separate' },
+  ] as const)('reads $key=$value', ({ key, value, field, expected }) => {
+    const config = loadConfig({ SESSION_SECRET: SECRET, DATA_DIR: tempDir(), [key]: value })
+    expect(config[field]).toEqual(expected)
+  })
+
+  it('derives the public URL and loopback origins from PORT when PUBLIC_BASE_URL is not set', () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, PORT: '4000' })).toMatchObject({
+      publicBaseUrl: 'http://localhost:4000',
+      trustedOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000', 'http://[::1]:4000'],
+    })
+  })
+
+  it('trusts only the origin of PUBLIC_BASE_URL when it is set', () => {
+    expect(
+      loadConfig({ SESSION_SECRET: SECRET, PUBLIC_BASE_URL: 'https://example.org/rounds/' }),
+    ).toMatchObject({
+      publicBaseUrl: 'https://example.org/rounds',
+      trustedOrigins: ['https://example.org'],
+    })
+  })
+
+  it.each([
+    { key: 'PORT', value: 'abc', reason: 'expected number' },
+    { key: 'PORT', value: '70000', reason: 'expected number to be <=65535' },
+    { key: 'DATABASE_URL', value: 'mysql://x', reason: 'must be sqlite:PATH' },
+    { key: 'DATABASE_URL', value: 'sqlite:', reason: 'must be sqlite:PATH' },
+    { key: 'LOG_LEVEL', value: 'loud', reason: 'expected one of' },
+    { key: 'SESSION_SECRET', value: 'too-short', reason: 'must be at least 32 characters' },
+    { key: 'PUBLIC_BASE_URL', value: 'rounds.example.org', reason: 'must be an absolute http(s) URL' },
+    { key: 'PUBLIC_BASE_URL', value: 'javascript:alert(1)', reason: 'must be an absolute http(s) URL' },
+    { key: 'PUBLIC_BASE_URL', value: 'ftp://rounds.example.org', reason: 'must be an absolute http(s) URL' },
+    { key: 'TRUST_PROXY', value: 'yes', reason: 'expected one of' },
+    { key: 'NODE_ENV', value: 'staging', reason: 'expected one of' },
+  ])('rejects $key=$value', ({ key, value, reason }) => {
+    const message = configError({ SESSION_SECRET: SECRET, [key]: value })
+    expect(message).toContain(`  - ${key}: `)
+    expect(message).toContain(reason)
+  })
+
+  it('names every bad value at once, one a line', () => {
+    const message = configError({
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+      SESSION_SECRET: 'short',
+    })
+    const lines = message.split('\n')
+    expect(lines[0]).toBe('Invalid configuration:')
+    expect(
+      lines
+        .slice(1)
+        .map((l) => /^ {2}- (\w+): /.exec(l)?.[1])
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SESSION_SECRET'])
+  })
+
+  it('generates a session secret beside the SQLite file once, and reuses it', () => {
+    const dir = tempDir()
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'rounds.db')}`, DATA_DIR: join(dir, 'elsewhere') }
+    const first = loadConfig(env).sessionSecret
+    const file = join(dir, 'rounds.db.secret')
+
+    expect(first.length).toBeGreaterThanOrEqual(32)
+    expect(readFileSync(file, 'utf8').trim()).toBe(first)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(loadConfig(env).sessionSecret).toBe(first)
+    // Another database has a secret of its own.
+    expect(loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'other.db')}` }).sessionSecret).not.toBe(first)
+  })
+
+  it('keeps the secret for PostgreSQL in DATA_DIR', () => {
+    const dir = tempDir()
+    const env = { DATABASE_URL: 'postgres://db/rounds', DATA_DIR: join(dir, 'data') }
+    const first = loadConfig(env).sessionSecret
+    expect(readFileSync(join(dir, 'data', 'session.secret'), 'utf8').trim()).toBe(first)
+    expect(loadConfig(env).sessionSecret).toBe(first)
+  })
+
+  it('writes no secret file when SESSION_SECRET is set', () => {
+    const dir = tempDir()
+    loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'rounds.db')}`, SESSION_SECRET: SECRET })
+    expect(existsSync(join(dir, 'rounds.db.secret'))).toBe(false)
+  })
+
+  it('refuses a secret file too short to trust rather than replacing it', () => {
+    const dir = tempDir()
+    const file = join(dir, 'rounds.db.secret')
+    writeFileSync(file, 'short\n')
+    const message = configError({ DATABASE_URL: `sqlite:${join(dir, 'rounds.db')}` })
+    expect(message).toContain(`SESSION_SECRET: the secret in ${file} is shorter than 32 characters`)
+    expect(readFileSync(file, 'utf8')).toBe('short\n')
+  })
+})

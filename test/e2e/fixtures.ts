@@ -1,0 +1,166 @@
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import {
+  type APIRequestContext,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+} from '@playwright/test'
+
+/**
+ * Fixtures for the end-to-end tests, in the manner of the Epic Stack's playwright-utils:
+ * sign in through the API (fast, no UI), then hand the session cookie to the browser.
+ */
+
+export const demoPassword = 'rounds-demo-password'
+export const demoOrganisation = { slug: 'demo', name: 'Demo Teaching Channel' }
+
+export const demo = {
+  admin: 'admin@demo.example',
+  editor: 'editor@demo.example',
+  reviewer: 'reviewer@demo.example',
+  reviewer2: 'reviewer2@demo.example',
+  author: 'author@demo.example',
+} as const
+
+export function baseUrl(): string {
+  const port = process.env.ROUNDS_E2E_PORT
+  if (!port) throw new Error('ROUNDS_E2E_PORT is not set: run the tests with `npx playwright test`')
+  return `http://127.0.0.1:${port}`
+}
+
+/** A new, unique address for a user this test creates. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@e2e.example`
+}
+
+/** Signs in through the API in its own request context and returns that context, signed in. */
+export async function apiSignIn(
+  playwright: { request: { newContext: (options: { baseURL: string }) => Promise<APIRequestContext> } },
+  email: string,
+  password = demoPassword,
+): Promise<APIRequestContext> {
+  const request = await playwright.request.newContext({ baseURL: baseUrl() })
+  const response = await request.post('/api/auth/sign-in/email', {
+    data: { email, password },
+    headers: { Origin: baseUrl() },
+  })
+  if (!response.ok()) {
+    await request.dispose()
+    throw new Error(`sign-in as ${email} failed: ${response.status()} ${await response.text()}`)
+  }
+  return request
+}
+
+/** Creates an account through the API; returns a request context signed in as it. */
+export async function apiSignUp(
+  playwright: Parameters<typeof apiSignIn>[0],
+  user: { name: string; email: string; password: string },
+): Promise<APIRequestContext> {
+  const request = await playwright.request.newContext({ baseURL: baseUrl() })
+  const response = await request.post('/api/auth/sign-up/email', {
+    data: user,
+    headers: { Origin: baseUrl() },
+  })
+  if (!response.ok()) {
+    await request.dispose()
+    throw new Error(`sign-up of ${user.email} failed: ${response.status()} ${await response.text()}`)
+  }
+  return request
+}
+
+/** Calls our JSON API as a signed-in request context and fails the test on an error status. */
+export async function apiCall<T>(
+  request: APIRequestContext,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  data?: unknown,
+): Promise<T> {
+  const response = await request.fetch(path, {
+    method,
+    headers: { Origin: baseUrl() },
+    ...(data === undefined ? {} : { data }),
+  })
+  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true)
+  return (response.status() === 204 ? undefined : await response.json()) as T
+}
+
+export type DemoMember = { userId: string; email: string; name: string; roles: string[] }
+
+/** The demo organisation's member with this email, as the admin sees it. */
+export async function findMember(admin: APIRequestContext, email: string): Promise<DemoMember> {
+  const { members } = await apiCall<{ members: DemoMember[] }>(
+    admin,
+    'GET',
+    `/api/orgs/${demoOrganisation.slug}/members`,
+  )
+  const member = members.find((m) => m.email === email)
+  if (!member) throw new Error(`no member ${email} in ${demoOrganisation.slug}`)
+  return member
+}
+
+/** The newest message the server queued for an address (the outbox is the delivery when no SMTP is set). */
+export function latestMailTo(email: string): { subject: string; text: string } | null {
+  const dir = process.env.ROUNDS_E2E_DIR
+  if (!dir) throw new Error('ROUNDS_E2E_DIR is not set')
+  const db = new DatabaseSync(join(dir, 'rounds.db'), { readOnly: true })
+  try {
+    const row = db
+      .prepare(
+        'SELECT subject, text_body AS text FROM mail_outbox WHERE to_address = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      )
+      .get(email) as { subject: string; text: string } | undefined
+    return row ?? null
+  } finally {
+    db.close()
+  }
+}
+
+/** The first same-site link in a message, as a path ("/invite/…"). */
+export function linkIn(text: string): string {
+  const match = text.match(/https?:\/\/\S+/)
+  if (!match) throw new Error(`no link in:\n${text}`)
+  const url = new URL(match[0])
+  return url.pathname + url.search
+}
+
+/** The link names in the main navigation, in order. */
+export async function navLinks(page: Page): Promise<string[]> {
+  const nav = page.getByRole('navigation', { name: 'Main' })
+  await expect(nav.getByRole('link').first()).toBeVisible()
+  return (await nav.getByRole('link').allInnerTexts()).map((text) => text.trim())
+}
+
+type Fixtures = {
+  /** Signs the page's browser context in as this user (through the API), replacing any session. */
+  login: (email: string, password?: string) => Promise<void>
+  /** Signs a separate browser context in (for a second person in the same test). */
+  loginInNewContext: (email: string, password?: string) => Promise<{ context: BrowserContext; page: Page }>
+}
+
+export const test = base.extend<Fixtures>({
+  login: async ({ page, playwright }, use) => {
+    await use(async (email, password = demoPassword) => {
+      const request = await apiSignIn(playwright, email, password)
+      const { cookies } = await request.storageState()
+      await request.dispose()
+      await page.context().clearCookies()
+      await page.context().addCookies(cookies)
+    })
+  },
+  loginInNewContext: async ({ browser, playwright }, use) => {
+    const contexts: BrowserContext[] = []
+    await use(async (email, password = demoPassword) => {
+      const request = await apiSignIn(playwright, email, password)
+      const storageState = await request.storageState()
+      await request.dispose()
+      const context = await browser.newContext({ baseURL: baseUrl(), storageState })
+      contexts.push(context)
+      return { context, page: await context.newPage() }
+    })
+    for (const context of contexts) await context.close()
+  },
+})
+
+export { expect }

@@ -1,0 +1,161 @@
+import { Center, Container } from '@mantine/core'
+import type { ReactNode } from 'react'
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
+import { useMe } from './api/queries.ts'
+import type { Permission } from './api/types.ts'
+import { ForgotPasswordPage } from './auth/ForgotPasswordPage.tsx'
+import { InvitePage } from './auth/InvitePage.tsx'
+import { ResetPasswordPage } from './auth/ResetPasswordPage.tsx'
+import { SignInPage } from './auth/SignInPage.tsx'
+import { SignUpPage } from './auth/SignUpPage.tsx'
+import { CreateOrganisationPage } from './org/CreateOrganisationPage.tsx'
+import { OrganisationProvider, useOrganisation } from './org/OrganisationContext.tsx'
+import { AuditPage } from './pages/AuditPage.tsx'
+import { DashboardPage } from './pages/DashboardPage.tsx'
+import { MembersPage } from './pages/MembersPage.tsx'
+import {
+  ComingSoonPage,
+  comingSoon,
+  NoAccessPage,
+  NotFoundPage,
+  SettingsPage,
+} from './pages/PlaceholderPages.tsx'
+import { ProfilePage } from './pages/ProfilePage.tsx'
+import { AppLayout } from './shell/AppLayout.tsx'
+import { ErrorState, PageLoader } from './shell/Page.tsx'
+
+/** Everything behind sign-in: loads the session, then the shell with the organisation context. */
+function SignedIn() {
+  const me = useMe()
+  const location = useLocation()
+  if (me.isPending) {
+    return (
+      <Center mih="100dvh">
+        <PageLoader />
+      </Center>
+    )
+  }
+  if (me.isError) {
+    return (
+      <Container size={520} py="xl">
+        <ErrorState error={me.error} title="Could not reach Rounds" onRetry={() => me.refetch()} />
+      </Container>
+    )
+  }
+  if (!me.data) {
+    const here = location.pathname + location.search
+    const query = here === '/' ? '' : `?redirect=${encodeURIComponent(here)}`
+    return <Navigate to={`/sign-in${query}`} replace />
+  }
+  return (
+    <OrganisationProvider me={me.data}>
+      <AppLayout>
+        <Outlet />
+      </AppLayout>
+    </OrganisationProvider>
+  )
+}
+
+/** Pages that work inside an organisation: without one, the person is sent to create one. */
+function InOrganisation() {
+  const { organisation } = useOrganisation()
+  if (!organisation) return <Navigate to="/organisations/new" replace />
+  return <Outlet />
+}
+
+function Permitted({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { can } = useOrganisation()
+  return can(permission) ? children : <NoAccessPage permission={permission} />
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/sign-up" element={<SignUpPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/invite/:token" element={<InvitePage />} />
+      <Route element={<SignedIn />}>
+        <Route path="/organisations/new" element={<CreateOrganisationPage />} />
+        <Route path="/profile" element={<ProfilePage />} />
+        <Route element={<InOrganisation />}>
+          <Route index element={<DashboardPage />} />
+          <Route
+            path="/content"
+            element={
+              <Permitted permission="content.create">
+                <ComingSoonPage {...comingSoon.content} />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/training"
+            element={
+              <Permitted permission="content.create">
+                <ComingSoonPage {...comingSoon.training} />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/reviews"
+            element={
+              <Permitted permission="review.perform">
+                <ComingSoonPage {...comingSoon.reviews} />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/review-queue"
+            element={
+              <Permitted permission="review.manage">
+                <ComingSoonPage {...comingSoon.reviewQueue} />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/publishing"
+            element={
+              <Permitted permission="publishing.manage">
+                <ComingSoonPage {...comingSoon.publishing} />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/analytics"
+            element={
+              <Permitted permission="analytics.read">
+                <ComingSoonPage {...comingSoon.analytics} />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/members"
+            element={
+              <Permitted permission="members.read">
+                <MembersPage />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/audit"
+            element={
+              <Permitted permission="audit.read">
+                <AuditPage />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/settings"
+            element={
+              <Permitted permission="organisation.manage">
+                <SettingsPage />
+              </Permitted>
+            }
+          />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}
