@@ -78,6 +78,7 @@ const AT_BEFORE =
 const NOT_AN_AGE_AFTER =
   /^\s*(?:de\s+(?:evoluci|seguimiento|tratamiento|duraci|diagn|la\s+intervenci|la\s+cirug|iniciad|antig|ingreso|hospital|control|latencia)|del?\s+(?:diagn|trasplante|ingreso|tratamiento|inicio|alta|la\s+intervenci|la\s+cirug|primer)|despu|antes(?![a-zñ])|tras(?![a-zñ])|m[aá]s\s+tarde|posterior|siguiente|previo|anterior|transcurrid|de\s+haber|desde)/iu
 const YEARS = /a[ñn]os|a\./i
+const NAME_COMMA_BEFORE = /[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+\s*,\s*$/u
 
 function severityOf(age: string): Severity {
   if (!/a[ñn]os|a\./i.test(age)) return 'warn'
@@ -109,7 +110,9 @@ export function detectAges(text: string, claims: Claims): void {
         ((years && before.endsWith('(') && after.startsWith(')')) ||
           (years && AT_BEFORE.test(before)) ||
           /a\s+la\s+edad\s+de\s+$/i.test(before) ||
-          (PERSON_BEFORE.test(before) && (years || /(?:de|con)\s+$/.test(before)))))
+          (PERSON_BEFORE.test(before) && (years || /(?:de|con)\s+$/.test(before))) ||
+          // An appositive after a name: "la Sra. Carmen Hidalgo, 93 años, de …".
+          (years && NAME_COMMA_BEFORE.test(before) && /^\s*[,.)]/.test(after))))
     if (!ok) continue
     const age = text.slice(start, end)
     const sev = severityOf(age)

@@ -12,6 +12,7 @@ import {
   detectPostcodes,
   detectSignatureAddresses,
   detectStreets,
+  detectWards,
 } from './places.ts'
 
 /**
@@ -42,6 +43,7 @@ export function analyzeSpanish(text: string, skip: ReadonlySet<string> = new Set
   detectPostcodes(text, claims)
   detectFacilities(text, claims)
   detectSignatureAddresses(text, claims, regions)
+  detectWards(text, claims)
   detectDates(text, claims)
   detectAges(text, claims)
   detectNames(text, claims, skip)

@@ -549,3 +549,21 @@ export function detectSignatureAddresses(text: string, claims: Claims, regions: 
   }
 }
 const FLOOR_AFTER = new RegExp(`^${FLOOR}{0,2}`, 'u')
+
+const WARD =
+  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:[Pp]lanta|[Hh]abitaci[oó]n|[Hh]ab\.|[Cc]ama|[Bb]ox|[Bb]oxes)\s+(?:n[ºo°]\.?\s*)?\d{1,4}[A-Za-z]?(?![0-9])/gu
+
+/** Ward, room and bed numbers ("planta 7B", "habitación 312", "cama 4"): they place the patient. */
+export function detectWards(text: string, claims: Claims): void {
+  for (const m of text.matchAll(WARD)) {
+    claims.add({
+      kind: 'address',
+      start: m.index,
+      end: m.index + m[0].length,
+      category: 'location',
+      severity: 'warn',
+      message: 'Planta, habitación o cama: sitúa al paciente dentro del centro.',
+      suggestion: '[ubicación]',
+    })
+  }
+}

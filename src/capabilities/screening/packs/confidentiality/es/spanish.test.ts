@@ -117,6 +117,16 @@ describe('Spanish confidentiality rules: what they flag', () => {
     ['age in words', 'Niña de tres años y medio que consulta.', ['es-age:age:tres años y medio']],
     ['age in days of life', 'Varón de 26 días de vida sin antecedentes.', ['es-age:age:26 días']],
     ['age at an event', 'operado a los 6 años.', ['es-age:age:6 años']],
+    [
+      'age after a name',
+      'la Sra. Carmen Hidalgo, 93 años, de Lugo.',
+      ['es-name:name:Carmen Hidalgo', 'es-age:age:93 años', 'es-place:location:Lugo'],
+    ],
+    [
+      'ward and bed',
+      'Ingresada en la planta 7B, cama 4.',
+      ['es-address:location:planta 7B', 'es-address:location:cama 4'],
+    ],
     // Names in prose.
     [
       'relative named',
