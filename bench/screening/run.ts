@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { screen } from '../../src/capabilities/screening/evaluate.ts'
+import { compilePolicy, screen } from '../../src/capabilities/screening/evaluate.ts'
 import type { Finding } from '../../src/capabilities/screening/screening.schema.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -31,6 +31,8 @@ const outDir = join(root, 'bench/out')
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
+// The default policy, compiled once, as the server and the CLI do.
+const policy = compilePolicy({})
 
 type Span = { start: number; end: number; label: string; phi: boolean; category: string }
 type Doc = { id: string; text: string; lang: 'en' | 'es'; spans: Span[] }
@@ -41,6 +43,8 @@ type Corpus = {
   mapping: Record<string, string>
   notes: string
   target: string
+  /** Which findings the corpus's annotation can judge (the rest are left out of precision). */
+  judged?: (f: Finding) => boolean
 }
 
 // ---------- corpora ----------
@@ -138,8 +142,12 @@ function loadWnut(): Corpus {
         '(not identifiers; a finding on them is not a false positive)',
     },
     notes:
-      'Text rebuilt by joining the tokens with single spaces. Person and location spans are the identifiers.',
+      'Text rebuilt by joining the tokens with single spaces. Person and location spans are the identifiers. ' +
+      'Precision is judged on name and location findings only, and not on @handles: WNUT-17 annotates named entities ' +
+      '(any of its six types counts as a hit) but not URLs, dates, numbers or user names, so a finding of those can be ' +
+      'neither right nor wrong here. The line "all findings judged" judges every finding anyway.',
     target: 'person + location recall >= 0.75 at precision >= 0.80',
+    judged: (f) => (f.category === 'name' || f.category === 'location') && !f.text.startsWith('@'),
   }
 }
 
@@ -213,6 +221,10 @@ const fBeta = (p: number, r: number, beta: number) =>
 type Result = {
   corpus: Corpus
   overall: Counts
+  /** Block findings only: the strict operating point. */
+  blockOnly: Counts
+  /** Every confidentiality finding judged, whatever the corpus annotates. */
+  allFindings: Counts
   byCategory: Map<string, Counts>
   byLabel: Map<string, Counts>
   secs: number
@@ -221,6 +233,8 @@ type Result = {
 
 function evaluateCorpus(c: Corpus): Result {
   const overall = zero()
+  const blockOnly = zero()
+  const allFindings = zero()
   const byCategory = new Map<string, Counts>()
   const byLabel = new Map<string, Counts>()
   const get = (m: Map<string, Counts>, k: string) => {
@@ -237,31 +251,40 @@ function evaluateCorpus(c: Corpus): Result {
   const t0 = performance.now()
   for (const d of c.docs) {
     chars += d.text.length
-    const findings = screen({ body: d.text, language: d.lang }).findings.filter(
+    const findings = screen({ body: d.text, language: d.lang }, policy).findings.filter(
       (f) => f.pack === 'confidentiality' && f.field === 'body',
     )
     const missed: Span[] = []
     for (const s of d.spans) {
       if (!s.phi) continue
-      const hit = findings.some((f) => f.start < s.end && f.end > s.start)
+      const overlapping = findings.filter((f) => f.start < s.end && f.end > s.start)
+      const hit = overlapping.length > 0
       const exact = findings.some((f) => f.start === s.start && f.end === s.end)
-      for (const k of [overall, get(byCategory, s.category), get(byLabel, s.label)]) {
+      for (const k of [overall, allFindings, get(byCategory, s.category), get(byLabel, s.label)]) {
         k.gold++
         if (hit) k.hit++
         if (exact) k.exact++
       }
+      blockOnly.gold++
+      if (overlapping.some((f) => f.severity === 'block')) blockOnly.hit++
+      if (findings.some((f) => f.severity === 'block' && f.start === s.start && f.end === s.end))
+        blockOnly.exact++
       if (!hit) missed.push(s)
     }
     const wrong: Finding[] = []
     for (const f of findings) {
       const tp = d.spans.some((s) => f.start < s.end && f.end > s.start)
       const tpExact = d.spans.some((s) => f.start === s.start && f.end === s.end)
-      for (const k of [overall, get(byCategory, f.category)]) {
+      const judged = c.judged ? c.judged(f) : true
+      const counters = [allFindings]
+      if (judged) counters.push(overall, get(byCategory, f.category))
+      if (judged && f.severity === 'block') counters.push(blockOnly)
+      for (const k of counters) {
         k.findings++
         if (tp) k.tp++
         if (tpExact) k.tpExact++
       }
-      if (!tp) wrong.push(f)
+      if (!tp && judged) wrong.push(f)
     }
     if (missed.length) {
       fnLines.push(
@@ -278,7 +301,7 @@ function evaluateCorpus(c: Corpus): Result {
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, `${c.name}-false-negatives.txt`), fnLines.join('\n'))
   writeFileSync(join(outDir, `${c.name}-false-positives.txt`), fpLines.join('\n'))
-  return { corpus: c, overall, byCategory, byLabel, secs, chars }
+  return { corpus: c, overall, blockOnly, allFindings, byCategory, byLabel, secs, chars }
 }
 
 function row(name: string, k: Counts): string {
@@ -337,12 +360,12 @@ function speed(corpora: Corpus[]): string[] {
   const lines: string[] = []
   const all = corpora.flatMap((c) => c.docs)
   // warm up
-  for (const d of all.slice(0, 200)) screen({ body: d.text, language: d.lang })
+  for (const d of all.slice(0, 200)) screen({ body: d.text, language: d.lang }, policy)
   let bytes = 0
   const t0 = performance.now()
   for (const d of all) {
     bytes += Buffer.byteLength(d.text)
-    screen({ body: d.text, language: d.lang })
+    screen({ body: d.text, language: d.lang }, policy)
   }
   const secs = (performance.now() - t0) / 1000
   lines.push(
@@ -365,7 +388,7 @@ function speed(corpora: Corpus[]): string[] {
       const input =
         n > 1000 ? { captions: text, language: 'en' as const } : { body: text, language: 'en' as const }
       const s = performance.now()
-      screen(input)
+      screen(input, policy)
       times.push(performance.now() - s)
     }
     lines.push(
@@ -381,7 +404,7 @@ function speed(corpora: Corpus[]): string[] {
   const t1 = performance.now()
   for (let i = 0; i < N; i++) {
     const d = all[i % all.length] as Doc
-    screen({ body: d.text, language: d.lang })
+    screen({ body: d.text, language: d.lang }, policy)
   }
   const memSecs = (performance.now() - t1) / 1000
   gc()
@@ -410,6 +433,16 @@ for (const r of results) {
   console.log(
     `${r.corpus.name}: recall ${rc.toFixed(3)}, precision ${p.toFixed(3)}, F2 ${fBeta(p, rc, 2).toFixed(3)} (exact: recall ${ratio(o.exact, o.gold).toFixed(3)}, precision ${ratio(o.tpExact, o.findings).toFixed(3)}); ${o.gold} identifiers, ${o.findings} findings, ${(r.chars / 1e6 / r.secs).toFixed(2)} MB/s`,
   )
+  const b = r.blockOnly
+  console.log(
+    `  block only: recall ${ratio(b.hit, b.gold).toFixed(3)}, precision ${ratio(b.tp, b.findings).toFixed(3)}`,
+  )
+  if (r.corpus.judged) {
+    const x = r.allFindings
+    console.log(
+      `  all findings judged: recall ${ratio(x.hit, x.gold).toFixed(3)}, precision ${ratio(x.tp, x.findings).toFixed(3)}`,
+    )
+  }
   for (const [k, v] of [...r.byCategory].sort((a, b) => b[1].gold - a[1].gold)) {
     console.log(
       `  ${k.padEnd(18)} gold ${String(v.gold).padStart(5)} recall ${ratio(v.hit, v.gold).toFixed(3)}  findings ${String(v.findings).padStart(5)} precision ${ratio(v.tp, v.findings).toFixed(3)}`,

@@ -37,12 +37,12 @@ export type Analysis = {
   toks: Tok[]
   /** Share of word tokens written in capitals outside sentence starts: low in lower-case social text. */
   capRatio: number
+  /** Word tokens outside sentence starts. */
+  midWords: number
 }
 
 const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’-][\p{L}\p{M}\p{N}]+)*/gu
 const UPPER_START = /^\p{Lu}/u
-const HAS_LOWER = /\p{Ll}/u
-const HAS_LETTER = /\p{L}/u
 const DIGIT_START = /^\p{N}/u
 const SENT_END_GAP = /[.!?…:;•·|>\n\r]|^\s*[-*–—]\s/
 
@@ -90,6 +90,32 @@ const ABBREV_BEFORE_DOT = new Set([
   'p.o',
 ])
 
+const foldCache = new Map<string, string>()
+/** fold(), with a fast path for ASCII words (most of them) and a bounded cache for the rest. */
+function foldWord(raw: string): string {
+  let ascii = true
+  for (let i = 0; i < raw.length; i++) {
+    if (raw.charCodeAt(i) > 127) {
+      ascii = false
+      break
+    }
+  }
+  if (ascii) return raw.toLowerCase()
+  let f = foldCache.get(raw)
+  if (f === undefined) {
+    f = fold(raw).replace(/’/g, "'")
+    if (foldCache.size > 20_000) foldCache.clear()
+    foldCache.set(raw, f)
+  }
+  return f
+}
+
+function isUpperStart(raw: string): boolean {
+  const c = raw.charCodeAt(0)
+  if (c < 128) return c >= 65 && c <= 90
+  return UPPER_START.test(raw)
+}
+
 export function analyse(field: ScreenField): Analysis {
   const hit = cache.get(field)
   if (hit) return hit
@@ -98,34 +124,41 @@ export function analyse(field: ScreenField): Analysis {
   let prevEnd = 0
   let capMid = 0
   let wordsMid = 0
-  for (const m of text.matchAll(TOKEN)) {
+  TOKEN.lastIndex = 0
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     let raw = m[0]
     const start = m.index
     let possessive = false
-    if (raw.length > 2 && /['’][sS]$/.test(raw)) {
-      raw = raw.slice(0, -2)
-      possessive = true
-    } else if (raw.length > 2 && /s['’]$/.test(raw)) {
-      possessive = true
+    const len = raw.length
+    if (len > 2) {
+      const last = raw.charCodeAt(len - 1)
+      const prevCh = raw.charCodeAt(len - 2)
+      if ((last === 115 || last === 83) && (prevCh === 39 || prevCh === 0x2019)) {
+        raw = raw.slice(0, -2)
+        possessive = true
+      } else if ((last === 39 || last === 0x2019) && prevCh === 115) {
+        possessive = true
+      }
     }
-    const f = fold(raw).replace(/’/g, "'")
-    const isNum = DIGIT_START.test(raw)
-    const cap = UPPER_START.test(raw)
-    const allCaps = cap && raw.length > 1 && !HAS_LOWER.test(raw) && HAS_LETTER.test(raw)
-    const gap = text.slice(prevEnd, start)
+    const c0 = raw.charCodeAt(0)
+    const isNum = c0 < 128 ? c0 >= 48 && c0 <= 57 : DIGIT_START.test(raw)
+    const f = isNum ? raw : foldWord(raw)
+    const cap = !isNum && isUpperStart(raw)
+    const allCaps = cap && raw.length > 1 && raw === raw.toUpperCase() && raw !== raw.toLowerCase()
+    const gap = start === prevEnd ? '' : text.slice(prevEnd, start)
     const prev = toks[toks.length - 1]
-    let sentStart = prev === undefined || SENT_END_GAP.test(gap)
+    let sentStart = prev === undefined || (gap !== ' ' && SENT_END_GAP.test(gap))
     if (
       sentStart &&
       prev &&
-      /^\.\s*$/.test(gap) &&
+      (gap === '. ' || gap === '.\t') &&
       (ABBREV_BEFORE_DOT.has(prev.f) || (prev.text.length === 1 && prev.cap))
     ) {
       // "Dr. Smith", "J. Smith": the dot ends an abbreviation, not the sentence.
       sentStart = false
     }
-    if (sentStart && prev && /^\s*[:;]\s*$/.test(gap) && !/\n/.test(gap)) sentStart = false
-    const isWord = !isNum && HAS_LETTER.test(raw)
+    if (sentStart && prev && (gap === ': ' || gap === ':' || gap === '; ')) sentStart = false
+    const isWord = !isNum
     const tok: Tok = {
       start,
       end: start + raw.length,
@@ -148,7 +181,7 @@ export function analyse(field: ScreenField): Analysis {
     toks.push(tok)
     prevEnd = start + m[0].length
   }
-  const a: Analysis = { text, toks, capRatio: wordsMid ? capMid / wordsMid : 0 }
+  const a: Analysis = { text, toks, capRatio: wordsMid ? capMid / wordsMid : 0, midWords: wordsMid }
   cache.set(field, a)
   return a
 }

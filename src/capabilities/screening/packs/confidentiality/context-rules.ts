@@ -1,4 +1,5 @@
 import type { ScreenField } from '../../rule.ts'
+import { analyse } from './analysis.ts'
 
 /**
  * Identifiers found by phrases rather than shapes: ward, bed and room numbers; "the only …"
@@ -6,7 +7,7 @@ import type { ScreenField } from '../../rule.ts'
  * and the clues (occupation, rare condition, sex) the quasi-identifier rule adds up.
  */
 export type PhraseHit = {
-  kind: 'ward' | 'unique' | 'photo' | 'occupation' | 'rare' | 'sex'
+  kind: 'ward' | 'unique' | 'photo' | 'occupation' | 'rare'
   start: number
   end: number
   severity: 'block' | 'warn' | 'info'
@@ -32,11 +33,24 @@ const PHOTO_REVERSE =
   /\b(?:face|faces|wristband|name ?band|name badge|tattoo|name)\s+(?:is\s+|are\s+)?(?:clearly\s+)?(?:visible|shown|showing|in (?:the )?(?:photo|picture|image|shot|frame|video))\b/gi
 const PHOTO_OF_PATIENT =
   /\b(?:photo|photograph|picture|pic|image|selfie|video)s?\s+(?:of|with)\s+(?:the |this |my |our |a )?(?:patient|pt|him|her|them|baby|child|kid|lady|gentleman|man|woman)\b/gi
-const OCCUPATION =
-  /\b(?:vicar|priest|rabbi|imam|headteacher|head teacher|teacher|mayor|mp|councillor|postman|postwoman|footballer|athlete|farmer|publican|landlord|firefighter|police officer|policeman|soldier|pilot|judge|lawyer|solicitor|barrister|journalist|actor|actress|singer|musician|celebrity|politician|chef|miner|fisherman|lifeguard|shopkeeper|butcher|baker|builder|electrician|plumber|nurse|doctor|surgeon|dentist|vet|professor|student|pupil|hairdresser|taxi driver|bus driver|lorry driver|truck driver)s?\b/gi
+const OCCUPATIONS = new Set(
+  `vicar priest rabbi imam headteacher teacher mayor mp councillor postman postwoman footballer athlete farmer publican
+landlord firefighter policeman soldier pilot judge lawyer solicitor barrister journalist actor actress singer musician
+celebrity politician chef miner fisherman lifeguard shopkeeper butcher baker builder electrician plumber dentist vet
+hairdresser`.split(/\s+/),
+)
+const OCCUPATION_PAIRS = new Set([
+  'head teacher',
+  'police officer',
+  'taxi driver',
+  'bus driver',
+  'lorry driver',
+  'truck driver',
+])
 const RARE =
   /\b(?:rare|very rare|extremely rare|ultra-?rare|unusual|one in a million|1 in (?:a )?(?:\d{1,3}[, ]?)?(?:\d{3}[, ]?)*(?:thousand|million|000)|first (?:case|reported)|only (?:a )?(?:handful|few) (?:cases|reported)|orphan disease|case report)\b/gi
-const SEX = /\b(?:male|female|man|woman|boy|girl|gentleman|lady|gent|he|she|his|her|mr|mrs|ms|miss)\b/gi
+
+const PHOTO_WORDS = /photo|pic|image|video|selfie|clip|footage|ray|scan|screenshot|snap/i
 
 const cache = new WeakMap<ScreenField, PhraseHit[]>()
 
@@ -45,7 +59,10 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
   if (hit) return hit
   const text = field.text
   const out: PhraseHit[] = []
-  for (const m of text.matchAll(WARD)) {
+  const lower = text.toLowerCase()
+  for (const m of /\d|ward|bay|bed|room|cubicle|resus|majors|minors|theatre|cot|pod/.test(lower)
+    ? text.matchAll(WARD)
+    : []) {
     const word = (m[0].match(/^[\p{L}-]+/u)?.[0] ?? '').toLowerCase()
     const id = m[0].slice(m[0].search(/[A-Z0-9]+$/i))
     // "unit 5" and "floor 2" are addresses elsewhere; here only with a digit.
@@ -61,7 +78,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a ward, bed or room number',
     })
   }
-  for (const m of text.matchAll(NAMED_WARD)) {
+  for (const m of lower.includes('ward') || lower.includes('unit') ? text.matchAll(NAMED_WARD) : []) {
     if (NAMED_WARD_SKIP.test(m[0])) continue
     out.push({
       kind: 'ward',
@@ -71,7 +88,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a named ward',
     })
   }
-  for (const m of text.matchAll(UNIQUE_ONLY)) {
+  for (const m of lower.includes('only') ? text.matchAll(UNIQUE_ONLY) : []) {
     const place = UNIQUE_PLACE.test(m[0])
     out.push({
       kind: 'unique',
@@ -99,7 +116,8 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a detail that makes a person recognisable',
     })
   }
-  for (const re of [PHOTO, PHOTO_REVERSE]) {
+  const visual = PHOTO_WORDS.test(text)
+  for (const re of visual ? [PHOTO, PHOTO_REVERSE] : [PHOTO_REVERSE]) {
     for (const m of text.matchAll(re)) {
       out.push({
         kind: 'photo',
@@ -110,7 +128,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       })
     }
   }
-  for (const m of text.matchAll(PHOTO_OF_PATIENT)) {
+  for (const m of visual ? text.matchAll(PHOTO_OF_PATIENT) : []) {
     out.push({
       kind: 'photo',
       start: m.index,
@@ -119,14 +137,30 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'an image of a patient: a consent record is needed',
     })
   }
-  for (const m of text.matchAll(OCCUPATION))
-    out.push({
-      kind: 'occupation',
-      start: m.index,
-      end: m.index + m[0].length,
-      severity: 'info',
-      what: `an occupation (${m[0]})`,
-    })
+  const toks = analyse(field).toks
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k] as (typeof toks)[number]
+    const f = t.f.endsWith('s') && OCCUPATIONS.has(t.f.slice(0, -1)) ? t.f.slice(0, -1) : t.f
+    const nx = toks[k + 1]
+    if (nx && nx.gap === ' ' && OCCUPATION_PAIRS.has(`${t.f} ${nx.f}`)) {
+      out.push({
+        kind: 'occupation',
+        start: t.start,
+        end: nx.end,
+        severity: 'info',
+        what: `an occupation (${t.text} ${nx.text})`,
+      })
+      k++
+    } else if (OCCUPATIONS.has(f)) {
+      out.push({
+        kind: 'occupation',
+        start: t.start,
+        end: t.end,
+        severity: 'info',
+        what: `an occupation (${t.text})`,
+      })
+    }
+  }
   for (const m of text.matchAll(RARE))
     out.push({
       kind: 'rare',
@@ -135,8 +169,6 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       severity: 'info',
       what: `a rare condition (${m[0]})`,
     })
-  for (const m of text.matchAll(SEX))
-    out.push({ kind: 'sex', start: m.index, end: m.index + m[0].length, severity: 'info', what: 'sex' })
   cache.set(field, out)
   return out
 }

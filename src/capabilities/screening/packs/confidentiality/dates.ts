@@ -65,7 +65,8 @@ export function dateHits(field: ScreenField): DateHit[] {
   const out: DateHit[] = []
   const taken: Array<[number, number]> = []
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a)
-  for (const re of DATE_RES) {
+  const hasDigit = /\d/.test(text)
+  for (const re of hasDigit ? DATE_RES : []) {
     for (const m of text.matchAll(re)) {
       const start = m.index
       const end = start + m[0].replace(/[\s,.]+$/, '').length
@@ -79,7 +80,7 @@ export function dateHits(field: ScreenField): DateHit[] {
       taken.push([start, end])
     }
   }
-  for (const re of AGE_RES) {
+  for (const re of hasDigit ? AGE_RES : []) {
     for (const m of text.matchAll(re)) {
       const g = m[1] as string
       const start = m.index + m[0].indexOf(g)

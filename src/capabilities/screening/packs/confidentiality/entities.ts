@@ -3,6 +3,7 @@ import { COUNTRIES, PLACES, REGIONS, STREET_SUFFIXES } from '../../lexicons/plac
 import type { ScreenContext, ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
 import { analyse, isCommonWord, type Tok, wordsBefore } from './analysis.ts'
+import { dateHits } from './dates.ts'
 import { patternHits } from './patterns.ts'
 import {
   CLINICAL_CAPS,
@@ -13,6 +14,7 @@ import {
   NOT_IDENTIFIERS,
   PERSON_CUES_AFTER,
   PERSON_CUES_BEFORE,
+  PERSON_VERBS_AFTER,
   PLACE_CUES_BEFORE,
   STRONG_PLACE_PHRASES,
   TITLES,
@@ -22,8 +24,9 @@ import {
  * Finds people's names and places in one field, in one pass, so the two rules never claim the
  * same words twice. Evidence is weighed per run of capitalised words: an honorific before it,
  * a given name or surname from the gazetteer, a cue ("his wife", "lives in", "said"), a place
- * from the gazetteer, or simply a capitalised word that no dictionary knows, in the middle of
- * a sentence. Eponyms, named trials, institutions and clinical headings are set aside first.
+ * from the gazetteer, or a capitalised word that no dictionary knows in the middle of a
+ * sentence. Eponyms, named trials, institutions and clinical headings are set aside first.
+ * Street addresses are found before names, from their numbers, street words and unit words.
  */
 export type Entity = {
   kind: 'name' | 'location'
@@ -61,6 +64,7 @@ const CONNECTORS = new Set([
   'y',
   'do',
   'o',
+  'na',
 ])
 const FACILITY_WORDS = new Set([
   'hospital',
@@ -71,8 +75,19 @@ const FACILITY_WORDS = new Set([
   'hospice',
   'medical',
   'health',
-  'care',
-  'nursing',
+])
+const ORG_WORDS = new Set([
+  'orchestra',
+  'band',
+  'choir',
+  'ensemble',
+  'partners',
+  'ltd',
+  'inc',
+  'llc',
+  'gmbh',
+  'club',
+  'bank',
 ])
 const STREET_WORDS = new Set([
   ...STREET_SUFFIXES,
@@ -81,7 +96,6 @@ const STREET_WORDS = new Set([
   'ave',
   'av',
   'blvd',
-  'dr',
   'ln',
   'ct',
   'pl',
@@ -92,8 +106,49 @@ const STREET_WORDS = new Set([
   'str',
   'pkwy',
 ])
+/** Words for "street" in other languages, written before or inside the street's name. */
+const STREET_PREFIXES = new Set([
+  'ul',
+  'ulica',
+  'avda',
+  'avenida',
+  'av',
+  'rua',
+  'via',
+  'viale',
+  'vicolo',
+  'calle',
+  'c',
+  'trg',
+  'u',
+  'utca',
+  'str',
+  'rue',
+  'route',
+  'chemin',
+  'place',
+  'plaza',
+  'paseo',
+  'praca',
+  'largo',
+  'piazza',
+  'ulitsa',
+  'prospekt',
+  'gatan',
+  'gata',
+  'gate',
+  'vej',
+  'tie',
+  'katu',
+  'ter',
+  'tér',
+  'út',
+  'ut',
+  'leoforos',
+  'odos',
+])
 const STREET_MORPHEMES =
-  /(?:stra(?:ss|ß)e|str\.?|gate|gata|gatan|vej|vegen|veien|vagen|vag|tie|katu|kuja|polku|tanya|utca|ulica|ul|rua|via|calle|avenida|rue|weg|laan|straat|plein|gade|alle|allee|gasse|platz|ring|tee|maantee|iela|g\.)$/
+  /(?:stra(?:ss|ß)e|str|gate|gata|gatan|vej|vegen|veien|vagen|vag|tie|katu|kuja|polku|tanya|utca|ulica|weg|laan|straat|plein|gade|alle|allee|gasse|platz|ring|tee|maantee|iela|braut|vegur|gata|stigur|sokak|sokagi|caddesi|bulvar)$/
 const UNIT_WORDS = new Set([
   'apt',
   'apartment',
@@ -102,93 +157,24 @@ const UNIT_WORDS = new Set([
   'unit',
   'flat',
   'box',
+  'postbox',
   'psc',
   'apo',
   'fpo',
   'dpo',
-  'postbox',
   'floor',
   'building',
   'bldg',
-  'house',
   'lot',
 ])
-const NOT_STREET_NUMBER_WORDS = new Set([
-  'ward',
-  'bed',
-  'bay',
-  'room',
-  'type',
-  'grade',
-  'stage',
-  'figure',
-  'fig',
-  'table',
-  'day',
-  'week',
-  'year',
-  'phase',
-  'level',
-  'class',
-  'zone',
-  'covid',
-  'version',
-  'chapter',
-  'page',
-  'step',
-  'section',
-  'part',
-  'question',
-  'case',
-  'number',
-  'no',
-  'windows',
-  'iphone',
-  'web',
-  'top',
-  'gcs',
-  'news',
-  'score',
-  'lead',
-  'leads',
-  'vitamin',
-  'factor',
-  'channel',
-  'hb',
-  'hba1c',
-  'wcc',
-  'plt',
-  'crp',
-  'egfr',
-  'bmi',
-  'sats',
-  'temp',
-  'trop',
-  'troponin',
-  'lactate',
-  'glucose',
-  'ferritin',
-  'sodium',
-  'potassium',
-  'creatinine',
-  'urea',
-  'bilirubin',
-  'albumin',
-  'platelets',
-  'neuts',
-  'lymphs',
-  'gestation',
-  'para',
-  'gravida',
-  'mobility',
-  'frailty',
-  'apgar',
-  'cfs',
-  'nyha',
-  'asa',
-  'ps',
-  'ecog',
-])
+const NOT_STREET_NUMBER_WORDS = new Set(
+  `ward bed bay room type grade stage figure fig table day week year phase level class zone covid version chapter
+page step section part question case number no windows iphone web top gcs news score lead leads vitamin factor
+channel hb hba1c wcc plt crp egfr bmi sats temp trop troponin lactate glucose ferritin sodium potassium creatinine
+urea bilirubin albumin platelets neuts lymphs gestation para gravida mobility frailty apgar cfs nyha asa ecog
+appendix slide slides tip tips point points rule rules item items lesson module unit cohort arm visit dose cycle
+round series season episode top gen generation pcr sars`.split(/\s+/),
+)
 const PERSON_PHRASES = [
   'name is',
   'named',
@@ -199,10 +185,13 @@ const PERSON_PHRASES = [
   'maiden name is',
   'name on the account',
   'call me',
+  'names are',
+  'known as',
 ]
 const STATE_CODES = new Set(
-  'al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc pr aa ae ap on qc bc ab mb sk ns nb nl pe nt yt nu nsw vic qld wa sa tas act'.split(
-    ' ',
+  `al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri
+sc sd tn tx ut vt va wa wv wi wy dc pr aa ae ap on qc bc ab mb sk ns nb nl pe nt yt nu nsw vic qld sa tas act`.split(
+    /\s+/,
   ),
 )
 
@@ -213,11 +202,33 @@ function isPlaceKey(k: string): 0 | 1 | 2 | 3 {
   return 0
 }
 
+const phraseIndex = new WeakMap<readonly string[], Map<string, string[][]>>()
+/** Whether the words before a token (nearest first) end with one of the phrases. */
 function endsWithPhrase(words: readonly string[], phrases: readonly string[]): boolean {
-  // words: nearest first. Build the text of up to 5 previous words in reading order.
-  const s = ` ${words.slice(0, 5).reverse().join(' ')}`
-  for (const p of phrases) if (s.endsWith(` ${p}`)) return true
+  const w0 = words[0]
+  if (w0 === undefined) return false
+  let index = phraseIndex.get(phrases)
+  if (!index) {
+    index = new Map()
+    for (const p of phrases) {
+      const parts = p.split(' ').reverse()
+      const list = index.get(parts[0] as string) ?? []
+      list.push(parts)
+      index.set(parts[0] as string, list)
+    }
+    phraseIndex.set(phrases, index)
+  }
+  const candidates = index.get(w0)
+  if (!candidates) return false
+  outer: for (const parts of candidates) {
+    for (let q = 1; q < parts.length; q++) if (words[q] !== parts[q]) continue outer
+    return true
+  }
   return false
+}
+
+function isTitle(f: string): boolean {
+  return TITLES.has(f) || CLINICIAN_TITLES.has(f)
 }
 
 /** The names and places in a field. */
@@ -229,22 +240,25 @@ export function entities(ctx: ScreenContext, field: ScreenField): Entity[] {
   return out
 }
 
-/** For languages other than English: only what needs no English: addresses with numbers and @handles. */
+/** For other languages: only what needs no English, the @handles. */
 function findUniversal(ctx: ScreenContext, field: ScreenField): Entity[] {
-  const a = analyse(field)
   const out: Entity[] = []
-  findHandles(ctx, a.text, out)
+  findHandles(ctx, field.text, out)
   return out
 }
 
-const HANDLE = /(^|[^\w@])@([A-Za-z0-9_]{2,30})\b/g
-const HASHTAG = /(^|[^\w#])#([\p{L}\p{N}_]{3,60})/gu
+const HANDLE = /(^|[^\w@.])@([A-Za-z0-9_]{2,30})\b/g
+const HASHTAG = /(^|[^\w#&])#([\p{L}\p{N}_]{3,60})/gu
 
 function findHandles(ctx: ScreenContext, text: string, out: Entity[]): void {
   for (const m of text.matchAll(HANDLE)) {
     const start = m.index + (m[1] as string).length
     const handle = (m[2] as string).toLowerCase()
-    if (ctx.authorNames.has(handle) || ignored(ctx, handle)) continue
+    if (
+      ctx.authorNames.has(handle) ||
+      ctx.lexicons.ignoreNames.some((n) => fold(n).replace(/^@/, '') === handle)
+    )
+      continue
     out.push({
       kind: 'name',
       start,
@@ -255,296 +269,11 @@ function findHandles(ctx: ScreenContext, text: string, out: Entity[]): void {
   }
 }
 
-function ignored(ctx: ScreenContext, f: string): boolean {
-  return ctx.lexicons.ignoreNames.some((n) => fold(n) === f)
-}
-
-type Run = { i: number; j: number } // token indices, inclusive
-
-function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
-  const a = analyse(field)
-  const toks = a.toks
-  const n = toks.length
-  const out: Entity[] = []
-  const lowerText = a.capRatio < 0.04 && n > 8
-  const ignore = new Set<string>()
-  for (const name of ctx.lexicons.ignoreNames)
-    for (const w of fold(name).split(/[^\p{L}\p{N}'-]+/u)) if (w.length > 1) ignore.add(w)
-  const claimed = new Uint8Array(n)
-
-  // Words inside an e-mail address, a URL or another shape-found identifier are not names.
-  const hits = patternHits(field)
-  if (hits.length) {
-    let h = 0
-    for (let q = 0; q < n; q++) {
-      const t = toks[q] as Tok
-      while (h < hits.length && (hits[h] as { end: number }).end <= t.start) h++
-      const ph = hits[h]
-      if (ph && ph.start < t.end && ph.end > t.start) claimed[q] = 1
-    }
-  }
-  // ---- addresses first: numbers, street words, units, postcodes ----
-  findAddresses(toks, a.text, out, claimed)
-
-  // ---- runs of name-like tokens ----
-  const candidate = (t: Tok, k: number): boolean => {
-    if (claimed[k]) return false
-    if (t.isNum) return false
-    if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
-    if (t.cap) {
-      if (t.allCaps && t.text.length <= 4 && !t.given && !t.surname && isPlaceKey(t.f) === 0) return false
-      return true
-    }
-    // lower case: a gazetteer name that is no English word, in lower-case text or after a cue
-    if ((t.given || t.surname) && !t.common && t.f.length >= 3) {
-      if (lowerText) return true
-      const before = k > 0 ? (toks[k - 1] as Tok).f : ''
-      if (PERSON_CUES_BEFORE.has(before) || isTitle(before)) return true
-      const prev = toks[k - 1]
-      const next = toks[k + 1]
-      if (prev && (prev.given || prev.surname) && !prev.common && !prev.cap && /^ $/.test(t.gap)) return true
-      if (next && (next.given || next.surname) && !next.common && !next.cap && /^ $/.test(next.gap))
-        return true
-    }
-    return false
-  }
-
-  let k = 0
-  while (k < n) {
-    const t = toks[k] as Tok
-    if (!candidate(t, k)) {
-      k++
-      continue
-    }
-    let j = k
-    while (j + 1 < n) {
-      const nx = toks[j + 1] as Tok
-      const cur = toks[j] as Tok
-      const gap = nx.gap
-      const initialGap = cur.text.length === 1 && cur.cap && /^\.?\s$/.test(gap)
-      if (!(gap === ' ' || gap === '-' || initialGap || (gap === '. ' && cur.text.length === 1))) break
-      if (nx.sentStart) break
-      if (candidate(nx, j + 1)) {
-        j++
-        continue
-      }
-      // "Ludwig van Beethoven", "Rua do Arenque"
-      if (
-        CONNECTORS.has(nx.f) &&
-        !nx.cap &&
-        j + 2 < n &&
-        candidate(toks[j + 2] as Tok, j + 2) &&
-        (toks[j + 2] as Tok).gap === ' '
-      ) {
-        j += 2
-        continue
-      }
-      break
-    }
-    classifyRun(ctx, a.text, toks, { i: k, j }, out, ignore, lowerText)
-    k = j + 1
-  }
-  findHandles(ctx, a.text, out)
-  findHashtags(ctx, a.text, out)
-  return out
-}
-
-function isTitle(f: string): boolean {
-  return TITLES.has(f) || CLINICIAN_TITLES.has(f)
-}
-
-function classifyRun(
-  ctx: ScreenContext,
-  text: string,
-  toks: readonly Tok[],
-  run: Run,
-  out: Entity[],
-  ignore: ReadonlySet<string>,
-  lowerText: boolean,
-): void {
-  let { i, j } = run
-  // A run that opens a sentence with a common word ("The", "Have", "Capitalized") starts after it.
-  while (i <= j) {
-    const t = toks[i] as Tok
-    const lexName = (t.given || t.surname) && !t.common
-    if (t.sentStart && t.common && !lexName && !(i > 0 && isTitle((toks[i - 1] as Tok).f))) {
-      if (isTitle(t.f) && i < j) break
-      i++
-      continue
-    }
-    break
-  }
-  // Titles inside the run ("Mrs Ellen Hartley" where Mrs was the run's first token)
-  let titleTok: Tok | undefined = i > 0 ? (toks[i - 1] as Tok) : undefined
-  if (titleTok && !(isTitle(titleTok.f) && /^\.?\s+$/.test((toks[i] as Tok).gap))) titleTok = undefined
-  while (i <= j && isTitle((toks[i] as Tok).f)) {
-    titleTok = toks[i] as Tok
-    i++
-  }
-  // Trailing common words ("Hartley Ward" is handled by ward rule; "Smith Today")
-  while (j >= i) {
-    const t = toks[j] as Tok
-    if (t.text.length === 1) {
-      j--
-      continue
-    }
-    if (CLINICAL_CAPS.has(t.f) && j > i) {
-      j--
-      continue
-    }
-    break
-  }
-  if (j < i) return
-  const first = toks[i] as Tok
-  const last = toks[j] as Tok
-  const slice = toks.slice(i, j + 1)
-  const words = slice.filter((t) => t.text.length > 1 || !t.cap)
-  if (words.length === 0) return
-  // The author's own name and the policy's ignore list.
-  if (words.every((t) => ctx.authorNames.has(t.f) || ignore.has(t.f))) return
-  const next = toks[j + 1]
-  const nextF = next && !next.sentStart ? next.f : ''
-  const before = wordsBefore(toks, i, 5)
-  const clinicianTitle = titleTok !== undefined && CLINICIAN_TITLES.has(titleTok.f)
-  const start = first.start
-  const end = last.end
-  const push = (kind: Entity['kind'], severity: Entity['severity'], reason: string) =>
-    out.push({ kind, start, end, severity, reason })
-
-  const key = words.map((t) => t.f).join(' ')
-  const placeKind = isPlaceKey(key)
-  const lexName = words.some((t) => (t.given || t.surname) && !t.common)
-  const weakLexName = words.some((t) => (t.given || t.surname) && t.cap && !t.sentStart)
-  const personCue =
-    PERSON_CUES_BEFORE.has(before[0] ?? '') ||
-    endsWithPhrase(before, PERSON_PHRASES) ||
-    PERSON_CUES_AFTER.has(nextF) ||
-    last.possessive ||
-    /^\s*,\s*\d{1,3}\s*[,)]/.test(text.slice(last.end, last.end + 8))
-  const strongPlace = endsWithPhrase(before, STRONG_PLACE_PHRASES)
-  const fromCue = before[0] === 'from'
-  const placeCue = strongPlace || fromCue || PLACE_CUES_BEFORE.has(before[0] ?? '')
-  const unknown = words.some(
-    (t) => !t.common && !t.sentStart && t.cap && !(t.given || t.surname) && isPlaceKey(t.f) === 0,
-  )
-
-  // Eponyms and named things: "Cushing syndrome", "Wells score", "the RECOVERY trial".
-  const headAfter =
-    EPONYM_HEADS.has(nextF) || (last.possessive && next !== undefined && EPONYM_HEADS.has(next.f))
-  if (!titleTok && headAfter) return
-  if (!titleTok && !personCue && words.every((t) => EPONYMS.has(t.f) || t.common)) {
-    placeOrNothing()
-    return
-  }
-  if (
-    !titleTok &&
-    words.every((t) => t.common || CLINICAL_CAPS.has(t.f)) &&
-    words.some((t) => CLINICAL_CAPS.has(t.f))
-  )
-    return
-  // Institutions and departments; a named practice or hospital is a place that can identify.
-  if (!titleTok && (words.some((t) => INSTITUTION_WORDS.has(t.f)) || INSTITUTION_WORDS.has(nextF))) {
-    const facility = words.some((t) => FACILITY_WORDS.has(t.f)) || FACILITY_WORDS.has(nextF)
-    if (facility && words.some((t) => !t.common && !INSTITUTION_WORDS.has(t.f) && !FACILITY_WORDS.has(t.f))) {
-      const fend = FACILITY_WORDS.has(nextF) && next ? next.end : end
-      out.push({
-        kind: 'location',
-        start,
-        end: fend,
-        severity: 'warn',
-        reason: 'a named hospital, practice or clinic',
-      })
-    }
-    return
-  }
-
-  if (titleTok) {
-    push(
-      'name',
-      clinicianTitle ? 'warn' : 'block',
-      clinicianTitle ? "a clinician's name: check they agreed to be named" : 'a name after an honorific',
-    )
-    return
-  }
-
-  if (placeKind && !(personCue && lexName && !placeCue)) {
-    const sev =
-      placeKind === 3 || placeKind === 2
-        ? 'info'
-        : strongPlace || fromCue || patientSentence(toks, i)
-          ? 'block'
-          : 'warn'
-    push(
-      'location',
-      sev,
-      placeKind === 3
-        ? 'a country: not an identifier alone, but part of the sum of details'
-        : placeKind === 2
-          ? 'a state, county or region'
-          : 'a town or city',
-    )
-    return
-  }
-  if (strongPlace && !(lexName && personCue)) {
-    push('location', 'block', 'a place someone lives in or comes from')
-    return
-  }
-  if (lexName) {
-    if (words.length === 1 && first.sentStart && first.common) return
-    push('name', 'block', 'a given name or surname')
-    return
-  }
-  if (fromCue && (unknown || words.length > 1)) {
-    push('location', 'block', 'a place someone comes from')
-    return
-  }
-  if (weakLexName && (personCue || words.length > 1)) {
-    push('name', 'block', 'a given name or surname')
-    return
-  }
-  if (personCue && words.some((t) => !t.common || !t.sentStart)) {
-    push('name', 'block', 'a name, by its context')
-    return
-  }
-  if (unknown) {
-    if (placeCue) push('location', 'warn', 'a capitalised name after a place word')
-    else push('name', 'warn', 'a capitalised word no dictionary knows: perhaps a name')
-    return
-  }
-  if (lowerText && words.some((t) => !t.common)) {
-    push('name', 'warn', 'perhaps a name')
-  }
-  placeOrNothing()
-
-  function placeOrNothing(): void {
-    // Common capitalised words in the middle of a sentence right after a strong place cue:
-    // "from Little Snoring".
-    if ((strongPlace || fromCue) && words.every((t) => t.cap) && !words.some((t) => t.sentStart)) {
-      out.push({
-        kind: 'location',
-        start,
-        end,
-        severity: 'block',
-        reason: 'a place someone lives in or comes from',
-      })
-    }
-  }
-}
-
-function patientSentence(toks: readonly Tok[], i: number): boolean {
-  for (let k = i; k >= 0 && i - k < 25; k--) {
-    const t = toks[k] as Tok
-    if (t.f === 'patient' || t.f === 'pt' || t.f === 'admitted' || t.f === 'mrs' || t.f === 'mr') return true
-    if (t.sentStart) break
-  }
-  return false
-}
-
 function findHashtags(ctx: ScreenContext, text: string, out: Entity[]): void {
   for (const m of text.matchAll(HASHTAG)) {
     const start = m.index + (m[1] as string).length
     const tag = m[2] as string
-    // #JusticeForJane: split on case changes and look for a name.
+    // #JusticeForJane: split on case changes and look for a given name.
     const parts = tag.split(/(?<=\p{Ll})(?=\p{Lu})|_/u)
     if (parts.length < 2) continue
     for (const p of parts) {
@@ -564,30 +293,437 @@ function findHashtags(ctx: ScreenContext, text: string, out: Entity[]): void {
   }
 }
 
-// ---- addresses ----
+type RunKind = 'name' | 'location' | 'excluded' | 'none'
+type RunResult = { i: number; j: number; kind: RunKind; words: Tok[] }
+
+function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
+  const a = analyse(field)
+  const toks = a.toks
+  const n = toks.length
+  const out: Entity[] = []
+  const lowerText = (a.capRatio < 0.04 && a.midWords >= 3) || !/\p{Lu}/u.test(a.text)
+  const ignore = new Set<string>()
+  for (const name of ctx.lexicons.ignoreNames) {
+    for (const w of fold(name).split(/[^\p{L}\p{N}'-]+/u)) if (w.length > 1) ignore.add(w)
+  }
+  const claimed = new Uint8Array(n)
+
+  // Words inside an e-mail address, a URL, a date or another shape-found identifier are not names.
+  const hits: Array<{ start: number; end: number }> = [
+    ...patternHits(field),
+    ...dateHits(field).filter((d) => d.kind === 'date'),
+  ]
+  hits.sort((x, y) => x.start - y.start)
+  if (hits.length) {
+    let h = 0
+    for (let q = 0; q < n; q++) {
+      const t = toks[q] as Tok
+      while (h < hits.length && (hits[h] as { end: number }).end <= t.start) h++
+      for (let x = h; x < hits.length && (hits[x] as { start: number }).start < t.end; x++) {
+        if ((hits[x] as { end: number }).end > t.start) claimed[q] = 1
+      }
+    }
+  }
+  findAddresses(toks, a.text, out, claimed)
+
+  const afterPersonPhrase = (k: number) => endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
+  const candidate = (t: Tok, k: number): boolean => {
+    if (claimed[k] || t.isNum) return false
+    if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
+    if (t.cap) {
+      if (t.allCaps && t.text.length <= 4 && !t.given && !t.surname && isPlaceKey(t.f) === 0) {
+        // Short capitals are acronyms, unless a place cue or other capitals surround them.
+        const prev = toks[k - 1]
+        return (
+          prev !== undefined &&
+          (prev.allCaps || endsWithPhrase(wordsBefore(toks, k, 3), STRONG_PLACE_PHRASES)) &&
+          !prev.isNum
+        )
+      }
+      return true
+    }
+    if (t.f.length < 3 || t.common) return false
+    // Lower case: a town or country ("moved to london", "in kilkenny"), in lower-case text or after a place word.
+    if (isPlaceKey(t.f) > 0 && (lowerText || PLACE_CUES_BEFORE.has(k > 0 ? (toks[k - 1] as Tok).f : '')))
+      return true
+    // Lower case: a gazetteer name in lower-case text, or any unknown word after "my name is".
+    if (t.given || t.surname) {
+      if (lowerText) return true
+      const before = k > 0 ? (toks[k - 1] as Tok).f : ''
+      if (PERSON_CUES_BEFORE.has(before) || isTitle(before)) return true
+      const prev = toks[k - 1]
+      const next = toks[k + 1]
+      if (prev && !prev.common && !prev.cap && !prev.isNum && (prev.given || prev.surname) && t.gap === ' ')
+        return true
+      if (next && !next.common && !next.cap && !next.isNum && next.gap === ' ' && (t.given || next.surname))
+        return true
+    }
+    if (lowerText && k > 0 && (toks[k - 1] as Tok).given && !(toks[k - 1] as Tok).common && t.gap === ' ')
+      return true
+    return afterPersonPhrase(k)
+  }
+
+  const runs: RunResult[] = []
+  let k = 0
+  while (k < n) {
+    const t = toks[k] as Tok
+    if (!candidate(t, k)) {
+      k++
+      continue
+    }
+    let j = k
+    while (j + 1 < n) {
+      const nx = toks[j + 1] as Tok
+      const cur = toks[j] as Tok
+      const gap = nx.gap
+      const initial = cur.text.length === 1 && cur.cap
+      const okGap =
+        gap === ' ' || gap === '-' || gap === "'" || gap === "' " || (initial && /^\.?\s$/.test(gap))
+      if (!okGap || (nx.sentStart && !initial)) break
+      if (candidate(nx, j + 1)) {
+        j++
+        continue
+      }
+      // "Ludwig van Beethoven", "Rua do Arenque", "Villafranca del Cid"
+      const after = toks[j + 2]
+      if (CONNECTORS.has(nx.f) && !nx.cap && after && after.gap === ' ' && candidate(after, j + 2)) {
+        j += 2
+        continue
+      }
+      break
+    }
+    runs.push(classifyRun(ctx, a.text, toks, k, j, out, ignore, lowerText))
+    k = j + 1
+  }
+
+  // Coordination: "Park and Mann were", "Usamov and Bowers": a run joined by "and", "or", "&"
+  // or a comma to a name (or a place) is one too, unless it was set aside as an eponym.
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const x = runs[r] as RunResult
+    const y = runs[r + 1] as RunResult
+    const between = a.text.slice((toks[x.j] as Tok).end, (toks[y.i] as Tok).start)
+    if (!/^(?:'s)?\s*(?:,|and|or|&|,\s*and)\s*$/i.test(between)) continue
+    for (const [from, to] of [
+      [x, y],
+      [y, x],
+    ] as const) {
+      if (
+        (from.kind === 'name' || from.kind === 'location') &&
+        to.kind === 'none' &&
+        to.words.some((w) => w.cap && !w.common)
+      ) {
+        out.push({
+          kind: from.kind,
+          start: (toks[to.i] as Tok).start,
+          end: (toks[to.j] as Tok).end,
+          severity: 'warn',
+          reason:
+            from.kind === 'name' ? 'a name listed with another name' : 'a place listed with another place',
+        })
+        to.kind = from.kind
+      }
+    }
+  }
+
+  // A postcode right after a place: "Quinta de São Tiago 3610-114", "København K 1421".
+  for (const e of out) {
+    if (e.kind !== 'location') continue
+    const m = /^,?[ \t]*(?:\d{3,5}(?:[- ]\d{2,4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?![\d\p{L}])/u.exec(
+      a.text.slice(e.end, e.end + 14),
+    )
+    if (m) e.end += m[0].length
+  }
+  findHandles(ctx, a.text, out)
+  findHashtags(ctx, a.text, out)
+  return out
+}
+
+function classifyRun(
+  ctx: ScreenContext,
+  text: string,
+  toks: readonly Tok[],
+  i0: number,
+  j0: number,
+  out: Entity[],
+  ignore: ReadonlySet<string>,
+  lowerText: boolean,
+): RunResult {
+  let i = i0
+  let j = j0
+  const result = (kind: RunKind): RunResult =>
+    i <= j ? { i, j, kind, words: toks.slice(i, j + 1) as Tok[] } : { i: i0, j: j0, kind, words: [] }
+  // A run that opens a sentence with a common word ("The", "Have", "Capitalized") starts after it.
+  while (i <= j) {
+    const t = toks[i] as Tok
+    if (t.sentStart && t.common && !((t.given || t.surname) && !t.common) && !isTitle(t.f)) {
+      i++
+      continue
+    }
+    break
+  }
+  // An honorific before or at the head of the run.
+  let titleTok: Tok | undefined
+  const prev = toks[i - 1]
+  if (prev && isTitle(prev.f) && /^\.?\s+$/.test((toks[i] as Tok | undefined)?.gap ?? '')) titleTok = prev
+  while (i < j && isTitle((toks[i] as Tok).f)) {
+    titleTok = toks[i] as Tok
+    i++
+  }
+  if (i <= j && isTitle((toks[i] as Tok).f) && i === j) return result('none')
+  // Trailing single letters and headings ("Smith Key Points" keeps Smith).
+  while (j > i) {
+    const t = toks[j] as Tok
+    if (t.text.length === 1 && t.cap) {
+      j--
+      continue
+    }
+    if (CLINICAL_CAPS.has(t.f) && !(t.given || t.surname)) {
+      j--
+      continue
+    }
+    break
+  }
+  if (j < i) return result('none')
+  const first = toks[i] as Tok
+  const last = toks[j] as Tok
+  const words = (toks.slice(i, j + 1) as Tok[]).filter((t) => !(t.text.length === 1 && t.cap))
+  if (words.length === 0) return result('none')
+  if (words.every((t) => ctx.authorNames.has(t.f) || ignore.has(t.f))) return result('excluded')
+  const next = toks[j + 1]
+  const nextF = next && !next.sentStart ? next.f : ''
+  const before = wordsBefore(toks, i, 5)
+  const start = first.start
+  const end = last.end
+  const push = (kind: 'name' | 'location', severity: Entity['severity'], reason: string): RunResult => {
+    out.push({ kind, start, end, severity, reason })
+    return result(kind)
+  }
+  const textAfter = text.slice(last.end + (last.possessive ? 2 : 0), last.end + 12)
+  const lineStart = first.start === 0 || first.gap.includes('\n') || i === 0
+  const key = words.map((t) => t.f).join(' ')
+  const placeKind = isPlaceKey(key)
+  const lexName = words.some((t) => (t.given || t.surname) && !t.common)
+  const weakLexName = words.some((t) => (t.given || t.surname) && t.cap && !t.sentStart)
+  const unknownWord = (t: Tok) =>
+    !t.common && !(t.given || t.surname) && isPlaceKey(t.f) === 0 && !EPONYMS.has(t.f)
+  const unknown = words.some((t) => t.cap && !t.sentStart && unknownWord(t))
+  const nameish = lexName || weakLexName || words.some(unknownWord)
+  const speakerLabel = lineStart && /^\s*:/.test(textAfter) && words.length <= 3 && nameish
+  const vocative =
+    (/,\s*$/.test(first.gap) || first.sentStart) &&
+    /^\s*[,?!]/.test(textAfter) &&
+    nameish &&
+    words.length <= 3
+  const personCue =
+    PERSON_CUES_BEFORE.has(before[0] ?? '') ||
+    endsWithPhrase(before, PERSON_PHRASES) ||
+    (PERSON_CUES_AFTER.has(nextF) && nameish) ||
+    PERSON_VERBS_AFTER.has(nextF) ||
+    (last.possessive && nameish) ||
+    /^\s*,\s*\d{1,3}\s*[,)]/.test(textAfter) ||
+    speakerLabel ||
+    vocative
+  const strongPlace = endsWithPhrase(before, STRONG_PLACE_PHRASES)
+  const fromCue = before[0] === 'from'
+  const placeCue = strongPlace || fromCue || PLACE_CUES_BEFORE.has(before[0] ?? '')
+
+  if (titleTok) {
+    const clinician = CLINICIAN_TITLES.has(titleTok.f)
+    return push(
+      'name',
+      clinician ? 'warn' : 'block',
+      clinician ? "a clinician's name: check they agreed to be named" : 'a name after an honorific',
+    )
+  }
+  // Eponyms and named things: "Cushing syndrome", "Wells score", "the RECOVERY trial".
+  const headAfter =
+    EPONYM_HEADS.has(nextF) || (last.possessive && next !== undefined && EPONYM_HEADS.has(next.f))
+  if (headAfter) return result('excluded')
+  if (placeKind && !(personCue && lexName && !placeCue)) {
+    const severity =
+      placeKind >= 2 ? 'info' : strongPlace || fromCue || patientSentence(toks, i) ? 'block' : 'warn'
+    return push(
+      'location',
+      severity,
+      placeKind === 3
+        ? 'a country: not an identifier alone, but part of the sum of details'
+        : placeKind === 2
+          ? 'a state, county or region'
+          : 'a town or city',
+    )
+  }
+  // Institutions and departments; a named practice or hospital is a place that can identify,
+  // and an employer's name is one of HIPAA's names.
+  const institution =
+    words.some((t) => INSTITUTION_WORDS.has(t.f) || ORG_WORDS.has(t.f)) ||
+    INSTITUTION_WORDS.has(nextF) ||
+    ORG_WORDS.has(nextF)
+  if (institution) {
+    const own = words.filter(
+      (t) => !INSTITUTION_WORDS.has(t.f) && !ORG_WORDS.has(t.f) && !FACILITY_WORDS.has(t.f),
+    )
+    const facility = words.some((t) => FACILITY_WORDS.has(t.f)) || FACILITY_WORDS.has(nextF)
+    const distinctive = own.some((t) => !t.common || t.given || t.surname || isPlaceKey(t.f) > 0)
+    if (!distinctive) return result('excluded')
+    const fend =
+      (FACILITY_WORDS.has(nextF) || INSTITUTION_WORDS.has(nextF) || ORG_WORDS.has(nextF)) && next
+        ? next.end
+        : end
+    out.push({
+      kind: facility ? 'location' : 'name',
+      start,
+      end: fend,
+      severity: 'warn',
+      reason: facility
+        ? 'a named hospital, practice or clinic'
+        : "an organisation's name (an employer can identify a patient)",
+    })
+    return result('excluded')
+  }
+  if (!personCue && words.every((t) => EPONYMS.has(t.f) || t.common)) {
+    if ((strongPlace || fromCue) && words.every((t) => t.cap && !t.sentStart)) {
+      return push('location', 'block', 'a place someone lives in or comes from')
+    }
+    return subPlaces() ?? result(words.some((t) => EPONYMS.has(t.f)) ? 'excluded' : 'none')
+  }
+  if (
+    !personCue &&
+    words.every((t) => t.common || CLINICAL_CAPS.has(t.f)) &&
+    words.some((t) => CLINICAL_CAPS.has(t.f))
+  ) {
+    return result('excluded')
+  }
+  if (strongPlace && !(lexName && personCue))
+    return push('location', 'block', 'a place someone lives in or comes from')
+  if (lexName) {
+    if (words.length === 1 && first.sentStart && first.common && !personCue)
+      return subPlaces() ?? result('none')
+    return push('name', 'block', 'a given name or surname')
+  }
+  if (fromCue && (unknown || words.length > 1)) return push('location', 'block', 'a place someone comes from')
+  if (weakLexName && (personCue || words.length > 1)) return push('name', 'block', 'a given name or surname')
+  if (personCue && words.some((t) => !t.common || !t.sentStart))
+    return push('name', 'block', 'a name, by its context')
+  if (unknown) {
+    return placeCue
+      ? push('location', 'warn', 'a capitalised name after a place word')
+      : push('name', 'warn', 'a capitalised word no dictionary knows: perhaps a name')
+  }
+  // An unknown word opening a sentence: a name when it is spelt like one (diacritics, as in
+  // "Järvilehto"), or when the next sentence-level word is a name in lower case.
+  if (
+    first.sentStart &&
+    words.some(unknownWord) &&
+    words.some((t) => /[^\p{ASCII}]/u.test(t.text) || t.text.length > 3)
+  ) {
+    if (words.some((t) => /[^\p{ASCII}]/u.test(t.text)) || words.length > 1) {
+      return push('name', 'warn', 'a capitalised word no dictionary knows: perhaps a name')
+    }
+    return subPlaces() ?? result('none')
+  }
+  if (lowerText && words.some((t) => !t.common && t.f.length > 2))
+    return push('name', 'warn', 'perhaps a name')
+  return subPlaces() ?? result('none')
+
+  /** A known place inside a longer capitalised run: "Southern Tunisia", "Carry Me Back To Canada". */
+  function subPlaces(): RunResult | undefined {
+    let found: RunResult | undefined
+    for (let p = i; p <= j; p++) {
+      const t0 = toks[p] as Tok
+      if (!t0.cap || (t0.sentStart && t0.common)) continue
+      for (let len = Math.min(4, j - p + 1); len >= 1; len--) {
+        let k2 = t0.f
+        for (let q = p + 1; q < p + len; q++) k2 += ` ${(toks[q] as Tok).f}`
+        const kind = isPlaceKey(k2)
+        if (!kind) continue
+        if (len === 1 && t0.common && kind === 1 && !placeCue) continue
+        const e = (toks[p + len - 1] as Tok).end
+        out.push({
+          kind: 'location',
+          start: t0.start,
+          end: e,
+          severity: kind >= 2 ? 'info' : 'warn',
+          reason:
+            kind === 3
+              ? 'a country: not an identifier alone, but part of the sum of details'
+              : 'a town, city or region',
+        })
+        found = result('location')
+        p += len - 1
+        break
+      }
+    }
+    return found
+  }
+}
+
+function patientSentence(toks: readonly Tok[], i: number): boolean {
+  for (let k = i; k >= 0 && i - k < 25; k--) {
+    const t = toks[k] as Tok
+    if (t.f === 'patient' || t.f === 'pt' || t.f === 'admitted' || t.f === 'mrs' || t.f === 'mr') return true
+    if (t.sentStart) break
+  }
+  return false
+}
+
+// ---- street addresses ----
+
+/** The gap between two address parts: spaces, commas, line breaks with a quoting prefix ("> ", "??? "). */
+function addressGap(gap: string): boolean {
+  const nl = gap.indexOf('\n')
+  const sameLine = nl < 0 ? gap : gap.slice(0, nl)
+  if (!/^[\s,.\-()]*$/.test(sameLine)) return false
+  if (/[.]\s/.test(sameLine) && !/^\.\s$/.test(sameLine)) return false
+  if (nl < 0) return true
+  if (/\n\s*\n\s*\n/.test(gap)) return false
+  return /^[\s,.\-()>?*•|\\]*$/.test(gap.slice(nl))
+}
 
 function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claimed: Uint8Array): void {
   const n = toks.length
   const spans: Array<{ i: number; j: number; strong: boolean }> = []
   for (let k = 0; k < n; k++) {
     const t = toks[k] as Tok
-    // A. "11 Botley Road", "1668 Glyn St", "3911 Fourth Avenue"
+    if (claimed[k]) continue
+    // A. "11 Botley Road", "1668 Glyn St", "3911 Fourth Avenue"; and after an address cue,
+    //    "at 9816 214 Pavlou Drandaki".
     if (t.isNum && /^\d{1,6}[A-Za-z]?$/.test(t.text)) {
       let j = k + 1
+      while (j < n && (toks[j] as Tok).isNum && (toks[j] as Tok).gap === ' ') j++
       let words = 0
-      while (j < n && words < 5) {
-        const w = toks[j] as Tok
-        if (w.isNum || !(w.cap || CONNECTORS.has(w.f)) || /[,\n.;]/.test(w.gap.replace(/^\.\s$/, ''))) break
+      let q = j
+      let matched = false
+      while (q < n && words < 6) {
+        const w = toks[q] as Tok
+        if (
+          w.isNum ||
+          !(w.cap || CONNECTORS.has(w.f) || STREET_PREFIXES.has(w.f)) ||
+          !addressGap(w.gap) ||
+          w.gap.includes('\n')
+        )
+          break
         words++
-        if (STREET_WORDS.has(w.f) && words > 1) {
-          spans.push({ i: k, j, strong: true })
+        if (STREET_WORDS.has(w.f) && words > 1 && w.cap) {
+          spans.push({ i: k, j: q, strong: true })
+          matched = true
           break
         }
-        j++
+        q++
+      }
+      const b = toks[k - 1]
+      if (
+        !matched &&
+        words > 0 &&
+        b &&
+        (b.f === 'at' || b.f === 'address' || b.f === 'on' || b.f === 'to' || b.f === 'is')
+      ) {
+        const lastW = toks[q - 1] as Tok
+        if (toks.slice(j, q).some((x) => !x.common))
+          spans.push({ i: k, j: q - 1, strong: lastW !== undefined })
       }
     }
     // B. units: "Apt. 176", "Suite 967", "P.O. Box 287", "PSC 0413", "Unit 4526 Box 0671"
-    if (UNIT_WORDS.has(t.f) && (t.cap || t.f === 'box')) {
+    if (UNIT_WORDS.has(t.f) && (t.cap || t.f === 'box' || t.f === 'apt')) {
       const nx = toks[k + 1]
       if (nx?.isNum && /^[\s.#:,]*$/.test(nx.gap) && !nx.gap.includes('\n')) {
         let i0 = k
@@ -598,64 +734,65 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
         spans.push({ i: i0, j: k + 1, strong: true })
       }
     }
-    // C. "Puruntie 82", "Via Franscini 71", "ul. Słowicza 10", "Rua do Arenque 1634"
-    if (t.isNum && /^\d{1,5}[A-Za-z]?\.?$/.test(t.text) && k > 0 && t.gap === ' ') {
+    // C. "Puruntie 82", "Via Franscini 71", "ul. Słowicza 10", "Erzsébet tér 19", "hersnapvej 18"
+    if (t.isNum && /^\d{1,5}[A-Za-z]?$/.test(t.text) && k > 0 && t.gap === ' ') {
       let i0 = k - 1
       let w = toks[i0] as Tok
-      if (
-        w.cap &&
-        !w.isNum &&
-        w.text.length > 2 &&
-        !NOT_STREET_NUMBER_WORDS.has(w.f) &&
-        !NOT_IDENTIFIERS.has(w.f) &&
-        !w.allCaps
-      ) {
-        while (i0 > 0) {
+      const streetish = (x: Tok) => STREET_PREFIXES.has(x.f) || STREET_MORPHEMES.test(x.f)
+      const okWord = (x: Tok) =>
+        !x.isNum &&
+        (x.cap || streetish(x)) &&
+        x.text.length > 1 &&
+        !NOT_STREET_NUMBER_WORDS.has(x.f) &&
+        !NOT_IDENTIFIERS.has(x.f)
+      if (okWord(w) && !(w.allCaps && w.text.length <= 4)) {
+        while (i0 > 0 && !w.sentStart) {
           const p = toks[i0 - 1] as Tok
-          if (p.isNum || w.sentStart || !(p.cap || CONNECTORS.has(p.f)) || !(w.gap === ' ' || w.gap === '. '))
-            break
-          if (NOT_IDENTIFIERS.has(p.f) || (p.common && p.sentStart)) break
+          if (!(w.gap === ' ' || w.gap === '. ')) break
+          if (!(okWord(p) || CONNECTORS.has(p.f) || (p.text.length === 1 && STREET_PREFIXES.has(p.f)))) break
+          if (p.common && p.sentStart && !streetish(p)) break
           i0--
           w = p
         }
-        const words = toks.slice(i0, k)
-        const streety = words.some((x) => STREET_MORPHEMES.test(x.f) || STREET_WORDS.has(x.f))
+        const words = toks.slice(i0, k) as Tok[]
+        const streety = words.some((x) => streetish(x) || (STREET_WORDS.has(x.f) && x.cap))
         const unknownWord = words.some(
           (x) => !x.common && !x.given && !NOT_IDENTIFIERS.has(x.f) && !EPONYMS.has(x.f),
         )
-        const before = toks[i0 - 1]
+        const b = toks[i0 - 1]
         const cue =
-          before !== undefined &&
-          (PLACE_CUES_BEFORE.has(before.f) ||
-            before.f === 'address' ||
-            before.f === 'of' ||
-            before.f === 'and')
+          b !== undefined &&
+          (PLACE_CUES_BEFORE.has(b.f) ||
+            b.f === 'address' ||
+            b.f === 'of' ||
+            b.f === 'and' ||
+            b.f === 'is' ||
+            (b.isNum && /^\d{1,6}$/.test(b.text)))
         const lineStart = i0 === 0 || (toks[i0] as Tok).gap.includes('\n')
-        if (
-          streety ||
-          (unknownWord &&
-            (cue || lineStart || /^\s*[,\n]/.test(text.slice(t.end, t.end + 2)) || t.end === text.length))
-        ) {
+        const nx = toks[k + 1]
+        const tail =
+          /^\s*[,\n]/.test(text.slice(t.end, t.end + 2)) ||
+          t.end === text.length ||
+          (nx !== undefined && UNIT_WORDS.has(nx.f))
+        if (streety || (unknownWord && (cue || lineStart || tail)))
           spans.push({ i: i0, j: k, strong: streety || cue })
-        }
       }
     }
   }
-  // Postcodes and ZIP codes are found by the pattern rules; here, join an address's tail:
-  // ", Lascano, Uruguay 80694", "\nSCHEIBBS, NO 14908".
-  spans.sort((x, y) => x.i - y.i)
+  spans.sort((x, y) => x.i - y.i || y.j - x.j)
   let lastEnd = -1
   for (const s of spans) {
     if (s.i <= lastEnd) {
-      // overlapping: extend the previous entity
       const prev = out[out.length - 1] as Entity
-      prev.end = Math.max(prev.end, (toks[s.j] as Tok).end)
-      for (let q = s.i; q <= s.j; q++) claimed[q] = 1
-      lastEnd = Math.max(lastEnd, s.j)
+      if (s.j > lastEnd) {
+        prev.end = (toks[s.j] as Tok).end
+        for (let q = s.i; q <= s.j; q++) claimed[q] = 1
+        lastEnd = s.j
+      }
       continue
     }
     let i0 = s.i
-    // leading building numbers: "172 Maneeži 75", "903 83 Dora Creek"
+    // Leading building or postal numbers: "172 Maneeži 75", "903 83 Dora Creek", "31401 ul. Słowicza".
     while (
       i0 > 0 &&
       (toks[i0 - 1] as Tok).isNum &&
@@ -664,16 +801,13 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
     )
       i0--
     let j = s.j
-    // the tail: words on the same line or the next few short lines that look like an address
+    // The tail: words on the same line and the next few short lines that look like an address
+    // (towns in capitals, state codes, postcodes, countries).
     let lines = 0
-    while (j + 1 < toks.length) {
+    while (j + 1 < n) {
       const nx = toks[j + 1] as Tok
-      const gap = nx.gap
-      if (/[.!?;]\s/.test(gap) && !/^\.\s$/.test(gap)) break
-      if (gap.includes('\n')) {
-        if (++lines > 4 || /\n\s*\n\s*\n/.test(gap)) break
-      }
-      if (!/^[\s,.\-()]*$/.test(gap)) break
+      if (!addressGap(nx.gap)) break
+      if (nx.gap.includes('\n') && ++lines > 5) break
       const ok =
         nx.isNum ||
         nx.cap ||
@@ -690,7 +824,7 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
         !UNIT_WORDS.has(nx.f) &&
         isPlaceKey(nx.f) === 0
       ) {
-        // a capitalised common word ends the address unless a number or place follows
+        // A capitalised common word ends the address unless a number or a place follows.
         const nn = toks[j + 2]
         if (!(nn && (nn.isNum || nn.cap) && nn.gap === ' ')) break
       }

@@ -48,6 +48,7 @@ const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g
 const UK_PLATE = /\b[A-Z]{2}\d{2} ?[A-Z]{3}\b/g
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/gi
+const ALNUM_ID = /\b[A-Z]{1,3}\d{5,}[A-Z0-9]*\b|\b\d{5,}[A-Z]{1,3}\b/g
 
 // Cue words, looked for in the 40 characters before a number.
 const CUE_PHONE =
@@ -89,7 +90,12 @@ export function patternHits(field: ScreenField): PatternHit[] {
     taken.push([h.start, h.end])
   }
 
-  for (const m of text.matchAll(EMAIL)) {
+  // Cheap tests first: most texts have no '@', no ':' and few digits.
+  const hasDigit = /\d/.test(text)
+  const hasAt = text.includes('@')
+  const hasColon = text.includes(':')
+  const hasDot = text.includes('.')
+  for (const m of hasAt ? text.matchAll(EMAIL) : []) {
     add({
       category: 'email',
       start: m.index,
@@ -99,7 +105,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[email]',
     })
   }
-  for (const m of text.matchAll(URL_RE)) {
+  for (const m of hasDot ? text.matchAll(URL_RE) : []) {
     let s = m[0].replace(/[.,;:!?)\]]+$/, '')
     const start = m.index
     if (overlaps(start, start + s.length)) continue
@@ -120,7 +126,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[link]',
     })
   }
-  for (const re of [IPV4, IPV6]) {
+  for (const re of hasDigit ? (hasColon ? [IPV4, IPV6] : [IPV4]) : []) {
     for (const m of text.matchAll(re)) {
       const start = m.index
       const end = start + m[0].length
@@ -137,7 +143,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       })
     }
   }
-  for (const m of text.matchAll(IBAN_RE)) {
+  for (const m of hasDigit ? text.matchAll(IBAN_RE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end) || !ibanValid(m[0])) continue
@@ -150,7 +156,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[account]',
     })
   }
-  for (const m of text.matchAll(SSN_RE)) {
+  for (const m of hasDigit ? text.matchAll(SSN_RE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -165,7 +171,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[SSN]',
     })
   }
-  for (const m of text.matchAll(VIN)) {
+  for (const m of hasDigit ? text.matchAll(VIN) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end) || !/\d/.test(m[0]) || !/[A-Z]/i.test(m[0])) continue
@@ -180,9 +186,9 @@ export function patternHits(field: ScreenField): PatternHit[] {
       })
     }
   }
-  numberRuns(text, out, overlaps, add)
+  if (hasDigit) numberRuns(text, out, overlaps, add)
   // Alphanumeric identifiers after a cue word: "MRN A1234567", "licence F162823540116".
-  for (const m of text.matchAll(/\b[A-Z]{1,3}\d{5,}[A-Z0-9]*\b|\b\d{5,}[A-Z]{1,3}\b/g)) {
+  for (const m of hasDigit ? text.matchAll(ALNUM_ID) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -190,7 +196,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     const cat = cueCategory(b)
     if (cat) add({ ...cat, start, end })
   }
-  for (const m of text.matchAll(UK_POSTCODE)) {
+  for (const m of hasDigit ? text.matchAll(UK_POSTCODE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -198,7 +204,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     // full outward + inward shape with letters.
     add({ category: 'location', start, end, severity: 'block', what: 'a postcode', suggestion: '[postcode]' })
   }
-  for (const m of text.matchAll(CA_POSTCODE)) {
+  for (const m of hasDigit ? text.matchAll(CA_POSTCODE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -211,7 +217,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[postcode]',
     })
   }
-  for (const m of text.matchAll(UK_PLATE)) {
+  for (const m of hasDigit ? text.matchAll(UK_PLATE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -341,10 +347,12 @@ function numberRuns(
     const phoneCue = CUE_PHONE.test(b) || /^\s*[-(]?\s*(?:office|mobile|cell|home|work|tel)\b/i.test(after)
     // Phones: 9-15 digits with phone-like grouping, or a leading +; 7-8 digits only with a cue.
     const phoneShape = groups.length >= 2 || hasPlus || raw.includes('(')
+    // "60-56-85-91", "71 33 52 22": four pairs
+    const pairs = /^\d{2}([ .-])\d{2}\1\d{2}\1\d{2}$/.test(raw)
     if (
       (nd >= 9 && nd <= 15 && (phoneShape || phoneCue || fax)) ||
       (hasPlus && nd >= 7 && nd <= 15) ||
-      (nd >= 7 && nd <= 8 && phoneShape && (phoneCue || fax || /^\d{3}[ -]\d{4}$/.test(raw)))
+      (nd >= 7 && nd <= 8 && phoneShape && (phoneCue || fax || pairs || /^\d{3}[ -]\d{4}$/.test(raw)))
     ) {
       if (fax)
         add({ category: 'fax', start, end, severity: 'block', what: 'a fax number', suggestion: '[fax]' })
@@ -359,7 +367,7 @@ function numberRuns(
         })
       continue
     }
-    if (CUE_ZIP.test(b) && nd >= 4 && nd <= 9) {
+    if (CUE_ZIP.test(b) && nd >= 3 && nd <= 9) {
       add({
         category: 'location',
         start,

@@ -62,7 +62,7 @@ mrcp frcs frcp phd msc bsc rn np pa fy1 fy2 st1 st2 st3 ct1 ct2 sho spr cmt imt 
 monday tuesday wednesday thursday friday saturday sunday january february april june july august
 september october november december jan feb apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
 thurs fri sat christmas easter ramadan diwali hanukkah eid halloween
-god jesus christ allah bible quran
+god jesus christ allah bible quran i i'm i'd i'll i've
 english british american french german spanish italian european african asian latin
 twitter facebook instagram tiktok youtube linkedin bluesky mastodon threads reddit whatsapp google
 `)
@@ -126,6 +126,18 @@ said says say asked asks told tells shouted replied answered explained thinks th
 lives lived died dies passed presented presents presenting was is has had who whose aged age
 `)
 
+/**
+ * Verbs after an unknown capitalised word that make it a person even at the start of a
+ * sentence ("Jarvilehto began writing"). Weaker verbs (is, was, has) are not enough there:
+ * "Metformin was started".
+ */
+export const PERSON_VERBS_AFTER = set(`
+said says told tells asked asks shouted shouts replied replies answered began begins wrote writes sang sings
+sung went goes came comes listed lists directed recorded married marries loved loves hated hates met meets
+called calls died dies lives lived wants wanted thinks thought feels felt knows knew smiled laughed cried
+walked ran flew travelled traveled arrived left visited speaks spoke speaking sent sends gave gives took takes
+`)
+
 /** Prepositions and verbs before a place name. */
 export const PLACE_CUES_BEFORE = set(`
 in at from to near into towards toward outside around via through across lives live living lived resides
@@ -160,6 +172,16 @@ export const STRONG_PLACE_PHRASES = [
   'home city',
   'home town',
   'hometown',
+  'live in',
+  'live at',
+  'corner of',
+  'located at',
+  'located in',
+  'address is',
+  'meet you at',
+  'to be sent to',
+  'based in',
+  'near the village of',
 ]
 
 /** Words that mark a clinical, patient-related sentence (a date or place there is a patient's). */
