@@ -7,6 +7,7 @@ import { detectHeaders } from './header.ts'
 import { detectIds } from './ids.ts'
 import { detectNames, detectRelatives } from './names.ts'
 import {
+  detectCountries,
   detectFacilities,
   detectPlaces,
   detectPostcodes,
@@ -49,6 +50,7 @@ export function analyzeSpanish(text: string, skip: ReadonlySet<string> = new Set
   detectNames(text, claims, skip)
   detectPlaces(text, claims, regions)
   detectRelatives(text, claims)
+  detectCountries(text, claims, regions)
   if (skip.size === 0) return claims.spans
   // The author's own name (a signature, "Médico: <author>") is never reported.
   return claims.spans.filter(

@@ -19,6 +19,7 @@ export type EsKind =
   | 'age'
   | 'name'
   | 'relative'
+  | 'country'
 
 export type EsSpan = {
   kind: EsKind

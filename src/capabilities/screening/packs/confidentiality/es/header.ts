@@ -21,6 +21,7 @@ type HeaderKind =
   | 'clinician'
   | 'signature'
   | 'license'
+  | 'country'
   | 'stop'
 
 const LABELS: Array<[HeaderKind, string]> = [
@@ -58,9 +59,10 @@ const LABELS: Array<[HeaderKind, string]> = [
     'license',
     String.raw`n[ºo°]\s*col(?:egiado)?\.?|n[úu]m(?:ero|\.)?\s+(?:de\s+)?colegiado|colegiado(?:\s+n[ºo°])?`,
   ],
+  ['country', String.raw`pa[ií]s(?:\s+de\s+(?:nacimiento|origen|procedencia))?|nacionalidad`],
   [
     'stop',
-    String.raw`sexo|pa[ií]s(?:\s+de\s+nacimiento)?|nacionalidad|servicio|especialidad|datos\s+asistenciales|datos\s+del\s+paciente|motivo\s+de\s+(?:ingreso|consulta)|historia\s+actual|antecedentes(?:\s+[A-Za-zÀ-ÖØ-öø-ɏ]+)?|informe(?:\s+(?:cl[ií]nico|m[eé]dico))?(?:\s+del\s+paciente)?|exploraci[oó]n(?:\s+f[ií]sica)?|diagn[oó]stico|tratamiento|evoluci[oó]n|correo\s+electr[oó]nico|e-?mail|correo|tel[eé]fono|tel[eé]fonos|telf?s?\.?|tfno\.?|tlfn?o?\.?|m[oó]vil|fax`,
+    String.raw`sexo|servicio|especialidad|datos\s+asistenciales|datos\s+del\s+paciente|motivo\s+de\s+(?:ingreso|consulta)|historia\s+actual|antecedentes(?:\s+[A-Za-zÀ-ÖØ-öø-ɏ]+)?|informe(?:\s+(?:cl[ií]nico|m[eé]dico))?(?:\s+del\s+paciente)?|exploraci[oó]n(?:\s+f[ií]sica)?|diagn[oó]stico|tratamiento|evoluci[oó]n|correo\s+electr[oó]nico|e-?mail|correo|tel[eé]fono|tel[eé]fonos|telf?s?\.?|tfno\.?|tlfn?o?\.?|m[oó]vil|fax`,
   ],
 ]
 
@@ -271,6 +273,18 @@ export function detectHeaders(text: string, claims: Claims): SignatureRegion[] {
         if (f.kind === 'signature') regions.push({ start: f.valueStart, end: lineEnd })
         break
       }
+      case 'country':
+        claims.add({
+          kind: 'country',
+          start: f.valueStart,
+          end: cap(f.valueStart, end, 40),
+          category: 'location',
+          severity: 'info',
+          message:
+            'País de nacimiento o nacionalidad del paciente: no identifica por sí solo, pero suma detalles.',
+          suggestion: '[país]',
+        })
+        break
       case 'stop':
         break
     }

@@ -146,4 +146,13 @@ export const spanishConfidentialityRules: Rule[] = [
     description:
       'Menciones de familiares del paciente ("su madre", "un hermano"), como información: suman detalles.',
   }),
+  spanishRule({
+    id: 'es-country',
+    kind: 'country',
+    category: 'location',
+    severity: 'info',
+    citation: `GMC: Confidentiality: good practice in handling patient information (the sum of details); ${GDPR}`,
+    description:
+      'País de nacimiento o nacionalidad del paciente y país de la firma de un informe, como información.',
+  }),
 ]

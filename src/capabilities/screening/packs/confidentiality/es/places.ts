@@ -42,7 +42,7 @@ const TRIGGER_WEAK = /(?<=(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:en|de|desde|a|hacia|por
 const PAREN_PLACE = /\(([A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ .'-]{1,40})\)/gu
 
 /** Countries: never reported as places (a country is not a Safe Harbor identifier). */
-const COUNTRIES = new Set(
+export const COUNTRIES = new Set(
   'españa espana spain argentina mexico méxico chile colombia peru perú venezuela uruguay paraguay bolivia ecuador cuba guatemala honduras nicaragua panama panamá costa rica el salvador republica dominicana república dominicana puerto rico brasil portugal francia italia alemania inglaterra reino unido marruecos estados unidos usa eeuu ee.uu. suiza belgica bélgica holanda rumania rumanía bulgaria china'
     .split(' ')
     .map(foldWord),
@@ -565,5 +565,39 @@ export function detectWards(text: string, claims: Claims): void {
       message: 'Planta, habitación o cama: sitúa al paciente dentro del centro.',
       suggestion: '[ubicación]',
     })
+  }
+}
+
+const COUNTRY_WORD = /[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ.]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ.]+))?/gu
+const ORIGIN_BEFORE =
+  /(?:natural|nacid[oa]|procedente|originari[oa]|oriund[oa]|residencia|nacionalidad|origen)\s+(?:de|en)?\s*(?:la\s+)?$/iu
+
+function claimCountry(claims: Claims, start: number, end: number): void {
+  claims.add({
+    kind: 'country',
+    start,
+    end,
+    category: 'location',
+    severity: 'info',
+    message: 'País ligado al paciente o a su informe: no identifica por sí solo, pero suma detalles.',
+    suggestion: '[país]',
+  })
+}
+
+/**
+ * Countries are larger than a state, so never more than `info`: the patient's country of
+ * birth or origin ("natural de Marruecos"), and the country in a report's signature line.
+ */
+export function detectCountries(text: string, claims: Claims, regions: SignatureRegion[]): void {
+  for (const m of text.matchAll(COUNTRY_WORD)) {
+    const words = m[0].replace(/\.$/, '')
+    const one = words.split(/\s+/, 1)[0] as string
+    const phrase = COUNTRIES.has(foldWord(words)) ? words : COUNTRIES.has(foldWord(one)) ? one : null
+    if (!phrase) continue
+    const start = m.index
+    const end = start + phrase.length
+    const inRegion = regions.some((r) => start >= r.start && end <= r.end)
+    if (inRegion || ORIGIN_BEFORE.test(text.slice(Math.max(0, start - 30), start)))
+      claimCountry(claims, start, end)
   }
 }

@@ -152,6 +152,8 @@ describe('Spanish confidentiality rules: what they flag', () => {
     ],
     // Places in prose.
     ['birthplace', 'Varón natural de Casablanca que consulta.', ['es-place:location:Casablanca']],
+    ['country of origin, as info', 'Paciente procedente de Marruecos.', ['es-country:location:Marruecos']],
+    ['country of birth header', 'País de nacimiento: España.', ['es-country:location:España']],
     [
       'town with province in brackets',
       'Vive en Aranjuez (Madrid) desde niño.',
@@ -177,7 +179,7 @@ describe('Spanish confidentiality rules: look-alikes they leave alone', () => {
     ['acronyms that spell names', 'ANA, EMA y ELISA negativos; PIO de 16 mmHg.'],
     ['a clinician in prose is a colleague', 'Agradecemos al Dr. Javier Ayerbe su ayuda.'],
     ['services are not places', 'Servicio de Urología. Unidad de Cuidados Intensivos.'],
-    ['a lone country', 'Paciente procedente de España.'],
+    ['a country in general prose', 'Las guías de España y de México recomiendan el cribado.'],
     ['a DNI-like number with a wrong letter', 'Lote 12345678A del reactivo.'],
     ['a NASS-like number without its check', 'Referencia 12 34567890 12 del envío.'],
     ['a generic hospital', 'Fue trasladado al hospital de referencia.'],
