@@ -105,6 +105,11 @@ describe('Spanish confidentiality rules: what they flag', () => {
       ['es-contact:phone:942202528', 'es-contact:fax:942202726'],
     ],
     // Dates.
+    [
+      'fax with an area code in brackets',
+      'Montevideo. Fax: (5982) 487-3837',
+      ['es-contact:fax:(5982) 487-3837'],
+    ],
     ['long date', 'Intervenido el 3 de marzo de 2016 sin incidencias.', ['es-date:date:3 de marzo de 2016']],
     ['month and year', 'En abril de 2003 comenzó con dolor.', ['es-date:date:abril de 2003']],
     ['dashed date', 'Se realizó el 18-junio-2004.', ['es-date:date:18-junio-2004']],
