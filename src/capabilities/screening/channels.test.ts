@@ -131,3 +131,11 @@ describe('splitIntoThread', () => {
     )
   })
 })
+
+describe('describeThreadSplit', () => {
+  it('suggests shortening instead of a thread of more than 25 posts', () => {
+    expect(describeThreadSplit('word '.repeat(3000), 'x')).toMatch(
+      /^At about \d+ posts this is too long for a X thread/,
+    )
+  })
+})

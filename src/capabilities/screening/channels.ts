@@ -97,60 +97,73 @@ function codePointWeight(cp: number): number {
   return 200
 }
 
-/**
- * The cost of each piece of a text in the channel's counting, as [utf16Start, utf16End, cost]
- * runs, in order. URLs are one run each; so is each grapheme outside them.
- */
-function* costs(text: string, spec: ChannelSpec): Generator<readonly [number, number, number]> {
-  const urls: Array<[number, number]> = []
-  if (spec.urlLength !== undefined)
-    for (const m of text.matchAll(URL_RE)) urls.push([m.index, m.index + m[0].length])
-  let u = 0
-  let at = 0
-  const plain = function* (from: number, to: number): Generator<readonly [number, number, number]> {
-    const piece = text.slice(from, to)
-    // ASCII fast path: one unit per character in every counting.
-    if (!/[^\x20-\x7e\n\r\t]/.test(piece)) {
-      for (let i = from; i < to; i++) yield [i, i + 1, spec.counting === 'weighted' ? 100 : 1]
-      return
-    }
-    if (spec.counting === 'codepoints') {
-      for (let i = from; i < to; ) {
-        const cp = text.codePointAt(i) as number
-        const n = cp > 0xffff ? 2 : 1
-        yield [i, i + n, 1]
-        i += n
-      }
-      return
-    }
-    for (const g of graphemes(piece)) {
-      const s = from + g.index
-      const e = s + g.segment.length
-      if (spec.counting === 'graphemes') yield [s, e, 1]
-      else if (EMOJI.test(g.segment)) yield [s, e, 200]
-      else {
-        let w = 0
-        for (const ch of g.segment.normalize('NFC')) w += codePointWeight(ch.codePointAt(0) as number)
-        yield [s, e, w]
-      }
-    }
-  }
-  while (at < text.length) {
-    const next = urls[u]
-    if (next && next[0] === at) {
-      yield [next[0], next[1], (spec.urlLength as number) * (spec.counting === 'weighted' ? 100 : 1)]
-      at = next[1]
-      u++
-      continue
-    }
-    const to = next ? next[0] : text.length
-    yield* plain(at, to)
-    at = to
-  }
-}
+const NON_ASCII = /[\u0080-\uffff]/
 
 function scale(spec: ChannelSpec): number {
   return spec.counting === 'weighted' ? 100 : 1
+}
+
+/**
+ * Reads a text in the channel's counting: its total cost (in units of 1/scale characters) and
+ * the UTF-16 offset of the first piece that takes it past `max`. With `stop`, reading ends there.
+ * URLs cost `urlLength` each; ASCII costs one character each, counted without a loop; other
+ * text is read grapheme by grapheme (or code point by code point).
+ */
+function scan(
+  text: string,
+  spec: ChannelSpec,
+  max: number,
+  stop: boolean,
+): { total: number; overflowAt: number | null } {
+  const k = scale(spec)
+  const limit = max * k
+  const ascii = !NON_ASCII.test(text)
+  let total = 0
+  let overflowAt: number | null = null
+  // Adds one piece; returns true when reading should stop.
+  const add = (start: number, cost: number): boolean => {
+    total += cost
+    if (overflowAt === null && total > limit) overflowAt = start
+    return stop && overflowAt !== null
+  }
+  const plain = (from: number, to: number): boolean => {
+    if (ascii || !NON_ASCII.test(text.slice(from, to))) {
+      const n = to - from
+      if (overflowAt === null && total + n * k > limit) overflowAt = from + Math.floor((limit - total) / k)
+      total += n * k
+      return stop && overflowAt !== null
+    }
+    if (spec.counting === 'codepoints') {
+      for (let i = from; i < to; ) {
+        const n = (text.codePointAt(i) as number) > 0xffff ? 2 : 1
+        if (add(i, k)) return true
+        i += n
+      }
+      return false
+    }
+    for (const g of graphemes(text.slice(from, to))) {
+      let cost = 100
+      if (spec.counting === 'graphemes') cost = 1
+      else if (EMOJI.test(g.segment)) cost = 200
+      else if (NON_ASCII.test(g.segment)) {
+        cost = 0
+        for (const ch of g.segment.normalize('NFC')) cost += codePointWeight(ch.codePointAt(0) as number)
+      }
+      if (add(from + g.index, cost)) return true
+    }
+    return false
+  }
+  let at = 0
+  if (spec.urlLength !== undefined) {
+    URL_RE.lastIndex = 0
+    for (const m of text.matchAll(URL_RE)) {
+      if (plain(at, m.index)) return { total, overflowAt }
+      if (add(m.index, spec.urlLength * k)) return { total, overflowAt }
+      at = m.index + m[0].length
+    }
+  }
+  plain(at, text.length)
+  return { total, overflowAt }
 }
 
 /** Measures a text as the channel counts it; `overflowAt` is the UTF-16 offset where it stops fitting. */
@@ -160,25 +173,13 @@ export function measure(
   max?: number,
 ): { length: number; overflowAt: number | null } {
   const spec = typeof channel === 'string' ? channelSpecs[channel] : channel
-  const limit = (max ?? spec.maxLength) * scale(spec)
-  let total = 0
-  let overflowAt: number | null = null
-  for (const [s, , c] of costs(text, spec)) {
-    total += c
-    if (overflowAt === null && total > limit) overflowAt = s
-  }
+  const { total, overflowAt } = scan(text, spec, max ?? spec.maxLength, false)
   return { length: Math.ceil(total / scale(spec)), overflowAt }
 }
 
 /** Where a text stops fitting `max` (UTF-16 offset), or null; stops reading at the first overflow. */
 function overflowOffset(text: string, spec: ChannelSpec, max: number): number | null {
-  const limit = max * scale(spec)
-  let total = 0
-  for (const [s, , c] of costs(text, spec)) {
-    total += c
-    if (total > limit) return s
-  }
-  return null
+  return scan(text, spec, max, true).overflowAt
 }
 
 /** The length of a text as the channel counts it (X: weighted, URLs 23; Bluesky: graphemes). */
@@ -212,11 +213,14 @@ export function splitIntoThread(text: string, channel: ChannelId, options: Threa
   if (!Number.isFinite(max) || overflowOffset(trimmed, spec, max) === null) return [trimmed]
   const numbered = options.numbered ?? true
   const pieces = splitPieces(trimmed, spec, Math.max(1, max - (numbered ? 8 : 0)))
+  const gaps = pieces.map((p, i) =>
+    i === 0 ? 0 : costOf(trimmed, (pieces[i - 1] as Piece).end, p.start, spec),
+  )
   // Pack with room for " n/N"; if N gains a digit, pack again with the wider suffix.
   let digits = 1
   for (;;) {
     const room = numbered ? max - (1 + 2 * digits + 1) : max
-    const parts = pack(trimmed, pieces, spec, Math.max(1, room))
+    const parts = pack(trimmed, pieces, gaps, spec, Math.max(1, room))
     const n = parts.length
     if (!numbered) return parts
     if (String(n).length <= digits || digits >= 6) return parts.map((p, i) => `${p} ${i + 1}/${n}`)
@@ -224,13 +228,33 @@ export function splitIntoThread(text: string, channel: ChannelId, options: Threa
   }
 }
 
-/** "Split into 3 posts at sentence boundaries": what the platform rule suggests. */
+/** Threads longer than this are not worth splitting; the suggestion says so instead. */
+export const MAX_THREAD_POSTS = 25
+
+/**
+ * "Split into 3 posts at sentence boundaries …": what the platform rule suggests for a text
+ * over the channel's limit. Past MAX_THREAD_POSTS it suggests shortening instead (and does not
+ * split, which keeps screening fast on long texts).
+ */
 export function describeThreadSplit(text: string, channel: ChannelId): string {
+  const spec = channelSpecs[channel]
+  const { length } = measure(text, spec)
+  const estimate = Math.ceil(length / Math.max(1, spec.maxLength - 8))
+  if (estimate > MAX_THREAD_POSTS) {
+    return `At about ${estimate} posts this is too long for a ${spec.label} thread: shorten it, or publish it as an article and link to it.`
+  }
   const n = splitIntoThread(text, channel).length
-  return `Split into ${n} posts at sentence boundaries (numbered 1/${n} … ${n}/${n}), or shorten it to fit ${channelSpecs[channel].label}.`
+  return `Split into ${n} posts at sentence boundaries (numbered 1/${n} … ${n}/${n}), or shorten it to fit ${spec.label}.`
 }
 
-type Piece = { start: number; end: number }
+type Piece = { start: number; end: number; cost: number }
+
+function costOf(text: string, start: number, end: number, spec: ChannelSpec): number {
+  const slice = text.slice(start, end)
+  // Gaps are usually plain spaces and newlines.
+  if (spec.urlLength === undefined && !NON_ASCII.test(slice)) return slice.length * scale(spec)
+  return scan(slice, spec, Number.POSITIVE_INFINITY, false).total
+}
 
 /** Sentences, with any sentence longer than `max` cut at clauses, then words, then graphemes. */
 function splitPieces(text: string, spec: ChannelSpec, max: number): Piece[] {
@@ -250,8 +274,9 @@ function cut(
   level: number,
   out: Piece[],
 ): void {
-  if (overflowOffset(text.slice(start, end), spec, max) === null) {
-    out.push({ start, end })
+  const cost = costOf(text, start, end, spec)
+  if (cost <= max * scale(spec)) {
+    out.push({ start, end, cost })
     return
   }
   const re = CUTS[level]
@@ -261,12 +286,12 @@ function cut(
     while (from < end) {
       const over = overflowOffset(text.slice(from, end), spec, max)
       if (over === null) {
-        out.push({ start: from, end })
+        out.push({ start: from, end, cost: costOf(text, from, end, spec) })
         return
       }
       let at = from + over
       if (at === from) at = from + ((text.codePointAt(from) as number) > 0xffff ? 2 : 1)
-      out.push({ start: from, end: at })
+      out.push({ start: from, end: at, cost: costOf(text, from, at, spec) })
       from = at
     }
     return
@@ -293,21 +318,31 @@ function cut(
   }
 }
 
-function pack(text: string, pieces: readonly Piece[], spec: ChannelSpec, room: number): string[] {
+/**
+ * Greedy packing. Pieces never split a URL (they are cut at sentences and whitespace), so a
+ * part's cost is the sum of its pieces' and gaps' costs, each measured once.
+ */
+function pack(
+  text: string,
+  pieces: readonly Piece[],
+  gaps: readonly number[],
+  spec: ChannelSpec,
+  room: number,
+): string[] {
+  const limit = room * scale(spec)
   const parts: string[] = []
-  let current: Piece | undefined
-  for (const p of pieces) {
-    if (!current) {
-      current = { ...p }
-      continue
+  let first = -1
+  let cost = 0
+  pieces.forEach((p, i) => {
+    if (first >= 0 && cost + (gaps[i] as number) + p.cost <= limit) {
+      cost += (gaps[i] as number) + p.cost
+      return
     }
-    const joined = text.slice(current.start, p.end)
-    if (overflowOffset(joined, spec, room) === null) current.end = p.end
-    else {
-      parts.push(text.slice(current.start, current.end))
-      current = { ...p }
-    }
-  }
-  if (current) parts.push(text.slice(current.start, current.end))
+    if (first >= 0) parts.push(text.slice((pieces[first] as Piece).start, (pieces[i - 1] as Piece).end))
+    first = i
+    cost = p.cost
+  })
+  if (first >= 0)
+    parts.push(text.slice((pieces[first] as Piece).start, (pieces[pieces.length - 1] as Piece).end))
   return parts
 }

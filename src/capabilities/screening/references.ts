@@ -97,8 +97,32 @@ function trimmedEnd(text: string, start: number, end: number): number {
   return e
 }
 
-function overlaps(spans: ReadonlyArray<{ start: number; end: number }>, start: number, end: number): boolean {
-  return spans.some((s) => start < s.end && s.start < end)
+type SpanLike = { start: number; end: number }
+
+/** Whether [start, end) overlaps a span of a list sorted by start whose spans do not overlap (binary search). */
+function overlaps(spans: readonly SpanLike[], start: number, end: number): boolean {
+  let lo = 0
+  let hi = spans.length
+  // First span whose end is after start.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((spans[mid] as SpanLike).end <= start) lo = mid + 1
+    else hi = mid
+  }
+  const s = spans[lo]
+  return s !== undefined && s.start < end
+}
+
+/** Adds a span to a sorted, non-overlapping list, keeping it sorted. */
+function insertSorted<T extends SpanLike>(spans: T[], span: T): void {
+  let lo = 0
+  let hi = spans.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((spans[mid] as SpanLike).start < span.start) lo = mid + 1
+    else hi = mid
+  }
+  spans.splice(lo, 0, span)
 }
 
 /**
@@ -111,14 +135,14 @@ export function findReferenceIds(text: string): ParsedReference[] {
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     const doi = normaliseDoi(text.slice(start + m[0].indexOf(m[1] as string), end))
-    if (doi) out.push({ kind: 'doi', id: doi, href: `https://doi.org/${doi}`, start, end })
+    if (doi) insertSorted(out, { kind: 'doi', id: doi, href: `https://doi.org/${doi}`, start, end })
   }
   for (const m of text.matchAll(PMID_IN_TEXT)) {
     const digits = (m[1] ?? m[2]) as string
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     if (!isValidPmid(digits) || overlaps(out, start, end)) continue
-    out.push({
+    insertSorted(out, {
       kind: 'pmid',
       id: String(Number(digits)),
       href: `https://pubmed.ncbi.nlm.nih.gov/${Number(digits)}/`,
@@ -131,16 +155,16 @@ export function findReferenceIds(text: string): ParsedReference[] {
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     if (!/^PMC\d{1,9}$/.test(id) || overlaps(out, start, end)) continue
-    out.push({ kind: 'pmcid', id, href: `https://pmc.ncbi.nlm.nih.gov/articles/${id}/`, start, end })
+    insertSorted(out, { kind: 'pmcid', id, href: `https://pmc.ncbi.nlm.nih.gov/articles/${id}/`, start, end })
   }
   for (const m of text.matchAll(URL_IN_TEXT)) {
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     const url = text.slice(start, end)
     if (!isValidUrl(url) || overlaps(out, start, end)) continue
-    out.push({ kind: 'url', id: url, href: url, start, end })
+    insertSorted(out, { kind: 'url', id: url, href: url, start, end })
   }
-  return out.sort((a, b) => a.start - b.start)
+  return out
 }
 
 /**
@@ -159,7 +183,7 @@ export function findMalformedIds(
   // Look-alikes that announce an identifier but are not valid ones.
   for (const m of text.matchAll(DOI_LIKE)) {
     if (overlaps(found, m.index, m.index + m[0].length)) continue
-    problems.push({
+    insertSorted(problems, {
       start: m.index,
       end: m.index + m[0].trimEnd().length,
       message:
@@ -169,14 +193,14 @@ export function findMalformedIds(
   for (const m of prose ? [] : text.matchAll(/\b10\.\d{1,3}\/\S+/g)) {
     if (overlaps(found, m.index, m.index + m[0].length) || overlaps(problems, m.index, m.index + m[0].length))
       continue
-    problems.push({
+    insertSorted(problems, {
       start: m.index,
       end: m.index + m[0].length,
       message: 'This is not a valid DOI: the prefix after "10." must have 4 to 9 digits.',
     })
   }
   for (const m of text.matchAll(/\bPMID:?\s*(\d{9,})\b/gi)) {
-    problems.push({
+    insertSorted(problems, {
       start: m.index,
       end: m.index + m[0].length,
       message: 'A PubMed id (PMID) has 1 to 8 digits.',
@@ -186,7 +210,7 @@ export function findMalformedIds(
     prose ? /\bPMCID:?\s*(?!PMC\s?\d)\S+/gi : /\bPMCID:?\s*(?!PMC\s?\d)\S+|\bPMC(?![\s]?\d)\w*/gi,
   )) {
     if (overlaps(found, m.index, m.index + m[0].length)) continue
-    problems.push({
+    insertSorted(problems, {
       start: m.index,
       end: m.index + m[0].length,
       message: 'A PubMed Central id looks like PMC followed by digits, e.g. PMC7654321.',
@@ -200,7 +224,7 @@ export function findMalformedIds(
     const end = trimmedEnd(text, m.index, m.index + m[0].length)
     const raw = text.slice(m.index, end)
     const fixed = /^www\./i.test(raw) ? `https://${raw}` : undefined
-    problems.push({
+    insertSorted(problems, {
       start: m.index,
       end,
       message: 'This link is not a valid web address: it needs http:// or https:// and a full host name.',

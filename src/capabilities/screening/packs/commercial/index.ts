@@ -32,6 +32,16 @@ const TEXT_FIELDS = new Set(['title', 'body', 'captions', 'hashtags', 'altText']
 type BrandHit = BrandMatch & { field: ScreenField }
 
 const brandCache = new WeakMap<ScreenContext, BrandHit[]>()
+const tokenCache = new WeakMap<ScreenField, Token[]>()
+
+function tokensOf(field: ScreenField): Token[] {
+  let tokens = tokenCache.get(field)
+  if (!tokens) {
+    tokens = tokenize(field.text)
+    tokenCache.set(field, tokens)
+  }
+  return tokens
+}
 
 /** Brand mentions in every text field, found once per screen and shared by the rules. */
 function brandHits(ctx: ScreenContext): BrandHit[] {
@@ -40,7 +50,7 @@ function brandHits(ctx: ScreenContext): BrandHit[] {
   const out: BrandHit[] = []
   for (const field of ctx.fields) {
     if (!TEXT_FIELDS.has(field.name)) continue
-    for (const m of findBrands(field.text, ctx.lexicons.brands)) out.push({ ...m, field })
+    for (const m of findBrands(field.text, ctx.lexicons.brands, tokensOf(field))) out.push({ ...m, field })
   }
   brandCache.set(ctx, out)
   return out
@@ -73,15 +83,20 @@ function companyMentions(
       .map((v) => ({ words: normaliseCompanyName(v).split(' ').filter(Boolean), d }))
       .filter((n) => n.words.length > 0 && (n.words.length > 1 || (n.words[0] as string).length >= 3))
   })
+  const firstWords = new Set(names.map((n) => n.words[0] as string))
   const out: Array<{ field: ScreenField; start: number; end: number; d: DisclosureInput }> = []
   for (const field of ctx.fields) {
     if (!TEXT_FIELDS.has(field.name)) continue
-    const tokens = tokenize(field.text)
-    const upper = tokens.map((t) => normaliseCompanyName(t.text.replace(/['’]s$/i, '')))
+    const tokens = tokensOf(field)
+    const upper = (t: Token): string => {
+      const plain = t.text.toUpperCase()
+      return plain.endsWith("'S") || plain.endsWith('’S') ? plain.slice(0, -2) : plain
+    }
     for (let i = 0; i < tokens.length; i++) {
+      if (!firstWords.has(upper(tokens[i] as Token))) continue
       for (const n of names) {
         if (i + n.words.length > tokens.length) continue
-        if (!n.words.every((w, k) => upper[i + k] === w)) continue
+        if (!n.words.every((w, k) => upper(tokens[i + k] as Token) === w)) continue
         const last = tokens[i + n.words.length - 1] as Token
         const end = /['’]s$/i.test(last.text) ? last.end - 2 : last.end
         out.push({ field, start: (tokens[i] as Token).start, end, d: n.d })
@@ -167,6 +182,20 @@ const SALES = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation(salesTerms)})(?![\
 const PRODUCT_WORDS =
   /\b(?:products?|supplements?|brand|formula|device|app|kit|pills?|gumm(?:y|ies)|cream|serum|shop|store|buy|order|deal|offer|price|producto|suplemento|marca|tienda|comprar|oferta)\b/i
 
+/** The span containing an offset, in a sorted list of disjoint spans (binary search). */
+function spanAt(spans: readonly Span[], offset: number): Span | undefined {
+  let lo = 0
+  let hi = spans.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const s = spans[mid] as Span
+    if (offset < s.start) hi = mid - 1
+    else if (offset >= s.end) lo = mid + 1
+    else return s
+  }
+  return undefined
+}
+
 export const promotionalLanguage: Rule = {
   id: 'commercial.promotional-language',
   pack: 'commercial',
@@ -190,12 +219,13 @@ export const promotionalLanguage: Rule = {
         push(m, `"${m[0]}" is a call to buy or a discount: this is marketing, not education.`)
       }
       let spans: Span[] | undefined
+      const fieldBrands = brands.filter((b) => b.field === field)
       for (const m of text.matchAll(SUPERLATIVE)) {
         spans ??= sentences(text)
-        const s = spans.find((x) => m.index >= x.start && m.index < x.end)
+        const s = spanAt(spans, m.index)
         if (!s) continue
         const aboutProduct =
-          brands.some((b) => b.field === field && b.start >= s.start && b.end <= s.end) ||
+          fieldBrands.some((b) => b.start >= s.start && b.end <= s.end) ||
           PRODUCT_WORDS.test(text.slice(s.start, s.end))
         if (aboutProduct) push(m, `"${m[0]}" praises a product; describe it neutrally and with evidence.`)
       }

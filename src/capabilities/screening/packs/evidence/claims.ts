@@ -19,7 +19,10 @@ export const claimKindLabels: Record<ClaimKind, string> = {
 const EFFECT_OBJECTS =
   '(?:risk|rates?|mortality|deaths?|incidence|hospitali[sz]ations?|admissions?|readmissions?|relapses?|recurrences?|progression|symptoms|blood pressure|cholesterol|LDL|HbA1c|A1c|weight|strokes?|heart attacks?|MIs?|infections?|complications|pain|exacerbations|fractures?|falls|seizures|cancer)'
 
-function re(parts: readonly string[], flags = 'giu'): RegExp {
+/** Latin letters, for the few places a word of any spelling is allowed (no `u` flag: it is slower). */
+const L = 'A-Za-zÀ-ÖØ-öø-ÿ'
+
+function re(parts: readonly string[], flags = 'gi'): RegExp {
   return new RegExp(parts.map((p) => `(?:${p})`).join('|'), flags)
 }
 
@@ -28,7 +31,7 @@ export const claimPatterns: ReadonlyArray<readonly [ClaimKind, RegExp]> = [
     'statistic',
     re([
       String.raw`\b\d+(?:[.,]\d+)?\s?%\s+(?:relative\s+|absolute\s+)?(?:reduction|decrease|increase|lower|higher|fewer|more|less|drop|rise|improvement|risk|chance|of (?:patients|people|cases|deaths|women|men|children|adults))\b`,
-      String.raw`\b(?:reduces?|reduced|cuts?|lowers?|lowered|decreases?|decreased|increases?|increased|raises?|raised|improves?|improved|boosts?)\s+(?:the\s+)?(?:[\p{L}-]+\s+){0,3}?by\s+(?:up to\s+|about\s+|around\s+|over\s+)?\d+(?:[.,]\d+)?\s?%`,
+      String.raw`\b(?:reduces?|reduced|cuts?|lowers?|lowered|decreases?|decreased|increases?|increased|raises?|raised|improves?|improved|boosts?)\s+(?:the\s+)?(?:[${L}-]+\s+){0,3}?by\s+(?:up to\s+|about\s+|around\s+|over\s+)?\d+(?:[.,]\d+)?\s?%`,
       String.raw`\b(?:halves|halved|halving|doubles|doubled|triples|tripled)\b`,
       String.raw`\b\d+(?:\.\d+)?[- ]?fold\b`,
       String.raw`\b(?:twice|three times|four times|\d+(?:\.\d+)? times)\s+(?:as likely|more likely|less likely|higher|lower|the risk|more effective)\b`,
@@ -36,7 +39,7 @@ export const claimPatterns: ReadonlyArray<readonly [ClaimKind, RegExp]> = [
       String.raw`\b(?:hazard|odds|risk) ratio\b|\b(?:a?HR|a?OR|RR)\s*[=:]\s*\d`,
       String.raw`\b(?:1|one) in (?:\d+|two|three|four|five|six|eight|ten|twenty|a hundred|a thousand)\s+(?:patients|people|adults|children|women|men|cases|will|develop|get|die)\b`,
       String.raw`\b\d+(?:[.,]\d+)?\s?%\s+(?:menos|más|de reducción|de los pacientes|de las muertes)\b`,
-      String.raw`\breduce(?:n)? a la mitad\b|\b(?:reduce|disminuye|reducen|disminuyen)\s+(?:\p{L}+\s+){0,3}?(?:en|un)\s+\d+(?:[.,]\d+)?\s?%`,
+      String.raw`\breduce(?:n)? a la mitad\b|\b(?:reduce|disminuye|reducen|disminuyen)\s+(?:[${L}]+\s+){0,3}?(?:en|un)\s+\d+(?:[.,]\d+)?\s?%`,
     ]),
   ],
   [
@@ -77,7 +80,7 @@ export const claimPatterns: ReadonlyArray<readonly [ClaimKind, RegExp]> = [
       String.raw`\b(?:completely|perfectly|totally|entirely|100%|very|proven)\s+safe\b|\b(?:no|zero|without any)\s+(?:side[- ]effects|adverse effects|risks?)\b|\b(?:side[- ]effect|risk)[- ]free\b|\bharmless\b`,
       String.raw`\bcauses?\s+(?:cancer|autism|dementia|infertility|birth defects|heart attacks?|strokes?|death|diabetes|liver (?:damage|failure)|kidney (?:damage|failure)|addiction)\b`,
       String.raw`\b(?:increases?|raises?|doubles?|triples?)\s+(?:the|your)\s+risk of\b`,
-      String.raw`\b(?:es|son)?\s*segur[oa]s?\s+(?:en|durante)\s+el\s+embarazo\b|\bsin\s+efectos\s+(?:secundarios|adversos)\b|\b(?:completamente|totalmente)\s+segur[oa]s?\b|\bcausa\s+(?:cáncer|autismo|demencia|infertilidad)\b`,
+      String.raw`\b(?:(?:es|son)\s+)?segur[oa]s?\s+(?:en|durante)\s+el\s+embarazo\b|\bsin\s+efectos\s+(?:secundarios|adversos)\b|\b(?:completamente|totalmente)\s+segur[oa]s?\b|\bcausa\s+(?:cáncer|autismo|demencia|infertilidad)\b`,
     ]),
   ],
   [

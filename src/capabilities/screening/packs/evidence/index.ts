@@ -91,10 +91,18 @@ function sentenceAt(spans: readonly Span[], offset: number): number {
 
 function hasCitation(a: FieldAnalysis, s: Span): boolean {
   const to = Math.min(a.field.text.length, s.end + TRAILING_MARKER_WINDOW)
-  for (const c of a.citations) {
+  // Citations are sorted by start and do not overlap: skip to the first that ends after the sentence starts.
+  let lo = 0
+  let hi = a.citations.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((a.citations[mid] as Span).end <= s.start) lo = mid + 1
+    else hi = mid
+  }
+  for (let i = lo; i < a.citations.length; i++) {
+    const c = a.citations[i] as Span
     if (c.start >= to) break
-    if (c.end > s.start && (c.start < s.end || /^[\s.,;:)]*$/.test(a.field.text.slice(s.end, c.start))))
-      return true
+    if (c.start < s.end || /^[\s.,;:)]*$/.test(a.field.text.slice(s.end, c.start))) return true
   }
   return false
 }

@@ -160,7 +160,28 @@ function compileTerm(term: DerogatoryTerm): CompiledTerm {
   }
 }
 
-const BUILT_IN: readonly CompiledTerm[] = derogatoryTerms.map(compileTerm)
+/**
+ * The built-in lexicon as two expressions (case-insensitive terms, and acronyms that must be in
+ * capitals), one capture group per term, so a field is read once rather than once per term.
+ */
+function combine(
+  terms: readonly DerogatoryTerm[],
+  flags: string,
+): { re: RegExp; terms: readonly DerogatoryTerm[] } {
+  const groups = terms.map((t) => `(${t.pattern.replace(/\((?!\?)/g, '(?:')})`).join('|')
+  return { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${groups})(?![\\p{L}\\p{N}])`, flags), terms }
+}
+const BUILT_IN = [
+  combine(
+    derogatoryTerms.filter((t) => !t.caseSensitive),
+    'giu',
+  ),
+  combine(
+    derogatoryTerms.filter((t) => t.caseSensitive),
+    'gu',
+  ),
+]
+
 const extraCache = new Map<string, CompiledTerm[]>()
 
 function organisationTerms(words: readonly string[]): CompiledTerm[] {
@@ -188,33 +209,42 @@ export const derogatory: Rule = {
   description:
     'Derogatory or mocking language about patients or colleagues ("frequent flyer", "bed blocker", "gomer", "useless nurses"); dehumanising slurs block.',
   detect(ctx) {
-    const terms = [...BUILT_IN, ...organisationTerms(ctx.lexicons.derogatory)]
+    const extra = organisationTerms(ctx.lexicons.derogatory)
     const out: Detection[] = []
     for (const f of ctx.fields) {
       if (!HUMAN_FIELDS.has(f.name)) continue
       const taken: Array<[number, number]> = []
-      for (const { re, term } of terms) {
+      const report = (m: RegExpMatchArray & { index: number }, term: DerogatoryTerm) => {
+        const start = m.index
+        const end = start + m[0].length
+        if (taken.some(([s, e]) => start < e && s < end)) return
+        taken.push([start, end])
+        // A term in quotation marks is being discussed, not used ("stop saying 'bed blocker'").
+        const quoted =
+          /["'“‘«]$/.test(f.text.slice(Math.max(0, start - 1), start)) &&
+          /^["'”’»]/.test(f.text.slice(end, end + 1))
+        out.push({
+          field: f.name,
+          start,
+          end,
+          severity: quoted ? 'info' : term.severity,
+          message: quoted
+            ? `"${m[0]}" is a derogatory term; if you are discussing it, make that clear.`
+            : `"${m[0]}" is derogatory language about ${term.about}. Describe people with respect.`,
+          ...(term.instead ? { suggestion: term.instead } : {}),
+        })
+      }
+      for (const { re, terms } of BUILT_IN) {
         re.lastIndex = 0
         for (const m of f.text.matchAll(re)) {
-          const start = m.index
-          const end = start + m[0].length
-          if (taken.some(([s, e]) => start < e && s < end)) continue
-          taken.push([start, end])
-          // A term in quotation marks is being discussed, not used ("stop saying 'bed blocker'").
-          const quoted =
-            /["'“‘«]$/.test(f.text.slice(Math.max(0, start - 1), start)) &&
-            /^["'”’»]/.test(f.text.slice(end, end + 1))
-          out.push({
-            field: f.name,
-            start,
-            end,
-            severity: quoted ? 'info' : term.severity,
-            message: quoted
-              ? `"${m[0]}" is a derogatory term; if you are discussing it, make that clear.`
-              : `"${m[0]}" is derogatory language about ${term.about}. Describe people with respect.`,
-            ...(term.instead ? { suggestion: term.instead } : {}),
-          })
+          const i = m.findIndex((g, k) => k > 0 && g !== undefined)
+          const term = terms[i - 1]
+          if (term) report(m, term)
         }
+      }
+      for (const { re, term } of extra) {
+        re.lastIndex = 0
+        for (const m of f.text.matchAll(re)) report(m, term)
       }
     }
     return out
