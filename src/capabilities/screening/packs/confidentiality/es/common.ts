@@ -128,7 +128,11 @@ const TRIM_END = /[\s,;:.\-–—"“”'«»)]/
 export function trimSpan(text: string, start: number, end: number): [number, number] {
   let s = start
   let e = end
-  while (s < e && TRIM_START.test(text[s] as string)) s++
+  while (s < e && TRIM_START.test(text[s] as string)) {
+    // Keep a bracket the span closes: "(5982) 487-3837".
+    if (text[s] === '(' && text.indexOf(')', s) > s && text.indexOf(')', s) < e) break
+    s++
+  }
   while (e > s && TRIM_END.test(text[e - 1] as string)) {
     // Keep "Avda." or "Dr." whole when the dot ends a short abbreviation inside the span.
     if (
