@@ -31,7 +31,11 @@ describe('commercial.undisclosed-interest', () => {
     ).filter((x) => x.ruleId === 'commercial.undisclosed-interest')
     expect(f).toHaveLength(1)
     expect(f[0]?.severity).toBe('block')
-    expect(f[0]?.suggestion).toContain(company)
+    expect(f[0]?.message).toContain(
+      `Disclosure: I have a financial relationship with ${company} (consulting)`,
+    )
+    // Redaction pastes a blocking finding's suggestion over its span: there must be none here.
+    expect(f[0]?.suggestion).toBeUndefined()
     expect(f[0]?.citation).toContain('Standard 3')
   })
 

@@ -64,7 +64,12 @@ function disclosureFor(ctx: ScreenContext, companies: readonly string[]): Disclo
   return ctx.input.disclosures.find((d) => companies.some((c) => sameCompany(d.company, c)))
 }
 
-function disclosureSuggestion(d: DisclosureInput): string {
+/**
+ * The example disclosure for the message. Not a `suggestion`: redaction pastes a blocking
+ * finding's suggestion over its span, and the fix here is to show a disclosure, not to edit the
+ * brand name away.
+ */
+function disclosureExample(d: DisclosureInput): string {
   const nature = d.nature ? ` (${d.nature})` : ''
   return `Show your disclosure with the post, e.g. "Disclosure: I have a financial relationship with ${d.company}${nature}."`
 }
@@ -126,8 +131,7 @@ export const undisclosedInterest: Rule = {
         field: m.field.name,
         start: m.start,
         end: m.end,
-        message: `${m.entry.brand} is made by ${companies.join(' / ')}, and you have declared a relationship with ${d.company}. Show your disclosure with this post.`,
-        suggestion: disclosureSuggestion(d),
+        message: `${m.entry.brand} is made by ${companies.join(' / ')}, and you have declared a relationship with ${d.company}. ${disclosureExample(d)}`,
       })
     }
     for (const c of companyMentions(ctx)) {
@@ -136,8 +140,7 @@ export const undisclosedInterest: Rule = {
         field: c.field.name,
         start: c.start,
         end: c.end,
-        message: `You have declared a relationship with ${c.d.company}. Show your disclosure with this post.`,
-        suggestion: disclosureSuggestion(c.d),
+        message: `You have declared a relationship with ${c.d.company}. ${disclosureExample(c.d)}`,
       })
     }
     return out

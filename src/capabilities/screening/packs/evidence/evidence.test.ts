@@ -135,6 +135,8 @@ describe('evidence.reference-retracted', () => {
     expect(f.map((x) => [x.ruleId, x.severity, x.text])).toEqual([
       ['evidence.reference-retracted', 'block', 'https://doi.org/10.1016/S0140-6736(20)31180-6'],
     ])
+    // Redaction (and the one-click fix) removes the identifier.
+    expect(f[0]?.suggestion).toBe('')
   })
   it('blocks a retracted DOI cited in the body', () => {
     const f = run({ body: 'HCQ harms (doi:10.1016/S0140-6736(20)31180-6).' }, policy)

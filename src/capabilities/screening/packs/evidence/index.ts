@@ -222,8 +222,9 @@ export const referenceRetracted: Rule = {
         field,
         start: offset + id.start,
         end: offset + id.end,
-        message: `The paper ${id.id} has been retracted. Do not cite it as evidence (cite the retraction notice if you are discussing it).`,
-        suggestion: 'Remove this reference or replace it with current evidence.',
+        message: `The paper ${id.id} has been retracted. Do not cite it as evidence: remove it or replace it with current evidence (cite the retraction notice if you are discussing the retraction).`,
+        // Redaction pastes this over the span: the one-click fix removes the identifier.
+        suggestion: '',
       })
     }
     for (const { value, offset } of referenceEntries(ctx)) {
