@@ -22,6 +22,8 @@ export type Tok = {
   cap: boolean
   /** Two or more letters, all upper case. */
   allCaps: boolean
+  /** Written like an acronym, a code or a handle: digits inside ("SGLT2"), capitals inside ("HFrEF", not "McKeith"), or after @ or #. */
+  codeLike: boolean
   /** Starts a sentence, a line or a list item. */
   sentStart: boolean
   possessive: boolean
@@ -45,6 +47,9 @@ const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’-][\p{L}\p{M}\p{N}]+)*/gu
 const UPPER_START = /^\p{Lu}/u
 const DIGIT_START = /^\p{N}/u
 const SENT_END_GAP = /[.!?…:;•·|>\n\r]|^\s*[-*–—]\s/
+
+const INNER_CAPS = /^.[^\p{Lu}]*\p{Lu}/u
+const NAME_PREFIX = /^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|St)\p{Lu}/u
 
 const cache = new WeakMap<ScreenField, Analysis>()
 
@@ -159,6 +164,12 @@ export function analyse(field: ScreenField): Analysis {
     }
     if (sentStart && prev && (gap === ': ' || gap === ':' || gap === '; ')) sentStart = false
     const isWord = !isNum
+    const codeLike =
+      !isNum &&
+      (/\d/.test(raw) ||
+        gap.endsWith('@') ||
+        gap.endsWith('#') ||
+        (!allCaps && INNER_CAPS.test(raw) && !NAME_PREFIX.test(raw)))
     const tok: Tok = {
       start,
       end: start + raw.length,
@@ -167,6 +178,7 @@ export function analyse(field: ScreenField): Analysis {
       isNum,
       cap,
       allCaps,
+      codeLike,
       sentStart,
       possessive,
       gap,

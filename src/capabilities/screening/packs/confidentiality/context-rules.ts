@@ -21,6 +21,8 @@ const NAMED_WARD_SKIP =
   /^(?:The|This|That|Our|A|An|Acute|Medical|Surgical|General|Intensive|High|Coronary|Stroke|Renal|Neonatal|Maternity|Labour|Paediatric|Pediatric|Children's|Emergency|Assessment|Admissions|Short|Day|Covid|COVID|Respiratory|Cardiac|Burns|Trauma|Care|Side|Isolation|Private|Psychiatric|Mental|Dementia|Elderly|Frailty|Observation|Ambulatory|Clinical|Decisions|Dialysis|Oncology|Haematology|Cancer|Palliative|Rehab|Rehabilitation|Orthopaedic|Spinal|Neuro|Neurology|Cardiology|Gastro|Each|Every|Which|Whole|Same|Other|Different|New|Old|Busy|Quiet|Same)\b/
 const UNIQUE_ONLY =
   /\bthe only (?:[\p{L}'-]+\s+){0,3}?(?:patient|person|man|woman|boy|girl|child|baby|kid|one|resident|family|case|survivor|twin|triplets?|[\p{L}]{3,}(?:er|ist|or|ian))s?\b(?:[^.!?\n]{0,50}?\b(?:in|on|at|from|of|with|who|to)\b(?:\s+(?:the|our|this|my|their|his|her))?(?:\s+[\p{L}-]+){1,2})?/giu
+const UNIQUE_IN_PLACE =
+  /\bthe only\s+(?:[\p{L}'-]+\s+){1,4}?(?:in|on|at|from|of)\s+(?:the|our|this|my|their|his|her)?\s*(?:village|town|city|area|county|island|school|practice|country|world|uk|us|state|region|street|estate|ward|hospital|trust|parish|valley|district)\b/giu
 const UNIQUE_PLACE =
   /\b(?:in|on|at|of|from)\s+(?:the|our|this|my|their|his|her)?\s*(?:village|town|city|area|county|island|school|practice|country|world|uk|us|state|region|street|estate|ward|hospital|trust|parish|valley|district)\b/i
 const UNIQUE_RECORD =
@@ -88,7 +90,19 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a named ward',
     })
   }
+  const taken: Array<[number, number]> = []
+  for (const m of lower.includes('only') ? text.matchAll(UNIQUE_IN_PLACE) : []) {
+    out.push({
+      kind: 'unique',
+      start: m.index,
+      end: m.index + m[0].length,
+      severity: 'block',
+      what: 'a unique characteristic ("the only …")',
+    })
+    taken.push([m.index, m.index + m[0].length])
+  }
   for (const m of lower.includes('only') ? text.matchAll(UNIQUE_ONLY) : []) {
+    if (taken.some(([a, b]) => m.index < b && m.index + m[0].length > a)) continue
     const place = UNIQUE_PLACE.test(m[0])
     out.push({
       kind: 'unique',

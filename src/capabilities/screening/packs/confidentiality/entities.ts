@@ -172,6 +172,8 @@ const NOT_STREET_NUMBER_WORDS = new Set(
 page step section part question case number no windows iphone web top gcs news score lead leads vitamin factor
 channel hb hba1c wcc plt crp egfr bmi sats temp trop troponin lactate glucose ferritin sodium potassium creatinine
 urea bilirubin albumin platelets neuts lymphs gestation para gravida mobility frailty apgar cfs nyha asa ecog
+na k cl cr ca mg po4 ph hco3 urea crp gcs hr rr bp spo2 sats temp alt ast alp ggt inr pt aptt tsh ft4 ldl hdl wbc
+rbc mcv mch esr bnp ck ckmb ldh amylase lipase vbg abg pco2 po2 fio2 peep map cvp iop bmi gfr qt qtc pr qrs
 appendix slide slides tip tips point points rule rules item items lesson module unit cohort arm visit dose cycle
 round series season episode top gen generation pcr sars`.split(/\s+/),
 )
@@ -194,6 +196,10 @@ sc sd tn tx ut vt va wa wv wi wy dc pr aa ae ap on qc bc ab mb sk ns nb nl pe nt
     /\s+/,
   ),
 )
+
+/** Medical word endings: an unknown capitalised word ending so is a term, not a person. */
+const MEDICAL_WORD =
+  /(?:itis|osis|oses|emia|aemia|ectomy|otomy|ostomy|ology|ologist|plasty|pathy|cyte|cytes|bacter|coccus|cocci|bacillus|mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|gliflozin|gliptin|glutide|prazole|tidine|dipine|algia|uria|penia|trophy|plasia|ectasia|ism|isms|oma|omas|aemic|emic)$/
 
 function isPlaceKey(k: string): 0 | 1 | 2 | 3 {
   if (PLACES.has(k)) return 1
@@ -294,7 +300,7 @@ function findHashtags(ctx: ScreenContext, text: string, out: Entity[]): void {
 }
 
 type RunKind = 'name' | 'location' | 'excluded' | 'none'
-type RunResult = { i: number; j: number; kind: RunKind; words: Tok[] }
+type RunResult = { i: number; j: number; kind: RunKind; words: Tok[]; all: Tok[] }
 
 function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   const a = analyse(field)
@@ -328,7 +334,8 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
 
   const afterPersonPhrase = (k: number) => endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
   const candidate = (t: Tok, k: number): boolean => {
-    if (claimed[k] || t.isNum) return false
+    if (claimed[k] || t.isNum || t.codeLike) return false
+    if (t.cap && !t.given && !t.surname && MEDICAL_WORD.test(t.f)) return false
     if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
     if (t.cap) {
       if (t.allCaps && t.text.length <= 4 && !t.given && !t.surname && isPlaceKey(t.f) === 0) {
@@ -346,7 +353,9 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
     // Lower case: a town or country ("moved to london", "in kilkenny"), in lower-case text or after a place word.
     if (isPlaceKey(t.f) > 0 && (lowerText || PLACE_CUES_BEFORE.has(k > 0 ? (toks[k - 1] as Tok).f : '')))
       return true
-    // Lower case: a gazetteer name in lower-case text, or any unknown word after "my name is".
+    // Lower case: a gazetteer given name that is no English word ("sarah", "emily blunt"); a
+    // surname in lower-case text or next to another name; any unknown word after "my name is".
+    if (t.given && t.f.length >= 4) return true
     if (t.given || t.surname) {
       if (lowerText) return true
       const before = k > 0 ? (toks[k - 1] as Tok).f : ''
@@ -401,21 +410,27 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   for (let r = 0; r + 1 < runs.length; r++) {
     const x = runs[r] as RunResult
     const y = runs[r + 1] as RunResult
-    const between = a.text.slice((toks[x.j] as Tok).end, (toks[y.i] as Tok).start)
+    const xEnd = (x.words.length ? x.words : x.all).at(-1)
+    const yStart = (y.words.length ? y.words : y.all)[0]
+    if (!xEnd || !yStart) continue
+    const between = a.text.slice(xEnd.end, yStart.start)
     if (!/^(?:'s)?\s*(?:,|and|or|&|,\s*and)\s*$/i.test(between)) continue
     for (const [from, to] of [
       [x, y],
       [y, x],
     ] as const) {
+      const other = to.words.length ? to.words : to.all
       if (
         (from.kind === 'name' || from.kind === 'location') &&
         to.kind === 'none' &&
-        to.words.some((w) => w.cap && !w.common)
+        other.some((w) => w.cap && (!w.common || (from.kind === 'name' && (w.surname || w.given))))
       ) {
+        const a0 = other[0] as Tok
+        const a1 = other[other.length - 1] as Tok
         out.push({
           kind: from.kind,
-          start: (toks[to.i] as Tok).start,
-          end: (toks[to.j] as Tok).end,
+          start: a0.start,
+          end: a1.end,
           severity: 'warn',
           reason:
             from.kind === 'name' ? 'a name listed with another name' : 'a place listed with another place',
@@ -451,7 +466,9 @@ function classifyRun(
   let i = i0
   let j = j0
   const result = (kind: RunKind): RunResult =>
-    i <= j ? { i, j, kind, words: toks.slice(i, j + 1) as Tok[] } : { i: i0, j: j0, kind, words: [] }
+    i <= j
+      ? { i, j, kind, words: toks.slice(i, j + 1) as Tok[], all: toks.slice(i0, j0 + 1) as Tok[] }
+      : { i: i0, j: j0, kind, words: [], all: toks.slice(i0, j0 + 1) as Tok[] }
   // A run that opens a sentence with a common word ("The", "Have", "Capitalized") starts after it.
   while (i <= j) {
     const t = toks[i] as Tok
@@ -505,15 +522,18 @@ function classifyRun(
   const lexName = words.some((t) => (t.given || t.surname) && !t.common)
   const weakLexName = words.some((t) => (t.given || t.surname) && t.cap && !t.sentStart)
   const unknownWord = (t: Tok) =>
-    !t.common && !(t.given || t.surname) && isPlaceKey(t.f) === 0 && !EPONYMS.has(t.f)
+    t.f.length > 2 && !t.common && !(t.given || t.surname) && isPlaceKey(t.f) === 0 && !EPONYMS.has(t.f)
   const unknown = words.some((t) => t.cap && !t.sentStart && unknownWord(t))
   const nameish = lexName || weakLexName || words.some(unknownWord)
   const speakerLabel = lineStart && /^\s*:/.test(textAfter) && words.length <= 3 && nameish
   const vocative =
-    (/,\s*$/.test(first.gap) || first.sentStart) &&
-    /^\s*[,?!]/.test(textAfter) &&
     nameish &&
-    words.length <= 3
+    words.length <= 3 &&
+    ((/,\s*$/.test(first.gap) && /^\s*[?!,.]/.test(textAfter)) ||
+      (first.sentStart &&
+        /^\s*,\s*(?:can|could|would|will|please|i|you|we|what|how|why|where|when|do|did|are|is|thanks|thank|hi|hello|hey|remember|listen|look|come|go|stop|wait|don't|let's)\b/i.test(
+          textAfter,
+        )))
   const personCue =
     PERSON_CUES_BEFORE.has(before[0] ?? '') ||
     endsWithPhrase(before, PERSON_PHRASES) ||
@@ -527,6 +547,13 @@ function classifyRun(
   const fromCue = before[0] === 'from'
   const placeCue = strongPlace || fromCue || PLACE_CUES_BEFORE.has(before[0] ?? '')
 
+  // A cited author, "McKeith IG et al.", "Smith J, Jones K": the reference, not a patient.
+  if (
+    !titleTok &&
+    /^\s+\p{Lu}{1,3}\b\.?(?:,|\s+et al|\s+and\s|\.|\s*\()/u.test(text.slice(last.end, last.end + 14))
+  )
+    return result('excluded')
+  if (/^\s+et al\b/.test(textAfter)) return result('excluded')
   if (titleTok) {
     const clinician = CLINICIAN_TITLES.has(titleTok.f)
     return push(
@@ -536,12 +563,23 @@ function classifyRun(
     )
   }
   // Eponyms and named things: "Cushing syndrome", "Wells score", "the RECOVERY trial".
+  // "Hughes disability scale": one lower-case word may stand between.
+  const next2 = toks[j + 2]
   const headAfter =
-    EPONYM_HEADS.has(nextF) || (last.possessive && next !== undefined && EPONYM_HEADS.has(next.f))
+    EPONYM_HEADS.has(nextF) ||
+    (last.possessive && next !== undefined && EPONYM_HEADS.has(next.f)) ||
+    (next !== undefined &&
+      !next.cap &&
+      next.gap === ' ' &&
+      next2 !== undefined &&
+      next2.gap === ' ' &&
+      EPONYM_HEADS.has(next2.f))
   if (headAfter) return result('excluded')
   if (placeKind && !(personCue && lexName && !placeCue)) {
+    // A known town blocks when it is where a patient lives or comes from, or when the sentence
+    // is about a patient; a conference in London is only worth a note.
     const severity =
-      placeKind >= 2 ? 'info' : strongPlace || fromCue || patientSentence(toks, i) ? 'block' : 'warn'
+      placeKind >= 2 ? 'info' : strongPlace || fromCue || patientSentence(toks, i) ? 'block' : 'info'
     return push(
       'location',
       severity,
@@ -598,10 +636,26 @@ function classifyRun(
   if (lexName) {
     if (words.length === 1 && first.sentStart && first.common && !personCue)
       return subPlaces() ?? result('none')
+    // Lower-case words that happen to be names weigh less than capitalised ones.
+    if (words.every((t) => !t.cap) && !personCue)
+      return push('name', 'warn', 'perhaps a name, written in lower case')
     return push('name', 'block', 'a given name or surname')
   }
   if (fromCue && (unknown || words.length > 1)) return push('location', 'block', 'a place someone comes from')
   if (weakLexName && (personCue || words.length > 1)) return push('name', 'block', 'a given name or surname')
+  // A given name that is also a word ("Mark", "Penny", "Rob"), capitalised mid-sentence
+  // between lower-case words, so not part of a title-case heading.
+  if (
+    words.length === 1 &&
+    first.given &&
+    first.cap &&
+    !first.sentStart &&
+    !first.allCaps &&
+    !(toks[i - 1]?.cap ?? false) &&
+    !(next?.cap ?? false)
+  ) {
+    return push('name', 'warn', 'a given name that is also a word')
+  }
   if (personCue && words.some((t) => !t.common || !t.sentStart))
     return push('name', 'block', 'a name, by its context')
   if (unknown) {
@@ -741,6 +795,7 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
       const streetish = (x: Tok) => STREET_PREFIXES.has(x.f) || STREET_MORPHEMES.test(x.f)
       const okWord = (x: Tok) =>
         !x.isNum &&
+        (x.text.length > 2 || streetish(x)) &&
         (x.cap || streetish(x)) &&
         x.text.length > 1 &&
         !NOT_STREET_NUMBER_WORDS.has(x.f) &&
@@ -757,7 +812,13 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
         const words = toks.slice(i0, k) as Tok[]
         const streety = words.some((x) => streetish(x) || (STREET_WORDS.has(x.f) && x.cap))
         const unknownWord = words.some(
-          (x) => !x.common && !x.given && !NOT_IDENTIFIERS.has(x.f) && !EPONYMS.has(x.f),
+          (x) =>
+            x.text.length > 3 &&
+            !x.allCaps &&
+            !x.common &&
+            !x.given &&
+            !NOT_IDENTIFIERS.has(x.f) &&
+            !EPONYMS.has(x.f),
         )
         const b = toks[i0 - 1]
         const cue =

@@ -48,7 +48,8 @@ const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g
 const UK_PLATE = /\b[A-Z]{2}\d{2} ?[A-Z]{3}\b/g
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/gi
-const ALNUM_ID = /\b[A-Z]{1,3}\d{5,}[A-Z0-9]*\b|\b\d{5,}[A-Z]{1,3}\b/g
+// Letters and digits mixed, 6 to 20 characters: an identifier when a cue word stands before it.
+const ALNUM_ID = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9]\b/gi
 
 // Cue words, looked for in the 40 characters before a number.
 const CUE_PHONE =
@@ -307,7 +308,12 @@ function numberRuns(
       continue
     }
     // NHS number: ten digits, 3-3-4, with its check digit; or after an NHS cue.
-    if (nd === 10 && nhsNumberValid(digits) && /^\d{3}[ -]?\d{3}[ -]?\d{4}$/.test(raw) && /nhs/i.test(b)) {
+    if (
+      nd === 10 &&
+      nhsNumberValid(digits) &&
+      /^\d{3}[ -]?\d{3}[ -]?\d{4}$/.test(raw) &&
+      !CUE_PHONE.test(b)
+    ) {
       add({
         category: 'mrn',
         start,

@@ -60,10 +60,14 @@ lfts lft ufts crp esr inr aptt ptt gcs avpu news2 qsofa sofa apache mews abcde s
 dka hhs nstemi stemi acs pe dvt tia cva uti lrti urti mi af svt vt vf icu itu hdu ed ae a&e er opd gp md mbbs
 mrcp frcs frcp phd msc bsc rn np pa fy1 fy2 st1 st2 st3 ct1 ct2 sho spr cmt imt acp hca
 monday tuesday wednesday thursday friday saturday sunday january february april june july august
-september october november december jan feb apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
+september october november december feb apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
 thurs fri sat christmas easter ramadan diwali hanukkah eid halloween
-god jesus christ allah bible quran i i'm i'd i'll i've
-english british american french german spanish italian european african asian latin
+candida senna serine ethyl apollo god jesus christ allah bible quran i i'm i'd i'll i've
+english british american french german spanish italian european african asian latin dutch irish scottish welsh
+chinese japanese korean indian pakistani bangladeshi african caribbean arab arabic jewish muslim hindu sikh
+christian catholic protestant russian polish ukrainian greek turkish swedish norwegian danish finnish swiss
+austrian belgian portuguese brazilian mexican canadian australian nigerian ghanaian kenyan egyptian iranian
+israeli scandinavian western eastern northern southern
 twitter facebook instagram tiktok youtube linkedin bluesky mastodon threads reddit whatsapp google
 `)
 
@@ -81,6 +85,7 @@ bag line lines needle mask tubes node nodes nodules duct ducts gland glands cana
 bundle fibres fibers membrane pouch diverticulum area areas space spaces ring rings hernia angina aphasia
 encephalopathy encephalitis anomaly anaemia anemia thyroiditis arteritis cyst cysts tremor chorea dementia
 shunt pump loop block valve fracture's pattern stage staging grade grading type types class
+variant variants phenomenon effect effects manoeuvre circle cycle curve
 `)
 
 /**

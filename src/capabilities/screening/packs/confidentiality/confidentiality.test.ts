@@ -1,0 +1,277 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { compilePolicy, screen } from '../../evaluate.ts'
+import type { ScreenInput } from '../../screening.schema.ts'
+import { ibanValid, luhnValid, nhsNumberValid, ssnPlausible, vinValid } from './checksums.ts'
+import { confidentialityRules } from './index.ts'
+
+const policy = compilePolicy({ packs: ['confidentiality'] })
+
+function findings(body: string, extra: Partial<ScreenInput> = {}) {
+  return screen({ body, language: 'en', ...extra }, policy, confidentialityRules).findings
+}
+
+/** The findings as "category:text" strings, for readable assertions. */
+function found(body: string, extra: Partial<ScreenInput> = {}): string[] {
+  return findings(body, extra).map((f) => `${f.category}:${f.text}`)
+}
+
+describe('the issue example', () => {
+  const text =
+    'Fascinating case on Ward 7B today — Mrs Ellen Hartley, 93, from Little Snoring, admitted 3 March with a fractured neck of femur.'
+  const fs = findings(text)
+  it.each([
+    ['name', 'Ellen Hartley'],
+    ['age', '93'],
+    ['location', 'Ward 7B'],
+    ['location', 'Little Snoring'],
+    ['date', '3 March'],
+  ])('blocks the %s %s', (category, value) => {
+    const f = fs.find((x) => x.category === category && x.text === value)
+    expect(f, `${category} ${value} in ${JSON.stringify(fs.map((x) => x.text))}`).toBeDefined()
+    expect(f?.severity).toBe('block')
+    expect(f?.pack).toBe('confidentiality')
+    expect(f?.citation).toMatch(/^HIPAA 45 CFR 164\.514\(b\)\(2\)\(i\)\([A-R]\)$/)
+  })
+  it('warns that the details together identify the patient', () => {
+    const q = fs.find((x) => x.ruleId === 'confidentiality.quasi-identifier')
+    expect(q?.severity).toBe('warn')
+    expect(q?.citation).toContain('sum of details')
+  })
+})
+
+describe('shape-found identifiers', () => {
+  it.each([
+    ['phone', 'Call her on 07700 900123 tonight', '07700 900123'],
+    ['phone', 'Ring +44 20 7946 0958 for the ward', '+44 20 7946 0958'],
+    ['phone', 'mobile (555) 123-4567', '(555) 123-4567'],
+    ['phone', "They're not answering at 71-33-52-22", '71-33-52-22'],
+    ['fax', 'Fax: 020 7946 0000', '020 7946 0000'],
+    ['email', 'email jane.doe@example.co.uk please', 'jane.doe@example.co.uk'],
+    ['ssn', 'SSN 123-45-6789 on file', '123-45-6789'],
+    ['mrn', 'NHS number 943 476 5919', '943 476 5919'],
+    ['mrn', 'MRN: 12345678', '12345678'],
+    ['mrn', 'hospital number A1234567', 'A1234567'],
+    ['account', 'card 4111 1111 1111 1111 expired', '4111 1111 1111 1111'],
+    ['account', 'My IBAN is GB82WEST12345698765432', 'GB82WEST12345698765432'],
+    ['health-plan', 'Medicare number 1EG4TE5MK73', '1EG4TE5MK73'],
+    ['license', "driver's license number is F162823540116", 'F162823540116'],
+    ['vehicle', 'his car, reg AB12 CDE, was outside', 'AB12 CDE'],
+    ['vehicle', 'VIN 1M8GDM9AXKP042788', '1M8GDM9AXKP042788'],
+    ['device', 'pacemaker serial number PJN123456', 'PJN123456'],
+    ['url', 'see facebook.com/jane.hartley.77', 'facebook.com/jane.hartley.77'],
+    ['ip', 'logged from 192.168.10.24 at night', '192.168.10.24'],
+    [
+      'ip',
+      'address 6e40:4041:c617:e898:c11:40d2:c669:2eb4 blocked',
+      '6e40:4041:c617:e898:c11:40d2:c669:2eb4',
+    ],
+    ['location', 'lives at 11 Botley Road, Oxford OX2 0HA', '11 Botley Road, Oxford OX2 0HA'],
+    ['location', 'postcode SW1A 1AA', 'SW1A 1AA'],
+    ['location', 'My zip code is 90210', '90210'],
+    ['location', 'moved to bed 12 overnight', 'bed 12'],
+    ['date', 'DOB 12/03/1931', '12/03/1931'],
+    ['date', 'admitted on 2024-03-03 with sepsis', '2024-03-03'],
+    ['date', 'the patient was seen on March 3rd, 2021', 'March 3rd, 2021'],
+    ['age', 'a 97-year-old woman', '97'],
+    ['age', 'aged 102', '102'],
+    ['age', 'a man in his late 90s', 'in his late 90s'],
+  ])('%s: %s', (category, body, value) => {
+    expect(found(body)).toContain(`${category}:${value}`)
+  })
+
+  it('recognises a bare NHS number by its modulus-11 check digit', () => {
+    expect(found('ref 943 476 5919 today')).toContain('mrn:943 476 5919')
+    // The same shape with a wrong check digit is some other number (here read as a phone number).
+    expect(found('ref 943 476 5918 today').filter((f) => f.startsWith('mrn'))).toEqual([])
+  })
+  it('rejects card numbers that fail Luhn unless a cue says so', () => {
+    expect(
+      found('reference 4111 1111 1111 1112 in the trial').filter((f) => f.startsWith('account')),
+    ).toEqual([])
+  })
+  it('finds identifiers in Spanish text too', () => {
+    const fs = screen(
+      { body: 'Correo: ana.garcia@hospital.es. Teléfono +34 912 345 678. IP 10.0.0.12', language: 'es' },
+      policy,
+      confidentialityRules,
+    ).findings
+    const cats = fs.map((f) => f.category)
+    expect(cats).toEqual(expect.arrayContaining(['email', 'phone', 'ip']))
+  })
+})
+
+describe('names and places', () => {
+  it.each([
+    ['name', 'Her husband John Smith called the ward', 'John Smith'],
+    ['name', 'Mr Okonkwo was reviewed', 'Okonkwo'],
+    ['name', 'my name is vitoria', 'vitoria'],
+    ['name', 'Park and Mann were precision engineers.', 'Park'],
+    ['name', 'Järvilehto began writing as a teenager.', 'Järvilehto'],
+    ['name', 'so sad about #JusticeForJane today', '#JusticeForJane'],
+    ['name', 'thanks to @janehartley77 for the photo', '@janehartley77'],
+    ['location', 'She moved here from Saareküla last year', 'Saareküla'],
+    ['location', 'I live in United Kingdom.', 'United Kingdom'],
+    ['location', 'admitted from the village of Great Snoring', 'Great Snoring'],
+    [
+      'location',
+      'Caitlin Lennox lives at 846 31 Rue Al Imam Al Bakri, Cite Merzgui',
+      '846 31 Rue Al Imam Al Bakri, Cite Merzgui',
+    ],
+  ])('%s: %s', (category, body, value) => {
+    expect(found(body)).toContain(`${category}:${value}`)
+  })
+
+  it('names a clinician colleague at warn, not block', () => {
+    const f = findings('Great teaching from Dr Amara Okafor on the ward round').find(
+      (x) => x.category === 'name',
+    )
+    expect(f?.text).toBe('Amara Okafor')
+    expect(f?.severity).toBe('warn')
+  })
+})
+
+describe('look-alikes that are not identifiers', () => {
+  it.each([
+    'Patients with Parkinson disease, Cushing syndrome and Wernicke encephalopathy.',
+    "Crohn's disease, Hodgkin lymphoma, Alzheimer's disease and Down syndrome.",
+    'The RECOVERY trial, SPRINT, UKPDS and ACCORD changed practice.',
+    'NICE, WHO, CDC, AHA and ESC guidance all agree.',
+    'Give 5 mg once daily, or 2.5 mg/kg in children; insulin 10 units.',
+    'Hb 98 g/L, K+ 5.2, Na 134, CRP 12, GCS 15, lactate 4.1 mmol/L.',
+    'In 2019 we changed the protocol; the ward round starts at 09:00.',
+    'Reference: McKeith IG et al. Neurology 2017. doi:10.1212/WNL.0000000000004058',
+    'Think about Mobitz type II, the Wells score and Kayser-Fleischer rings.',
+    'SGLT2 inhibitors for HFrEF, with eGFR above 20.',
+  ])('%s', (body) => {
+    expect(found(body)).toEqual([])
+  })
+
+  it("skips the author's own name and signature", () => {
+    const fs = found('Written by Dr Sarah Jones, FY2. Thanks to the team!', {
+      author: { displayName: 'Sarah Jones', aliases: [] },
+    })
+    expect(fs).toEqual([])
+  })
+  it("skips the policy's ignoreNames", () => {
+    const p = compilePolicy({ packs: ['confidentiality'], lexicons: { ignoreNames: ['Chris Whitty'] } })
+    const fs = screen(
+      { body: 'A talk by Chris Whitty on public health.', language: 'en' },
+      p,
+      confidentialityRules,
+    ).findings
+    expect(fs.filter((f) => f.category === 'name')).toEqual([])
+  })
+  it('does not screen reference DOIs and URLs', () => {
+    const fs = screen(
+      {
+        body: 'See the trial [1].',
+        references: [{ value: 'https://doi.org/10.1056/NEJMoa2021436' }],
+        language: 'en',
+      },
+      policy,
+      confidentialityRules,
+    ).findings
+    expect(fs).toEqual([])
+  })
+})
+
+describe('unique characteristics and images', () => {
+  it.each([
+    ['unique', 'she is the only female blacksmith in the village'],
+    ['photo', 'The photo shows her face and wristband clearly'],
+    ['photo', 'name band visible in the picture'],
+  ])('%s: %s', (category, body) => {
+    expect(findings(body).some((f) => f.category === category)).toBe(true)
+  })
+})
+
+describe('checksums', () => {
+  it('Luhn', () => {
+    expect(luhnValid('4111111111111111')).toBe(true)
+    expect(luhnValid('4111111111111112')).toBe(false)
+  })
+  it('NHS modulus 11', () => {
+    expect(nhsNumberValid('9434765919')).toBe(true)
+    expect(nhsNumberValid('9434765918')).toBe(false)
+    expect(nhsNumberValid('1111111111')).toBe(false)
+  })
+  it('IBAN mod 97', () => {
+    expect(ibanValid('GB82 WEST 1234 5698 7654 32')).toBe(true)
+    expect(ibanValid('GB82WEST12345698765433')).toBe(false)
+  })
+  it('SSN ranges', () => {
+    expect(ssnPlausible('123', '45', '6789')).toBe(true)
+    expect(ssnPlausible('666', '45', '6789')).toBe(false)
+    expect(ssnPlausible('900', '45', '6789')).toBe(false)
+  })
+  it('VIN check digit', () => {
+    expect(vinValid('1M8GDM9AXKP042788')).toBe(true)
+    expect(vinValid('1M8GDM9A1KP042788')).toBe(false)
+  })
+})
+
+describe('properties', () => {
+  const piece = fc.oneof(
+    fc.string(),
+    fc.constantFrom(
+      'Mrs ',
+      'Ellen Hartley',
+      ', 93, ',
+      'from Little Snoring',
+      ' 3 March ',
+      '07700 900123',
+      'a@b.co',
+      'Ward 7B',
+      '\n',
+      '—',
+      '#JusticeForJane',
+      '@handle',
+      '4111 1111 1111 1111',
+      '😀',
+      '\u0301',
+      'Straße 5',
+      "O'Brien's",
+    ),
+  )
+  const text = fc.array(piece, { maxLength: 20 }).map((xs) => xs.join(''))
+
+  it('never throws, and every span lies inside its field', () => {
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.constantFrom('en', 'es', 'auto') as fc.Arbitrary<'en' | 'es' | 'auto'>,
+        (title, body, language) => {
+          const report = screen(
+            { title, body, captions: body, hashtags: [title.slice(0, 50)], language },
+            policy,
+            confidentialityRules,
+          )
+          const fields: Record<string, string> = { title, body, captions: body, hashtags: '' }
+          for (const f of report.findings) {
+            expect(f.start).toBeGreaterThanOrEqual(0)
+            expect(f.end).toBeGreaterThanOrEqual(f.start)
+            if (f.field === 'title' || f.field === 'body' || f.field === 'captions') {
+              const t = fields[f.field] as string
+              expect(f.end).toBeLessThanOrEqual(t.length)
+              expect(t.slice(f.start, f.end)).toBe(f.text)
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('is deterministic', () => {
+    fc.assert(
+      fc.property(text, (body) => {
+        const a = screen({ body, language: 'en' }, policy, confidentialityRules)
+        const b = screen({ body, language: 'en' }, policy, confidentialityRules)
+        expect(a).toEqual(b)
+      }),
+      { numRuns: 100 },
+    )
+  })
+})
