@@ -50,7 +50,8 @@ export const claimPatterns: ReadonlyArray<readonly [ClaimKind, RegExp]> = [
       String.raw`\b(?:improves?|improved|prolongs?|prolonged|increases?|extends?|boosts?)\s+(?:overall\s+|progression-free\s+|long-term\s+)?(?:survival|outcomes|life expectancy|quality of life|remission)\b`,
       String.raw`\b(?:highly|very|more|less|most|clinically|proven)\s+effective\b|\beffective (?:in|for|against|at) (?:treating|preventing|reducing|curing)\b`,
       String.raw`\b(?:works?|worked) (?:better|best|wonders)\b|\b(?:superior|non-?inferior) to\b|\boutperform(?:s|ed)?\b`,
-      String.raw`\bcura(?:n|r|rá)?\b`,
+      // Spanish "cura" is also a wound dressing ("hacer la cura"): only the verb with an object counts.
+      String.raw`(?<!\b(?:la|una|las|unas|de|sus|tus)\s)\bcura(?:n|rá|rán)?\s+(?:el|la|los|las|tu|su|sus|tus|un|una|a|definitivamente|completamente)\b`,
       String.raw`\b(?:reduce|reducen|disminuye|disminuyen|baja|bajan|previene|previenen|evita|evitan)\s+(?:el|la|los|las)\s+(?:riesgo|mortalidad|muertes|ingresos|hospitalizaciones|presión|colesterol|síntomas|recaídas|infartos|ictus|dolor)\b`,
       String.raw`\b(?:es|son)\s+(?:muy\s+|más\s+|altamente\s+)?eficaz(?:es)?\b|\bmejora(?:n)? la supervivencia\b`,
     ]),
