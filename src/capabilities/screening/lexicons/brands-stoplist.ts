@@ -105,6 +105,7 @@ export const ambiguousBrandHeads: ReadonlySet<string> = new Set([
   'colgate',
   'vicks',
   'intron',
+  'adrenalin',
   // given names (several contraceptive brands are named like people)
   'brian',
   'camila',
