@@ -55,7 +55,10 @@ describe('evidence, commercial, professionalism and platform packs together', ()
           disclosures: fc.array(fc.record({ company: fc.string({ minLength: 1, maxLength: 20 }) }), {
             maxLength: 2,
           }),
-          author: fc.record({ displayName: fc.string({ maxLength: 20 }), aliases: fc.constant<string[]>([]) }),
+          author: fc.record({
+            displayName: fc.string({ maxLength: 20 }),
+            aliases: fc.constant<string[]>([]),
+          }),
         }),
         (input) => {
           const report = screen(input, { retractedDois: ['10.1056/x'] }, rules)

@@ -69,11 +69,18 @@ export const length: Rule = {
       const field: FieldName = bodyLength > 0 ? 'body' : 'hashtags'
       const fieldLength =
         field === 'body' ? bodyLength : (ctx.fields.find((f) => f.name === 'hashtags')?.text.length ?? 0)
+      const span = { field, start: field === 'body' ? start : 0, end: fieldLength }
+      const over = `${m.length} characters as ${spec.label} counts them (limit ${spec.maxLength})`
+      // The engine keeps one finding per rule and span: channels that overflow at the same
+      // offset share one finding that names them all (the first channel's suggestion stays).
+      const same = out.find((d) => d.field === span.field && d.start === span.start && d.end === span.end)
+      if (same) {
+        same.message = same.message.replace(/\.$/, `; ${over}.`)
+        continue
+      }
       out.push({
-        field,
-        start: field === 'body' ? start : 0,
-        end: fieldLength,
-        message: `The post is ${m.length} characters as ${spec.label} counts them; the limit is ${spec.maxLength}.`,
+        ...span,
+        message: `The post is ${over}.`,
         suggestion: spec.threads
           ? describeThreadSplit(text, channel)
           : `Shorten the post by ${m.length - spec.maxLength} characters for ${spec.label}.`,

@@ -63,6 +63,18 @@ describe('platform.length', () => {
     expect([f?.field, f?.start, f?.end]).toEqual(['body', 270, 270])
   })
 
+  it('names every channel that overflows at the same place in one finding', () => {
+    const f = only('platform.length', {
+      body: 'a'.repeat(270),
+      hashtags: ['x'.repeat(40)],
+      channels: ['x', 'bluesky'],
+    })
+    expect(f).toHaveLength(1)
+    expect(f[0]?.message).toBe(
+      'The post is 313 characters as X counts them (limit 280); 313 characters as Bluesky counts them (limit 300).',
+    )
+  })
+
   it('checks the YouTube title (100)', () => {
     const f = only('platform.length', { title: 't'.repeat(105), body: 'ok', channels: ['youtube'] })
     expect(f.map((x) => [x.field, x.category, x.start, x.end])).toEqual([['title', 'title-length', 100, 105]])
