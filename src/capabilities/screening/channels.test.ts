@@ -27,6 +27,9 @@ describe('countLength', () => {
     ['bluesky', 'see https://www.nice.org.uk/guidance/ng28', 41],
     ['mastodon', 'see https://www.nice.org.uk/guidance/ng28/chapter/recommendations', 27],
     ['mastodon', '😀', 1],
+    ['mastodon', 'hi @ana@med.social!', 8],
+    ['mastodon', 'hi @ana@med.social see https://med.social/@ana/1234567890123456789', 31],
+    ['x', 'hi @ana@med.social!', 19],
     ['threads', 'Hello 世界', 8],
     ['linkedin', 'a'.repeat(3001), 3001],
   ] as const)('%s counts %j as %i', (channel, text, n) => expect(countLength(text, channel)).toBe(n))

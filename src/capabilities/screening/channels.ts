@@ -23,6 +23,8 @@ export type ChannelSpec = {
   counting: Counting
   /** When set, every URL counts as this many characters, whatever its length. */
   urlLength?: number
+  /** Mentions of remote accounts count only their local part ("@ana@med.social" counts as "@ana"), as on Mastodon. */
+  localMentions?: boolean
   /** Maximum length of the title, for channels with one. */
   maxTitleLength?: number
   maxHashtags?: number
@@ -39,6 +41,7 @@ export const channelSpecs: Readonly<Record<ChannelId, ChannelSpec>> = {
     maxLength: 500,
     counting: 'codepoints',
     urlLength: 23,
+    localMentions: true,
     threads: true,
   },
   threads: { id: 'threads', label: 'Threads', maxLength: 500, counting: 'codepoints', threads: true },
@@ -154,16 +157,40 @@ function scan(
     return false
   }
   let at = 0
-  if (spec.urlLength !== undefined) {
-    URL_RE.lastIndex = 0
-    for (const m of text.matchAll(URL_RE)) {
-      if (plain(at, m.index)) return { total, overflowAt }
-      if (add(m.index, spec.urlLength * k)) return { total, overflowAt }
-      at = m.index + m[0].length
-    }
+  for (const [start, end, cost] of specialRuns(text, spec)) {
+    if (plain(at, start)) return { total, overflowAt }
+    if (add(start, cost * k)) return { total, overflowAt }
+    at = end
   }
   plain(at, text.length)
   return { total, overflowAt }
+}
+
+const REMOTE_MENTION = /(?<![\w@])(@[A-Za-z0-9_]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g
+
+/** Pieces with a fixed cost in the channel's counting, in order: URLs and remote mentions. */
+function specialRuns(text: string, spec: ChannelSpec): Array<readonly [number, number, number]> {
+  if (spec.urlLength === undefined && !spec.localMentions) return []
+  const runs: Array<readonly [number, number, number]> = []
+  if (spec.localMentions) {
+    for (const m of text.matchAll(REMOTE_MENTION))
+      runs.push([m.index, m.index + m[0].length, (m[1] as string).length])
+  }
+  if (spec.urlLength !== undefined) {
+    const mentions = runs.length
+    for (const m of text.matchAll(URL_RE)) {
+      const start = m.index
+      const end = start + m[0].length
+      let inside = false
+      for (let i = 0; i < mentions && !inside; i++) {
+        const r = runs[i] as readonly [number, number, number]
+        inside = start < r[1] && r[0] < end
+      }
+      if (!inside) runs.push([start, end, spec.urlLength])
+    }
+    if (mentions) runs.sort((a, b) => a[0] - b[0])
+  }
+  return runs
 }
 
 /** Measures a text as the channel counts it; `overflowAt` is the UTF-16 offset where it stops fitting. */
@@ -252,7 +279,8 @@ type Piece = { start: number; end: number; cost: number }
 function costOf(text: string, start: number, end: number, spec: ChannelSpec): number {
   const slice = text.slice(start, end)
   // Gaps are usually plain spaces and newlines.
-  if (spec.urlLength === undefined && !NON_ASCII.test(slice)) return slice.length * scale(spec)
+  if (spec.urlLength === undefined && !spec.localMentions && !NON_ASCII.test(slice))
+    return slice.length * scale(spec)
   return scan(slice, spec, Number.POSITIVE_INFINITY, false).total
 }
 
