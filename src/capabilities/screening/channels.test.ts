@@ -28,7 +28,7 @@ describe('countLength', () => {
     ['mastodon', 'see https://www.nice.org.uk/guidance/ng28/chapter/recommendations', 27],
     ['mastodon', '😀', 1],
     ['mastodon', 'hi @ana@med.social!', 8],
-    ['mastodon', 'hi @ana@med.social see https://med.social/@ana/1234567890123456789', 31],
+    ['mastodon', 'hi @ana@med.social see https://med.social/@ana/1234567890123456789', 35],
     ['x', 'hi @ana@med.social!', 19],
     ['threads', 'Hello 世界', 8],
     ['linkedin', 'a'.repeat(3001), 3001],
