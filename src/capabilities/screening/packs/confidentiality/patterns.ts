@@ -31,9 +31,10 @@ export type PatternHit = {
 
 const cache = new WeakMap<ScreenField, PatternHit[]>()
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
+// The lookbehind makes a match start only where a run of address characters starts (linear, not quadratic).
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
 const URL_RE =
-  /\b(?:https?:\/\/|www\.)[^\s<>"'`]+|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|co|uk|us|de|fr|es|it|nl|be|se|dk|no|fi|ch|at|cz|pl|pt|br|ca|au|nz|ie|in|jp|cn|ru|info|biz|me|ly|app|dev|health|online|site|xyz|tv|uy|cy|hu|gr|ee|is)(?:\/[^\s<>"'`]*)?/giu
+  /\b(?:https?:\/\/|www\.)[^\s<>"'`]+|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|co|uk|us|de|fr|es|it|nl|be|se|dk|no|fi|ch|at|cz|pl|pt|br|ca|au|nz|ie|in|jp|cn|ru|info|biz|me|ly|app|dev|health|online|site|xyz|tv|uy|cy|hu|gr|ee|is)(?:\/[^\s<>"'`]*)?/gi
 const SOCIAL_PROFILE =
   /(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|youtube|threads|bsky|mastodon\.[a-z]+)\.(?:com|app|social|net)\/(?:@|in\/|user\/|profile)?[A-Za-z0-9_.-]{2,}/i
 const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g
@@ -94,7 +95,9 @@ export function patternHits(field: ScreenField): PatternHit[] {
   // Cheap tests first: most texts have no '@', no ':' and few digits.
   const hasDigit = /\d/.test(text)
   const hasAt = text.includes('@')
-  const hasColon = text.includes(':')
+  const hasColon = text.includes(':') && /[0-9a-f]{1,4}:[0-9a-f]{0,4}:/i.test(text)
+  // Letters and digits side by side: IBANs, VINs, postcodes, plates and coded IDs need them.
+  const mixed = hasDigit && /\d[A-Za-z]|[A-Za-z]\d/.test(text)
   const hasDot = text.includes('.')
   for (const m of hasAt ? text.matchAll(EMAIL) : []) {
     add({
@@ -144,7 +147,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       })
     }
   }
-  for (const m of hasDigit ? text.matchAll(IBAN_RE) : []) {
+  for (const m of mixed ? text.matchAll(IBAN_RE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end) || !ibanValid(m[0])) continue
@@ -172,7 +175,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[SSN]',
     })
   }
-  for (const m of hasDigit ? text.matchAll(VIN) : []) {
+  for (const m of mixed ? text.matchAll(VIN) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end) || !/\d/.test(m[0]) || !/[A-Z]/i.test(m[0])) continue
@@ -187,9 +190,9 @@ export function patternHits(field: ScreenField): PatternHit[] {
       })
     }
   }
-  if (hasDigit) numberRuns(text, out, overlaps, add)
+  if (hasDigit) numberRuns(text, overlaps, add)
   // Alphanumeric identifiers after a cue word: "MRN A1234567", "licence F162823540116".
-  for (const m of hasDigit ? text.matchAll(ALNUM_ID) : []) {
+  for (const m of mixed ? text.matchAll(ALNUM_ID) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -197,7 +200,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     const cat = cueCategory(b)
     if (cat) add({ ...cat, start, end })
   }
-  for (const m of hasDigit ? text.matchAll(UK_POSTCODE) : []) {
+  for (const m of mixed ? text.matchAll(UK_POSTCODE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -205,7 +208,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     // full outward + inward shape with letters.
     add({ category: 'location', start, end, severity: 'block', what: 'a postcode', suggestion: '[postcode]' })
   }
-  for (const m of hasDigit ? text.matchAll(CA_POSTCODE) : []) {
+  for (const m of mixed ? text.matchAll(CA_POSTCODE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -218,7 +221,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[postcode]',
     })
   }
-  for (const m of hasDigit ? text.matchAll(UK_PLATE) : []) {
+  for (const m of mixed ? text.matchAll(UK_PLATE) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -278,7 +281,6 @@ function cueCategory(b: string): Omit<PatternHit, 'start' | 'end'> | undefined {
 
 function numberRuns(
   text: string,
-  out: PatternHit[],
   overlaps: (s: number, e: number) => boolean,
   add: (h: PatternHit) => void,
 ): void {
