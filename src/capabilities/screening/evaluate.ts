@@ -44,12 +44,14 @@ export function screen(
     const override = policy.severityOverrides[rule.id]
     if (override === 'off') continue
     for (const d of rule.detect(ctx)) {
-      const field = fieldsByName.get(d.field)
+      // A whole-item finding (no alt text, no captions) may point at an empty or absent field.
+      const field =
+        fieldsByName.get(d.field) ?? (d.start === 0 && d.end === 0 ? { name: d.field, text: '' } : undefined)
       if (!field || d.start < 0 || d.end > field.text.length || d.end < d.start) continue
       const key = `${rule.id}|${d.field}|${d.start}|${d.end}`
       if (seen.has(key)) continue
       seen.add(key)
-      const cue = cueAt(field.cues, d.start)
+      const cue = 'cues' in field ? cueAt(field.cues, d.start) : undefined
       findings.push({
         ruleId: rule.id,
         pack: rule.pack,

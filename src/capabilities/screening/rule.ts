@@ -60,3 +60,14 @@ export type Rule = {
 }
 
 export type FindingWithoutCue = Omit<Finding, 'cue'>
+
+/**
+ * Where a finding about the whole item points (no alt text, no captions, anonymous author):
+ * the start of the body, else the title, else the first field; an empty body when there is
+ * no text at all (the engine accepts a zero-length span in an absent field).
+ */
+export function itemAnchor(ctx: ScreenContext): { field: FieldName; start: number; end: number } {
+  const f =
+    ctx.fields.find((x) => x.name === 'body') ?? ctx.fields.find((x) => x.name === 'title') ?? ctx.fields[0]
+  return { field: f?.name ?? 'body', start: 0, end: 0 }
+}

@@ -1,5 +1,5 @@
 import { channelSpecs, describeThreadSplit, measure } from '../../channels.ts'
-import type { Detection, Rule, ScreenContext } from '../../rule.ts'
+import { type Detection, itemAnchor, type Rule, type ScreenContext } from '../../rule.ts'
 import type { ChannelId, FieldName } from '../../screening.schema.ts'
 
 /**
@@ -13,12 +13,6 @@ const ALT_TEXT = 'WCAG 2.2 SC 1.1.1 Non-text Content (Level A)'
 const CAPTIONS = 'WCAG 2.2 SC 1.2.2 Captions (Prerecorded) (Level A)'
 
 /** Where whole-item findings point: the start of the body, else of the title, else of any field (length 0). */
-function itemAnchor(ctx: ScreenContext): { field: FieldName; start: number; end: number } | null {
-  const f =
-    ctx.fields.find((x) => x.name === 'body') ?? ctx.fields.find((x) => x.name === 'title') ?? ctx.fields[0]
-  return f ? { field: f.name, start: 0, end: 0 } : null
-}
-
 /** The text a channel publishes: the body, then any hashtags not already in it. */
 export function postText(ctx: ScreenContext): { text: string; bodyLength: number } {
   const body = ctx.input.body

@@ -1,5 +1,5 @@
 import { type DerogatoryTerm, derogatoryTerms } from '../../lexicons/derogatory.ts'
-import type { Detection, Rule, ScreenContext, ScreenField } from '../../rule.ts'
+import { type Detection, itemAnchor, type Rule, type ScreenContext, type ScreenField } from '../../rule.ts'
 import type { FieldName } from '../../screening.schema.ts'
 import { fold } from '../../text.ts'
 
@@ -93,13 +93,6 @@ export function isPersonalName(displayName: string): boolean {
     .map((w) => w.replace(/[^\p{L}'’]/gu, ''))
     .filter((w) => w.length >= 2)
   return words.some((w) => !NOT_A_NAME.has(fold(w)) && !/^\p{Lu}{2,6}$/u.test(w))
-}
-
-/** The first-field, zero-length span a whole-item finding points at: body start, else title, else any field. */
-export function itemAnchor(ctx: ScreenContext): { field: FieldName; start: number; end: number } | null {
-  const f =
-    ctx.fields.find((x) => x.name === 'body') ?? ctx.fields.find((x) => x.name === 'title') ?? ctx.fields[0]
-  return f ? { field: f.name, start: 0, end: 0 } : null
 }
 
 export const anonymousClinician: Rule = {
