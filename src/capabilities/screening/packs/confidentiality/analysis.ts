@@ -49,6 +49,8 @@ const DIGIT_START = /^\p{N}/u
 const SENT_END_GAP = /[.!?…:;•·|>\n\r]|^\s*[-*–—]\s/
 
 const INNER_CAPS = /^.[^\p{Lu}]*\p{Lu}/u
+/** "Abdul-Rahman", "Al-Farsi", "O'Neill": capitals after a hyphen or apostrophe are a name's. */
+const TITLE_PARTS = /^\p{Lu}\p{Ll}*(?:[-'’]\p{Lu}\p{Ll}+)+$/u
 const NAME_PREFIX = /^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|St)\p{Lu}/u
 
 const cache = new WeakMap<ScreenField, Analysis>()
@@ -169,7 +171,7 @@ export function analyse(field: ScreenField): Analysis {
       (/\d/.test(raw) ||
         gap.endsWith('@') ||
         gap.endsWith('#') ||
-        (!allCaps && INNER_CAPS.test(raw) && !NAME_PREFIX.test(raw)))
+        (!allCaps && INNER_CAPS.test(raw) && !NAME_PREFIX.test(raw) && !TITLE_PARTS.test(raw)))
     const tok: Tok = {
       start,
       end: start + raw.length,

@@ -176,6 +176,39 @@ describe('look-alikes that are not identifiers', () => {
   })
 })
 
+describe('identifiers in posts written as clinicians write them', () => {
+  it.each([
+    [
+      'Patient: Maria Gonzalez, DOB 04/07/1948, MRN 00123456, Bed 4, Ward 12.',
+      ['name:Maria Gonzalez', 'date:04/07/1948', 'mrn:00123456', 'location:Bed 4', 'location:Ward 12'],
+    ],
+    [
+      'pt is a 94 yo retired fisherman from Mousehole, seen in clinic on 12th Jan 2024',
+      ['age:94', 'location:Mousehole', 'date:12th Jan 2024'],
+    ],
+    ['Shoutout to my patient tom wilkins who ran his first marathon!', ['name:tom wilkins']],
+    [
+      'Her daughter Chloe brought her in from Kirkby Lonsdale this morning.',
+      ['name:Chloe', 'location:Kirkby Lonsdale'],
+    ],
+    [
+      'We reviewed Mr. Abdul-Rahman Al-Farsi in resus; his wife Fatima was very supportive.',
+      ['name:Abdul-Rahman Al-Farsi', 'name:Fatima'],
+    ],
+    [
+      'Address: 22 Acacia Avenue, Stockport SK4 2AB. Tel 0161 555 0198.',
+      ['location:22 Acacia Avenue, Stockport SK4 2AB', 'phone:0161 555 0198'],
+    ],
+    ['Lovely chat with Doris today, 96 years young and sharp as a tack!', ['name:Doris', 'age:96']],
+    [
+      'Her husband Bogdan Nowak called at 3pm from his mobile 07911 123456.',
+      ['name:Bogdan Nowak', 'phone:07911 123456'],
+    ],
+  ])('%s', (body, expected) => {
+    expect(found(body)).toEqual(expect.arrayContaining(expected))
+  })
+})
+
 describe('unique characteristics and images', () => {
   it.each([
     ['unique', 'she is the only female blacksmith in the village'],

@@ -103,7 +103,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
   }
   for (const m of lower.includes('only') ? text.matchAll(UNIQUE_ONLY) : []) {
     if (taken.some(([a, b]) => m.index < b && m.index + m[0].length > a)) continue
-    const place = UNIQUE_PLACE.test(m[0])
+    const place = UNIQUE_PLACE.test(m[0]) || /\b(?:in|at|from|of)\s+\p{Lu}/u.test(m[0])
     out.push({
       kind: 'unique',
       start: m.index,

@@ -49,6 +49,8 @@ const AGE_RES: RegExp[] = [
   /\b(\d{2,3})\s?(?:M|F)\b(?=[\s,.;:)]|$)/g,
   /(?<=\p{Lu}\p{Ll}+,\s)(\d{2,3})(?=\s*[,)])/gu,
   /\b(\d{2,3})\s*(?:a[ñn]os)\b/gi,
+  /\b(\d{2,3})\s+years?\s+(?:young|of age)\b/gi,
+  /\b(9\d|1[01]\d)\s+(?:years|yrs)\b/gi,
 ]
 const NINETIES =
   /\b(?:in (?:his|her|their) (?:late |mid |early )?(?:90s|nineties|hundreds)|nonagenarian|centenarian|ninety[- ](?:one|two|three|four|five|six|seven|eight|nine)|(?:9\d|1[01]\d)(?:st|nd|rd|th) birthday|turned (?:9\d|1[01]\d))\b/gi

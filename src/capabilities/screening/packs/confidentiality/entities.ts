@@ -388,7 +388,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
       const nx = toks[j + 1] as Tok
       const cur = toks[j] as Tok
       const gap = nx.gap
-      const initial = cur.text.length === 1 && cur.cap
+      const initial = (cur.text.length === 1 && cur.cap) || (isTitle(cur.f) && cur.cap)
       const okGap =
         gap === ' ' || gap === '-' || gap === "'" || gap === "' " || (initial && /^\.?\s$/.test(gap))
       if (!okGap || (nx.sentStart && !initial)) break
@@ -625,6 +625,10 @@ function classifyRun(
     if ((strongPlace || fromCue) && words.every((t) => t.cap && !t.sentStart)) {
       return push('location', 'block', 'a place someone lives in or comes from')
     }
+    // "in Lower Slaughter": two or more capitalised words after a place word, mid-sentence.
+    if (placeCue && words.length > 1 && words.every((t) => t.cap && !t.sentStart && !t.allCaps)) {
+      return push('location', 'warn', 'capitalised words after a place word: perhaps a place')
+    }
     return subPlaces() ?? result(words.some((t) => EPONYMS.has(t.f)) ? 'excluded' : 'none')
   }
   if (
@@ -733,11 +737,39 @@ function patientSentence(toks: readonly Tok[], i: number): boolean {
 // ---- street addresses ----
 
 /** The gap between two address parts: spaces, commas, line breaks with a quoting prefix ("> ", "??? "). */
-function addressGap(gap: string): boolean {
+const ADDRESS_ABBREVIATIONS = new Set([
+  'apt',
+  'st',
+  'ave',
+  'av',
+  'rd',
+  'ul',
+  'no',
+  'o',
+  'p',
+  'po',
+  'ste',
+  'blvd',
+  'dr',
+  'ln',
+  'avda',
+  'u',
+  'str',
+  'c',
+])
+
+function addressGap(gap: string, prev?: Tok): boolean {
   const nl = gap.indexOf('\n')
   const sameLine = nl < 0 ? gap : gap.slice(0, nl)
   if (!/^[\s,.\-()]*$/.test(sameLine)) return false
-  if (/[.]\s/.test(sameLine) && !/^\.\s$/.test(sameLine)) return false
+  if (
+    /[.]\s/.test(sameLine) &&
+    !(
+      /^\.\s$/.test(sameLine) &&
+      (prev === undefined || ADDRESS_ABBREVIATIONS.has(prev.f) || prev.text.length === 1)
+    )
+  )
+    return false
   if (nl < 0) return true
   if (/\n\s*\n\s*\n/.test(gap)) return false
   return /^[\s,.\-()>?*•|\\]*$/.test(gap.slice(nl))
@@ -877,7 +909,7 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
     let lines = 0
     while (j + 1 < n) {
       const nx = toks[j + 1] as Tok
-      if (!addressGap(nx.gap)) break
+      if (!addressGap(nx.gap, toks[j] as Tok)) break
       if (nx.gap.includes('\n') && ++lines > 5) break
       const ok =
         nx.isNum ||
