@@ -165,4 +165,3 @@ export interface DB {
   mail_outbox: MailOutboxTable
   screening_policy: ScreeningPolicyTable
 }
-

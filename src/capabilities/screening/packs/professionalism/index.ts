@@ -1,5 +1,5 @@
 import { type DerogatoryTerm, derogatoryTerms } from '../../lexicons/derogatory.ts'
-import { type Detection, itemAnchor, type Rule, type ScreenContext, type ScreenField } from '../../rule.ts'
+import { type Detection, itemAnchor, type Rule, type ScreenField } from '../../rule.ts'
 import type { FieldName } from '../../screening.schema.ts'
 import { fold } from '../../text.ts'
 
