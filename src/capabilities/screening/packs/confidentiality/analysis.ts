@@ -147,11 +147,35 @@ export function analyse(field: ScreenField): Analysis {
         possessive = true
       }
     }
+    // One pass over the characters (ASCII fast path): digits, capitals, inner capitals.
+    let digit = false
+    let upper = 0
+    let lower = 0
+    let innerUpper = false
+    let ascii = true
+    for (let q = 0; q < raw.length; q++) {
+      const c = raw.charCodeAt(q)
+      if (c > 127) {
+        ascii = false
+        break
+      }
+      if (c >= 48 && c <= 57) digit = true
+      else if (c >= 65 && c <= 90) {
+        upper++
+        if (q > 0) innerUpper = true
+      } else if (c >= 97 && c <= 122) lower++
+    }
     const c0 = raw.charCodeAt(0)
     const isNum = c0 < 128 ? c0 >= 48 && c0 <= 57 : DIGIT_START.test(raw)
     const f = isNum ? raw : foldWord(raw)
     const cap = !isNum && isUpperStart(raw)
-    const allCaps = cap && raw.length > 1 && raw === raw.toUpperCase() && raw !== raw.toLowerCase()
+    const allCaps = ascii
+      ? cap && raw.length > 1 && lower === 0 && upper > 1
+      : cap && raw.length > 1 && raw === raw.toUpperCase() && raw !== raw.toLowerCase()
+    if (!ascii) {
+      digit = /\d/.test(raw)
+      innerUpper = INNER_CAPS.test(raw)
+    }
     const gap = start === prevEnd ? '' : text.slice(prevEnd, start)
     const prev = toks[toks.length - 1]
     let sentStart = prev === undefined || (gap !== ' ' && SENT_END_GAP.test(gap))
@@ -168,10 +192,10 @@ export function analyse(field: ScreenField): Analysis {
     const isWord = !isNum
     const codeLike =
       !isNum &&
-      (/\d/.test(raw) ||
+      (digit ||
         gap.endsWith('@') ||
         gap.endsWith('#') ||
-        (!allCaps && INNER_CAPS.test(raw) && !NAME_PREFIX.test(raw) && !TITLE_PARTS.test(raw)))
+        (!allCaps && innerUpper && !NAME_PREFIX.test(raw) && !TITLE_PARTS.test(raw)))
     const tok: Tok = {
       start,
       end: start + raw.length,

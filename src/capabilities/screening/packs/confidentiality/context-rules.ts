@@ -1,5 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { analyse } from './analysis.ts'
+import { execAll } from './scan.ts'
 
 /**
  * Identifiers found by phrases rather than shapes: ward, bed and room numbers; "the only …"
@@ -56,14 +57,19 @@ const PHOTO_WORDS = /photo|pic|image|video|selfie|clip|footage|ray|scan|screensh
 
 const cache = new WeakMap<ScreenField, PhraseHit[]>()
 
-export function phraseHits(field: ScreenField): PhraseHit[] {
+/**
+ * The phrase hits of a field. The phrases are English; Spanish text has its own rules
+ * (packs/confidentiality/es), so for it there are none here.
+ */
+export function phraseHits(field: ScreenField, language: 'en' | 'es'): PhraseHit[] {
+  if (language !== 'en') return []
   const hit = cache.get(field)
   if (hit) return hit
   const text = field.text
   const out: PhraseHit[] = []
   const lower = text.toLowerCase()
   for (const m of /\d|ward|bay|bed|room|cubicle|resus|majors|minors|theatre|cot|pod/.test(lower)
-    ? text.matchAll(WARD)
+    ? execAll(WARD, text)
     : []) {
     const word = (m[0].match(/^[\p{L}-]+/u)?.[0] ?? '').toLowerCase()
     const id = m[0].slice(m[0].search(/[A-Z0-9]+$/i))
@@ -80,7 +86,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a ward, bed or room number',
     })
   }
-  for (const m of lower.includes('ward') || lower.includes('unit') ? text.matchAll(NAMED_WARD) : []) {
+  for (const m of lower.includes('ward') || lower.includes('unit') ? execAll(NAMED_WARD, text) : []) {
     if (NAMED_WARD_SKIP.test(m[0])) continue
     out.push({
       kind: 'ward',
@@ -91,7 +97,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
     })
   }
   const taken: Array<[number, number]> = []
-  for (const m of lower.includes('only') ? text.matchAll(UNIQUE_IN_PLACE) : []) {
+  for (const m of lower.includes('only') ? execAll(UNIQUE_IN_PLACE, text) : []) {
     out.push({
       kind: 'unique',
       start: m.index,
@@ -101,7 +107,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
     })
     taken.push([m.index, m.index + m[0].length])
   }
-  for (const m of lower.includes('only') ? text.matchAll(UNIQUE_ONLY) : []) {
+  for (const m of lower.includes('only') ? execAll(UNIQUE_ONLY, text) : []) {
     if (taken.some(([a, b]) => m.index < b && m.index + m[0].length > a)) continue
     const place = UNIQUE_PLACE.test(m[0]) || /\b(?:in|at|from|of)\s+\p{Lu}/u.test(m[0])
     out.push({
@@ -112,7 +118,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a unique characteristic ("the only …")',
     })
   }
-  for (const m of text.matchAll(UNIQUE_RECORD)) {
+  for (const m of execAll(UNIQUE_RECORD, text)) {
     out.push({
       kind: 'unique',
       start: m.index,
@@ -121,7 +127,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       what: 'a record or a first that singles someone out',
     })
   }
-  for (const m of text.matchAll(UNIQUE_FAME)) {
+  for (const m of execAll(UNIQUE_FAME, text)) {
     out.push({
       kind: 'unique',
       start: m.index,
@@ -132,7 +138,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
   }
   const visual = PHOTO_WORDS.test(text)
   for (const re of visual ? [PHOTO, PHOTO_REVERSE] : [PHOTO_REVERSE]) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       out.push({
         kind: 'photo',
         start: m.index,
@@ -142,7 +148,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       })
     }
   }
-  for (const m of visual ? text.matchAll(PHOTO_OF_PATIENT) : []) {
+  for (const m of visual ? execAll(PHOTO_OF_PATIENT, text) : []) {
     out.push({
       kind: 'photo',
       start: m.index,
@@ -175,7 +181,7 @@ export function phraseHits(field: ScreenField): PhraseHit[] {
       })
     }
   }
-  for (const m of text.matchAll(RARE))
+  for (const m of execAll(RARE, text))
     out.push({
       kind: 'rare',
       start: m.index,

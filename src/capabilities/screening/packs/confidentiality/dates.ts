@@ -1,5 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
+import { execAll } from './scan.ts'
 import { PATIENT_CONTEXT } from './words.ts'
 
 /**
@@ -51,6 +52,7 @@ const AGE_RES: RegExp[] = [
   /\b(\d{2,3})\s*(?:a[ñn]os)\b/gi,
   /\b(\d{2,3})\s+years?\s+(?:young|of age)\b/gi,
   /\b(9\d|1[01]\d)\s+(?:years|yrs)\b/gi,
+  /\b(?:he|she|who|they)(?:'s|\s+is|\s+was|\s+turned|\s+turns|\s+is now)\s+(9\d|1[01]\d)\b(?![.,]\d|\s*(?:%|\/|mg|kg|ml|mmol|units?|cm|mm|bpm))/gi,
 ]
 const NINETIES =
   /\b(?:in (?:his|her|their) (?:late |mid |early )?(?:90s|nineties|hundreds)|nonagenarian|centenarian|ninety[- ](?:one|two|three|four|five|six|seven|eight|nine)|(?:9\d|1[01]\d)(?:st|nd|rd|th) birthday|turned (?:9\d|1[01]\d))\b/gi
@@ -69,7 +71,7 @@ export function dateHits(field: ScreenField): DateHit[] {
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a)
   const hasDigit = /\d/.test(text)
   for (const re of hasDigit ? DATE_RES : []) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       const start = m.index
       const end = start + m[0].replace(/[\s,.]+$/, '').length
       if (overlaps(start, end)) continue
@@ -83,7 +85,7 @@ export function dateHits(field: ScreenField): DateHit[] {
     }
   }
   for (const re of hasDigit ? AGE_RES : []) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       const g = m[1] as string
       const start = m.index + m[0].indexOf(g)
       const end = start + g.length
@@ -95,14 +97,14 @@ export function dateHits(field: ScreenField): DateHit[] {
       taken.push([start, end])
     }
   }
-  for (const m of text.matchAll(NINETIES)) {
+  for (const m of execAll(NINETIES, text)) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
     out.push({ kind: 'age', start, end, severity: 'block', what: 'an age over 89' })
     taken.push([start, end])
   }
-  for (const m of text.matchAll(WHEN))
+  for (const m of execAll(WHEN, text))
     out.push({ kind: 'when', start: m.index, end: m.index + m[0].length, severity: 'warn', what: 'a time' })
   out.sort((a, b) => a.start - b.start)
   cache.set(field, out)

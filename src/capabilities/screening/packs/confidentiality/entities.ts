@@ -5,6 +5,7 @@ import { fold } from '../../text.ts'
 import { analyse, isCommonWord, type Tok, wordsBefore } from './analysis.ts'
 import { dateHits } from './dates.ts'
 import { patternHits } from './patterns.ts'
+import { execAll } from './scan.ts'
 import {
   CLINICAL_CAPS,
   CLINICIAN_TITLES,
@@ -260,7 +261,7 @@ const HANDLE = /(^|[^\w@.])@([A-Za-z0-9_]{2,30})\b/g
 const HASHTAG = /(^|[^\w#&])#([\p{L}\p{N}_]{3,60})/gu
 
 function findHandles(ctx: ScreenContext, text: string, out: Entity[]): void {
-  for (const m of text.matchAll(HANDLE)) {
+  for (const m of execAll(HANDLE, text)) {
     const start = m.index + (m[1] as string).length
     const handle = (m[2] as string).toLowerCase()
     if (
@@ -279,7 +280,7 @@ function findHandles(ctx: ScreenContext, text: string, out: Entity[]): void {
 }
 
 function findHashtags(ctx: ScreenContext, text: string, out: Entity[]): void {
-  for (const m of text.matchAll(HASHTAG)) {
+  for (const m of execAll(HASHTAG, text)) {
     const start = m.index + (m[1] as string).length
     const tag = m[2] as string
     // #JusticeForJane: split on case changes and look for a given name.

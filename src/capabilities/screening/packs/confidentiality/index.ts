@@ -117,7 +117,7 @@ const locationRule = rule({
           suggestion: h.suggestion,
         })
       }
-      for (const h of phraseHits(field)) {
+      for (const h of phraseHits(field, ctx.language)) {
         if (h.kind !== 'ward') continue
         out.push({
           field: field.name,
@@ -190,7 +190,7 @@ function fromPhrases(kind: PhraseHit['kind'], label: string, suggestion: string)
   return (ctx: ScreenContext): Detection[] => {
     const out: Detection[] = []
     for (const field of screened(ctx)) {
-      for (const h of phraseHits(field)) {
+      for (const h of phraseHits(field, ctx.language)) {
         if (h.kind !== kind) continue
         out.push({
           field: field.name,
@@ -232,7 +232,7 @@ const quasiRule: Rule = {
       }
       for (const e of entities(ctx, field)) if (e.kind === 'location') note('place', field, e.start, e.end)
       for (const h of patternHits(field)) if (h.category === 'location') note('place', field, h.start, h.end)
-      for (const h of phraseHits(field)) {
+      for (const h of phraseHits(field, ctx.language)) {
         if (h.kind === 'ward') note('place', field, h.start, h.end)
         if (h.kind === 'rare') note('rare', field, h.start, h.end)
         if (h.kind === 'occupation') note('occupation', field, h.start, h.end)

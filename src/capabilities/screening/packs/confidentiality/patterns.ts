@@ -1,5 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { ibanValid, luhnValid, nhsNumberValid, ssnPlausible, vinValid } from './checksums.ts'
+import { execAll } from './scan.ts'
 
 /**
  * Language-independent identifiers found by their shape (and a check digit where there is
@@ -99,7 +100,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
   // Letters and digits side by side: IBANs, VINs, postcodes, plates and coded IDs need them.
   const mixed = hasDigit && /\d[A-Za-z]|[A-Za-z]\d/.test(text)
   const hasDot = text.includes('.')
-  for (const m of hasAt ? text.matchAll(EMAIL) : []) {
+  for (const m of hasAt ? execAll(EMAIL, text) : []) {
     add({
       category: 'email',
       start: m.index,
@@ -109,7 +110,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[email]',
     })
   }
-  for (const m of hasDot ? text.matchAll(URL_RE) : []) {
+  for (const m of hasDot ? execAll(URL_RE, text) : []) {
     let s = m[0].replace(/[.,;:!?)\]]+$/, '')
     const start = m.index
     if (overlaps(start, start + s.length)) continue
@@ -131,7 +132,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     })
   }
   for (const re of hasDigit ? (hasColon ? [IPV4, IPV6] : [IPV4]) : []) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       const start = m.index
       const end = start + m[0].length
       if (overlaps(start, end)) continue
@@ -147,7 +148,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       })
     }
   }
-  for (const m of mixed ? text.matchAll(IBAN_RE) : []) {
+  for (const m of mixed ? execAll(IBAN_RE, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end) || !ibanValid(m[0])) continue
@@ -160,7 +161,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[account]',
     })
   }
-  for (const m of hasDigit ? text.matchAll(SSN_RE) : []) {
+  for (const m of hasDigit ? execAll(SSN_RE, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -175,7 +176,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[SSN]',
     })
   }
-  for (const m of mixed ? text.matchAll(VIN) : []) {
+  for (const m of mixed ? execAll(VIN, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end) || !/\d/.test(m[0]) || !/[A-Z]/i.test(m[0])) continue
@@ -192,7 +193,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
   }
   if (hasDigit) numberRuns(text, overlaps, add)
   // Alphanumeric identifiers after a cue word: "MRN A1234567", "licence F162823540116".
-  for (const m of mixed ? text.matchAll(ALNUM_ID) : []) {
+  for (const m of mixed ? execAll(ALNUM_ID, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -200,7 +201,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     const cat = cueCategory(b)
     if (cat) add({ ...cat, start, end })
   }
-  for (const m of mixed ? text.matchAll(UK_POSTCODE) : []) {
+  for (const m of mixed ? execAll(UK_POSTCODE, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -208,7 +209,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
     // full outward + inward shape with letters.
     add({ category: 'location', start, end, severity: 'block', what: 'a postcode', suggestion: '[postcode]' })
   }
-  for (const m of mixed ? text.matchAll(CA_POSTCODE) : []) {
+  for (const m of mixed ? execAll(CA_POSTCODE, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -221,7 +222,7 @@ export function patternHits(field: ScreenField): PatternHit[] {
       suggestion: '[postcode]',
     })
   }
-  for (const m of mixed ? text.matchAll(UK_PLATE) : []) {
+  for (const m of mixed ? execAll(UK_PLATE, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
@@ -284,7 +285,7 @@ function numberRuns(
   overlaps: (s: number, e: number) => boolean,
   add: (h: PatternHit) => void,
 ): void {
-  for (const m of text.matchAll(NUMBER_RUN)) {
+  for (const m of execAll(NUMBER_RUN, text)) {
     let raw = m[0]
     const start = m.index
     // Drop a trailing separator group that is really the start of something else.
