@@ -11,6 +11,7 @@ import {
   CLINICIAN_TITLES,
   EPONYM_HEADS,
   EPONYMS,
+  FUNCTION_WORDS,
   INSTITUTION_WORDS,
   NOT_IDENTIFIERS,
   PERSON_CUES_AFTER,
@@ -339,6 +340,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   const afterPersonPhrase = (k: number) => endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
   const candidate = (t: Tok, k: number): boolean => {
     if (claimed[k] || t.isNum || t.codeLike) return false
+    if (FUNCTION_WORDS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
     if (t.cap && !t.given && !t.surname && MEDICAL_WORD.test(t.f)) return false
     if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
     if (t.cap) {
@@ -579,7 +581,10 @@ function classifyRun(
       next2.gap === ' ' &&
       EPONYM_HEADS.has(next2.f))
   if (headAfter) return result('excluded')
-  if (placeKind && !(personCue && lexName && !placeCue)) {
+  // A one-word place that is also a dictionary word or a two-letter code ("As", "Deal", "WA")
+  // is a place only after a place word.
+  const weakPlace = words.length === 1 && (first.common || first.text.length <= 2) && !placeCue
+  if (placeKind && !weakPlace && !(personCue && lexName && !placeCue)) {
     // A known town blocks when it is where a patient lives or comes from, or when the sentence
     // is about a patient; a conference in London is only worth a note.
     const severity =

@@ -19,6 +19,22 @@ export const CLINICIAN_TITLES = set(
 )
 
 /**
+ * Function words and social-media spellings: never a name or a place on their own, whatever
+ * the gazetteers say ("He" is also a surname, "As" a Belgian town).
+ */
+export const FUNCTION_WORDS = set(`
+he she it we you they i me him her us them his hers its our ours your yours their theirs my mine this that these those
+there here what who whom whose why how when where which whatever whoever whomever not no yes can can't cannot don't
+won't isn't aren't wasn't weren't doesn't didn't haven't hasn't hadn't shouldn't wouldn't couldn't is are was were
+be been being am have has had do does did will would shall should could may might must need live so but and or nor
+the a an of in on at to for by with from as if then than now just only also very too all any some more most much
+many few each every both either neither one ones other another such same own well oh ok okay hey hi hello bye
+ive im ima imma til till neva ino dont cant wont u ur lol lmao lmfao rofl rotflmao omg omfg tho gonna wanna gotta ya
+yall y'all yay yeah yea yep nope ehh ahh ahhh ohh whoo buut tha da dat dis boi nuff betta feelin talkin aka lil thx pls
+plz btw idk smh tbh ty bae fam bro sis bruh dude haha hahaha hehe xoxo xo wtf tonite nite luv cuz coz bout kinda sorta
+`)
+
+/**
  * Eponyms: a capitalised run made only of these (no title, no given name) is a disease, sign or
  * score, not a person: "Parkinson", "Cushing", "Brown-Sequard". "Mr Parkinson" is still a name.
  */
