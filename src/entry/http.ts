@@ -10,6 +10,7 @@ import { accountsRoutes } from '#src/capabilities/accounts/accounts.routes.ts'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
+import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { AppError, type ErrorBody } from '#src/platform/errors.ts'
 import { createHttpApp, createRouter, type HttpEnv, type Router } from '#src/platform/http/app.ts'
 import { jsonContent } from '#src/platform/http/openapi.ts'
@@ -36,6 +37,7 @@ export function apiRoutes(rounds: Rounds): Router {
   )
   api.route('/', accountsRoutes(rounds.accounts))
   api.route('/', auditRoutes(rounds.accounts))
+  api.route('/', screeningRoutes(rounds.accounts))
   return api
 }
 
@@ -43,6 +45,21 @@ export function apiRoutes(rounds: Rounds): Router {
 export function buildHttpApp(rounds: Rounds): Router {
   const { config, log, auth } = rounds
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes })
+
+  // A browser always names the page that sent a state-changing request; a page on another
+  // site may not act with our users' cookies. (Clients without an Origin, such as curl or
+  // server-to-server calls, carry no ambient cookies to abuse.)
+  app.use('/api/*', async (c, next) => {
+    const origin = c.req.header('origin')
+    if (
+      origin &&
+      !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) &&
+      !config.trustedOrigins.includes(origin)
+    ) {
+      throw new AppError('FORBIDDEN', { message: 'requests from other sites are not accepted' })
+    }
+    await next()
+  })
 
   // better-auth owns /api/auth/*. The client address is set here from the socket (or the
   // proxy's header when configured), never from a header the client could forge.
@@ -111,8 +128,8 @@ export function buildHttpApp(rounds: Rounds): Router {
   if (existsSync(webDist)) {
     app.use('/assets/*', serveStatic({ root: relativeToCwd(webDist) }))
     app.use('/favicon.svg', serveStatic({ root: relativeToCwd(webDist) }))
-    const index = readFileSync(join(webDist, 'index.html'), 'utf8')
-    app.get('*', (c) => c.html(index))
+    // Read on each request (it is small) so a rebuilt UI is served without a restart.
+    app.get('*', (c) => c.html(readFileSync(join(webDist, 'index.html'), 'utf8')))
   } else {
     app.get('/', (c) =>
       c.text(

@@ -32,7 +32,8 @@ type World = Awaited<ReturnType<typeof createOrgWithRoles>>
 type Prepared = { path: string; body?: unknown }
 type RouteCase = {
   expect: Record<ActorName, Outcome>
-  prepare: (rounds: TestRounds, w: World) => Promise<Prepared>
+  /** `me` is the calling user (undefined when signed out), for routes that act on the caller. */
+  prepare: (rounds: TestRounds, w: World, me?: SignedInUser) => Promise<Prepared>
 }
 
 const anySignedIn: Record<ActorName, Outcome> = {
@@ -57,7 +58,33 @@ const everyone: Record<ActorName, Outcome> = { ...anySignedIn, signedOut: 'allow
 /** A fresh author in the organisation, so each case acts on its own target. */
 const target = (rounds: TestRounds, w: World) => createTestMember(rounds, w.org.id, ['author'])
 
+const anyMember: Record<ActorName, Outcome> = {
+  ...adminOnly,
+  editor: 'allow',
+  reviewer: 'allow',
+  author: 'allow',
+}
+
 const table: Record<string, RouteCase> = {
+  'POST /api/screen': {
+    // Outsiders screen under their own organisation's policy; naming w.org would be a 404.
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/screen', body: { input: { body: 'A short teaching post.' } } }),
+  },
+  'GET /api/orgs/{slug}/screening-policy': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/screening-policy` }),
+  },
+  'PUT /api/orgs/{slug}/screening-policy': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/screening-policy`,
+      body: {
+        policy: { severityOverrides: { 'commercial.brand-name': 'off' } },
+        note: 'quieter brand notes',
+      },
+    }),
+  },
   'GET /api/me': { expect: anySignedIn, prepare: async () => ({ path: '/api/me' }) },
   'PUT /api/me/identity': {
     expect: anySignedIn,
@@ -107,10 +134,11 @@ const table: Record<string, RouteCase> = {
   },
   'POST /api/invitations/accept': {
     expect: anySignedIn,
-    // Into an organisation of its own: accepting must not make the outsider a member of w.org.
-    prepare: async (rounds) => ({
+    // Into an organisation of its own, sent to the caller's own address: accepting must not
+    // make the outsider a member of w.org.
+    prepare: async (rounds, _w, me) => ({
       path: '/api/invitations/accept',
-      body: { token: await invitationElsewhere(rounds) },
+      body: { token: await invitationElsewhere(rounds, me?.email ?? `a-${uniq()}@example.org`) },
     }),
   },
   'POST /api/orgs/{slug}/members/{userId}/identity/verification': {
@@ -140,10 +168,9 @@ const table: Record<string, RouteCase> = {
 }
 
 /** An invitation to a throwaway organisation, made by its admin through the use-case. */
-async function invitationElsewhere(rounds: TestRounds): Promise<string> {
+async function invitationElsewhere(rounds: TestRounds, email: string): Promise<string> {
   const org = await createTestOrganisation(rounds)
   const admin = await createTestMember(rounds, org.id, ['admin'])
-  const email = `a-${uniq()}@example.org`
   await inviteMember(rounds.accounts, await loadActor(rounds.accounts, admin.id), org.slug, {
     email,
     roles: ['reviewer'],
@@ -187,8 +214,9 @@ describe.each(testDialects)('authorization of every route on %s', (dialect) => {
 
   it.each(cases)('$route as $actor → $outcome', async ({ route, actor, outcome, prepare }) => {
     const [method, template] = route.split(' ') as [string, string]
-    const { path, body } = await prepare(rounds, world)
-    const cookie = actor === 'signedOut' ? undefined : (world[actor] as SignedInUser).cookie
+    const me = actor === 'signedOut' ? undefined : (world[actor] as SignedInUser)
+    const { path, body } = await prepare(rounds, world, me)
+    const cookie = me?.cookie
     const auditBefore = await countAuditEvents(rounds)
     const res = await call(rounds, method, path, {
       ...(cookie ? { cookie } : {}),

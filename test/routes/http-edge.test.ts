@@ -112,6 +112,38 @@ describe.each(testDialects)('the HTTP edge of the whole app on %s', (dialect) =>
     })
   })
 
+  describe('requests from other sites → 403 FORBIDDEN', () => {
+    it('a page elsewhere cannot sign in, create an organisation or sign out with our cookies', async () => {
+      const user = await createTestUser(rounds)
+      const cookie = await signIn(rounds, user.email)
+      const evil = { origin: 'https://evil.example' }
+      await expectError(
+        await call(rounds, 'POST', '/api/auth/sign-in/email', {
+          headers: evil,
+          body: { email: user.email, password: TEST_PASSWORD },
+        }),
+        403,
+        'FORBIDDEN',
+      )
+      await expectError(
+        await call(rounds, 'POST', '/api/orgs', {
+          cookie,
+          headers: evil,
+          body: { slug: `x-${uniq()}`, name: 'Evil org' },
+        }),
+        403,
+        'FORBIDDEN',
+      )
+      await expectError(
+        await call(rounds, 'POST', '/api/auth/sign-out', { cookie, headers: evil, body: {} }),
+        403,
+        'FORBIDDEN',
+      )
+      // The session still works from our own origin, and reads are not affected.
+      expect((await call(rounds, 'GET', '/api/me', { cookie, headers: evil })).status).toBe(200)
+    })
+  })
+
   describe('unknown API routes → 404 ROUTE_NOT_FOUND', () => {
     it.each([
       ['GET', '/api/nope'],

@@ -174,10 +174,22 @@ describe.each(testDialects)('invitations on %s', (dialect) => {
       await expectError(res, 404, 'INVITATION_NOT_FOUND')
     })
 
+    it('refuses a signed-in user the invitation was not sent to', async () => {
+      const { token } = await inviteAndDeliver(`meant-${uniq()}@example.org`, ['admin'])
+      const other = await signedInUser(rounds)
+      const res = await call(rounds, 'POST', '/api/invitations/accept', {
+        cookie: other.cookie,
+        body: { token },
+      })
+      await expectError(res, 403, 'INVITATION_EMAIL_MISMATCH')
+      const me = await expectJson<Me>(await call(rounds, 'GET', '/api/me', { cookie: other.cookie }), 200)
+      expect(me.organisations).toEqual([])
+    })
+
     it('joins the signed-in user with the invited roles; the link then no longer works', async () => {
-      const email = `join-${uniq()}@example.org`
-      const { token } = await inviteAndDeliver(email, ['reviewer'])
       const joiner = await signedInUser(rounds)
+      const email = joiner.email
+      const { token } = await inviteAndDeliver(email, ['reviewer'])
 
       const res = await call(rounds, 'POST', '/api/invitations/accept', {
         cookie: joiner.cookie,

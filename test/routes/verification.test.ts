@@ -87,6 +87,44 @@ describe.each(testDialects)('identity verification on %s', (dialect) => {
       expect(body.error.message).toMatch(/registration/)
     })
 
+    it('403 SELF_VERIFICATION: an admin cannot vouch for their own registration', async () => {
+      await giveRegistration(rounds, w.admin.id, '7123456')
+      const res = await call(rounds, 'POST', path(w.admin.id), {
+        cookie: w.admin.cookie,
+        body: { note: NOTE },
+      })
+      await expectError(res, 403, 'SELF_VERIFICATION')
+      expect((await meOf(w.admin.cookie)).identity.verification).toBeNull()
+    })
+
+    it('409 VERIFIED_ELSEWHERE: another organisation cannot overwrite or withdraw a verification', async () => {
+      const m = await registeredMember()
+      await verifyAs(rounds, w.admin.id, w.org.slug, m.id)
+      // The member also joins a second organisation whose admin tries to take over the verification.
+      const second = await signedInMember(rounds, w.other.id, ['admin'])
+      await rounds.database.db
+        .insertInto('membership')
+        .values({
+          organisation_id: w.other.id,
+          user_id: m.id,
+          role: 'author',
+          created_at: new Date().toISOString(),
+        })
+        .execute()
+      const otherPath = `/api/orgs/${w.other.slug}/members/${m.id}/identity/verification`
+      await expectError(
+        await call(rounds, 'POST', otherPath, { cookie: second.cookie, body: { note: NOTE } }),
+        409,
+        'VERIFIED_ELSEWHERE',
+      )
+      await expectError(
+        await call(rounds, 'DELETE', otherPath, { cookie: second.cookie }),
+        409,
+        'VERIFIED_ELSEWHERE',
+      )
+      expect((await meOf(m.cookie)).identity.verification?.organisation.slug).toBe(w.org.slug)
+    })
+
     it('verifies: who, where, when and the note show in the member’s /api/me and the member list', async () => {
       const m = await registeredMember()
       const res = await call(rounds, 'POST', path(m.id), { cookie: w.admin.cookie, body: { note: NOTE } })

@@ -348,6 +348,13 @@ export async function acceptInvitation(deps: AccountsDeps, actor: Actor, token: 
   authorize(actor, 'invitation.accept', { kind: 'platform' })
   const userId = actor.userId
   const inv = await openInvitation(deps, token)
+  // An invitation is for the person it was sent to: a forwarded link must not grant roles.
+  const user = await findUserById(deps.db, userId)
+  if (!user || user.email.toLowerCase() !== inv.email.toLowerCase()) {
+    throw new AppError('INVITATION_EMAIL_MISMATCH', {
+      message: `this invitation was sent to ${inv.email}; sign in with that address to accept it`,
+    })
+  }
   return deps.db.transaction().execute(async (tx) => {
     const now = deps.clock.now().toISOString()
     if (!(await markInvitationAccepted(tx, inv.id, userId, now))) {
@@ -392,12 +399,22 @@ export async function verifyIdentity(
 ): Promise<Identity> {
   const org = await resolveOrganisation(deps, actor, slug, 'identity.verify')
   const actorId = (actor as Extract<Actor, { kind: 'user' }>).userId
+  // Verification is a second person's check: nobody vouches for themselves.
+  if (actorId === userId) {
+    throw new AppError('SELF_VERIFICATION', { message: 'another admin must verify your registration' })
+  }
   return deps.db.transaction().execute(async (tx) => {
     if ((await findMemberRoles(tx, org.id, userId)).length === 0) throw new AppError('MEMBER_NOT_FOUND')
     const identity = await findIdentity(tx, userId)
     if (!identity?.registrationBody || !identity.registrationNumber) {
       throw new AppError('CONFLICT', {
         message: 'the member has not given a registration body and number to verify',
+      })
+    }
+    const existing = identity.verification
+    if (existing && existing.organisation.slug !== org.slug) {
+      throw new AppError('VERIFIED_ELSEWHERE', {
+        message: `already verified by ${existing.organisation.name}; only they can change that verification`,
       })
     }
     await setIdentityVerification(tx, userId, {
@@ -434,6 +451,11 @@ export async function unverifyIdentity(
     if ((await findMemberRoles(tx, org.id, userId)).length === 0) throw new AppError('MEMBER_NOT_FOUND')
     const user = await findUserById(tx, userId)
     const identity = (await findIdentity(tx, userId)) ?? emptyIdentity(user?.name ?? '')
+    if (identity.verification && identity.verification.organisation.slug !== org.slug) {
+      throw new AppError('VERIFIED_ELSEWHERE', {
+        message: `verified by ${identity.verification.organisation.name}; only they can withdraw it`,
+      })
+    }
     await setIdentityVerification(tx, userId, null)
     await recordAudit(tx, deps, {
       actorId,

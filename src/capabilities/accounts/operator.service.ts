@@ -118,7 +118,7 @@ export const demoUsers: ReadonlyArray<{
     profession: 'doctor',
     registrationBody: 'GMC',
     registrationNumber: '7012345',
-    verified: true,
+    verified: false,
   },
   {
     email: 'editor@demo.example',
