@@ -66,6 +66,10 @@ const anyMember: Record<ActorName, Outcome> = {
 }
 
 const table: Record<string, RouteCase> = {
+  'GET /api/screening/rules': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/screening/rules' }),
+  },
   'POST /api/screen': {
     // Outsiders screen under their own organisation's policy; naming w.org would be a 404.
     expect: anySignedIn,

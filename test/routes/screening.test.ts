@@ -86,6 +86,21 @@ describe.each(testDialects)('screening routes on %s', (dialect) => {
     })
   })
 
+  describe('GET /api/screening/rules', () => {
+    it('401 signed out; lists every pack’s rules with citations when signed in', async () => {
+      await expectError(await call(rounds, 'GET', '/api/screening/rules'), 401, 'UNAUTHENTICATED')
+      const { rules } = await expectJson<{ rules: Array<{ id: string; pack: string; citation: string }> }>(
+        await call(rounds, 'GET', '/api/screening/rules', { cookie: w.reviewer.cookie }),
+        200,
+      )
+      expect(new Set(rules.map((r) => r.pack))).toEqual(
+        new Set(['confidentiality', 'evidence', 'commercial', 'professionalism', 'platform']),
+      )
+      expect(rules.every((r) => r.citation.length > 5)).toBe(true)
+      expect(rules.map((r) => r.id)).toContain('confidentiality.name')
+    })
+  })
+
   describe('screening policy', () => {
     const path = () => `/api/orgs/${w.org.slug}/screening-policy`
 

@@ -4,7 +4,7 @@ import { slugSchema } from '#src/capabilities/accounts/accounts.schema.ts'
 import { createRouter, type Router } from '#src/platform/http/app.ts'
 import { cookieAuth, errorResponses, jsonBody, jsonContent } from '#src/platform/http/openapi.ts'
 import { policySchema, reportSchema, screenInputSchema } from './screening.schema.ts'
-import { getPolicy, type ScreeningDeps, savePolicy, screenForActor } from './screening.service.ts'
+import { getPolicy, listRules, type ScreeningDeps, savePolicy, screenForActor } from './screening.service.ts'
 
 const screenRequestSchema = z
   .object({
@@ -37,7 +37,29 @@ const policySaveSchema = z
   })
   .meta({ id: 'ScreeningPolicySave' })
 
+const ruleInfoSchema = z
+  .object({
+    id: z.string(),
+    pack: z.string(),
+    category: z.string(),
+    severity: z.enum(['block', 'warn', 'info']),
+    citation: z.string(),
+    description: z.string(),
+  })
+  .meta({ id: 'ScreeningRule' })
+
 const routes = {
+  rules: createRoute({
+    method: 'get',
+    path: '/screening/rules',
+    tags: ['Screening'],
+    summary: 'Every screening rule with its pack, default severity, guidance citation and description',
+    security: cookieAuth,
+    responses: {
+      200: jsonContent(z.object({ engineVersion: z.string(), rules: z.array(ruleInfoSchema) }), 'Rules'),
+      ...errorResponses(401),
+    },
+  }),
   screen: createRoute({
     method: 'post',
     path: '/screen',
@@ -69,6 +91,7 @@ const routes = {
 
 export function screeningRoutes(deps: ScreeningDeps): Router {
   const app = createRouter()
+  app.openapi(routes.rules, async (c) => c.json(listRules(c.get('actor')), 200))
   app.openapi(routes.screen, async (c) =>
     c.json(await screenForActor(deps, c.get('actor'), c.req.valid('json')), 200),
   )

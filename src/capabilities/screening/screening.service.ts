@@ -2,7 +2,8 @@ import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { AppError } from '#src/platform/errors.ts'
-import { type CompiledPolicy, compilePolicy, screen } from './evaluate.ts'
+import { type CompiledPolicy, compilePolicy, ENGINE_VERSION, screen } from './evaluate.ts'
+import { rules as allRules } from './packs/index.ts'
 import { findLatestPolicy, insertPolicyVersion, listPolicyVersions } from './screening.repository.ts'
 import {
   type Policy,
@@ -70,6 +71,22 @@ export async function screenForActor(
     if (org) policy = await currentPolicy(deps, org)
   }
   return screen(request.input, policy)
+}
+
+/** The rule catalogue, for the policy editor and for authors wondering why something was flagged. */
+export function listRules(actor: Actor) {
+  if (actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', { message: 'sign in first' })
+  return {
+    engineVersion: ENGINE_VERSION,
+    rules: allRules.map(({ id, pack, category, severity, citation, description }) => ({
+      id,
+      pack,
+      category,
+      severity,
+      citation,
+      description,
+    })),
+  }
 }
 
 /** The current policy and its history, for members. */
