@@ -3,6 +3,7 @@ import { inflectionBases } from '../../lexicons/en-inflect.ts'
 import { GIVEN_NAMES, SURNAMES } from '../../lexicons/en-names.ts'
 import type { ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
+import { memo } from './scan.ts'
 import { CLINICIAN_TITLES, TITLES } from './words.ts'
 
 /**
@@ -52,8 +53,6 @@ const INNER_CAPS = /^.[^\p{Lu}]*\p{Lu}/u
 /** "Abdul-Rahman", "Al-Farsi", "O'Neill": capitals after a hyphen or apostrophe are a name's. */
 const TITLE_PARTS = /^\p{Lu}\p{Ll}*(?:[-'’]\p{Lu}\p{Ll}+)+$/u
 const NAME_PREFIX = /^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Du|La|Le|Van|Von|St)\p{Lu}/u
-
-const cache = new WeakMap<ScreenField, Analysis>()
 
 /** Whether a folded word (or its inflectional base) is a common English word. */
 export function isCommonWord(f: string): boolean {
@@ -124,9 +123,10 @@ function isUpperStart(raw: string): boolean {
 }
 
 export function analyse(field: ScreenField): Analysis {
-  const hit = cache.get(field)
-  if (hit) return hit
-  const text = field.text
+  return memo(field, 'analysis', () => analyseText(field.text))
+}
+
+function analyseText(text: string): Analysis {
   const toks: Tok[] = []
   let prevEnd = 0
   let capMid = 0
@@ -219,9 +219,7 @@ export function analyse(field: ScreenField): Analysis {
     toks.push(tok)
     prevEnd = start + m[0].length
   }
-  const a: Analysis = { text, toks, capRatio: wordsMid ? capMid / wordsMid : 0, midWords: wordsMid }
-  cache.set(field, a)
-  return a
+  return { text, toks, capRatio: wordsMid ? capMid / wordsMid : 0, midWords: wordsMid }
 }
 
 /** The folded words of the tokens just before index i (nearest first), stopping at a sentence start. */

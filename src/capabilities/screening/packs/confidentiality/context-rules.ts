@@ -1,6 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { analyse } from './analysis.ts'
-import { execAll } from './scan.ts'
+import { execAll, memo } from './scan.ts'
 
 /**
  * Identifiers found by phrases rather than shapes: ward, bed and room numbers; "the only …"
@@ -55,16 +55,16 @@ const RARE =
 
 const PHOTO_WORDS = /photo|pic|image|video|selfie|clip|footage|ray|scan|screenshot|snap/i
 
-const cache = new WeakMap<ScreenField, PhraseHit[]>()
-
 /**
  * The phrase hits of a field. The phrases are English; Spanish text has its own rules
  * (packs/confidentiality/es), so for it there are none here.
  */
 export function phraseHits(field: ScreenField, language: 'en' | 'es'): PhraseHit[] {
   if (language !== 'en') return []
-  const hit = cache.get(field)
-  if (hit) return hit
+  return memo(field, 'phrases', () => findPhrases(field))
+}
+
+function findPhrases(field: ScreenField): PhraseHit[] {
   const text = field.text
   const out: PhraseHit[] = []
   const lower = text.toLowerCase()
@@ -189,6 +189,5 @@ export function phraseHits(field: ScreenField, language: 'en' | 'es'): PhraseHit
       severity: 'info',
       what: `a rare condition (${m[0]})`,
     })
-  cache.set(field, out)
   return out
 }

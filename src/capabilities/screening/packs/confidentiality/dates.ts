@@ -1,6 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
-import { execAll } from './scan.ts'
+import { execAll, memo } from './scan.ts'
 import { PATIENT_CONTEXT } from './words.ts'
 
 /**
@@ -60,12 +60,11 @@ const WHEN =
   /\b(?:yesterday|today|tonight|this morning|last night|last week|this week|last month|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b/gi
 const DOB = /\b(?:dob|d\.o\.b\.?|date of birth|born(?: on)?)\W*$/i
 
-const cache = new WeakMap<ScreenField, DateHit[]>()
-
 export function dateHits(field: ScreenField): DateHit[] {
-  const hit = cache.get(field)
-  if (hit) return hit
-  const text = field.text
+  return memo(field, 'dates', () => findDates(field.text))
+}
+
+function findDates(text: string): DateHit[] {
   const out: DateHit[] = []
   const taken: Array<[number, number]> = []
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a)
@@ -107,7 +106,6 @@ export function dateHits(field: ScreenField): DateHit[] {
   for (const m of execAll(WHEN, text))
     out.push({ kind: 'when', start: m.index, end: m.index + m[0].length, severity: 'warn', what: 'a time' })
   out.sort((a, b) => a.start - b.start)
-  cache.set(field, out)
   return out
 }
 

@@ -5,7 +5,7 @@ import { fold } from '../../text.ts'
 import { analyse, isCommonWord, type Tok, wordsBefore } from './analysis.ts'
 import { dateHits } from './dates.ts'
 import { patternHits } from './patterns.ts'
-import { execAll } from './scan.ts'
+import { execAll, memo } from './scan.ts'
 import {
   CLINICAL_CAPS,
   CLINICIAN_TITLES,
@@ -38,8 +38,6 @@ export type Entity = {
   /** Why it was flagged, for the message. */
   reason: string
 }
-
-const cache = new WeakMap<ScreenField, Entity[]>()
 
 const CONNECTORS = new Set([
   'van',
@@ -244,11 +242,9 @@ function isTitle(f: string): boolean {
 
 /** The names and places in a field. */
 export function entities(ctx: ScreenContext, field: ScreenField): Entity[] {
-  const hit = cache.get(field)
-  if (hit) return hit
-  const out = ctx.language === 'en' ? findEntities(ctx, field) : findUniversal(ctx, field)
-  cache.set(field, out)
-  return out
+  return memo(field, 'entities', () =>
+    ctx.language === 'en' ? findEntities(ctx, field) : findUniversal(ctx, field),
+  )
 }
 
 /** For other languages: only what needs no English, the @handles. */

@@ -1,6 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { ibanValid, luhnValid, nhsNumberValid, ssnPlausible, vinValid } from './checksums.ts'
-import { execAll } from './scan.ts'
+import { execAll, memo } from './scan.ts'
 
 /**
  * Language-independent identifiers found by their shape (and a check digit where there is
@@ -29,8 +29,6 @@ export type PatternHit = {
   what: string
   suggestion: string
 }
-
-const cache = new WeakMap<ScreenField, PatternHit[]>()
 
 // The lookbehind makes a match start only where a run of address characters starts (linear, not quadratic).
 const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
@@ -82,9 +80,10 @@ function before(text: string, i: number): string {
 
 /** All the shape-found identifiers in a field. */
 export function patternHits(field: ScreenField): PatternHit[] {
-  const hit = cache.get(field)
-  if (hit) return hit
-  const text = field.text
+  return memo(field, 'patterns', () => findPatterns(field.text))
+}
+
+function findPatterns(text: string): PatternHit[] {
   const out: PatternHit[] = []
   const taken: Array<[number, number]> = []
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a)
@@ -243,7 +242,6 @@ export function patternHits(field: ScreenField): PatternHit[] {
     })
   }
   out.sort((a, b) => a.start - b.start || a.end - b.end)
-  cache.set(field, out)
   return out
 }
 
