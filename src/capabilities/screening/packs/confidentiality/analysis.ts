@@ -94,6 +94,14 @@ const ABBREV_BEFORE_DOT = new Set([
   'ref',
   'fig',
   'p.o',
+  'avda',
+  'av',
+  'ave',
+  'rd',
+  'str',
+  'ul',
+  'blvd',
+  'ln',
 ])
 
 const foldCache = new Map<string, string>()
@@ -196,6 +204,8 @@ function analyseText(text: string): Analysis {
         gap.endsWith('@') ||
         gap.endsWith('#') ||
         (!allCaps && innerUpper && !NAME_PREFIX.test(raw) && !TITLE_PARTS.test(raw)))
+    const given = isWord && GIVEN_NAMES.has(f)
+    const surname = isWord && SURNAMES.has(f)
     const tok: Tok = {
       start,
       end: start + raw.length,
@@ -208,9 +218,10 @@ function analyseText(text: string): Analysis {
       sentStart,
       possessive,
       gap,
-      given: isWord && GIVEN_NAMES.has(f),
-      surname: isWord && SURNAMES.has(f),
-      common: isWord && commonCached(f),
+      given,
+      surname,
+      // For a gazetteer name only the exact word counts ("Morales" is no inflection of "morale").
+      common: isWord && (given || surname ? COMMON_WORDS.has(f) : commonCached(f)),
     }
     if (isWord && !sentStart) {
       wordsMid++

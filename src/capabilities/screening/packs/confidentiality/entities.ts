@@ -442,13 +442,20 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
     }
   }
 
-  // A postcode right after a place: "Quinta de São Tiago 3610-114", "København K 1421".
+  // A postcode right after a place: "Quinta de São Tiago 3610-114", "København K 1421"; a
+  // name after "in" or "at" followed by one is a place too.
   for (const e of out) {
-    if (e.kind !== 'location') continue
+    if (e.kind !== 'location') {
+      const before = a.text.slice(Math.max(0, e.start - 4), e.start)
+      if (!/\b(?:in|at)\s$/i.test(before)) continue
+    }
     const m = /^,?[ \t]*(?:\d{3,5}(?:[- ]\d{2,4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?![\d\p{L}])/u.exec(
       a.text.slice(e.end, e.end + 14),
     )
-    if (m) e.end += m[0].length
+    if (m) {
+      e.end += m[0].length
+      e.kind = 'location'
+    }
   }
   findHandles(ctx, a.text, out)
   findHashtags(ctx, a.text, out)
@@ -527,7 +534,7 @@ function classifyRun(
     t.f.length > 2 && !t.common && !(t.given || t.surname) && isPlaceKey(t.f) === 0 && !EPONYMS.has(t.f)
   const unknown = words.some((t) => t.cap && !t.sentStart && unknownWord(t))
   const nameish = lexName || weakLexName || words.some(unknownWord)
-  const speakerLabel = lineStart && /^\s*:/.test(textAfter) && words.length <= 3 && nameish
+  const speakerLabel = lineStart && /^\s*:/.test(textAfter) && words.length <= 3 && (nameish || first.given)
   const vocative =
     nameish &&
     words.length <= 3 &&
@@ -552,7 +559,8 @@ function classifyRun(
   // A cited author, "McKeith IG et al.", "Smith J, Jones K": the reference, not a patient.
   if (
     !titleTok &&
-    /^\s+\p{Lu}{1,3}\b\.?(?:,|\s+et al|\s+and\s|\.|\s*\()/u.test(text.slice(last.end, last.end + 14))
+    /^\s+\p{Lu}{1,3}\b\.?(?:,|\s+et al|\s+and\s|\.|\s*\()/u.test(text.slice(last.end, last.end + 14)) &&
+    !/^\s+(?:I|II|III|IV|V|VI|VII|VIII|IX|X|JR|SR)\b/.test(text.slice(last.end, last.end + 6))
   )
     return result('excluded')
   if (/^\s+et al\b/.test(textAfter)) return result('excluded')
@@ -622,6 +630,16 @@ function classifyRun(
         : "an organisation's name (an employer can identify a patient)",
     })
     return result('excluded')
+  }
+  // A named street: "Marina Fort Street", "Botley Road".
+  if (
+    words.length > 1 &&
+    STREET_WORDS.has(last.f) &&
+    last.cap &&
+    !last.allCaps &&
+    words.every((t) => t.cap)
+  ) {
+    return push('location', placeCue || patientSentence(toks, i) ? 'block' : 'warn', 'a street')
   }
   if (!personCue && words.every((t) => EPONYMS.has(t.f) || t.common)) {
     if ((strongPlace || fromCue) && words.every((t) => t.cap && !t.sentStart)) {

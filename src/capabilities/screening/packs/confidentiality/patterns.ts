@@ -41,7 +41,7 @@ const IPV6 =
   /(?<![\w:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?(?![\w:])/gi
 // A run of digit groups: "+44 (0)20 7946 0958", "(37) 788-063", "780-999-2181", "4454794511390933".
 const NUMBER_RUN =
-  /(?<![\w.,/:-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\s?\d{1,5}\s?\)[\s.-]?)?\d[\d]*(?:(?:[ ]|[.\-/]|[ ]?-[ ]?)(?:\(0\))?[ ]?\d+){0,7}(?![\w]|[.,-]\d)/g
+  /(?<![\w.]|\d[,/:-])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\s?\d{1,5}\s?\)[\s.-]?)?\d[\d]*(?:(?:[ ]|[.\-/]|[ ]?-[ ]?)(?:\(0\))?[ ]?\d+){0,7}(?![\w]|[.,-]\d)/g
 const SSN_RE = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])/g
 const IBAN_RE = /\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?\b/g
 const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g
@@ -53,7 +53,7 @@ const ALNUM_ID = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{4,18}[A
 
 // Cue words, looked for in the 40 characters before a number.
 const CUE_PHONE =
-  /(?:phone|tel|telephone|mobile|mob|cell|call|ring|text|sms|whatsapp|contact|number|no|answering|reach|dial|landline|office|on)\W*$/i
+  /(?:phone|tel|telephone|mobile|mob|cell|call|ring|text|sms|whatsapp|contact|number|no|answering|reach|dial|landline|office|messages to|on)(?:\s+(?:me|us|him|her|them))?(?:\s+(?:at|on))?\W*$/i
 const CUE_FAX = /fax\W*$/i
 const CUE_SSN = /(?:ssn|social security|social-security|ss#|ss no)\W*(?:number|no|#)?\W*(?:is)?\W*$/i
 const CUE_MRN =
@@ -292,18 +292,30 @@ function numberRuns(
     if (overlaps(start, end)) continue
     const digits = raw.replace(/\D/g, '')
     const nd = digits.length
-    if (nd < 5) continue
     const b = before(text, start)
+    if (nd >= 3 && nd <= 9 && CUE_ZIP.test(b)) {
+      add({
+        category: 'location',
+        start,
+        end,
+        severity: 'block',
+        what: 'a postal code',
+        suggestion: '[postcode]',
+      })
+      continue
+    }
+    if (nd < 5) continue
     const after = text.slice(end, end + 12)
     const hasPlus = raw.startsWith('+')
     const groups = raw.split(/[^\d]+/).filter(Boolean)
     const seps = raw.replace(/[\d+()]/g, '')
-    // Dates and times belong to the date rule; decimals and ranges to nobody.
-    if (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(raw)) continue
+    const cued = cueCategory(b)
+    // Dates and times belong to the date rule; decimals and ranges to nobody (unless a cue
+    // such as "licence number" says what the digits are).
+    if (!cued && /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(raw)) continue
     if (/^\d+\.\d+$/.test(raw) || /^\d+\/\d+$/.test(raw)) continue
     if (groups.every((g) => /^(?:19|20)\d{2}$/.test(g))) continue
     if (CUE_DOSE_AFTER.test(after) && !hasPlus && nd < 9) continue
-    const cued = cueCategory(b)
     if (cued && cued.category !== 'account') {
       add({ ...cued, start, end })
       continue
