@@ -2,6 +2,7 @@
  * Builds the screening engine's English and place gazetteers from openly licensed npm
  * packages' data, writing compact TypeScript modules (one '\n'-joined string each) into
  * src/capabilities/screening/lexicons/. Run: node scripts/lexicons/build-lexicons.ts
+ * (--check: compare with the committed files and exit 1 on any drift; a test runs it).
  *
  * Sources (devDependencies only; the engine never imports them):
  * - @faker-js/faker (MIT): given names, surnames, city names of every Latin-script locale,
@@ -123,8 +124,23 @@ for (const locale of [
   allLocales.en_IE,
 ] as Array<Record<string, Record<string, unknown> | undefined>>) {
   const location = locale.location ?? {}
-  for (const s of [...flat(location.state), ...flat(location.county)])
-    if (latin(s)) regions.add(fold(s).replace(/ county$/, ''))
+  // US county names ("Adams County") are surnames without their "County", so the plain en
+  // locale gives its states only.
+  const counties = locale === allLocales.en ? [] : flat(location.county)
+  for (const s of [...flat(location.state), ...counties]) if (latin(s)) regions.add(fold(s))
+}
+
+const check = process.argv.includes('--check')
+const drifted: string[] = []
+
+/** Formats with the house Biome settings (through stdin, so --check writes nothing). */
+function format(file: string, source: string): string {
+  return execFileSync(join(root, 'node_modules/.bin/biome'), ['format', `--stdin-file-path=${file}`], {
+    cwd: root,
+    input: source,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
 }
 
 function writeList(
@@ -138,11 +154,19 @@ function writeList(
     const joined = JSON.stringify(list.join('\n'))
     body += `\n/** ${doc} (${list.length} entries, folded: lower case, no accents) */\nexport const ${name}: ReadonlySet<string> = new Set(${joined}.split('\\n'))\n`
   }
-  writeFileSync(join(outDir, file), body)
-  written.push(join(outDir, file))
-  console.log(`${file}: ${body.length} chars`)
+  const path = join(outDir, file)
+  const formatted = format(`src/capabilities/screening/lexicons/${file}`, body)
+  if (check) {
+    let current = ''
+    try {
+      current = readFileSync(path, 'utf8')
+    } catch {}
+    if (current !== formatted) drifted.push(file)
+    return
+  }
+  writeFileSync(path, formatted)
+  console.log(`${file}: ${formatted.length} chars`)
 }
-const written: string[] = []
 
 writeList(
   'en-names.ts',
@@ -180,5 +204,12 @@ writeList(
   ],
 )
 
-// House formatting, so the generated files pass `biome check` and reruns give no diff.
-execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', ...written], { stdio: 'inherit' })
+if (check) {
+  if (drifted.length) {
+    console.error(
+      `Generated lexicons differ from the committed ones: ${drifted.join(', ')}. Run node scripts/lexicons/build-lexicons.ts`,
+    )
+    process.exit(1)
+  }
+  console.log('lexicons up to date')
+}

@@ -66,6 +66,13 @@ const CONNECTORS = new Set([
   'o',
   'na',
 ])
+const LANDMARKS = new Set(
+  `building stadium park hall church cathedral mall arena bridge tower station airport beach lake river mountain mount
+island lounge bar pub hotel inn motel restaurant cafe theatre theater plaza market zoo museum gallery library castle
+palace abbey chapel temple mosque synagogue campus gardens valley harbour harbor port canyon falls forest woods`.split(
+    /\s+/,
+  ),
+)
 const FACILITY_WORDS = new Set([
   'hospital',
   'infirmary',
@@ -630,6 +637,10 @@ function classifyRun(
         : "an organisation's name (an employer can identify a patient)",
     })
     return result('excluded')
+  }
+  // A named landmark: "Wildcat Stadium", "Empire State Building", "Glover Park".
+  if (words.length > 1 && LANDMARKS.has(last.f) && last.cap && !last.allCaps && words.every((t) => t.cap)) {
+    return push('location', 'warn', 'a named place or building')
   }
   // A named street: "Marina Fort Street", "Botley Road".
   if (
