@@ -287,23 +287,24 @@ function findHashtags(ctx: ScreenContext, text: string, out: Entity[]): void {
   for (const m of execAll(HASHTAG, text)) {
     const start = m.index + (m[1] as string).length
     const tag = m[2] as string
-    // #JusticeForJane: split on case changes and look for a given name.
-    const parts = tag.split(/(?<=\p{Ll})(?=\p{Lu})|_/u)
+    const end = start + 1 + tag.length
+    // #JusticeForJane, #NewDelhi: split on case changes and look for a name or a place.
+    const parts = tag.split(/(?<=\p{Ll})(?=\p{Lu})|_/u).map((p) => fold(p))
     if (parts.length < 2) continue
-    for (const p of parts) {
-      const f = fold(p)
+    let found: Entity | undefined
+    for (let i = 0; i < parts.length && !found; i++) {
+      const f = parts[i] as string
       if (f.length < 3 || NOT_IDENTIFIERS.has(f) || EPONYMS.has(f) || ctx.authorNames.has(f)) continue
       if (GIVEN_NAMES.has(f) && !isCommonWord(f)) {
-        out.push({
-          kind: 'name',
-          start,
-          end: start + 1 + tag.length,
-          severity: 'block',
-          reason: 'a hashtag with a name in it',
-        })
-        break
+        found = { kind: 'name', start, end, severity: 'block', reason: 'a hashtag with a name in it' }
+      }
+      for (let len = Math.min(3, parts.length - i); len >= 2 && !found; len--) {
+        if (isPlaceKey(parts.slice(i, i + len).join(' '))) {
+          found = { kind: 'location', start, end, severity: 'warn', reason: 'a hashtag with a place in it' }
+        }
       }
     }
+    if (found) out.push(found)
   }
 }
 
