@@ -212,6 +212,7 @@ describe('identifiers in posts written as clinicians write them', () => {
 describe('unique characteristics and images', () => {
   it.each([
     ['unique', 'she is the only female blacksmith in the village'],
+    ['unique', 'a retired vicar from Little Snoring came in with chest pain'],
     ['photo', 'The photo shows her face and wristband clearly'],
     ['photo', 'name band visible in the picture'],
   ])('%s: %s', (category, body) => {

@@ -197,6 +197,7 @@ const PERSON_PHRASES = [
   'names are',
   'known as',
 ]
+const PERSON_PHRASE_ENDS = new Set(PERSON_PHRASES.map((p) => p.split(' ').at(-1) as string))
 const STATE_CODES = new Set(
   `al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri
 sc sd tn tx ut vt va wa wv wi wy dc pr aa ae ap on qc bc ab mb sk ns nb nl pe nt yt nu nsw vic qld sa tas act`.split(
@@ -341,7 +342,10 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   }
   findAddresses(toks, a.text, out, claimed)
 
-  const afterPersonPhrase = (k: number) => endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
+  const afterPersonPhrase = (k: number) =>
+    k > 0 &&
+    PERSON_PHRASE_ENDS.has((toks[k - 1] as Tok).f) &&
+    endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
   const candidate = (t: Tok, k: number): boolean => {
     if (claimed[k] || t.isNum || t.codeLike) return false
     if (FUNCTION_WORDS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false

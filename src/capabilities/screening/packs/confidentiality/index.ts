@@ -374,8 +374,31 @@ export const confidentialityRules: readonly Rule[] = [
     category: 'unique',
     letter: 'R',
     severity: 'block',
-    description: 'Unique characteristics: "the only …", records and firsts, fame, distinctive marks.',
-    detect: fromPhrases('unique', 'Unique characteristic', 'Describe it less specifically'),
+    description:
+      'Unique characteristics: "the only …", records and firsts, fame, distinctive marks, an occupation in a small place.',
+    detect(ctx) {
+      const out = fromPhrases('unique', 'Unique characteristic', 'Describe it less specifically')(ctx)
+      // "the retired vicar from Little Snoring": an occupation with a named town or village
+      // close after it can point to one person.
+      for (const field of screened(ctx)) {
+        const places = entities(ctx, field).filter((e) => e.kind === 'location' && e.severity !== 'info')
+        if (!places.length) continue
+        for (const h of phraseHits(field, ctx.language)) {
+          if (h.kind !== 'occupation') continue
+          const place = places.find((p) => p.start >= h.end && p.start - h.end <= 40)
+          if (!place || /[.!?\n]/.test(field.text.slice(h.end, place.start))) continue
+          out.push({
+            field: field.name,
+            start: h.start,
+            end: place.end,
+            severity: 'warn',
+            message: `Unique characteristic: ${h.what} in a named place can point to one person.`,
+            suggestion: 'Describe the job or the place less specifically',
+          })
+        }
+      }
+      return out
+    },
   }),
   quasiRule,
 ]
