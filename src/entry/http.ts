@@ -11,6 +11,7 @@ import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
+import { settingsRoutes } from '#src/capabilities/standards/settings.routes.ts'
 import { AppError, type ErrorBody } from '#src/platform/errors.ts'
 import { createHttpApp, createRouter, type HttpEnv, type Router } from '#src/platform/http/app.ts'
 import { jsonContent } from '#src/platform/http/openapi.ts'
@@ -38,6 +39,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', accountsRoutes(rounds.accounts))
   api.route('/', auditRoutes(rounds.accounts))
   api.route('/', screeningRoutes(rounds.accounts))
+  api.route('/', settingsRoutes(rounds.accounts))
   return api
 }
 

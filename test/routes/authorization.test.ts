@@ -66,6 +66,14 @@ const anyMember: Record<ActorName, Outcome> = {
 }
 
 const table: Record<string, RouteCase> = {
+  'GET /api/orgs/{slug}/settings': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/settings` }),
+  },
+  'PATCH /api/orgs/{slug}/settings': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/settings`, body: { reviewersRequired: 2 } }),
+  },
   'GET /api/screening/rules': {
     expect: anySignedIn,
     prepare: async () => ({ path: '/api/screening/rules' }),

@@ -150,6 +150,16 @@ export interface ScreeningPolicyTable {
   created_at: Timestamp
 }
 
+export interface OrganisationSettingsTable {
+  organisation_id: string
+  guidance: string
+  training_validity_months: number
+  reviewers_required: number
+  approval_expiry_months: number
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -164,4 +174,5 @@ export interface DB {
   job: JobTable
   mail_outbox: MailOutboxTable
   screening_policy: ScreeningPolicyTable
+  organisation_settings: OrganisationSettingsTable
 }
