@@ -446,7 +446,8 @@ export function MembersPage() {
                         {canManage || canVerify ? (
                           <Table.Td>
                             <Group gap="xs" wrap="nowrap">
-                              {canVerify && !member.identity.verification ? (
+                              {/* Nobody verifies their own registration; another admin must. */}
+                              {canVerify && !isMe && !member.identity.verification ? (
                                 <Button
                                   size="xs"
                                   variant="light"
@@ -456,7 +457,7 @@ export function MembersPage() {
                                   Verify
                                 </Button>
                               ) : null}
-                              {canVerify && member.identity.verification ? (
+                              {canVerify && member.identity.verification?.organisation.slug === slug ? (
                                 <Button
                                   size="xs"
                                   variant="subtle"
