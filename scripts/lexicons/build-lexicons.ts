@@ -59,10 +59,14 @@ for (const variant of ['english', 'american', 'british', 'canadian', 'australian
     }
   }
 }
-// Keep only base forms: drop a word when a base the runtime finds again is listed.
-const commonBase = [...commonFull]
-  .filter((w) => !inflectionBases(w).some((b) => b !== w && commonFull.has(b)))
-  .sort()
+// Keep only base forms: drop a word when one of its bases is kept (the runtime looks the word
+// up, then its bases, one step). Bases are shorter than the word, so deciding the shortest
+// words first settles every base before the words built on it.
+const kept = new Set<string>()
+for (const w of [...commonFull].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) {
+  if (!inflectionBases(w).some((b) => b !== w && kept.has(b))) kept.add(w)
+}
+const commonBase = [...kept].sort()
 
 // ---- names ----
 const given = new Set<string>()

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { isCommonWord } from '../packs/confidentiality/analysis.ts'
 import { COMMON_WORDS } from './en-common-words.ts'
 import { GIVEN_NAMES, SURNAMES } from './en-names.ts'
 import { COUNTRIES, PLACES, REGIONS } from './places-world.ts'
@@ -32,6 +33,10 @@ describe('English and world lexicons', () => {
     expect(REGIONS.has('north yorkshire')).toBe(true)
     expect(REGIONS.has('adams')).toBe(false)
     expect(COMMON_WORDS.has('wisdom')).toBe(true)
+    // Inflections are found from their base forms, one step away.
+    for (const w of ['interesting', 'buildings', 'covered', 'bothering', 'accordingly', 'snoring']) {
+      expect(isCommonWord(w), w).toBe(true)
+    }
     for (const set of [GIVEN_NAMES, SURNAMES, PLACES, COMMON_WORDS]) {
       for (const w of set)
         expect(w).toBe(

@@ -61,6 +61,13 @@ export function isCommonWord(f: string): boolean {
   return false
 }
 
+/** "Fixed-rate", "follow-up": every part a common word. */
+function hyphenCommon(f: string): boolean {
+  if (!f.includes('-')) return false
+  for (const part of f.split('-')) if (!part || !commonCached(part)) return false
+  return true
+}
+
 const commonCache = new Map<string, boolean>()
 function commonCached(f: string): boolean {
   let v = commonCache.get(f)
@@ -221,7 +228,7 @@ function analyseText(text: string): Analysis {
       given,
       surname,
       // For a gazetteer name only the exact word counts ("Morales" is no inflection of "morale").
-      common: isWord && (given || surname ? COMMON_WORDS.has(f) : commonCached(f)),
+      common: isWord && (given || surname ? COMMON_WORDS.has(f) : commonCached(f) || hyphenCommon(f)),
     }
     if (isWord && !sentStart) {
       wordsMid++

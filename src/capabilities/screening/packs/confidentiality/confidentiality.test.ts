@@ -143,6 +143,12 @@ describe('look-alikes that are not identifiers', () => {
     'Reference: McKeith IG et al. Neurology 2017. doi:10.1212/WNL.0000000000004058',
     'Think about Mobitz type II, the Wells score and Kayser-Fleischer rings.',
     'SGLT2 inhibitors for HFrEF, with eGFR above 20.',
+    'Fixed-rate IV insulin; 0.9% Sodium Chloride with Potassium Chloride 40 mmol/L.',
+    'Amoxicillin, Clarithromycin, Doxycycline, Co-amoxiclav; think Legionella in travellers.',
+    'Ozempic and Wegovy (semaglutide) and Mounjaro (tirzepatide), made by Novo Nordisk and Eli Lilly.',
+    'Anatomy quiz: the Circle of Willis, the Bundle of His and the Loop of Henle.',
+    'Interesting Grand Round today on Takayasu arteritis. Treatment: Prednisolone.',
+    'Metformin first-line, then Dapagliflozin or Empagliflozin if CVD.',
   ])('%s', (body) => {
     expect(found(body)).toEqual([])
   })

@@ -1,3 +1,4 @@
+import { fdaBrands, fdaCompanies } from '../../lexicons/brands.generated.ts'
 import { GIVEN_NAMES } from '../../lexicons/en-names.ts'
 import { COUNTRIES, PLACES, REGIONS, STREET_SUFFIXES } from '../../lexicons/places-world.ts'
 import type { ScreenContext, ScreenField } from '../../rule.ts'
@@ -66,6 +67,11 @@ const CONNECTORS = new Set([
   'o',
   'na',
 ])
+const ANATOMY_OF = new Set(
+  `circle loop bundle islets islet pouch tetralogy ligament canal duct organ node triangle foramen crypts glands gland
+angle ampulla sphincter fissure columns column space spaces sinus sinuses tubercle nucleus capsule fibres fibers
+sign law ring pyramid plexus valve hiatus`.split(/\s+/),
+)
 const LANDMARKS = new Set(
   `building stadium park hall church cathedral mall arena bridge tower station airport beach lake river mountain mount
 island lounge bar pub hotel inn motel restaurant cafe theatre theater plaza market zoo museum gallery library castle
@@ -205,9 +211,48 @@ sc sd tn tx ut vt va wa wv wi wy dc pr aa ae ap on qc bc ab mb sk ns nb nl pe nt
   ),
 )
 
+/**
+ * Words of drug brands and generic names (the commercial pack's FDA lexicon): "Ozempic",
+ * "Prednisolone", "Sodium Chloride" are medicines, not people. Given names are left out, so a
+ * brand that is also a name ("Ella") still counts as a name.
+ */
+const DRUG_WORDS: ReadonlySet<string> = (() => {
+  const out = new Set<string>()
+  for (const line of fdaBrands.split('\n')) {
+    const [brand = '', generics = ''] = line.split('\t')
+    for (const w of `${brand} ${generics.replace(/\|/g, ' ')}`.split(/[\s,/()]+/)) {
+      if (w.length >= 4 && /^[a-z-]+$/.test(w) && !GIVEN_NAMES.has(w)) out.add(w)
+    }
+  }
+  return out
+})()
+
+/**
+ * Drug companies (the FDA application holders of the commercial pack's lexicon), by their first
+ * one or two words without the legal suffix: "Novo Nordisk", "Eli Lilly", "Pfizer".
+ */
+const COMPANY_SUFFIXES = new Set(
+  'inc llc ltd co corp corporation pharms pharm pharma pharmaceuticals pharmaceutical labs lab laboratories usa us plc sa ag gmbh bv nv sub and the of holdings group'.split(
+    ' ',
+  ),
+)
+const COMPANIES: ReadonlySet<string> = (() => {
+  const out = new Set<string>()
+  for (const c of fdaCompanies) {
+    const words = fold(c)
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w && !COMPANY_SUFFIXES.has(w))
+    const [w0, w1] = words
+    if (!w0) continue
+    if (w1) out.add(`${w0} ${w1}`)
+    if (w0.length >= 4 && !GIVEN_NAMES.has(w0)) out.add(w0)
+  }
+  return out
+})()
+
 /** Medical word endings: an unknown capitalised word ending so is a term, not a person. */
 const MEDICAL_WORD =
-  /(?:itis|osis|oses|emia|aemia|ectomy|otomy|ostomy|ology|ologist|plasty|pathy|cyte|cytes|bacter|coccus|cocci|bacillus|mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|gliflozin|gliptin|glutide|prazole|tidine|dipine|algia|uria|penia|trophy|plasia|ectasia|ism|isms|oma|omas|aemic|emic)$/
+  /(?:ella|ellae|monas|bacterium|plasma|myces|virus|viridae|olone|formin|clav|azepam|oxetine|triptan|semide|thiazide|lukast|sone|itis|osis|oses|emia|aemia|ectomy|otomy|ostomy|ology|ologist|plasty|pathy|cyte|cytes|bacter|coccus|cocci|bacillus|mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|gliflozin|gliptin|glutide|prazole|tidine|dipine|algia|uria|penia|trophy|plasia|ectasia|ism|isms|oma|omas|aemic|emic)$/
 
 /** One lookup for every place list: 1 town or city, 2 region, 3 country. */
 const PLACE_KIND = new Map<string, 1 | 2 | 3>()
@@ -349,7 +394,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   const candidate = (t: Tok, k: number): boolean => {
     if (claimed[k] || t.isNum || t.codeLike) return false
     if (FUNCTION_WORDS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
-    if (t.cap && !t.given && !t.surname && MEDICAL_WORD.test(t.f)) return false
+    if (t.cap && !t.given && !t.surname && (MEDICAL_WORD.test(t.f) || DRUG_WORDS.has(t.f))) return false
     if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
     if (t.cap) {
       if (t.allCaps && t.text.length <= 4 && !t.given && !t.surname && isPlaceKey(t.f) === 0) {
@@ -550,7 +595,7 @@ function classifyRun(
   const vocative =
     nameish &&
     words.length <= 3 &&
-    ((/,\s*$/.test(first.gap) && /^\s*[?!,.]/.test(textAfter)) ||
+    ((/,\s*$/.test(first.gap) && /^\s*[?!.]/.test(textAfter)) ||
       (first.sentStart &&
         /^\s*,\s*(?:can|could|would|will|please|i|you|we|what|how|why|where|when|do|did|are|is|thanks|thank|hi|hello|hey|remember|listen|look|come|go|stop|wait|don't|let's)\b/i.test(
           textAfter,
@@ -584,6 +629,11 @@ function classifyRun(
       clinician ? "a clinician's name: check they agreed to be named" : 'a name after an honorific',
     )
   }
+  // A drug company is not a patient: "Novo Nordisk", "Eli Lilly".
+  if (!titleTok && COMPANIES.has(key)) return result('excluded')
+  // "Circle of Willis", "Loop of Henle", "Tetralogy of Fallot": an eponym after "<structure> of".
+  if (!titleTok && before[0] === 'of' && before[1] !== undefined && ANATOMY_OF.has(before[1]))
+    return result('excluded')
   // Eponyms and named things: "Cushing syndrome", "Wells score", "the RECOVERY trial".
   // "Hughes disability scale": one lower-case word may stand between.
   const next2 = toks[j + 2]

@@ -59,7 +59,8 @@ seldinger hartmann billroth nissen roux kocher pfannenstiel lanz mcmurray lachma
 thomas ortolani barlow allis simmonds thompson homan homans kehr lasegue froment wartenberg hoffmann
 hoffman chaddock gordon oppenheim mantoux ziehl neelsen gram giemsa papanicolaou pap doppler holter swan ganz
 foley hickman broviac groshong mallampati cormack lehane macintosh miller guedel sengstaken blakemore minnesota
-kirschner steinmann ilizarov thomas jones bankart hill sachs monro kellie cushing's
+kirschner steinmann ilizarov sylvian henle willis purkinje broca wernicke's langerhans kupffer schwann
+leydig sertoli peyer meissner auerbach rolando thomas jones bankart hill sachs monro kellie cushing's
 `)
 
 /**
