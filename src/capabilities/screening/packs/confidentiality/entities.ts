@@ -431,6 +431,26 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
     return afterPersonPhrase(k)
   }
 
+  // Lines of five words or more with no digit, written in capitals: shouting, where a capitalised
+  // unknown word says nothing. Short lines in capitals are address blocks ("SCHEIBBS, NO 14908").
+  const shoutedLine = new Uint8Array(n)
+  for (let s0 = 0; s0 < n; ) {
+    let e0 = s0 + 1
+    while (e0 < n && !(toks[e0] as Tok).gap.includes('\n')) e0++
+    let words = 0
+    let caps = 0
+    let digits = false
+    for (let q = s0; q < e0; q++) {
+      const t = toks[q] as Tok
+      if (t.isNum) digits = true
+      else {
+        words++
+        if (t.allCaps) caps++
+      }
+    }
+    if (!digits && words >= 5 && caps * 2 >= words) shoutedLine.fill(1, s0, e0)
+    s0 = e0
+  }
   const runs: RunResult[] = []
   let k = 0
   while (k < n) {
@@ -460,7 +480,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
       }
       break
     }
-    runs.push(classifyRun(ctx, a.text, toks, k, j, out, ignore, lowerText))
+    runs.push(classifyRun(ctx, a.text, toks, k, j, out, ignore, lowerText, shoutedLine))
     k = j + 1
   }
 
@@ -528,6 +548,7 @@ function classifyRun(
   out: Entity[],
   ignore: ReadonlySet<string>,
   lowerText: boolean,
+  shoutedLine: Uint8Array,
 ): RunResult {
   let i = i0
   let j = j0
@@ -587,8 +608,16 @@ function classifyRun(
   const placeKind = isPlaceKey(key)
   const lexName = words.some((t) => (t.given || t.surname) && !t.common)
   const weakLexName = words.some((t) => (t.given || t.surname) && t.cap && !t.sentStart)
+  // An unknown word is one no list knows; shouted words ("SORRRRY", "EARPHONES") and stretched
+  // spellings ("Wheeee") are not evidence of a name.
   const unknownWord = (t: Tok) =>
-    t.f.length > 2 && !t.common && !(t.given || t.surname) && isPlaceKey(t.f) === 0 && !EPONYMS.has(t.f)
+    t.f.length > 2 &&
+    !t.common &&
+    !(t.given || t.surname) &&
+    isPlaceKey(t.f) === 0 &&
+    !EPONYMS.has(t.f) &&
+    !(t.allCaps && shoutedLine[i] === 1) &&
+    !/(\p{L})\1\1/u.test(t.f)
   const unknown = words.some((t) => t.cap && !t.sentStart && unknownWord(t))
   const nameish = lexName || weakLexName || words.some(unknownWord)
   const speakerLabel = lineStart && /^\s*:/.test(textAfter) && words.length <= 3 && (nameish || first.given)
