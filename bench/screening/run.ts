@@ -376,13 +376,21 @@ function speed(corpora: Corpus[]): string[] {
   for (const d of all.slice(0, 300)) screen({ body: d.text, language: d.lang }, policy)
   let bytes = 0
   for (const d of all) bytes += Buffer.byteLength(d.text)
-  const t0 = performance.now()
-  const c0 = process.cpuUsage()
-  for (const d of all) screen({ body: d.text, language: d.lang }, policy)
-  const secs = (performance.now() - t0) / 1000
-  const cpuSecs = cpuMs(c0) / 1000
+  // Three rounds of each measure; the median round is reported (the machine may be shared, and
+  // one round can land on someone else's build).
+  const ROUNDS = 3
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+  const wallRates: number[] = []
+  const cpuRates: number[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now()
+    const c0 = process.cpuUsage()
+    for (const d of all) screen({ body: d.text, language: d.lang }, policy)
+    wallRates.push(bytes / 1e6 / ((performance.now() - t0) / 1000))
+    cpuRates.push(bytes / 1e6 / (cpuMs(c0) / 1000))
+  }
   lines.push(
-    `| throughput over all ${all.length} corpus documents (${(bytes / 1e6).toFixed(2)} MB), wall / CPU | ${(bytes / 1e6 / secs).toFixed(2)} MB/s / ${(bytes / 1e6 / cpuSecs).toFixed(2)} MB/s | >= 2 MB/s |`,
+    `| throughput over all ${all.length} corpus documents (${(bytes / 1e6).toFixed(2)} MB), wall / CPU, median of ${ROUNDS} rounds (rounds: ${wallRates.map((x) => x.toFixed(2)).join(', ')}) | ${median(wallRates).toFixed(2)} MB/s / ${median(cpuRates).toFixed(2)} MB/s | >= 2 MB/s |`,
   )
 
   const words = corpora
@@ -395,20 +403,32 @@ function speed(corpora: Corpus[]): string[] {
     ['300-word post', 300, 2000, 'p99 <= 5 ms'],
     ['5,000-word transcript (captions field)', 5000, 200, '-'],
   ] as const) {
-    const wall: number[] = []
-    const cpu: number[] = []
-    for (let i = 0; i < runs; i++) {
+    const inputs = Array.from({ length: runs }, (_, i) => {
       const text = textOfWords(words, n, i * 7919)
-      const input =
-        n > 1000 ? { captions: text, language: 'en' as const } : { body: text, language: 'en' as const }
-      const s = performance.now()
-      const c = process.cpuUsage()
-      screen(input, policy)
-      cpu.push(cpuMs(c))
-      wall.push(performance.now() - s)
+      return n > 1000 ? { captions: text, language: 'en' as const } : { body: text, language: 'en' as const }
+    })
+    const rounds: Array<{ p50: number; p99: number; c50: number; c99: number }> = []
+    for (let r = 0; r < ROUNDS; r++) {
+      const wall: number[] = []
+      const cpu: number[] = []
+      for (const input of inputs) {
+        const s = performance.now()
+        const c = process.cpuUsage()
+        screen(input, policy)
+        cpu.push(cpuMs(c))
+        wall.push(performance.now() - s)
+      }
+      rounds.push({
+        p50: percentile(wall, 50),
+        p99: percentile(wall, 99),
+        c50: percentile(cpu, 50),
+        c99: percentile(cpu, 99),
+      })
     }
+    rounds.sort((a, b) => a.p99 - b.p99)
+    const m = rounds[Math.floor(ROUNDS / 2)] as (typeof rounds)[number]
     lines.push(
-      `| ${label}: p50 / p99 latency, wall (CPU), ${runs} runs | ${percentile(wall, 50).toFixed(2)} ms / ${percentile(wall, 99).toFixed(2)} ms (${percentile(cpu, 50).toFixed(2)} / ${percentile(cpu, 99).toFixed(2)}) | ${target} |`,
+      `| ${label}: p50 / p99 latency, wall (CPU), ${runs} runs, median of ${ROUNDS} rounds (p99s: ${rounds.map((x) => x.p99.toFixed(2)).join(', ')}) | ${m.p50.toFixed(2)} ms / ${m.p99.toFixed(2)} ms (${m.c50.toFixed(2)} / ${m.c99.toFixed(2)}) | ${target} |`,
     )
   }
 

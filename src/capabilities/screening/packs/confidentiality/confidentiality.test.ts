@@ -85,6 +85,11 @@ describe('shape-found identifiers', () => {
     // The same shape with a wrong check digit is some other number (here read as a phone number).
     expect(found('ref 943 476 5918 today').filter((f) => f.startsWith('mrn'))).toEqual([])
   })
+  it("warns on a professional registration number, which is often the author's own", () => {
+    const f = findings('Dr A Okafor, GMC 7123456').find((x) => x.category === 'license')
+    expect(f?.text).toBe('7123456')
+    expect(f?.severity).toBe('warn')
+  })
   it('rejects card numbers that fail Luhn unless a cue says so', () => {
     expect(
       found('reference 4111 1111 1111 1112 in the trial').filter((f) => f.startsWith('account')),

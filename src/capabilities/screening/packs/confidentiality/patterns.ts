@@ -62,6 +62,8 @@ const CUE_PLAN =
   /(?:health plan|insurance|insurer|policy|member|membership|medicare|medicaid|beneficiary|subscriber|group|plan)\W*(?:id|number|no|#)?\W*(?:is)?\W*$/i
 const CUE_ACCOUNT =
   /(?:account|acct|a\/c|card|cc|iban|sort code|routing|bank|billing|invoice)\W*(?:number|no|#)?\W*(?:is)?\W*$/i
+const CUE_REGISTRATION =
+  /(?:gmc|nmc|npi|dea|hcpc|gphc|ahpra)\W*(?:number|no|#|reg(?:istration)?)?\W*(?:is)?\W*$/i
 const CUE_LICENSE =
   /(?:licen[cs]e|driver'?s?|driving|dl|permit|registration|gmc|nmc|dea|npi|hcpc|certificate|cert)\W*(?:number|no|#)?\W*(?:is)?\W*$/i
 const CUE_DEVICE =
@@ -250,6 +252,15 @@ function cueCategory(b: string): Omit<PatternHit, 'start' | 'end'> | undefined {
     return { category: 'mrn', severity: 'block', what: 'a medical record number', suggestion: '[MRN]' }
   if (CUE_SSN.test(b))
     return { category: 'ssn', severity: 'block', what: 'a Social Security number', suggestion: '[SSN]' }
+  // A clinician's professional registration (GMC, NMC, NPI, DEA) is often the author's own,
+  // and is no patient identifier: it warns. A driving licence or permit number blocks.
+  if (CUE_REGISTRATION.test(b))
+    return {
+      category: 'license',
+      severity: 'warn',
+      what: 'a professional registration number (fine if it is your own)',
+      suggestion: '[registration]',
+    }
   if (CUE_LICENSE.test(b))
     return {
       category: 'license',
