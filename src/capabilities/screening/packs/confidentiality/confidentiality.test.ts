@@ -215,6 +215,33 @@ describe('identifiers in posts written as clinicians write them', () => {
       'Her husband Bogdan Nowak called at 3pm from his mobile 07911 123456.',
       ['name:Bogdan Nowak', 'phone:07911 123456'],
     ],
+    [
+      'Send the letter to 1600 Pennsylvania Avenue NW, Washington, DC 20500.',
+      ['location:1600 Pennsylvania Avenue NW, Washington, DC 20500'],
+    ],
+    [
+      'Emergency contact: Aisha Bello (sister), +234 803 123 4567',
+      ['name:Aisha Bello', 'phone:+234 803 123 4567'],
+    ],
+    [
+      "Our patient, Mohammed, 91, lives alone in Bishop's Stortford.",
+      ['name:Mohammed', 'age:91', "location:Bishop's Stortford"],
+    ],
+    [
+      "Seen by the team: Niamh O'Sullivan, 23, from Ballyjamesduff, Co. Cavan.",
+      ["name:Niamh O'Sullivan", 'location:Ballyjamesduff'],
+    ],
+    [
+      "Rahul's mum brought him in from Leicester on 14/02/2023.",
+      ['name:Rahul', 'location:Leicester', 'date:14/02/2023'],
+    ],
+    [
+      "It's Flat 3, 27 Church Lane, Little Snoring, Fakenham NR21 0AB.",
+      ['location:Flat 3, 27 Church Lane, Little Snoring, Fakenham NR21 0AB'],
+    ],
+    ['my son dylan has been off school with the same thing', ['name:dylan']],
+    ['Follow-up with patient Zofia Nowak-Kaczmarek next Tuesday.', ['name:Zofia Nowak-Kaczmarek']],
+    ['DOB: 1933-05-17; NHS no: 401 023 2137', ['date:1933-05-17', 'mrn:401 023 2137']],
   ])('%s', (body, expected) => {
     expect(found(body)).toEqual(expect.arrayContaining(expected))
   })

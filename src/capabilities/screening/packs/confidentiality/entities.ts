@@ -67,6 +67,19 @@ const CONNECTORS = new Set([
   'o',
   'na',
 ])
+const PLACE_PREPOSITIONS = new Set(['in', 'at', 'to', 'from', 'near'])
+const RESIDENCE_VERBS = new Set([
+  'lives',
+  'lived',
+  'living',
+  'live',
+  'moved',
+  'born',
+  'raised',
+  'resides',
+  'resident',
+  'grew',
+])
 const ANATOMY_OF = new Set(
   `circle loop bundle islets islet pouch tetralogy ligament canal duct organ node triangle foramen crypts glands gland
 angle ampulla sphincter fissure columns column space spaces sinus sinuses tubercle nucleus capsule fibres fibers
@@ -638,7 +651,10 @@ function classifyRun(
     /^\s*,\s*\d{1,3}\s*[,)]/.test(textAfter) ||
     speakerLabel ||
     vocative
-  const strongPlace = endsWithPhrase(before, STRONG_PLACE_PHRASES)
+  // "lives in", and also "lives alone in", "was born and raised in".
+  const strongPlace =
+    endsWithPhrase(before, STRONG_PLACE_PHRASES) ||
+    (PLACE_PREPOSITIONS.has(before[0] ?? '') && before.slice(1, 4).some((w) => RESIDENCE_VERBS.has(w)))
   const fromCue = before[0] === 'from'
   const placeCue = strongPlace || fromCue || PLACE_CUES_BEFORE.has(before[0] ?? '')
 
@@ -1042,9 +1058,11 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
         !UNIT_WORDS.has(nx.f) &&
         isPlaceKey(nx.f) === 0
       ) {
-        // A capitalised common word ends the address unless a number or a place follows.
+        // A capitalised common word ends the address unless it is part of the address's own
+        // list ("27 Church Lane, Little Snoring, Fakenham"): a number, a capital or a comma follows.
         const nn = toks[j + 2]
-        if (!(nn && (nn.isNum || nn.cap) && nn.gap === ' ')) break
+        if (NOT_IDENTIFIERS.has(nx.f) || FUNCTION_WORDS.has(nx.f)) break
+        if (!(nn && (nn.isNum || nn.cap) && (nn.gap === ' ' || nn.gap === ', '))) break
       }
       j++
     }

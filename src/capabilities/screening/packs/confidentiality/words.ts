@@ -79,7 +79,7 @@ mrcp frcs frcp phd msc bsc rn np pa fy1 fy2 st1 st2 st3 ct1 ct2 sho spr cmt imt 
 monday tuesday wednesday thursday friday saturday sunday january february april june july august
 september october november december feb apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
 thurs fri sat christmas easter ramadan diwali hanukkah eid halloween
-candida senna serine ethyl apollo iban swift bic ssn dob mrn pin cvv otp url www http https email e-mail
+co candida senna serine ethyl apollo iban swift bic ssn dob mrn pin cvv otp url www http https email e-mail
 website bot admin god jesus christ allah bible quran i i'm i'd i'll i've
 english british american french german spanish italian european african asian latin dutch irish scottish welsh
 chinese japanese korean indian pakistani bangladeshi african caribbean arab arabic jewish muslim hindu sikh
@@ -212,7 +212,8 @@ export const PATIENT_CONTEXT = set(`
 patient patients pt pts admitted admission presented presenting presentation discharged discharge died death
 deceased born dob diagnosed diagnosis referred referral seen reviewed ward bed bay clinic ed a&e resus theatre
 surgery operated operation scan scanned biopsy case mrs mr ms miss his her he she husband wife son daughter
-mother father family relatives next of kin gp nhs mrn hospital year-old yo y/o aged
+mother father family relatives next of kin gp nhs mrn hospital year-old yo y/o aged him them mum mom dad son
+daughter brought came baby child
 `)
 
 /** Words that make a preceding or following bare number an age. */
