@@ -283,6 +283,23 @@ describe('checksums', () => {
   })
 })
 
+describe('hostile input', () => {
+  // Inputs built to make regular expressions backtrack or overlap checks go quadratic. The
+  // bound is loose on purpose (a shared machine is slow at times); the bug it guards against
+  // took tens of seconds.
+  it.each([
+    ['a.a.a…', 'a.'.repeat(99_000)],
+    ['1.1.1.1…', '1.'.repeat(99_000)],
+    ['12 12 12…', '12 '.repeat(66_000)],
+    ['1-1-1…', '1-'.repeat(99_000)],
+    ['a@a@…', 'a@'.repeat(99_000)],
+  ])('%s (200 kB) is screened in linear time', (_name, body) => {
+    const t0 = performance.now()
+    findings(body)
+    expect(performance.now() - t0).toBeLessThan(5_000)
+  })
+})
+
 describe('properties', () => {
   const piece = fc.oneof(
     fc.string(),

@@ -1,6 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { analyse } from './analysis.ts'
-import { execAll, memo } from './scan.ts'
+import { execAll, memo, SpanMask } from './scan.ts'
 
 /**
  * Identifiers found by phrases rather than shapes: ward, bed and room numbers; "the only …"
@@ -96,7 +96,7 @@ function findPhrases(field: ScreenField): PhraseHit[] {
       what: 'a named ward',
     })
   }
-  const taken: Array<[number, number]> = []
+  const taken = new SpanMask(text.length)
   for (const m of lower.includes('only') ? execAll(UNIQUE_IN_PLACE, text) : []) {
     out.push({
       kind: 'unique',
@@ -105,10 +105,10 @@ function findPhrases(field: ScreenField): PhraseHit[] {
       severity: 'block',
       what: 'a unique characteristic ("the only …")',
     })
-    taken.push([m.index, m.index + m[0].length])
+    taken.add(m.index, m.index + m[0].length)
   }
   for (const m of lower.includes('only') ? execAll(UNIQUE_ONLY, text) : []) {
-    if (taken.some(([a, b]) => m.index < b && m.index + m[0].length > a)) continue
+    if (taken.overlaps(m.index, m.index + m[0].length)) continue
     const place = UNIQUE_PLACE.test(m[0]) || /\b(?:in|at|from|of)\s+\p{Lu}/u.test(m[0])
     out.push({
       kind: 'unique',

@@ -1,6 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
-import { execAll, memo } from './scan.ts'
+import { execAll, memo, SpanMask } from './scan.ts'
 import { PATIENT_CONTEXT } from './words.ts'
 
 /**
@@ -66,8 +66,8 @@ export function dateHits(field: ScreenField): DateHit[] {
 
 function findDates(text: string): DateHit[] {
   const out: DateHit[] = []
-  const taken: Array<[number, number]> = []
-  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a)
+  const mask = new SpanMask(text.length)
+  const overlaps = (s: number, e: number) => mask.overlaps(s, e)
   const hasDigit = /\d/.test(text)
   for (const re of hasDigit ? DATE_RES : []) {
     for (const m of execAll(re, text)) {
@@ -80,7 +80,7 @@ function findDates(text: string): DateHit[] {
       const b = text.slice(Math.max(0, start - 30), start)
       const severity = DOB.test(b) || patientContext(text, start, end) ? 'block' : 'warn'
       out.push({ kind: 'date', start, end, severity, what: DOB.test(b) ? 'a date of birth' : 'a date' })
-      taken.push([start, end])
+      mask.add(start, end)
     }
   }
   for (const re of hasDigit ? AGE_RES : []) {
@@ -93,7 +93,7 @@ function findDates(text: string): DateHit[] {
       if (age > 89) {
         out.push({ kind: 'age', start, end, severity: 'block', what: `an age over 89 (${age})` })
       } else out.push({ kind: 'any-age', start, end, severity: 'warn', what: `an age (${age})` })
-      taken.push([start, end])
+      mask.add(start, end)
     }
   }
   for (const m of execAll(NINETIES, text)) {
@@ -101,7 +101,7 @@ function findDates(text: string): DateHit[] {
     const end = start + m[0].length
     if (overlaps(start, end)) continue
     out.push({ kind: 'age', start, end, severity: 'block', what: 'an age over 89' })
-    taken.push([start, end])
+    mask.add(start, end)
   }
   for (const m of execAll(WHEN, text))
     out.push({ kind: 'when', start: m.index, end: m.index + m[0].length, severity: 'warn', what: 'a time' })

@@ -916,7 +916,8 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
     //    "at 9816 214 Pavlou Drandaki".
     if (t.isNum && /^\d{1,6}[A-Za-z]?$/.test(t.text)) {
       let j = k + 1
-      while (j < n && (toks[j] as Tok).isNum && (toks[j] as Tok).gap === ' ') j++
+      // "903 83 Dora Creek": at most two more numbers before the street's words.
+      while (j < n && j <= k + 2 && (toks[j] as Tok).isNum && (toks[j] as Tok).gap === ' ') j++
       let words = 0
       let q = j
       let matched = false

@@ -1,6 +1,6 @@
 import type { ScreenField } from '../../rule.ts'
 import { ibanValid, luhnValid, nhsNumberValid, ssnPlausible, vinValid } from './checksums.ts'
-import { execAll, memo } from './scan.ts'
+import { execAll, memo, SpanMask } from './scan.ts'
 
 /**
  * Language-independent identifiers found by their shape (and a check digit where there is
@@ -33,7 +33,7 @@ export type PatternHit = {
 // The lookbehind makes a match start only where a run of address characters starts (linear, not quadratic).
 const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
 const URL_RE =
-  /\b(?:https?:\/\/|www\.)[^\s<>"'`]+|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|co|uk|us|de|fr|es|it|nl|be|se|dk|no|fi|ch|at|cz|pl|pt|br|ca|au|nz|ie|in|jp|cn|ru|info|biz|me|ly|app|dev|health|online|site|xyz|tv|uy|cy|hu|gr|ee|is)(?:\/[^\s<>"'`]*)?/gi
+  /\b(?:https?:\/\/|www\.)[^\s<>"'`]+|(?<![a-z0-9.-])(?:[a-z0-9-]{1,63}\.){1,10}(?:com|org|net|edu|gov|io|co|uk|us|de|fr|es|it|nl|be|se|dk|no|fi|ch|at|cz|pl|pt|br|ca|au|nz|ie|in|jp|cn|ru|info|biz|me|ly|app|dev|health|online|site|xyz|tv|uy|cy|hu|gr|ee|is)(?:\/[^\s<>"'`]*)?/gi
 const SOCIAL_PROFILE =
   /(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|youtube|threads|bsky|mastodon\.[a-z]+)\.(?:com|app|social|net)\/(?:@|in\/|user\/|profile)?[A-Za-z0-9_.-]{2,}/i
 const IPV4 = /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g
@@ -87,11 +87,11 @@ export function patternHits(field: ScreenField): PatternHit[] {
 
 function findPatterns(text: string): PatternHit[] {
   const out: PatternHit[] = []
-  const taken: Array<[number, number]> = []
-  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a)
+  const mask = new SpanMask(text.length)
+  const overlaps = (s: number, e: number) => mask.overlaps(s, e)
   const add = (h: PatternHit) => {
     out.push(h)
-    taken.push([h.start, h.end])
+    mask.add(h.start, h.end)
   }
 
   // Cheap tests first: most texts have no '@', no ':' and few digits.

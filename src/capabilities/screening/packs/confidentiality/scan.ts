@@ -35,3 +35,22 @@ export function memo<T>(field: object, key: string, compute: () => T): T {
   m[key] = v
   return v
 }
+
+/**
+ * Which characters of a text are already claimed, for "does this match overlap an earlier
+ * one?" in time proportional to the match, not to the number of earlier matches (a text made
+ * of thousands of IP-like "1.1.1.1" would otherwise be quadratic).
+ */
+export class SpanMask {
+  private readonly used: Uint8Array
+  constructor(length: number) {
+    this.used = new Uint8Array(length + 1)
+  }
+  overlaps(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (this.used[i]) return true
+    return false
+  }
+  add(start: number, end: number): void {
+    this.used.fill(1, start, end)
+  }
+}
