@@ -293,6 +293,7 @@ describe('hostile input', () => {
     ['12 12 12…', '12 '.repeat(66_000)],
     ['1-1-1…', '1-'.repeat(99_000)],
     ['a@a@…', 'a@'.repeat(99_000)],
+    ['x1--x1--…', 'x1--'.repeat(49_000)],
   ])('%s (200 kB) is screened in linear time', (_name, body) => {
     const t0 = performance.now()
     findings(body)

@@ -49,7 +49,7 @@ const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV
 const UK_PLATE = /\b[A-Z]{2}\d{2} ?[A-Z]{3}\b/g
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/gi
 // Letters and digits mixed, 6 to 20 characters: an identifier when a cue word stands before it.
-const ALNUM_ID = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9]\b/gi
+const ALNUM_ID = /\b(?=[A-Z0-9-]{0,19}\d)(?=[A-Z0-9-]{0,19}[A-Z])[A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9]\b/gi
 
 // Cue words, looked for in the 40 characters before a number.
 const CUE_PHONE =
