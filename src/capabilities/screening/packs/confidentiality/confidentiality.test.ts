@@ -164,6 +164,14 @@ describe('look-alikes that are not identifiers', () => {
     })
     expect(fs).toEqual([])
   })
+  it('reports a name in the sign-off as info when the author is not known', () => {
+    const fs = findings('Great case today, learnt loads about sepsis.\n— Sarah Jones, FY2')
+    expect(fs.filter((f) => f.category === 'name').map((f) => f.severity)).toEqual(['info'])
+  })
+  it('still blocks a patient named on the last line', () => {
+    const fs = findings('Case of the week:\n— Mrs Ellen Hartley, 93, admitted with a fall')
+    expect(fs.find((f) => f.category === 'name')?.severity).toBe('block')
+  })
   it("skips the policy's ignoreNames", () => {
     const p = compilePolicy({ packs: ['confidentiality'], lexicons: { ignoreNames: ['Chris Whitty'] } })
     const fs = screen(

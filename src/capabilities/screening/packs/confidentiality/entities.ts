@@ -549,7 +549,48 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   }
   findHandles(ctx, a.text, out)
   findHashtags(ctx, a.text, out)
+  markSignature(a.text, out)
   return out
+}
+
+const SIGN_OFF =
+  /^\s*(?:[—–~-]+\s*|(?:signed|regards|best wishes|best|thanks|thank you|cheers|from|written by|posted by)\b[:,]?\s*)/i
+
+/**
+ * The author's sign-off ("— Dr Sarah Jones, FY2", "Thanks, Sarah") is usually the author's own
+ * name: when the author's name is not known, a name there is reported as info, not blocked.
+ */
+function markSignature(text: string, out: Entity[]): void {
+  const trimmed = text.replace(/\s+$/, '')
+  const lastBreak = trimmed.lastIndexOf('\n')
+  const lineStart = lastBreak + 1
+  const line = trimmed.slice(lineStart)
+  let zone = -1
+  if (SIGN_OFF.test(line) && line.length < 80) zone = lineStart
+  else if (lastBreak > 0) {
+    // "Thanks,\nSarah"
+    const prevStart = trimmed.lastIndexOf('\n', lastBreak - 1) + 1
+    const prev = trimmed.slice(prevStart, lastBreak)
+    if (
+      /^\s*(?:regards|best wishes|best|thanks|thank you|cheers|signed|love)[,!.]?\s*$/i.test(prev) &&
+      line.length < 60
+    )
+      zone = lineStart
+  }
+  if (zone < 0) return
+  // Not when the line talks about a patient ("— Mrs Hartley, 93, admitted today").
+  if (
+    /\b(?:mrs?|ms|miss|mx|patient|pt|admitted|aged?|\d{1,3}\s*(?:yo|y\/o|years?))\b/i.test(
+      trimmed.slice(zone),
+    )
+  )
+    return
+  for (const e of out) {
+    if (e.kind === 'name' && e.start >= zone && e.severity !== 'info') {
+      e.severity = 'info'
+      e.reason = "a name in the sign-off, probably the author's own"
+    }
+  }
 }
 
 function classifyRun(
