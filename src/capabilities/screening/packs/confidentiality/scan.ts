@@ -27,8 +27,9 @@ export function memo<T>(field: object, key: string, compute: () => T): T {
   const holder = field as { [MEMO]?: Memo }
   let m = holder[MEMO]
   if (!m) {
+    // A symbol key: invisible to JSON.stringify, Object.keys and for..in.
     m = {}
-    Object.defineProperty(holder, MEMO, { value: m, enumerable: false, configurable: true })
+    holder[MEMO] = m
   }
   if (key in m) return m[key] as T
   const v = compute()
