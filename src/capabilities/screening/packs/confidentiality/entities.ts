@@ -40,46 +40,11 @@ export type Entity = {
   reason: string
 }
 
-const CONNECTORS = new Set([
-  'van',
-  'von',
-  'de',
-  'der',
-  'den',
-  'del',
-  'della',
-  'di',
-  'da',
-  'du',
-  'le',
-  'la',
-  'bin',
-  'ibn',
-  'al',
-  'el',
-  'dos',
-  'das',
-  'ter',
-  'ten',
-  'st',
-  'y',
-  'do',
-  'o',
-  'na',
-])
+const CONNECTORS = new Set(
+  'van von de der den del della di da du le la bin ibn al el dos das ter ten st y do o na'.split(' '),
+)
 const PLACE_PREPOSITIONS = new Set(['in', 'at', 'to', 'from', 'near'])
-const RESIDENCE_VERBS = new Set([
-  'lives',
-  'lived',
-  'living',
-  'live',
-  'moved',
-  'born',
-  'raised',
-  'resides',
-  'resident',
-  'grew',
-])
+const RESIDENCE_VERBS = new Set('lives lived living live moved born raised resides resident grew'.split(' '))
 const ANATOMY_OF = new Set(
   `circle loop bundle islets islet pouch tetralogy ligament canal duct organ node triangle foramen crypts glands gland
 angle ampulla sphincter fissure columns column space spaces sinus sinuses tubercle nucleus capsule fibres fibers
@@ -92,107 +57,23 @@ palace abbey chapel temple mosque synagogue campus gardens valley harbour harbor
     /\s+/,
   ),
 )
-const FACILITY_WORDS = new Set([
-  'hospital',
-  'infirmary',
-  'surgery',
-  'practice',
-  'clinic',
-  'hospice',
-  'medical',
-  'health',
-])
-const ORG_WORDS = new Set([
-  'orchestra',
-  'band',
-  'choir',
-  'ensemble',
-  'partners',
-  'ltd',
-  'inc',
-  'llc',
-  'gmbh',
-  'club',
-  'bank',
-])
+const FACILITY_WORDS = new Set('hospital infirmary surgery practice clinic hospice medical health'.split(' '))
+const ORG_WORDS = new Set('orchestra band choir ensemble partners ltd inc llc gmbh club bank'.split(' '))
 const STREET_WORDS = new Set([
   ...STREET_SUFFIXES,
-  'st',
-  'rd',
-  'ave',
-  'av',
-  'blvd',
-  'ln',
-  'ct',
-  'pl',
-  'sq',
-  'cres',
-  'terr',
-  'hwy',
-  'str',
-  'pkwy',
+  ...'st rd ave av blvd ln ct pl sq cres terr hwy str pkwy'.split(' '),
 ])
 /** Words for "street" in other languages, written before or inside the street's name. */
-const STREET_PREFIXES = new Set([
-  'ul',
-  'ulica',
-  'avda',
-  'avenida',
-  'av',
-  'rua',
-  'via',
-  'viale',
-  'vicolo',
-  'calle',
-  'c',
-  'trg',
-  'u',
-  'utca',
-  'str',
-  'rue',
-  'route',
-  'chemin',
-  'place',
-  'plaza',
-  'paseo',
-  'praca',
-  'largo',
-  'piazza',
-  'ulitsa',
-  'prospekt',
-  'gatan',
-  'gata',
-  'gate',
-  'vej',
-  'tie',
-  'katu',
-  'ter',
-  'tér',
-  'út',
-  'ut',
-  'leoforos',
-  'odos',
-])
+const STREET_PREFIXES = new Set(
+  'ul ulica avda avenida av rua via viale vicolo calle c trg u utca str rue route chemin place plaza paseo praca largo piazza ulitsa prospekt gatan gata gate vej tie katu ter tér út ut leoforos odos'.split(
+    ' ',
+  ),
+)
 const STREET_MORPHEMES =
   /(?:stra(?:ss|ß)e|str|gate|gata|gatan|vej|vegen|veien|vagen|vag|tie|katu|kuja|polku|tanya|utca|ulica|weg|laan|straat|plein|gade|alle|allee|gasse|platz|ring|tee|maantee|iela|braut|vegur|gata|stigur|sokak|sokagi|caddesi|bulvar)$/
-const UNIT_WORDS = new Set([
-  'apt',
-  'apartment',
-  'suite',
-  'ste',
-  'unit',
-  'flat',
-  'box',
-  'postbox',
-  'psc',
-  'apo',
-  'fpo',
-  'dpo',
-  'floor',
-  'building',
-  'bldg',
-  'lot',
-])
+const UNIT_WORDS = new Set(
+  'apt apartment suite ste unit flat box postbox psc apo fpo dpo floor building bldg lot'.split(' '),
+)
 const NOT_STREET_NUMBER_WORDS = new Set(
   `ward bed bay room type grade stage figure fig table day week year phase level class zone covid version chapter
 page step section part question case number no windows iphone web top gcs news score lead leads vitamin factor
@@ -909,26 +790,7 @@ function patientSentence(toks: readonly Tok[], i: number): boolean {
 // ---- street addresses ----
 
 /** The gap between two address parts: spaces, commas, line breaks with a quoting prefix ("> ", "??? "). */
-const ADDRESS_ABBREVIATIONS = new Set([
-  'apt',
-  'st',
-  'ave',
-  'av',
-  'rd',
-  'ul',
-  'no',
-  'o',
-  'p',
-  'po',
-  'ste',
-  'blvd',
-  'dr',
-  'ln',
-  'avda',
-  'u',
-  'str',
-  'c',
-])
+const ADDRESS_ABBREVIATIONS = new Set('apt st ave av rd ul no o p po ste blvd dr ln avda u str c'.split(' '))
 
 function addressGap(gap: string, prev?: Tok): boolean {
   const nl = gap.indexOf('\n')
