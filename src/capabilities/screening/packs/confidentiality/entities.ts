@@ -153,6 +153,8 @@ const PLACE_KIND = new Map<string, 1 | 2 | 3>()
 for (const k of COUNTRIES) PLACE_KIND.set(k, 3)
 for (const k of REGIONS) PLACE_KIND.set(k, 2)
 for (const k of PLACES) PLACE_KIND.set(k, 1)
+// Abbreviations that name only a place (not "LA", "DC", "GA": left atrium, discharge, anaesthesia).
+for (const k of ['uk', 'usa', 'uae', 'nyc', 'ny', 'nj']) PLACE_KIND.set(k, 2)
 
 function isPlaceKey(k: string): 0 | 1 | 2 | 3 {
   return PLACE_KIND.get(k) ?? 0
