@@ -197,7 +197,7 @@ function analyseText(text: string): Analysis {
     if (
       sentStart &&
       prev &&
-      (gap === '. ' || gap === '.\t') &&
+      (gap === '. ' || gap === '.\t' || gap === ' . ') &&
       (ABBREV_BEFORE_DOT.has(prev.f) || (prev.text.length === 1 && prev.cap))
     ) {
       // "Dr. Smith", "J. Smith": the dot ends an abbreviation, not the sentence.

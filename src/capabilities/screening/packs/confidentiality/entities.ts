@@ -362,7 +362,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
       const gap = nx.gap
       const initial = (cur.text.length === 1 && cur.cap) || (isTitle(cur.f) && cur.cap)
       const okGap =
-        gap === ' ' || gap === '-' || gap === "'" || gap === "' " || (initial && /^\.?\s$/.test(gap))
+        gap === ' ' || gap === '-' || gap === "'" || gap === "' " || (initial && /^ ?\.?\s$/.test(gap))
       if (!okGap || (nx.sentStart && !initial)) break
       if (candidate(nx, j + 1)) {
         j++
@@ -505,7 +505,7 @@ function classifyRun(
   // An honorific before or at the head of the run.
   let titleTok: Tok | undefined
   const prev = toks[i - 1]
-  if (prev && isTitle(prev.f) && /^\.?\s+$/.test((toks[i] as Tok | undefined)?.gap ?? '')) titleTok = prev
+  if (prev && isTitle(prev.f) && /^ ?\.?\s+$/.test((toks[i] as Tok | undefined)?.gap ?? '')) titleTok = prev
   while (i < j && isTitle((toks[i] as Tok).f)) {
     titleTok = toks[i] as Tok
     i++
@@ -680,8 +680,13 @@ function classifyRun(
     if ((strongPlace || fromCue) && words.every((t) => t.cap && !t.sentStart)) {
       return push('location', 'block', 'a place someone lives in or comes from')
     }
-    // "in Lower Slaughter": two or more capitalised words after a place word, mid-sentence.
-    if (placeCue && words.length > 1 && words.every((t) => t.cap && !t.sentStart && !t.allCaps)) {
+    // "in Lower Slaughter": two or more capitalised words after a place word, mid-sentence;
+    // after "at", one is enough ("at Gardens", "at The Pageant"): a venue.
+    if (
+      placeCue &&
+      (words.length > 1 || before[0] === 'at') &&
+      words.every((t) => t.cap && !t.sentStart && !t.allCaps && !CLINICAL_CAPS.has(t.f))
+    ) {
       return push('location', 'warn', 'capitalised words after a place word: perhaps a place')
     }
     return subPlaces() ?? result(words.some((t) => EPONYMS.has(t.f)) ? 'excluded' : 'none')
