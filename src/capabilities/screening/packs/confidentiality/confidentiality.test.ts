@@ -158,6 +158,14 @@ describe('look-alikes that are not identifiers', () => {
     expect(found(body)).toEqual([])
   })
 
+  it('does not take capitalised clinical words for names', () => {
+    const words =
+      'Tachycardia Dyspnoea Haemoptysis Paracetamol Troponin Echocardiography Thrombolysis Anticoagulation Sepsis Colonoscopy Pneumothorax Salbutamol Adrenaline Bronchiectasis Spirometry Rhabdomyolysis Splenomegaly Ascites Urticaria Anaphylaxis Syncope Orthopnoea Haematemesis Melaena Cholecystectomy Pancreatitis Neutropenia'.split(
+        ' ',
+      )
+    const flagged = words.filter((w) => found(`We discussed ${w} today with the team.`).length > 0)
+    expect(flagged).toEqual([])
+  })
   it("skips the author's own name and signature", () => {
     const fs = found('Written by Dr Sarah Jones, FY2. Thanks to the team!', {
       author: { displayName: 'Sarah Jones', aliases: [] },

@@ -146,7 +146,7 @@ const COMPANIES: ReadonlySet<string> = (() => {
 
 /** Medical word endings: an unknown capitalised word ending so is a term, not a person. */
 const MEDICAL_WORD =
-  /(?:ella|ellae|monas|bacterium|plasma|myces|virus|viridae|olone|formin|clav|azepam|oxetine|triptan|semide|thiazide|lukast|sone|itis|osis|oses|emia|aemia|ectomy|otomy|ostomy|ology|ologist|plasty|pathy|cyte|cytes|bacter|coccus|cocci|bacillus|mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|gliflozin|gliptin|glutide|prazole|tidine|dipine|algia|uria|penia|trophy|plasia|ectasia|ism|isms|oma|omas|aemic|emic)$/
+  /(?:amol|cardia|pnoea|pnea|ptysis|lysis|graphy|scopy|metry|megaly|thorax|ectasis|emesis|aena|ena|ation|isation|ization|ium|itus|icaria|axis|cope|ella|ellae|monas|bacterium|plasma|myces|virus|viridae|olone|formin|clav|azepam|oxetine|triptan|semide|thiazide|lukast|sone|itis|osis|oses|emia|aemia|ectomy|otomy|ostomy|ology|ologist|plasty|pathy|cyte|cytes|bacter|coccus|cocci|bacillus|mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|cycline|floxacin|parin|gliflozin|gliptin|glutide|prazole|tidine|dipine|algia|uria|penia|trophy|plasia|ectasia|ism|isms|oma|omas|aemic|emic)$/
 
 /** One lookup for every place list: 1 town or city, 2 region, 3 country. */
 const PLACE_KIND = new Map<string, 1 | 2 | 3>()
@@ -290,7 +290,14 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   const candidate = (t: Tok, k: number): boolean => {
     if (claimed[k] || t.isNum || t.codeLike) return false
     if (FUNCTION_WORDS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
-    if (t.cap && !t.given && !t.surname && (MEDICAL_WORD.test(t.f) || DRUG_WORDS.has(t.f))) return false
+    if (
+      t.cap &&
+      !t.given &&
+      !t.surname &&
+      (MEDICAL_WORD.test(t.f) || DRUG_WORDS.has(t.f)) &&
+      isPlaceKey(t.f) === 0
+    )
+      return false
     if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
     if (t.cap) {
       if (t.allCaps && t.text.length <= 4 && !t.given && !t.surname && isPlaceKey(t.f) === 0) {

@@ -79,6 +79,8 @@ mrcp frcs frcp phd msc bsc rn np pa fy1 fy2 st1 st2 st3 ct1 ct2 sho spr cmt imt 
 monday tuesday wednesday thursday friday saturday sunday january february april june july august
 september october november december feb apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
 thurs fri sat christmas easter ramadan diwali hanukkah eid halloween
+sepsis ascites troponin adrenaline noradrenaline codeine tramadol oramorph buscopan pabrinex gaviscon lactulose movicol
+fortisip influenza rsv ecoli hba1c ketones lactate creatinine bilirubin albumin
 co candida senna serine ethyl apollo iban swift bic ssn dob mrn pin cvv otp url www http https email e-mail
 website bot admin god jesus christ allah bible quran i i'm i'd i'll i've
 english british american french german spanish italian european african asian latin dutch irish scottish welsh
