@@ -100,6 +100,7 @@ test('a new user signs up, lands on creating an organisation, and becomes its ad
   await expect(page.getByRole('combobox', { name: 'Organisation' })).toHaveValue(`Ward ${suffix} Teaching`)
   await expect(nav.getByRole('link')).toHaveText([
     'Dashboard',
+    'Check a draft',
     'Profile',
     'Analytics',
     'Members',

@@ -29,7 +29,7 @@ test("an admin gives a reviewer the editor role and the reviewer's navigation ch
     // Sam, the second reviewer, has only the reviewer's areas.
     const reviewer = await loginInNewContext(demo.reviewer2)
     await reviewer.page.goto('/')
-    expect(await navLinks(reviewer.page)).toEqual(['Dashboard', 'Profile', 'Reviews'])
+    expect(await navLinks(reviewer.page)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'Reviews'])
 
     // The admin adds the editor role on the members page.
     await login(demo.admin)
@@ -50,6 +50,7 @@ test("an admin gives a reviewer the editor role and the reviewer's navigation ch
     await reviewer.page.reload()
     expect(await navLinks(reviewer.page)).toEqual([
       'Dashboard',
+      'Check a draft',
       'Profile',
       'Reviews',
       'Review queue',
@@ -180,7 +181,7 @@ test('an invited person signs up from the link, joins with the invited role, and
   await invitee.getByRole('button', { name: 'Accept invitation' }).click()
   await expect(invitee).toHaveURL(/\/$/)
   await expect(invitee.getByRole('combobox', { name: 'Organisation' })).toHaveValue(demoOrganisation.name)
-  expect(await navLinks(invitee)).toEqual(['Dashboard', 'Profile', 'Reviews'])
+  expect(await navLinks(invitee)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'Reviews'])
 
   // The admin sees the new member and removes them again.
   await page.reload()
@@ -199,7 +200,7 @@ test('an editor sees members read-only', async ({ page, login }) => {
   await login(demo.editor)
   await page.goto('/members')
   const table = page.getByRole('table', { name: 'Members' })
-  await expect(table.getByRole('row').filter({ hasText: demo.author })).toContainText('Author')
+  await expect(table.getByTestId(`member-${demo.author}`)).toContainText('Author')
   await expect(table.getByRole('button')).toHaveCount(0)
   await expect(table.getByRole('combobox')).toHaveCount(0)
   await expect(page.getByRole('region', { name: 'Invite someone' })).toHaveCount(0)

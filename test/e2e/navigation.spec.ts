@@ -2,6 +2,7 @@ import { demo, demoOrganisation, expect, navLinks, test } from './fixtures.ts'
 
 const allAreas = [
   'Dashboard',
+  'Check a draft',
   'Profile',
   'My content',
   'Training',
@@ -19,21 +20,31 @@ const cases = [
     who: 'admin',
     email: demo.admin,
     role: 'Admin',
-    links: ['Dashboard', 'Profile', 'Analytics', 'Members', 'Audit log', 'Settings'],
+    links: ['Dashboard', 'Check a draft', 'Profile', 'Analytics', 'Members', 'Audit log', 'Settings'],
   },
   {
     who: 'editor',
     email: demo.editor,
     role: 'Editor',
-    links: ['Dashboard', 'Profile', 'Review queue', 'Publishing', 'Analytics', 'Members'],
+    links: ['Dashboard', 'Check a draft', 'Profile', 'Review queue', 'Publishing', 'Analytics', 'Members'],
   },
-  { who: 'reviewer', email: demo.reviewer, role: 'Reviewer', links: ['Dashboard', 'Profile', 'Reviews'] },
-  { who: 'reviewer2', email: demo.reviewer2, role: 'Reviewer', links: ['Dashboard', 'Profile', 'Reviews'] },
+  {
+    who: 'reviewer',
+    email: demo.reviewer,
+    role: 'Reviewer',
+    links: ['Dashboard', 'Check a draft', 'Profile', 'Reviews'],
+  },
+  {
+    who: 'reviewer2',
+    email: demo.reviewer2,
+    role: 'Reviewer',
+    links: ['Dashboard', 'Check a draft', 'Profile', 'Reviews'],
+  },
   {
     who: 'author',
     email: demo.author,
     role: 'Author',
-    links: ['Dashboard', 'Profile', 'My content', 'Training'],
+    links: ['Dashboard', 'Check a draft', 'Profile', 'My content', 'Training'],
   },
 ] as const
 

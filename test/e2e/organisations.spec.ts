@@ -41,12 +41,12 @@ test('the organisation switcher changes the navigation and is remembered after a
   await switcher.click()
   await page.getByRole('option', { name: demoOrganisation.name }).click()
   await expect(switcher).toHaveValue(demoOrganisation.name)
-  expect(await navLinks(page)).toEqual(['Dashboard', 'Profile', 'My content', 'Training'])
+  expect(await navLinks(page)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'My content', 'Training'])
   await expect(page.getByRole('heading', { name: `Your roles in ${demoOrganisation.name}` })).toBeVisible()
 
   await page.reload()
   await expect(switcher).toHaveValue(demoOrganisation.name)
-  expect(await navLinks(page)).toEqual(['Dashboard', 'Profile', 'My content', 'Training'])
+  expect(await navLinks(page)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'My content', 'Training'])
 
   // On a page the other organisation does not allow, switching goes back to the dashboard.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click()
@@ -56,6 +56,7 @@ test('the organisation switcher changes the navigation and is remembered after a
   await expect(page).toHaveURL(/\/$/)
   expect(await navLinks(page)).toEqual([
     'Dashboard',
+    'Check a draft',
     'Profile',
     'Analytics',
     'Members',

@@ -1,5 +1,5 @@
 import { Center, Container } from '@mantine/core'
-import type { ReactNode } from 'react'
+import { lazy, type ReactNode } from 'react'
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
 import { useMe } from './api/queries.ts'
 import type { Permission } from './api/types.ts'
@@ -13,16 +13,20 @@ import { OrganisationProvider, useOrganisation } from './org/OrganisationContext
 import { AuditPage } from './pages/AuditPage.tsx'
 import { DashboardPage } from './pages/DashboardPage.tsx'
 import { MembersPage } from './pages/MembersPage.tsx'
-import {
-  ComingSoonPage,
-  comingSoon,
-  NoAccessPage,
-  NotFoundPage,
-  SettingsPage,
-} from './pages/PlaceholderPages.tsx'
+import { ComingSoonPage, comingSoon, NoAccessPage, NotFoundPage } from './pages/PlaceholderPages.tsx'
 import { ProfilePage } from './pages/ProfilePage.tsx'
+import { SettingsPage } from './pages/SettingsPage.tsx'
 import { AppLayout } from './shell/AppLayout.tsx'
+import { LazyPage } from './shell/LazyPage.tsx'
 import { ErrorState, PageLoader } from './shell/Page.tsx'
+
+// The screening pages load CodeMirror and, on demand, the screening engine: separate chunks.
+const CheckDraftPage = lazy(() =>
+  import('./screening/CheckDraftPage.tsx').then((m) => ({ default: m.CheckDraftPage })),
+)
+const ScreeningPolicyPage = lazy(() =>
+  import('./screening/ScreeningPolicyPage.tsx').then((m) => ({ default: m.ScreeningPolicyPage })),
+)
 
 /** Everything behind sign-in: loads the session, then the shell with the organisation context. */
 function SignedIn() {
@@ -81,6 +85,16 @@ export function App() {
         <Route path="/profile" element={<ProfilePage />} />
         <Route element={<InOrganisation />}>
           <Route index element={<DashboardPage />} />
+          <Route
+            path="/check"
+            element={
+              <Permitted permission="screening.use">
+                <LazyPage>
+                  <CheckDraftPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
           <Route
             path="/content"
             element={
@@ -150,6 +164,16 @@ export function App() {
             element={
               <Permitted permission="organisation.manage">
                 <SettingsPage />
+              </Permitted>
+            }
+          />
+          <Route
+            path="/settings/screening"
+            element={
+              <Permitted permission="screening.use">
+                <LazyPage>
+                  <ScreeningPolicyPage />
+                </LazyPage>
               </Permitted>
             }
           />

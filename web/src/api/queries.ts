@@ -10,6 +10,11 @@ import type {
   MembersResponse,
   PublicInvitation,
   Role,
+  ScreenInput,
+  ScreeningPolicyInput,
+  ScreeningPolicyState,
+  ScreeningReport,
+  ScreeningRules,
 } from './types.ts'
 
 export const queryKeys = {
@@ -18,6 +23,8 @@ export const queryKeys = {
   audit: (slug: string) => ['orgs', slug, 'audit'] as const,
   org: (slug: string) => ['orgs', slug] as const,
   invitation: (token: string) => ['invitations', token] as const,
+  screeningPolicy: (slug: string) => ['orgs', slug, 'screening-policy'] as const,
+  screeningRules: ['screening', 'rules'] as const,
 }
 
 /** The signed-in person, or null when signed out. */
@@ -194,5 +201,49 @@ export function useAuditLog(slug: string, enabled = true) {
       const last = lastPage.events.at(-1)
       return last ? last.seq : undefined
     },
+  })
+}
+
+// ---- screening ----
+
+function policyPath(slug: string) {
+  return `/api/orgs/${encodeURIComponent(slug)}/screening-policy`
+}
+
+/** The organisation's screening policy (without the retracted DOIs, which only the server applies). */
+export function useScreeningPolicy(slug: string) {
+  return useQuery({
+    queryKey: queryKeys.screeningPolicy(slug),
+    queryFn: () => api<ScreeningPolicyState>('GET', policyPath(slug)),
+    staleTime: 30_000,
+  })
+}
+
+/** Every rule the engine has, with its default severity and citation. */
+export function useScreeningRules() {
+  return useQuery({
+    queryKey: queryKeys.screeningRules,
+    queryFn: () => api<ScreeningRules>('GET', '/api/screening/rules'),
+    staleTime: 5 * 60_000,
+  })
+}
+
+export function useSaveScreeningPolicy(slug: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { policy: ScreeningPolicyInput; note: string }) =>
+      api<ScreeningPolicyState>('PUT', policyPath(slug), input),
+    onSuccess: (state) => {
+      queryClient.setQueryData(queryKeys.screeningPolicy(slug), state)
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit(slug) })
+    },
+  })
+}
+
+/** The gate: the server screens the draft under the organisation's current policy. */
+export function useServerScreen() {
+  return useMutation({
+    mutationFn: (request: { organisation: string; input: ScreenInput }) =>
+      api<ScreeningReport>('POST', '/api/screen', request),
   })
 }

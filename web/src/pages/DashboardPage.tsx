@@ -8,6 +8,7 @@ import { PageTitle } from '../shell/Page.tsx'
 import { identityComplete, verificationText } from './identity.tsx'
 
 const areaDescriptions: Record<string, string> = {
+  '/check': 'Screen a draft for patient identifiers and other risks as you type.',
   '/content': 'Draft posts; each is screened before peers see it.',
   '/training': 'Learn the rules for posting clinical teaching safely.',
   '/reviews': 'Peer-review drafts assigned to you.',
@@ -16,7 +17,7 @@ const areaDescriptions: Record<string, string> = {
   '/analytics': 'See whether what you publish teaches.',
   '/members': 'Invite people, set roles and verify registrations.',
   '/audit': 'Every change, who made it and when.',
-  '/settings': 'Organisation details.',
+  '/settings': 'Organisation details and the screening policy.',
 }
 
 function ChecklistItem({

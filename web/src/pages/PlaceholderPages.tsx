@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Code, Stack, Table, Text } from '@mantine/core'
+import { Alert, Button, Card, Code, Stack, Text } from '@mantine/core'
 import { Link } from 'react-router'
 import type { Permission } from '../api/types.ts'
 import { roleLabels, sortRoles } from '../lib/labels.ts'
-import { useCurrentOrganisation, useOrganisation } from '../org/OrganisationContext.tsx'
+import { useOrganisation } from '../org/OrganisationContext.tsx'
 import { PageTitle } from '../shell/Page.tsx'
 
 /** An area that is planned but not built: says so plainly instead of showing made-up data. */
@@ -65,33 +65,6 @@ export const comingSoon = {
     what: 'Whether your posts teach: reach, engagement and the results of knowledge checks.',
   },
 } as const
-
-export function SettingsPage() {
-  const { organisation } = useCurrentOrganisation()
-  return (
-    <>
-      <PageTitle description="Organisation details. Editing them is coming with organisation settings.">
-        Settings
-      </PageTitle>
-      <Card withBorder padding="lg" radius="md" maw={640}>
-        <Table variant="vertical" layout="fixed" withTableBorder={false} aria-label="Organisation details">
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Th w={140}>Name</Table.Th>
-              <Table.Td>{organisation.name}</Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Th>URL name</Table.Th>
-              <Table.Td>
-                <Code>{organisation.slug}</Code>
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </Table>
-      </Card>
-    </>
-  )
-}
 
 /** Shown when the current organisation does not grant the permission a page needs. */
 export function NoAccessPage({ permission }: { permission: Permission }) {

@@ -10,6 +10,7 @@ export type NavItem = {
 /** The main navigation, in order. A path here is reachable only with its permission. */
 export const navItems: readonly NavItem[] = [
   { label: 'Dashboard', path: '/' },
+  { label: 'Check a draft', path: '/check', permission: 'screening.use' },
   { label: 'Profile', path: '/profile' },
   { label: 'My content', path: '/content', permission: 'content.create' },
   { label: 'Training', path: '/training', permission: 'content.create' },
@@ -22,12 +23,21 @@ export const navItems: readonly NavItem[] = [
   { label: 'Settings', path: '/settings', permission: 'organisation.manage' },
 ]
 
+/** Pages reached from other pages rather than the navigation, with the permission each needs. */
+const unlistedItems: readonly NavItem[] = [
+  // Every member may read the policy their drafts are screened under; admins edit it.
+  { label: 'Screening policy', path: '/settings/screening', permission: 'screening.use' },
+]
+
 export function visibleNavItems(permissions: readonly string[]): NavItem[] {
   return navItems.filter((item) => !item.permission || permissions.includes(item.permission))
 }
 
 /** Whether a path is open to someone with these permissions (unknown paths are left to the router). */
 export function pathAllowed(pathname: string, permissions: readonly string[]): boolean {
-  const item = navItems.find((entry) => entry.path !== '/' && pathname.startsWith(entry.path))
+  // The most specific entry decides: /settings/screening is not /settings.
+  const item = [...unlistedItems, ...navItems]
+    .filter((entry) => entry.path !== '/' && pathname.startsWith(entry.path))
+    .sort((a, b) => b.path.length - a.path.length)[0]
   return !item?.permission || permissions.includes(item.permission)
 }
