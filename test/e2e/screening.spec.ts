@@ -103,7 +103,11 @@ test('an author sees findings highlighted as they type, fixes one, and the serve
   await show.focus()
   await page.keyboard.press('Enter')
   await expect(editor).toBeFocused()
-  expect(await page.evaluate(() => window.getSelection()?.toString())).toBe('Little Snoring')
+  // (runs in the page; the test's own type context has no DOM types)
+  const selected = await page.evaluate(() =>
+    String((globalThis as { getSelection?: () => { toString(): string } | null }).getSelection?.() ?? ''),
+  )
+  expect(selected).toBe('Little Snoring')
 
   // One-click fix: the name becomes [patient] and its finding goes.
   await name.getByRole('button', { name: 'Fix: replace “Ellen Hartley” with [patient]' }).click()

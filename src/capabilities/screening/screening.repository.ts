@@ -23,17 +23,26 @@ export async function findLatestPolicy(db: Executor, organisationId: string): Pr
 export async function listPolicyVersions(
   db: Executor,
   organisationId: string,
-): Promise<Omit<PolicyRow, 'policy'>[]> {
+): Promise<
+  Array<{ version: number; note: string; createdBy: { id: string; name: string } | null; createdAt: string }>
+> {
   const rows = await db
     .selectFrom('screening_policy')
-    .select(['version', 'note', 'created_by', 'created_at'])
-    .where('organisation_id', '=', organisationId)
-    .orderBy('version', 'desc')
+    .leftJoin('auth_user', 'auth_user.id', 'screening_policy.created_by')
+    .select([
+      'screening_policy.version',
+      'screening_policy.note',
+      'screening_policy.created_by',
+      'screening_policy.created_at',
+      'auth_user.name as created_by_name',
+    ])
+    .where('screening_policy.organisation_id', '=', organisationId)
+    .orderBy('screening_policy.version', 'desc')
     .execute()
   return rows.map((r) => ({
     version: Number(r.version),
     note: r.note,
-    createdBy: r.created_by,
+    createdBy: r.created_by ? { id: r.created_by, name: r.created_by_name ?? '(deleted user)' } : null,
     createdAt: toIso(r.created_at),
   }))
 }

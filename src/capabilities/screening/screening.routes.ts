@@ -17,13 +17,13 @@ const screenRequestSchema = z
 const policyResponseSchema = z
   .object({
     version: z.string(),
-    policy: policySchema,
+    policy: policySchema.omit({ retractedDois: true }),
     retractedDoiCount: z.number().int(),
     history: z.array(
       z.object({
         version: z.number().int(),
         note: z.string(),
-        createdBy: z.string().nullable(),
+        createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
         createdAt: z.string(),
       }),
     ),

@@ -94,10 +94,13 @@ export async function getPolicy(deps: ScreeningDeps, actor: Actor, slug: string)
   const org = await resolveOrganisation(deps, actor, slug, 'screening.use')
   const row = await findLatestPolicy(deps.db, org.id)
   const policy: Policy = row ? policySchema.parse(JSON.parse(row.policy)) : policySchema.parse({})
+  // The retraction list can be long and is only ever replaced as a whole, so it is
+  // reported as a count; a client saving back what it read leaves the list as it is.
+  const { retractedDois, ...rest } = policy
   return {
     version: row ? `${org.slug}@v${row.version}` : 'default',
-    policy: { ...policy, version: row ? `${org.slug}@v${row.version}` : 'default', retractedDois: [] },
-    retractedDoiCount: policy.retractedDois.length,
+    policy: { ...rest, version: row ? `${org.slug}@v${row.version}` : 'default' },
+    retractedDoiCount: retractedDois.length,
     history: await listPolicyVersions(deps.db, org.id),
   }
 }

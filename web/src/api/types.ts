@@ -114,14 +114,14 @@ export type ScreeningPolicyInput = Partial<Omit<ScreeningPolicy, 'version'>>
 export type ScreeningPolicyVersion = {
   version: number
   note: string
-  createdBy: string | null
+  createdBy: { id: string; name: string } | null
   createdAt: string
 }
 
 /** GET /api/orgs/{slug}/screening-policy. The retracted DOIs are counted, not listed. */
 export type ScreeningPolicyState = {
   version: string
-  policy: ScreeningPolicy
+  policy: Omit<ScreeningPolicy, 'retractedDois'>
   retractedDoiCount: number
   history: ScreeningPolicyVersion[]
 }

@@ -620,6 +620,7 @@ function History({ state }: { state: ScreeningPolicyState }) {
                 <Table.Th>Version</Table.Th>
                 <Table.Th>Note</Table.Th>
                 <Table.Th>Saved</Table.Th>
+                <Table.Th>By</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -641,6 +642,7 @@ function History({ state }: { state: ScreeningPolicyState }) {
                     )}
                   </Table.Td>
                   <Table.Td className="table-nowrap">{formatDateTime(entry.createdAt)}</Table.Td>
+                  <Table.Td>{entry.createdBy?.name ?? '—'}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
