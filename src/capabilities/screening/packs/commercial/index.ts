@@ -132,6 +132,9 @@ export const undisclosedInterest: Rule = {
         start: m.start,
         end: m.end,
         message: `${m.entry.brand} is made by ${companies.join(' / ')}, and you have declared a relationship with ${d.company}. ${disclosureExample(d)}`,
+        // Showing the disclosure is the fix; replacing the brand with its generic name is the
+        // other (and what redaction does), so redacted text never keeps the undisclosed brand.
+        ...(m.entry.generics[0] ? { suggestion: m.entry.generics[0].toLowerCase() } : {}),
       })
     }
     for (const c of companyMentions(ctx)) {
