@@ -11,6 +11,9 @@ import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
+import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
+import { companiesRoutes } from '#src/capabilities/standards/companies.routes.ts'
+import { disclosureRoutes } from '#src/capabilities/standards/disclosure.routes.ts'
 import { settingsRoutes } from '#src/capabilities/standards/settings.routes.ts'
 import { AppError, type ErrorBody } from '#src/platform/errors.ts'
 import { createHttpApp, createRouter, type HttpEnv, type Router } from '#src/platform/http/app.ts'
@@ -40,6 +43,9 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', auditRoutes(rounds.accounts))
   api.route('/', screeningRoutes(rounds.accounts))
   api.route('/', settingsRoutes(rounds.accounts))
+  api.route('/', disclosureRoutes(rounds.accounts))
+  api.route('/', companiesRoutes(rounds.accounts))
+  api.route('/', authorCardRoutes(rounds.accounts))
   return api
 }
 

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteMember, loadActor } from '#src/capabilities/accounts/accounts.service.ts'
+import {
+  addRelationship,
+  declareConflict,
+  getMyDisclosures,
+} from '#src/capabilities/standards/disclosure.service.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
@@ -177,6 +182,103 @@ const table: Record<string, RouteCase> = {
     expect: adminOnly,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/audit` }),
   },
+  'GET /api/me/disclosures': { expect: anySignedIn, prepare: async () => ({ path: '/api/me/disclosures' }) },
+  'POST /api/me/disclosures/relationships': {
+    expect: anySignedIn,
+    prepare: async () => ({
+      path: '/api/me/disclosures/relationships',
+      body: { companyName: 'Pfizer', nature: 'speaker', startDate: '2025-01-01', endDate: null },
+    }),
+  },
+  'PATCH /api/me/disclosures/relationships/{relationshipId}': {
+    expect: anySignedIn,
+    prepare: async (rounds, _w, me) => ({
+      path: `/api/me/disclosures/relationships/${await relationshipOf(rounds, me?.id)}`,
+      body: { endDate: null },
+    }),
+  },
+  'DELETE /api/me/disclosures/relationships/{relationshipId}': {
+    expect: anySignedIn,
+    prepare: async (rounds, _w, me) => ({
+      path: `/api/me/disclosures/relationships/${await relationshipOf(rounds, me?.id)}`,
+    }),
+  },
+  'POST /api/me/disclosures/attestations': {
+    expect: anySignedIn,
+    // The kind that matches the caller's register as earlier cases left it.
+    prepare: async (rounds, _w, me) => ({
+      path: '/api/me/disclosures/attestations',
+      body: {
+        kind:
+          me &&
+          (await getMyDisclosures(rounds.accounts, await loadActor(rounds.accounts, me.id))).relationships
+            .length > 0
+            ? 'complete'
+            : 'none',
+      },
+    }),
+  },
+  'GET /api/me/disclosures/statement': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/me/disclosures/statement' }),
+  },
+  'GET /api/orgs/{slug}/disclosures': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/disclosures` }),
+  },
+  'POST /api/orgs/{slug}/members/{userId}/relationships/{relationshipId}/mitigations': {
+    expect: { ...adminOnly, admin: 403, editor: 'allow' },
+    prepare: async (rounds, w) => {
+      const member = await target(rounds, w)
+      return {
+        path: `/api/orgs/${w.org.slug}/members/${member.id}/relationships/${await relationshipOf(rounds, member.id)}/mitigations`,
+        body: { steps: 'Extra independent review by a reviewer without ties to Pfizer' },
+      }
+    },
+  },
+  'GET /api/me/declared-conflicts': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/me/declared-conflicts' }),
+  },
+  'POST /api/me/declared-conflicts': {
+    expect: anySignedIn,
+    prepare: async () => ({
+      path: '/api/me/declared-conflicts',
+      body: { companyName: 'Pfizer', reason: 'My partner works there' },
+    }),
+  },
+  'DELETE /api/me/declared-conflicts/{conflictId}': {
+    expect: anySignedIn,
+    prepare: async (rounds, _w, me) => {
+      if (!me) return { path: '/api/me/declared-conflicts/none' }
+      const conflict = await declareConflict(rounds.accounts, await loadActor(rounds.accounts, me.id), {
+        companyName: 'Roche',
+        reason: 'My partner works there',
+      })
+      return { path: `/api/me/declared-conflicts/${conflict.id}` }
+    },
+  },
+  'GET /api/companies': { expect: anySignedIn, prepare: async () => ({ path: '/api/companies?q=novo' }) },
+  'GET /api/authors/{userId}/card': {
+    expect: everyone,
+    prepare: async (rounds, w) => ({
+      path: `/api/authors/${(await target(rounds, w)).id}/card?org=${w.org.slug}`,
+    }),
+  },
+}
+
+/** A relationship on the user's register (a placeholder id when signed out: refused first). */
+async function relationshipOf(rounds: TestRounds, userId: string | undefined): Promise<string> {
+  if (!userId) return 'none'
+  const { relationship } = await addRelationship(rounds.accounts, await loadActor(rounds.accounts, userId), {
+    companyName: 'Pfizer',
+    nature: 'consulting',
+    natureDetail: null,
+    startDate: '2025-01-01',
+    endDate: null,
+    amountBand: null,
+  })
+  return relationship.id
 }
 
 /** An invitation to a throwaway organisation, made by its admin through the use-case. */

@@ -1,4 +1,5 @@
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { AppError } from '#src/platform/errors.ts'
 import {
   findMemberRoles,
@@ -211,5 +212,6 @@ export async function seedDemo(
       })
     }
   }
+  await attestAsOperator(deps, { email: 'author@demo.example', kind: 'none' })
   return { organisation: org.slug, created, existing, password: options.password }
 }

@@ -160,6 +160,60 @@ export interface OrganisationSettingsTable {
   updated_by: string | null
 }
 
+export interface CompanyTable {
+  id: string
+  name: string
+  normalised_name: string
+  parent_name: string
+  search_text: string
+  source: string
+  contributed_by: string | null
+  created_at: Timestamp
+}
+
+export interface DisclosureRelationshipTable {
+  id: string
+  user_id: string
+  company_id: string
+  nature: string
+  nature_detail: string | null
+  start_date: string
+  end_date: string | null
+  amount_band: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  removed_at: NullableTimestamp
+}
+
+export interface DisclosureAttestationTable {
+  id: string
+  user_id: string
+  kind: string
+  relationship_count: number
+  attested_at: Timestamp
+  expires_at: Timestamp
+  superseded_at: NullableTimestamp
+}
+
+export interface DisclosureMitigationTable {
+  id: string
+  relationship_id: string
+  organisation_id: string
+  steps: string
+  recorded_by: string | null
+  created_at: Timestamp
+}
+
+export interface DeclaredConflictTable {
+  id: string
+  user_id: string
+  author_id: string | null
+  company_id: string | null
+  reason: string
+  created_at: Timestamp
+  withdrawn_at: NullableTimestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -175,4 +229,9 @@ export interface DB {
   mail_outbox: MailOutboxTable
   screening_policy: ScreeningPolicyTable
   organisation_settings: OrganisationSettingsTable
+  company: CompanyTable
+  disclosure_relationship: DisclosureRelationshipTable
+  disclosure_attestation: DisclosureAttestationTable
+  disclosure_mitigation: DisclosureMitigationTable
+  declared_conflict: DeclaredConflictTable
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration'
 import * as foundation from './2026-11-26T20-00-00-foundation.ts'
 import * as screeningPolicy from './2026-11-26T21-00-00-screening-policy.ts'
 import * as organisationSettings from './2026-11-26T22-00-00-organisation-settings.ts'
+import * as disclosures from './2026-11-26T22-20-00-disclosures.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T20-00-00-foundation': foundation,
   '2026-11-26T21-00-00-screening-policy': screeningPolicy,
   '2026-11-26T22-00-00-organisation-settings': organisationSettings,
+  '2026-11-26T22-20-00-disclosures': disclosures,
 }
