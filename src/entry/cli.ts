@@ -12,6 +12,7 @@ import { compilePolicy } from '#src/capabilities/screening/evaluate.ts'
 import { screenFiles, screenJsonl } from '#src/capabilities/screening/screening.cli.ts'
 import type { PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
 import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
+import { startTraining } from '#src/capabilities/standards/training.jobs.ts'
 import { type Config, ConfigError, loadConfig } from '#src/platform/config.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -70,6 +71,7 @@ export function buildCli(): Command {
     .requiredOption('--demo', 'the demo organisation "demo" with one user per role')
     .action(() =>
       withRounds(async (rounds) => {
+        const training = await startTraining(rounds.accounts)
         const r = await seedDemo(rounds.operator, {
           env: rounds.config.env,
           explicit: true,
@@ -81,6 +83,7 @@ export function buildCli(): Command {
             ...r.created.map((e) => `  created  ${e}`),
             ...r.existing.map((e) => `  exists   ${e}`),
             r.created.length ? `Password for new demo accounts: ${r.password}` : '',
+            `Training content: ${training.lessonVersions} lesson and ${training.questionVersions} question version(s) added`,
           ]
             .filter(Boolean)
             .join('\n'),

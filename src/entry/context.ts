@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import { type Auth, createAuth } from '#src/capabilities/accounts/auth.ts'
 import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.ts'
+import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
 import { type Clock, type Ids, randomIds, systemClock } from '#src/platform/clock.ts'
 import type { Config } from '#src/platform/config.ts'
 import { type Database, openDatabase } from '#src/platform/db/database.ts'
@@ -40,6 +41,8 @@ export function openRounds(
     options.mailTransport ?? createMailTransport({ smtpUrl: config.smtpUrl, env: config.env, log })
   const registry = createJobRegistry([
     ...mailJobs({ db: database.db, clock, transport, from: config.mailFrom }),
+    // Read when a job runs: the deps hold the queue, which is built from this registry.
+    ...trainingJobs(() => accounts),
   ])
   const queue = createDbQueue({ clock, ids, registry })
   const auth = createAuth({ database, config, clock, ids, queue, log })

@@ -15,6 +15,7 @@ import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes
 import { companiesRoutes } from '#src/capabilities/standards/companies.routes.ts'
 import { disclosureRoutes } from '#src/capabilities/standards/disclosure.routes.ts'
 import { settingsRoutes } from '#src/capabilities/standards/settings.routes.ts'
+import { trainingRoutes } from '#src/capabilities/standards/training.routes.ts'
 import { AppError, type ErrorBody } from '#src/platform/errors.ts'
 import { createHttpApp, createRouter, type HttpEnv, type Router } from '#src/platform/http/app.ts'
 import { jsonContent } from '#src/platform/http/openapi.ts'
@@ -43,6 +44,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', auditRoutes(rounds.accounts))
   api.route('/', screeningRoutes(rounds.accounts))
   api.route('/', settingsRoutes(rounds.accounts))
+  api.route('/', trainingRoutes(rounds.accounts))
   api.route('/', disclosureRoutes(rounds.accounts))
   api.route('/', companiesRoutes(rounds.accounts))
   api.route('/', authorCardRoutes(rounds.accounts))

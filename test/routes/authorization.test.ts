@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteMember, loadActor } from '#src/capabilities/accounts/accounts.service.ts'
+import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import {
   addRelationship,
   declareConflict,
   getMyDisclosures,
 } from '#src/capabilities/standards/disclosure.service.ts'
+import {
+  createLesson,
+  createQuestion,
+  startAttempt,
+  syncBuiltInTraining,
+} from '#src/capabilities/standards/training.service.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
@@ -70,6 +77,31 @@ const anyMember: Record<ActorName, Outcome> = {
   author: 'allow',
 }
 
+/** The world's author holds a certificate; its holder and the admins may download it. */
+const holderOrAdmin: Record<ActorName, Outcome> = { ...adminOnly, author: 'allow' }
+
+const trainingLesson = {
+  topic: 'local',
+  title: 'Our channel rules',
+  summary: '',
+  bodyMd: 'Ask the editor on duty before posting.',
+  sources: [],
+  position: 60,
+  status: 'published',
+} as const
+
+const trainingQuestion = {
+  topic: 'local',
+  kind: 'single',
+  prompt: 'Who approves a post before it goes out?',
+  options: [
+    { text: 'The editor on duty', correct: true, feedback: 'Right: the handbook says so.', citation: '' },
+    { text: 'Nobody', correct: false, feedback: 'Every post is approved first.', citation: '' },
+  ],
+  sources: [],
+  status: 'published',
+} as const
+
 const table: Record<string, RouteCase> = {
   'GET /api/orgs/{slug}/settings': {
     expect: anyMember,
@@ -78,6 +110,109 @@ const table: Record<string, RouteCase> = {
   'PATCH /api/orgs/{slug}/settings': {
     expect: adminOnly,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/settings`, body: { reviewersRequired: 2 } }),
+  },
+  'GET /api/orgs/{slug}/training': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/training` }),
+  },
+  'GET /api/orgs/{slug}/training/lessons': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/training/lessons` }),
+  },
+  'POST /api/orgs/{slug}/training/lessons': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/training/lessons`, body: trainingLesson }),
+  },
+  'GET /api/orgs/{slug}/training/lessons/{lessonId}': {
+    expect: anyMember,
+    prepare: async (rounds, w) => {
+      await syncBuiltInTraining(rounds.accounts)
+      return { path: `/api/orgs/${w.org.slug}/training/lessons/rounds.lesson.confidentiality` }
+    },
+  },
+  'PUT /api/orgs/{slug}/training/lessons/{lessonId}': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/training/lessons/${await orgLesson(rounds, w)}`,
+      body: { ...trainingLesson, title: 'Our channel rules, revised' },
+    }),
+  },
+  'DELETE /api/orgs/{slug}/training/lessons/{lessonId}': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/training/lessons/${await orgLesson(rounds, w)}`,
+    }),
+  },
+  'GET /api/orgs/{slug}/training/questions': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/training/questions` }),
+  },
+  'POST /api/orgs/{slug}/training/questions': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/training/questions`, body: trainingQuestion }),
+  },
+  'PUT /api/orgs/{slug}/training/questions/{questionId}': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/training/questions/${await orgQuestion(rounds, w)}`,
+      body: { ...trainingQuestion, prompt: 'Who signs off a post before it is published?' },
+    }),
+  },
+  'DELETE /api/orgs/{slug}/training/questions/{questionId}': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/training/questions/${await orgQuestion(rounds, w)}`,
+    }),
+  },
+  'POST /api/orgs/{slug}/training/attempts': {
+    expect: anyMember,
+    prepare: async (rounds, w) => {
+      await syncBuiltInTraining(rounds.accounts)
+      return { path: `/api/orgs/${w.org.slug}/training/attempts` }
+    },
+  },
+  'GET /api/orgs/{slug}/training/attempts/{attemptId}': {
+    expect: anyMember,
+    prepare: async (rounds, w, me) => ({
+      path: `/api/orgs/${w.org.slug}/training/attempts/${await attemptOf(rounds, w, me)}`,
+    }),
+  },
+  'POST /api/orgs/{slug}/training/attempts/{attemptId}/submit': {
+    expect: anyMember,
+    prepare: async (rounds, w, me) => ({
+      path: `/api/orgs/${w.org.slug}/training/attempts/${await attemptOf(rounds, w, me)}/submit`,
+      body: { answers: [] },
+    }),
+  },
+  'GET /api/me/certificates': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/me/certificates' }),
+  },
+  'GET /api/orgs/{slug}/certificates': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/certificates` }),
+  },
+  'GET /api/orgs/{slug}/certificates/{certificateId}/pdf': {
+    expect: holderOrAdmin,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/certificates/${await authorsCertificate(rounds, w)}/pdf`,
+    }),
+  },
+  'GET /api/orgs/{slug}/certificates/{certificateId}/html': {
+    expect: holderOrAdmin,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/certificates/${await authorsCertificate(rounds, w)}/html`,
+    }),
+  },
+  'GET /api/orgs/{slug}/certificates/{certificateId}/credential': {
+    expect: holderOrAdmin,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/certificates/${await authorsCertificate(rounds, w)}/credential`,
+    }),
+  },
+  'GET /api/certificates/{certificateId}': {
+    expect: everyone,
+    prepare: async (rounds, w) => ({ path: `/api/certificates/${await authorsCertificate(rounds, w)}` }),
   },
   'GET /api/screening/rules': {
     expect: anySignedIn,
@@ -290,6 +425,37 @@ async function invitationElsewhere(rounds: TestRounds, email: string): Promise<s
     roles: ['reviewer'],
   })
   return invitationTokenFor(rounds, email)
+}
+
+/** A lesson of the organisation's own, made by its admin through the use-case. */
+async function orgLesson(rounds: TestRounds, w: World): Promise<string> {
+  const admin = await loadActor(rounds.accounts, w.admin.id)
+  return (await createLesson(rounds.accounts, admin, w.org.slug, { ...trainingLesson, sources: [] })).id
+}
+
+async function orgQuestion(rounds: TestRounds, w: World): Promise<string> {
+  const admin = await loadActor(rounds.accounts, w.admin.id)
+  return (
+    await createQuestion(rounds.accounts, admin, w.org.slug, {
+      ...trainingQuestion,
+      options: trainingQuestion.options.map((o) => ({ ...o })),
+      sources: [],
+    })
+  ).id
+}
+
+/** An open attempt of the caller's own (or, for callers outside the organisation, a member's). */
+async function attemptOf(rounds: TestRounds, w: World, me?: SignedInUser): Promise<string> {
+  await syncBuiltInTraining(rounds.accounts)
+  const inOrg = me && me.id !== w.outsider.id
+  const userId = inOrg ? me.id : (await target(rounds, w)).id
+  return (await startAttempt(rounds.accounts, await loadActor(rounds.accounts, userId), w.org.slug)).id
+}
+
+async function authorsCertificate(rounds: TestRounds, w: World): Promise<string> {
+  return (
+    await issueCertificateAsOperator(rounds.accounts, { email: w.author.email, organisationId: w.org.id })
+  ).id
 }
 
 /** Routes outside the table: better-auth's own, and the public health check. */

@@ -1,4 +1,5 @@
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { AppError } from '#src/platform/errors.ts'
 import {
@@ -157,6 +158,15 @@ export const demoUsers: ReadonlyArray<{
     registrationNumber: null,
     verified: false,
   },
+  {
+    email: 'newauthor@demo.example',
+    name: 'Alex Morgan',
+    roles: ['author'],
+    profession: 'medical_student',
+    registrationBody: null,
+    registrationNumber: null,
+    verified: false,
+  },
 ]
 
 export type SeedResult = { organisation: string; created: string[]; existing: string[]; password: string }
@@ -213,5 +223,6 @@ export async function seedDemo(
     }
   }
   await attestAsOperator(deps, { email: 'author@demo.example', kind: 'none' })
+  await issueCertificateAsOperator(deps, { email: 'author@demo.example', organisationId: org.id })
   return { organisation: org.slug, created, existing, password: options.password }
 }

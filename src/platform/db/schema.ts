@@ -214,6 +214,64 @@ export interface DeclaredConflictTable {
   withdrawn_at: NullableTimestamp
 }
 
+export interface TrainingLessonTable {
+  id: string
+  version: number
+  organisation_id: string | null
+  topic: string
+  title: string
+  summary: string
+  body_md: string
+  sources: string
+  position: number
+  status: 'draft' | 'published' | 'withdrawn'
+  content_hash: string
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export interface TrainingQuestionTable {
+  id: string
+  version: number
+  organisation_id: string | null
+  topic: string
+  kind: 'single' | 'multiple'
+  prompt: string
+  options: string
+  sources: string
+  status: 'draft' | 'published' | 'withdrawn'
+  content_hash: string
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export interface TrainingAttemptTable {
+  id: string
+  user_id: string
+  organisation_id: string
+  seed: string
+  draw: string
+  status: 'draft' | 'submitted' | 'seeded'
+  started_at: Timestamp
+  expires_at: Timestamp
+  submitted_at: NullableTimestamp
+  answers: string | null
+  score: number | null
+  total: number
+  passed: Flag
+}
+
+export interface TrainingCertificateTable {
+  id: string
+  user_id: string
+  organisation_id: string
+  attempt_id: string
+  issued_at: Timestamp
+  expires_at: Timestamp
+  validity_months: number
+  reminder_sent_at: NullableTimestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -229,6 +287,10 @@ export interface DB {
   mail_outbox: MailOutboxTable
   screening_policy: ScreeningPolicyTable
   organisation_settings: OrganisationSettingsTable
+  training_lesson: TrainingLessonTable
+  training_question: TrainingQuestionTable
+  training_attempt: TrainingAttemptTable
+  training_certificate: TrainingCertificateTable
   company: CompanyTable
   disclosure_relationship: DisclosureRelationshipTable
   disclosure_attestation: DisclosureAttestationTable

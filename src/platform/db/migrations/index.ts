@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration'
 import * as foundation from './2026-11-26T20-00-00-foundation.ts'
 import * as screeningPolicy from './2026-11-26T21-00-00-screening-policy.ts'
 import * as organisationSettings from './2026-11-26T22-00-00-organisation-settings.ts'
+import * as training from './2026-11-26T22-10-00-training.ts'
 import * as disclosures from './2026-11-26T22-20-00-disclosures.ts'
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T20-00-00-foundation': foundation,
   '2026-11-26T21-00-00-screening-policy': screeningPolicy,
   '2026-11-26T22-00-00-organisation-settings': organisationSettings,
+  '2026-11-26T22-10-00-training': training,
   '2026-11-26T22-20-00-disclosures': disclosures,
 }
