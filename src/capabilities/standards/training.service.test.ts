@@ -2,7 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findOrganisationBySlug, findUserByEmail } from '#src/capabilities/accounts/accounts.repository.ts'
 import { loadActor, removeMember } from '#src/capabilities/accounts/accounts.service.ts'
+import { DEMO_ORGANISATION, seedDemo } from '#src/capabilities/accounts/operator.service.ts'
 import { manualClock } from '#src/platform/clock.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
@@ -238,6 +240,27 @@ describe.each(testDialects)('training use-cases on %s', (dialect) => {
       expect(to.filter((a) => a === staying.email)).toHaveLength(1)
       expect(to).not.toContain(renewing.email)
       expect(to).not.toContain(leaving.email)
+    })
+  })
+
+  describe('demo data', () => {
+    it('the demo author holds a valid certificate, the new author none; seeding again issues no second', async () => {
+      const seed = () =>
+        seedDemo(rounds.operator, { env: 'development', explicit: false, password: 'demo-password-123' })
+      await seed()
+      await seed()
+      const org = await findOrganisationBySlug(rounds.database.db, DEMO_ORGANISATION.slug)
+      const author = await findUserByEmail(rounds.database.db, 'author@demo.example')
+      const newcomer = await findUserByEmail(rounds.database.db, 'newauthor@demo.example')
+      if (!org || !author || !newcomer) throw new Error('demo data missing')
+      expect(await findValidCertificate(rounds.database.db, author.id, org.id, clock.now())).not.toBeNull()
+      expect(await findValidCertificate(rounds.database.db, newcomer.id, org.id, clock.now())).toBeNull()
+      const certificates = await rounds.database.db
+        .selectFrom('training_certificate')
+        .select('id')
+        .where('user_id', '=', author.id)
+        .execute()
+      expect(certificates).toHaveLength(1)
     })
   })
 
