@@ -407,6 +407,9 @@ function speed(corpora: Corpus[]): string[] {
       const text = textOfWords(words, n, i * 7919)
       return n > 1000 ? { captions: text, language: 'en' as const } : { body: text, language: 'en' as const }
     })
+    // One unmeasured pass first: the server screens posts all day, so the steady state (code
+    // compiled, lexicons warm) is what an author meets.
+    for (const input of inputs) screen(input, policy)
     const rounds: Array<{ p50: number; p99: number; c50: number; c99: number }> = []
     for (let r = 0; r < ROUNDS; r++) {
       const wall: number[] = []
