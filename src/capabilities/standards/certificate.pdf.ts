@@ -45,25 +45,23 @@ export async function renderCertificatePdf(d: CertificateDocument): Promise<Buff
     .rect(32, 32, width - 64, height - 64)
     .stroke()
 
-  doc.fillColor('#27506b').font('Helvetica-Bold').fontSize(12)
-  doc.text('R O U N D S', 56, 70, { width: inner, align: 'center' })
-  doc.fillColor('#1b2733').font('Times-Roman').fontSize(36)
-  doc.text(l.heading, 56, 100, { width: inner, align: 'center' })
-  doc.fontSize(16).text(l.preamble, 56, 165, { width: inner, align: 'center' })
-  doc.font('Times-Bold').fontSize(30).text(winAnsi(l.holder), 56, 195, { width: inner, align: 'center' })
-  doc.font('Times-Roman').fontSize(16).text(l.body, 56, 245, { width: inner, align: 'center' })
+  // The body flows, so a long name or organisation wraps instead of overlapping.
+  const centred = { width: inner, align: 'center' as const }
+  doc.fillColor('#27506b').font('Helvetica-Bold').fontSize(12).text('R O U N D S', 56, 70, centred)
+  doc.moveDown(0.8).fillColor('#1b2733').font('Times-Roman').fontSize(36).text(l.heading, centred)
+  doc.moveDown(0.6).fontSize(16).text(l.preamble, centred)
+  doc.moveDown(0.4).font('Times-Bold').fontSize(30).text(winAnsi(l.holder), centred)
+  doc.moveDown(0.4).font('Times-Roman').fontSize(16).text(l.body, centred)
   doc
+    .moveDown(0.8)
     .fillColor('#3d4b57')
     .fontSize(12)
-    .text(ACHIEVEMENT_DESCRIPTION, 120, 285, {
+    .text(ACHIEVEMENT_DESCRIPTION, 120, doc.y, {
       width: width - 240,
       align: 'center',
     })
-  doc
-    .fillColor('#1b2733')
-    .fontSize(16)
-    .text(winAnsi(l.organisation), 56, 355, { width: inner, align: 'center' })
-  doc.font('Helvetica').fontSize(13).text(winAnsi(l.dates), 56, 390, { width: inner, align: 'center' })
+  doc.moveDown(1).fillColor('#1b2733').fontSize(16).text(winAnsi(l.organisation), 56, doc.y, centred)
+  doc.moveDown(0.6).font('Helvetica').fontSize(13).text(winAnsi(l.dates), centred)
   doc.fillColor('#52616d').fontSize(9)
   doc.text(l.reference, 56, height - 100, { width: inner, align: 'center' })
   doc.text(l.verify, 56, height - 86, { width: inner, align: 'center', link: d.verificationUrl })
