@@ -258,6 +258,18 @@ describe('identifiers in posts written as clinicians write them', () => {
     ['my son dylan has been off school with the same thing', ['name:dylan']],
     ['Follow-up with patient Zofia Nowak-Kaczmarek next Tuesday.', ['name:Zofia Nowak-Kaczmarek']],
     ['DOB: 1933-05-17; NHS no: 401 023 2137', ['date:1933-05-17', 'mrn:401 023 2137']],
+    ['Her daughter Grace and son Will visited.', ['name:Grace', 'name:Will']],
+    ['pt john smith, 93M, bed 14', ['name:john smith', 'age:93', 'location:bed 14']],
+    ['A 99 y.o. lady from Much Wenlock with a fractured NOF.', ['age:99', 'location:Much Wenlock']],
+    [
+      'Patient ID: QX-4471-22; insurance policy number: PL-99812-AB',
+      ['mrn:QX-4471-22', 'health-plan:PL-99812-AB'],
+    ],
+    ['Pacemaker serial no. SN 7781-XY-2291 was checked.', ['device:7781-XY-2291']],
+    [
+      'She was born in 1931 in Aberystwyth and lives in Penrhyndeudraeth.',
+      ['location:Aberystwyth', 'location:Penrhyndeudraeth'],
+    ],
   ])('%s', (body, expected) => {
     expect(found(body)).toEqual(expect.arrayContaining(expected))
   })

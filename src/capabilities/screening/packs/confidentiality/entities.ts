@@ -289,7 +289,24 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
     endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
   const candidate = (t: Tok, k: number): boolean => {
     if (claimed[k] || t.isNum || t.codeLike) return false
-    if (FUNCTION_WORDS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
+    if (FUNCTION_WORDS.has(t.f)) {
+      const prev = toks[k - 1]
+      const next = toks[k + 1]
+      // "son Will", "Mr Hope"; "Much Wenlock", "at The Standard": a capitalised function word
+      // mid-sentence right before another capitalised word, or right after a person cue.
+      const ok =
+        t.cap &&
+        !t.sentStart &&
+        !t.allCaps &&
+        ((prev !== undefined && (isTitle(prev.f) || PERSON_CUES_BEFORE.has(prev.f))) ||
+          (next !== undefined &&
+            next.cap &&
+            !next.allCaps &&
+            next.gap === ' ' &&
+            !FUNCTION_WORDS.has(next.f) &&
+            !next.isNum))
+      if (!ok) return false
+    }
     if (
       t.cap &&
       !t.given &&
@@ -372,6 +389,19 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
         gap === ' ' || gap === '-' || gap === "'" || gap === "' " || (initial && /^ ?\.?\s$/.test(gap))
       if (!okGap || (nx.sentStart && !initial)) break
       if (candidate(nx, j + 1)) {
+        j++
+        continue
+      }
+      // "john smith": a lower-case surname that is also a word, after a lower-case given name.
+      if (
+        !nx.cap &&
+        !cur.cap &&
+        cur.given &&
+        nx.surname &&
+        nx.gap === ' ' &&
+        !claimed[j + 1] &&
+        !FUNCTION_WORDS.has(nx.f)
+      ) {
         j++
         continue
       }

@@ -194,7 +194,7 @@ function findPatterns(text: string): PatternHit[] {
   }
   if (hasDigit) numberRuns(text, overlaps, add)
   // Alphanumeric identifiers after a cue word: "MRN A1234567", "licence F162823540116".
-  for (const m of mixed ? execAll(ALNUM_ID, text) : []) {
+  for (const m of hasDigit ? execAll(ALNUM_ID, text) : []) {
     const start = m.index
     const end = start + m[0].length
     if (overlaps(start, end)) continue
