@@ -299,12 +299,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
         !t.sentStart &&
         !t.allCaps &&
         ((prev !== undefined && (isTitle(prev.f) || PERSON_CUES_BEFORE.has(prev.f))) ||
-          (next !== undefined &&
-            next.cap &&
-            !next.allCaps &&
-            next.gap === ' ' &&
-            !FUNCTION_WORDS.has(next.f) &&
-            !next.isNum))
+          (next?.cap && !next.allCaps && next.gap === ' ' && !FUNCTION_WORDS.has(next.f) && !next.isNum))
       if (!ok) return false
     }
     if (
