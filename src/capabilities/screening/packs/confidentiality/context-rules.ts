@@ -118,7 +118,9 @@ function findPhrases(field: ScreenField): PhraseHit[] {
       what: 'a unique characteristic ("the only …")',
     })
   }
-  for (const m of execAll(UNIQUE_RECORD, text)) {
+  for (const m of /youngest|oldest|first|tallest|heaviest|smallest|surviving/.test(lower)
+    ? execAll(UNIQUE_RECORD, text)
+    : []) {
     out.push({
       kind: 'unique',
       start: m.index,
@@ -127,7 +129,9 @@ function findPhrases(field: ScreenField): PhraseHit[] {
       what: 'a record or a first that singles someone out',
     })
   }
-  for (const m of execAll(UNIQUE_FAME, text)) {
+  for (const m of /famous|known|celebrit|local|viral|news|paper|front page|tattoo|birthmark|scar/.test(lower)
+    ? execAll(UNIQUE_FAME, text)
+    : []) {
     out.push({
       kind: 'unique',
       start: m.index,
@@ -137,7 +141,8 @@ function findPhrases(field: ScreenField): PhraseHit[] {
     })
   }
   const visual = PHOTO_WORDS.test(text)
-  for (const re of visual ? [PHOTO, PHOTO_REVERSE] : [PHOTO_REVERSE]) {
+  const shown = /visible|shown|showing|photo|picture|image|shot|frame|video/.test(lower)
+  for (const re of visual ? [PHOTO, PHOTO_REVERSE] : shown ? [PHOTO_REVERSE] : []) {
     for (const m of execAll(re, text)) {
       out.push({
         kind: 'photo',
@@ -181,7 +186,9 @@ function findPhrases(field: ScreenField): PhraseHit[] {
       })
     }
   }
-  for (const m of execAll(RARE, text))
+  for (const m of /rare|unusual|million|1 in|first|handful|few|orphan|case report/.test(lower)
+    ? execAll(RARE, text)
+    : [])
     out.push({
       kind: 'rare',
       start: m.index,

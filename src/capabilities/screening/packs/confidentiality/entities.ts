@@ -156,6 +156,13 @@ for (const k of PLACES) PLACE_KIND.set(k, 1)
 // Abbreviations that name only a place (not "LA", "DC", "GA": left atrium, discharge, anaesthesia).
 for (const k of ['uk', 'usa', 'uae', 'nyc', 'ny', 'nj']) PLACE_KIND.set(k, 2)
 
+/** First words of the places that have several ("new" of "new york"): n-grams start only there. */
+const PLACE_FIRST_WORDS = new Set<string>()
+for (const k of PLACE_KIND.keys()) {
+  const sp = k.indexOf(' ')
+  if (sp > 0) PLACE_FIRST_WORDS.add(k.slice(0, sp))
+}
+
 function isPlaceKey(k: string): 0 | 1 | 2 | 3 {
   return PLACE_KIND.get(k) ?? 0
 }
@@ -784,7 +791,7 @@ function classifyRun(
     for (let p = i; p <= j; p++) {
       const t0 = toks[p] as Tok
       if (!t0.cap || (t0.sentStart && t0.common)) continue
-      for (let len = Math.min(4, j - p + 1); len >= 1; len--) {
+      for (let len = PLACE_FIRST_WORDS.has(t0.f) ? Math.min(4, j - p + 1) : 1; len >= 1; len--) {
         let k2 = t0.f
         for (let q = p + 1; q < p + len; q++) k2 += ` ${(toks[q] as Tok).f}`
         const kind = isPlaceKey(k2)

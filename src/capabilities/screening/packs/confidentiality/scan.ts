@@ -43,15 +43,32 @@ export function memo<T>(field: object, key: string, compute: () => T): T {
  * of thousands of IP-like "1.1.1.1" would otherwise be quadratic).
  */
 export class SpanMask {
-  private readonly used: Uint8Array
+  private spans: number[] = []
+  private used: Uint8Array | undefined
+  private readonly length: number
   constructor(length: number) {
-    this.used = new Uint8Array(length + 1)
+    this.length = length
   }
   overlaps(start: number, end: number): boolean {
-    for (let i = start; i < end; i++) if (this.used[i]) return true
+    if (this.used) {
+      for (let i = start; i < end; i++) if (this.used[i]) return true
+      return false
+    }
+    // Few spans (the usual case): a list, without allocating a mask the size of the text.
+    const s = this.spans
+    for (let i = 0; i < s.length; i += 2)
+      if (start < (s[i + 1] as number) && end > (s[i] as number)) return true
     return false
   }
   add(start: number, end: number): void {
+    if (!this.used && this.spans.length < 64) {
+      this.spans.push(start, end)
+      return
+    }
+    if (!this.used) {
+      this.used = new Uint8Array(this.length + 1)
+      for (let i = 0; i < this.spans.length; i += 2) this.used.fill(1, this.spans[i], this.spans[i + 1])
+    }
     this.used.fill(1, start, end)
   }
 }
