@@ -5,7 +5,7 @@ import { execAll, memo, SpanMask } from './scan.ts'
 /**
  * Identifiers found by phrases rather than shapes: ward, bed and room numbers; "the only …"
  * and other unique characteristics; text saying an image shows a face, a wristband or a name;
- * and the clues (occupation, rare condition, sex) the quasi-identifier rule adds up.
+ * and the clues (occupation, rare condition) the quasi-identifier rule adds up.
  */
 export type PhraseHit = {
   kind: 'ward' | 'unique' | 'photo' | 'occupation' | 'rare'
@@ -16,10 +16,10 @@ export type PhraseHit = {
 }
 
 const WARD =
-  /\b(?:ward|bay|bed|room|side[- ]room|cubicle|cubicle|pod|resus|majors|minors|theatre|cot|incubator|unit|floor)\s*(?:no\.?\s*|number\s*|#\s*)?(?:[A-Z]?\d{1,3}[A-Z]?|[A-Z])\b/gi
+  /\b(?:ward|bay|bed|room|side[- ]room|cubicle|pod|resus|majors|minors|theatre|cot|incubator|unit|floor)\s*(?:no\.?\s*|number\s*|#\s*)?(?:[A-Z]?\d{1,3}[A-Z]?|[A-Z])\b/gi
 const NAMED_WARD = /\b(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:[Ww]ard|[Uu]nit)\b/g
 const NAMED_WARD_SKIP =
-  /^(?:The|This|That|Our|A|An|Acute|Medical|Surgical|General|Intensive|High|Coronary|Stroke|Renal|Neonatal|Maternity|Labour|Paediatric|Pediatric|Children's|Emergency|Assessment|Admissions|Short|Day|Covid|COVID|Respiratory|Cardiac|Burns|Trauma|Care|Side|Isolation|Private|Psychiatric|Mental|Dementia|Elderly|Frailty|Observation|Ambulatory|Clinical|Decisions|Dialysis|Oncology|Haematology|Cancer|Palliative|Rehab|Rehabilitation|Orthopaedic|Spinal|Neuro|Neurology|Cardiology|Gastro|Each|Every|Which|Whole|Same|Other|Different|New|Old|Busy|Quiet|Same)\b/
+  /^(?:The|This|That|Our|A|An|Acute|Medical|Surgical|General|Intensive|High|Coronary|Stroke|Renal|Neonatal|Maternity|Labour|Paediatric|Pediatric|Children's|Emergency|Assessment|Admissions|Short|Day|Covid|COVID|Respiratory|Cardiac|Burns|Trauma|Care|Side|Isolation|Private|Psychiatric|Mental|Dementia|Elderly|Frailty|Observation|Ambulatory|Clinical|Decisions|Dialysis|Oncology|Haematology|Cancer|Palliative|Rehab|Rehabilitation|Orthopaedic|Spinal|Neuro|Neurology|Cardiology|Gastro|Each|Every|Which|Whole|Same|Other|Different|New|Old|Busy|Quiet)\b/
 const UNIQUE_ONLY =
   /\bthe only (?:[\p{L}'-]+\s+){0,3}?(?:patient|person|man|woman|boy|girl|child|baby|kid|one|resident|family|case|survivor|twin|triplets?|[\p{L}]{3,}(?:er|ist|or|ian))s?\b(?:[^.!?\n]{0,50}?\b(?:in|on|at|from|of|with|who|to)\b(?:\s+(?:the|our|this|my|their|his|her))?(?:\s+[\p{L}-]+){1,2})?/giu
 const UNIQUE_IN_PLACE =
