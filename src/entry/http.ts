@@ -14,6 +14,7 @@ import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
 import { companiesRoutes } from '#src/capabilities/standards/companies.routes.ts'
 import { disclosureRoutes } from '#src/capabilities/standards/disclosure.routes.ts'
+import { gateRoutes } from '#src/capabilities/standards/gate.routes.ts'
 import { settingsRoutes } from '#src/capabilities/standards/settings.routes.ts'
 import { trainingRoutes } from '#src/capabilities/standards/training.routes.ts'
 import { AppError, type ErrorBody } from '#src/platform/errors.ts'
@@ -48,6 +49,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', disclosureRoutes(rounds.accounts))
   api.route('/', companiesRoutes(rounds.accounts))
   api.route('/', authorCardRoutes(rounds.accounts))
+  api.route('/', gateRoutes(rounds.accounts))
   return api
 }
 

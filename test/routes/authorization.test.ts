@@ -214,6 +214,10 @@ const table: Record<string, RouteCase> = {
     expect: everyone,
     prepare: async (rounds, w) => ({ path: `/api/certificates/${await authorsCertificate(rounds, w)}` }),
   },
+  'GET /api/orgs/{slug}/me/readiness': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/me/readiness` }),
+  },
   'GET /api/screening/rules': {
     expect: anySignedIn,
     prepare: async () => ({ path: '/api/screening/rules' }),
