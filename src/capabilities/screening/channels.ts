@@ -1,5 +1,6 @@
 import type { ChannelId } from './screening.schema.ts'
 import { sentences } from './text.ts'
+import { findUrls } from './urls.ts'
 
 /**
  * Per-channel limits and the way each channel counts, plus `splitIntoThread`. Shared by the
@@ -72,13 +73,6 @@ export const channelSpecs: Readonly<Record<ChannelId, ChannelSpec>> = {
     threads: false,
   },
 }
-
-/**
- * URLs as the channels recognise them: with a scheme, or a bare host on a common top-level
- * domain ("nice.org.uk/guidance", "bit.ly/abc").
- */
-const URL_RE =
-  /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?'")\]]|\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|io|co|uk|us|ly|me|info|health|ca|au|de|fr|es|nl|eu|app|dev|ai)\b(?:\/[^\s<>"]*[^\s<>".,;:!?'")\]])?/gi
 
 // twitter-text v3 configuration: code points in these ranges weigh 100, the rest 200; scale 100.
 const X_RANGES: ReadonlyArray<readonly [number, number]> = [
@@ -178,9 +172,8 @@ function specialRuns(text: string, spec: ChannelSpec): Array<readonly [number, n
   }
   if (spec.urlLength !== undefined) {
     const mentions = runs.length
-    for (const m of text.matchAll(URL_RE)) {
-      const start = m.index
-      const end = start + m[0].length
+    for (const u of findUrls(text, { bareHosts: 'common' })) {
+      const { start, end } = u
       let inside = false
       for (let i = 0; i < mentions && !inside; i++) {
         const r = runs[i] as readonly [number, number, number]

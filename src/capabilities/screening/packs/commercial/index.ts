@@ -11,6 +11,7 @@ import {
 import type { Detection, Rule, ScreenContext, ScreenField } from '../../rule.ts'
 import type { DisclosureInput } from '../../screening.schema.ts'
 import { type Span, sentences, type Token, tokenize } from '../../text.ts'
+import { findUrls } from '../../urls.ts'
 
 /**
  * Commercial interests: brand names mapped to their companies; a relationship with the maker
@@ -240,7 +241,6 @@ export const promotionalLanguage: Rule = {
   },
 }
 
-const URL = /\b(?:https?:\/\/)?(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:\/[^\s<>"')\]]*)?/gi
 const AFFILIATE_HOSTS = new Set(affiliateHosts)
 const AFFILIATE_PARAMS = new Set(affiliateParams)
 const AFFILIATE_MEDIA = new Set(affiliateUtmMedia)
@@ -284,15 +284,12 @@ export const affiliateLink: Rule = {
     const out: Detection[] = []
     for (const field of ctx.fields) {
       if (field.name === 'hashtags') continue
-      for (const m of field.text.matchAll(URL)) {
-        let end = m.index + m[0].length
-        while (end > m.index && /[.,;:!?]/.test(field.text[end - 1] as string)) end--
-        const url = field.text.slice(m.index, end)
+      for (const { start, end, url } of findUrls(field.text, { bareHosts: 'any' })) {
         const reason = affiliateReason(url)
         if (!reason) continue
         out.push({
           field: field.name,
-          start: m.index,
+          start,
           end,
           message: `This is an affiliate or referral link (${reason}). Links that earn you money are a material connection.`,
           suggestion: 'Link to the source without the referral code, or disclose the connection clearly.',
