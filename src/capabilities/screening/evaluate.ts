@@ -130,7 +130,14 @@ export function buildContext(input: ParsedScreenInput, compiled: CompiledPolicy)
   for (const n of [input.author.displayName, ...input.author.aliases]) {
     for (const w of fold(n).split(/[^\p{L}\p{N}_]+/u)) if (w.length > 1) authorNames.add(w)
   }
+  const memos = new Map<string, unknown>()
   return {
+    memo<T>(key: string, compute: () => T): T {
+      if (memos.has(key)) return memos.get(key) as T
+      const value = compute()
+      memos.set(key, value)
+      return value
+    },
     input,
     fields,
     language,

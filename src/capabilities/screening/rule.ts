@@ -32,6 +32,11 @@ export type ScreenContext = {
   retractedDois: ReadonlySet<string>
   /** Lower-cased words of the author's display name and aliases: never a patient's name. */
   authorNames: ReadonlySet<string>
+  /**
+   * Work shared by several rules within one screen (tokens, brand hits, a pack's analysis
+   * of a field): computed once on first use, dropped with the context when the screen ends.
+   */
+  memo<T>(key: string, compute: () => T): T
 }
 
 /** What a rule reports. Severity and citation default to the rule's own. */

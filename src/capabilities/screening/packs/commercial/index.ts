@@ -32,29 +32,21 @@ const TEXT_FIELDS = new Set(['title', 'body', 'captions', 'hashtags', 'altText']
 
 type BrandHit = BrandMatch & { field: ScreenField }
 
-const brandCache = new WeakMap<ScreenContext, BrandHit[]>()
-const tokenCache = new WeakMap<ScreenField, Token[]>()
-
-function tokensOf(field: ScreenField): Token[] {
-  let tokens = tokenCache.get(field)
-  if (!tokens) {
-    tokens = tokenize(field.text)
-    tokenCache.set(field, tokens)
-  }
-  return tokens
+function tokensOf(ctx: ScreenContext, field: ScreenField): Token[] {
+  return ctx.memo(`commercial.tokens:${field.name}`, () => tokenize(field.text))
 }
 
 /** Brand mentions in every text field, found once per screen and shared by the rules. */
 function brandHits(ctx: ScreenContext): BrandHit[] {
-  const hit = brandCache.get(ctx)
-  if (hit) return hit
-  const out: BrandHit[] = []
-  for (const field of ctx.fields) {
-    if (!TEXT_FIELDS.has(field.name)) continue
-    for (const m of findBrands(field.text, ctx.lexicons.brands, tokensOf(field))) out.push({ ...m, field })
-  }
-  brandCache.set(ctx, out)
-  return out
+  return ctx.memo('commercial.brands', () => {
+    const out: BrandHit[] = []
+    for (const field of ctx.fields) {
+      if (!TEXT_FIELDS.has(field.name)) continue
+      for (const m of findBrands(field.text, ctx.lexicons.brands, tokensOf(ctx, field)))
+        out.push({ ...m, field })
+    }
+    return out
+  })
 }
 
 function companyNames(m: BrandMatch): string[] {
@@ -93,7 +85,7 @@ function companyMentions(
   const out: Array<{ field: ScreenField; start: number; end: number; d: DisclosureInput }> = []
   for (const field of ctx.fields) {
     if (!TEXT_FIELDS.has(field.name)) continue
-    const tokens = tokensOf(field)
+    const tokens = tokensOf(ctx, field)
     const upper = (t: Token): string => {
       const plain = t.text.toUpperCase()
       return plain.endsWith("'S") || plain.endsWith('’S') ? plain.slice(0, -2) : plain

@@ -45,16 +45,11 @@ type FieldAnalysis = {
   proseEnd: number
 }
 
-const analyses = new WeakMap<ScreenContext, Map<ScreenField, FieldAnalysis>>()
-
 function analyse(ctx: ScreenContext, field: ScreenField): FieldAnalysis {
-  let byField = analyses.get(ctx)
-  if (!byField) {
-    byField = new Map()
-    analyses.set(ctx, byField)
-  }
-  const hit = byField.get(field)
-  if (hit) return hit
+  return ctx.memo(`evidence.analysis:${field.name}`, () => analyseField(field))
+}
+
+function analyseField(field: ScreenField): FieldAnalysis {
   const text = field.text
   const markers = findMarkers(text)
   const ids = findReferenceIds(text)
@@ -67,7 +62,6 @@ function analyse(ctx: ScreenContext, field: ScreenField): FieldAnalysis {
     citations: [...markers, ...findAuthorYear(text), ...ids].sort((a, b) => a.start - b.start),
     proseEnd: section >= 0 ? section : text.length,
   }
-  byField.set(field, analysis)
   return analysis
 }
 

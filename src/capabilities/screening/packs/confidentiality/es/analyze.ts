@@ -21,19 +21,14 @@ import {
  * first, then identifiers, addresses, centres, dates, ages, names, places), and caches the
  * result for the rules that report each kind. Pure: the same text gives the same spans.
  */
-const cache = new WeakMap<ScreenField, EsSpan[]>()
-const skipCache = new WeakMap<ScreenContext, ReadonlySet<string>>()
 
 function skipWords(ctx: ScreenContext): ReadonlySet<string> {
-  let s = skipCache.get(ctx)
-  if (!s) {
+  return ctx.memo('es.skip-words', () => {
     const set = new Set<string>(ctx.authorNames)
     for (const n of ctx.lexicons.ignoreNames)
       for (const w of fold(n).split(/[^A-Za-zÀ-ÖØ-öø-ɏ0-9]+/u)) if (w.length > 1) set.add(w)
-    s = set
-    skipCache.set(ctx, s)
-  }
-  return s
+    return set
+  })
 }
 
 export function analyzeSpanish(text: string, skip: ReadonlySet<string> = new Set()): EsSpan[] {
@@ -64,10 +59,5 @@ export function analyzeSpanish(text: string, skip: ReadonlySet<string> = new Set
 }
 
 export function spansFor(ctx: ScreenContext, field: ScreenField): EsSpan[] {
-  let spans = cache.get(field)
-  if (!spans) {
-    spans = analyzeSpanish(field.text, skipWords(ctx))
-    cache.set(field, spans)
-  }
-  return spans
+  return ctx.memo(`es.spans:${field.name}`, () => analyzeSpanish(field.text, skipWords(ctx)))
 }
