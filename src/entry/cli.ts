@@ -8,6 +8,14 @@ import {
   seedDemo,
 } from '#src/capabilities/accounts/operator.service.ts'
 import { verifyAuditChain } from '#src/capabilities/audit/audit.service.ts'
+import { actorForEmail, parseDraft } from '#src/capabilities/content/content.cli.ts'
+import { itemKinds } from '#src/capabilities/content/content.schema.ts'
+import {
+  createItem,
+  getItem,
+  getItemAsOperator,
+  submitItem,
+} from '#src/capabilities/content/content.service.ts'
 import { compilePolicy } from '#src/capabilities/screening/evaluate.ts'
 import { screenFiles, screenJsonl } from '#src/capabilities/screening/screening.cli.ts'
 import type { PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
@@ -153,6 +161,82 @@ export function buildCli(): Command {
       process.exitCode = outcome.exitCode
     })
 
+  const item = program.command('item').description('Content items, as code: create, submit, show')
+  item
+    .command('create')
+    .description(
+      'Create a draft from a Markdown file (its first "# heading" is the title) and print it as JSON',
+    )
+    .requiredOption('--org <slug>', 'organisation')
+    .requiredOption('--as <email>', 'act as this user (their permissions apply)')
+    .addOption(new Option('--kind <kind>', 'item kind').choices([...itemKinds]).makeOptionMandatory())
+    .requiredOption('--file <file>', 'Markdown draft')
+    .option('--title <title>', 'title (default: the first # heading)')
+    .addOption(new Option('--voice <voice>', 'voice label').choices(['professional', 'personal']))
+    .action(
+      (o: {
+        org: string
+        as: string
+        kind: (typeof itemKinds)[number]
+        file: string
+        title?: string
+        voice?: 'professional' | 'personal'
+      }) =>
+        withRounds(async (rounds) => {
+          const draft = parseDraft(readFileSync(o.file, 'utf8'), o.title)
+          const actor = await actorForEmail(rounds.accounts, o.as)
+          const created = await createItem(rounds.accounts, actor, o.org, {
+            kind: o.kind,
+            ...draft,
+            ...(o.voice ? { voice: o.voice } : {}),
+          })
+          print(JSON.stringify(created, null, 2))
+        }),
+    )
+  item
+    .command('submit')
+    .description(
+      'Submit an item for review as its author: the standards gate, then screening of the exact version',
+    )
+    .argument('<id>', 'item id')
+    .requiredOption('--as <email>', 'act as this user (their permissions apply)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 submitted, 3 not allowed or not ready (TRAINING_REQUIRED, ...), 4 no such item, 5 illegal transition, 8 SCREENING_BLOCKED.',
+    )
+    .action((id: string, o: { as: string }) =>
+      withRounds(async (rounds) => {
+        const actor = await actorForEmail(rounds.accounts, o.as)
+        const r = await submitItem(rounds.accounts, actor, null, id)
+        print(r.item.state)
+      }),
+    )
+  item
+    .command('show')
+    .description('Show an item with its state and latest version (as the operator, or --as a user)')
+    .argument('<id>', 'item id')
+    .option('--as <email>', 'act as this user (their permissions apply)')
+    .option('--json', 'print JSON')
+    .action((id: string, o: { as?: string; json?: boolean }) =>
+      withRounds(async (rounds) => {
+        const shown = o.as
+          ? await getItem(rounds.accounts, await actorForEmail(rounds.accounts, o.as), null, id)
+          : await getItemAsOperator(rounds.accounts, id)
+        if (o.json) print(JSON.stringify(shown, null, 2))
+        else
+          print(
+            [
+              `${shown.fields.title || '(untitled)'} [${shown.kind}]`,
+              `  id       ${shown.id}`,
+              `  state    ${shown.state}`,
+              `  author   ${shown.author.name}`,
+              `  version  ${shown.latestVersion ? `${shown.latestVersion.number} (${shown.latestVersion.contentHash})` : 'none yet'}`,
+              ...shown.overrides.map((v) => `  override ${v.ruleId} "${v.text}": ${v.reason}`),
+            ].join('\n'),
+          )
+      }),
+    )
+
   const audit = program.command('audit').description('The audit trail')
   audit
     .command('verify')
@@ -265,6 +349,15 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 }
 
+/** One line per detail: a field problem (path), a screening finding (ruleId, text), or a readiness gap (code). */
+function describeDetail(d: Record<string, unknown>): string {
+  if (typeof d.ruleId === 'string')
+    return `  - ${d.ruleId} ${String(d.field)} ${String(d.start)}-${String(d.end)} "${String(d.text)}": ${String(d.message)}`
+  if (typeof d.path === 'string') return `  - ${d.path}: ${String(d.message)}`
+  if (typeof d.code === 'string') return `  - ${d.code}: ${String(d.message)}`
+  return `  - ${JSON.stringify(d)}`
+}
+
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
   if (error instanceof ConfigError) {
@@ -273,7 +366,7 @@ function exitCodeFor(error: unknown): number {
   }
   if (error instanceof AppError) {
     const details = Array.isArray(error.details)
-      ? `\n${(error.details as Array<{ path: string; message: string }>).map((d) => `  - ${d.path}: ${d.message}`).join('\n')}`
+      ? `\n${(error.details as Array<Record<string, unknown>>).map(describeDetail).join('\n')}`
       : ''
     process.stderr.write(`Error (${error.code}): ${error.message}${details}\n`)
     return error.exitCode

@@ -10,6 +10,7 @@ import { accountsRoutes } from '#src/capabilities/accounts/accounts.routes.ts'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
+import { contentRoutes } from '#src/capabilities/content/content.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
 import { companiesRoutes } from '#src/capabilities/standards/companies.routes.ts'
@@ -50,6 +51,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', companiesRoutes(rounds.accounts))
   api.route('/', authorCardRoutes(rounds.accounts))
   api.route('/', gateRoutes(rounds.accounts))
+  api.route('/', contentRoutes(rounds.accounts))
   return api
 }
 

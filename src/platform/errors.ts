@@ -24,6 +24,10 @@ export const errorCodes = {
   QUESTION_NOT_FOUND: { status: 404, exit: 4 },
   ATTEMPT_NOT_FOUND: { status: 404, exit: 4 },
   CERTIFICATE_NOT_FOUND: { status: 404, exit: 4 },
+  ITEM_NOT_FOUND: { status: 404, exit: 4 },
+  SERIES_NOT_FOUND: { status: 404, exit: 4 },
+  VERSION_NOT_FOUND: { status: 404, exit: 4 },
+  FINDING_NOT_FOUND: { status: 404, exit: 4 },
   METHOD_NOT_ALLOWED: { status: 405, exit: 2 },
   CONFLICT: { status: 409, exit: 5 },
   EMAIL_TAKEN: { status: 409, exit: 5 },
@@ -32,10 +36,17 @@ export const errorCodes = {
   BUILT_IN_READ_ONLY: { status: 409, exit: 5 },
   QUESTION_BANK_EMPTY: { status: 409, exit: 5 },
   ATTEMPT_ALREADY_SUBMITTED: { status: 409, exit: 5 },
+  /** The event is not legal in the item's current state (content.state.ts). */
+  ILLEGAL_TRANSITION: { status: 409, exit: 5 },
   INVITATION_EXPIRED: { status: 410, exit: 5 },
   ATTEMPT_EXPIRED: { status: 410, exit: 5 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2 },
+  /**
+   * Screening found blocking findings no editor has overridden. Exit 8, not 1: scripts can
+   * tell a refused submission from a crash (1 is an unexpected error).
+   */
+  SCREENING_BLOCKED: { status: 422, exit: 8 },
   RATE_LIMITED: { status: 429, exit: 6 },
   SEED_REFUSED: { status: 409, exit: 5 },
   AUDIT_CHAIN_BROKEN: { status: 500, exit: 7 },

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteMember, loadActor } from '#src/capabilities/accounts/accounts.service.ts'
+import {
+  createItem,
+  getItemVersion,
+  submitItem,
+  updateItem,
+} from '#src/capabilities/content/content.service.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import {
   addRelationship,
+  attestAsOperator,
   declareConflict,
   getMyDisclosures,
 } from '#src/capabilities/standards/disclosure.service.ts'
@@ -79,6 +86,10 @@ const anyMember: Record<ActorName, Outcome> = {
 
 /** The world's author holds a certificate; its holder and the admins may download it. */
 const holderOrAdmin: Record<ActorName, Outcome> = { ...adminOnly, author: 'allow' }
+
+const authorOnly: Record<ActorName, Outcome> = { ...adminOnly, admin: 403, author: 'allow' }
+const editorOnly: Record<ActorName, Outcome> = { ...adminOnly, admin: 403, editor: 'allow' }
+const authorOrEditor: Record<ActorName, Outcome> = { ...authorOnly, editor: 'allow' }
 
 const trainingLesson = {
   topic: 'local',
@@ -239,6 +250,80 @@ const table: Record<string, RouteCase> = {
         policy: { severityOverrides: { 'commercial.brand-name': 'off' } },
         note: 'quieter brand notes',
       },
+    }),
+  },
+  'GET /api/orgs/{slug}/series': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/series` }),
+  },
+  'POST /api/orgs/{slug}/series': {
+    expect: authorOrEditor,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/series`,
+      body: { title: `Series ${uniq()}` },
+    }),
+  },
+  'GET /api/orgs/{slug}/items': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/items` }),
+  },
+  'POST /api/orgs/{slug}/items': {
+    expect: authorOnly,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/items`,
+      body: { kind: 'post', title: 'Hand hygiene', body: 'Five moments for hand hygiene.' },
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({ path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}` }),
+  },
+  'PATCH /api/orgs/{slug}/items/{itemId}': {
+    expect: authorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}`,
+      body: { title: 'Hand hygiene, revised' },
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/versions': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/versions`,
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/versions/{version}': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await blockedItem(rounds, w)).itemId}/versions/1`,
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/diff': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await blockedItem(rounds, w, true)).itemId}/diff?from=1&to=2`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/submit': {
+    expect: authorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/submit`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/versions/{version}/overrides': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, finding } = await blockedItem(rounds, w)
+      return {
+        path: `/api/orgs/${w.org.slug}/items/${itemId}/versions/1/overrides`,
+        body: { ...finding, reason: 'Consent on file for this case' },
+      }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/withdraw': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/withdraw`,
+      body: { reason: 'Superseded' },
     }),
   },
   'GET /api/me': { expect: anySignedIn, prepare: async () => ({ path: '/api/me' }) },
@@ -460,6 +545,36 @@ async function authorsCertificate(rounds: TestRounds, w: World): Promise<string>
   return (
     await issueCertificateAsOperator(rounds.accounts, { email: w.author.email, organisationId: w.org.id })
   ).id
+}
+
+/** A fresh clean draft of the world's author, who is ready to submit (certificate, attestation). */
+async function authorsItem(
+  rounds: TestRounds,
+  w: World,
+  body = 'Five moments for hand hygiene.',
+): Promise<string> {
+  await issueCertificateAsOperator(rounds.accounts, { email: w.author.email, organisationId: w.org.id })
+  await attestAsOperator(rounds.accounts, { email: w.author.email, kind: 'none' })
+  const actor = await loadActor(rounds.accounts, w.author.id)
+  return (await createItem(rounds.accounts, actor, w.org.slug, { kind: 'post', title: 'Hand hygiene', body }))
+    .id
+}
+
+/** A draft whose submission screening refused (version 1; with `twice`, a changed version 2 as well). */
+async function blockedItem(rounds: TestRounds, w: World, twice = false) {
+  const itemId = await authorsItem(rounds, w, 'Mrs Ellen Hartley came in with new confusion.')
+  const actor = await loadActor(rounds.accounts, w.author.id)
+  await submitItem(rounds.accounts, actor, w.org.slug, itemId).catch(() => undefined)
+  if (twice) {
+    await updateItem(rounds.accounts, actor, w.org.slug, itemId, {
+      body: 'Mrs Ellen Hartley came in confused.',
+    })
+    await submitItem(rounds.accounts, actor, w.org.slug, itemId).catch(() => undefined)
+  }
+  const v = await getItemVersion(rounds.accounts, actor, w.org.slug, itemId, 1)
+  const f = v.screening?.unresolved[0]
+  if (!f) throw new Error('expected a blocking finding')
+  return { itemId, finding: { ruleId: f.ruleId, field: f.field, start: f.start, end: f.end, text: f.text } }
 }
 
 /** Routes outside the table: better-auth's own, and the public health check. */

@@ -272,6 +272,75 @@ export interface TrainingCertificateTable {
   reminder_sent_at: NullableTimestamp
 }
 
+export interface ContentSeriesTable {
+  id: string
+  organisation_id: string
+  title: string
+  description: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface ContentItemTable {
+  id: string
+  organisation_id: string
+  author_id: string
+  series_id: string | null
+  kind: string
+  state: string
+  fields: string
+  content_hash: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ContentVersionTable {
+  id: string
+  item_id: string
+  number: number
+  kind: string
+  fields: string
+  content_hash: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface ContentScreeningTable {
+  id: string
+  version_id: string
+  engine_version: string
+  policy_version: string
+  report: string
+  blocking: number
+  screened_by: string | null
+  screened_at: Timestamp
+}
+
+export interface ContentFindingOverrideTable {
+  id: string
+  version_id: string
+  rule_id: string
+  field: string
+  start_offset: number
+  end_offset: number
+  text: string
+  reason: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface ContentTransitionTable {
+  id: string
+  item_id: string
+  event: string
+  from_state: string
+  to_state: string
+  version_id: string | null
+  reason: string
+  actor_id: string | null
+  occurred_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -296,4 +365,10 @@ export interface DB {
   disclosure_attestation: DisclosureAttestationTable
   disclosure_mitigation: DisclosureMitigationTable
   declared_conflict: DeclaredConflictTable
+  content_series: ContentSeriesTable
+  content_item: ContentItemTable
+  content_version: ContentVersionTable
+  content_screening: ContentScreeningTable
+  content_finding_override: ContentFindingOverrideTable
+  content_transition: ContentTransitionTable
 }

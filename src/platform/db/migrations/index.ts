@@ -4,6 +4,7 @@ import * as screeningPolicy from './2026-11-26T21-00-00-screening-policy.ts'
 import * as organisationSettings from './2026-11-26T22-00-00-organisation-settings.ts'
 import * as training from './2026-11-26T22-10-00-training.ts'
 import * as disclosures from './2026-11-26T22-20-00-disclosures.ts'
+import * as content from './2026-11-26T23-00-00-content.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T22-00-00-organisation-settings': organisationSettings,
   '2026-11-26T22-10-00-training': training,
   '2026-11-26T22-20-00-disclosures': disclosures,
+  '2026-11-26T23-00-00-content': content,
 }
