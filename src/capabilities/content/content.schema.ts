@@ -112,23 +112,40 @@ export const consentRecordSchema = z.object({
   fileId: z.string().trim().min(1).max(64).nullable().default(null),
 })
 
-/** Every field of an item that an author writes. All of it is published, except consent details. */
-export const itemFieldsSchema = z.object({
-  title: shortText(300).default(''),
-  body: z.string().max(100_000).default(''),
+/** Every field of an item that an author writes, without defaults (for partial updates). */
+const fieldShape = {
+  title: shortText(300),
+  body: z.string().max(100_000),
   /** Thread parts, in order (kind thread). */
-  parts: z.array(z.string().max(10_000)).max(50).default([]),
+  parts: z.array(z.string().max(10_000)).max(50),
   /** Captions or transcript: SRT, VTT or plain text. */
-  captions: z.string().max(200_000).default(''),
-  hashtags: z.array(shortText(100).min(1)).max(30).default([]),
-  media: z.array(mediaSlotSchema).max(20).default([]),
-  learningObjectives: z.array(shortText(500).min(1)).max(20).default([]),
-  topics: z.array(topicSchema).max(10).default([]),
-  audience: z.array(audienceSchema).max(4).default([]),
-  voice: voiceSchema.default('professional'),
-  references: z.array(itemReferenceSchema).max(100).default([]),
-  consents: z.array(consentRecordSchema).max(20).default([]),
-  channels: z.array(channelIdSchema).max(10).default([]),
+  captions: z.string().max(200_000),
+  hashtags: z.array(shortText(100).min(1)).max(30),
+  media: z.array(mediaSlotSchema).max(20),
+  learningObjectives: z.array(shortText(500).min(1)).max(20),
+  topics: z.array(topicSchema).max(10),
+  audience: z.array(audienceSchema).max(4),
+  voice: voiceSchema,
+  references: z.array(itemReferenceSchema).max(100),
+  consents: z.array(consentRecordSchema).max(20),
+  channels: z.array(channelIdSchema).max(10),
+}
+
+/** Every field of an item. All of it is published, except consent details. */
+export const itemFieldsSchema = z.object({
+  title: fieldShape.title.default(''),
+  body: fieldShape.body.default(''),
+  parts: fieldShape.parts.default([]),
+  captions: fieldShape.captions.default(''),
+  hashtags: fieldShape.hashtags.default([]),
+  media: fieldShape.media.default([]),
+  learningObjectives: fieldShape.learningObjectives.default([]),
+  topics: fieldShape.topics.default([]),
+  audience: fieldShape.audience.default([]),
+  voice: fieldShape.voice.default('professional'),
+  references: fieldShape.references.default([]),
+  consents: fieldShape.consents.default([]),
+  channels: fieldShape.channels.default([]),
 })
 export type ItemFieldsInput = z.input<typeof itemFieldsSchema>
 export type ItemFields = z.output<typeof itemFieldsSchema> & {
@@ -144,7 +161,8 @@ export const itemCreateSchema = itemFieldsSchema
 export type ItemCreate = z.input<typeof itemCreateSchema>
 
 /** A partial update: fields left out keep their value. */
-export const itemUpdateSchema = itemFieldsSchema
+export const itemUpdateSchema = z
+  .object(fieldShape)
   .partial()
   .extend({ seriesId: z.string().min(1).max(64).nullable().optional() })
   .meta({ id: 'ItemUpdate' })
