@@ -138,6 +138,13 @@ export function buildHttpApp(rounds: Rounds): Router {
     })
   })
 
+  // Well-known endpoints are machine-read; an unknown one is a 404, never the web UI's page.
+  app.all('/.well-known/*', (c) => {
+    throw new AppError('ROUTE_NOT_FOUND', {
+      message: `no route ${c.req.method} ${new URL(c.req.url).pathname}`,
+    })
+  })
+
   // The web UI: built files, and index.html for every client-side route.
   if (existsSync(webDist)) {
     app.use('/assets/*', serveStatic({ root: relativeToCwd(webDist) }))

@@ -144,6 +144,14 @@ describe.each(testDialects)('the HTTP edge of the whole app on %s', (dialect) =>
     })
   })
 
+  it('unknown well-known paths are a JSON 404, not the web page', async () => {
+    await expectError(
+      await call(rounds, 'GET', '/.well-known/webfinger?resource=acct:x@localhost'),
+      404,
+      'ROUTE_NOT_FOUND',
+    )
+  })
+
   describe('unknown API routes → 404 ROUTE_NOT_FOUND', () => {
     it.each([
       ['GET', '/api/nope'],
