@@ -89,7 +89,7 @@ test('a new user signs up, lands on creating an organisation, and becomes its ad
   await expect(page.getByText('You are not a member of any organisation yet.')).toBeVisible()
   // Without an organisation only the personal pages are offered.
   const nav = page.getByRole('navigation', { name: 'Main' })
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Profile'])
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Profile', 'Disclosures'])
 
   await page.getByLabel('Organisation name').fill(`Ward ${suffix} Teaching`)
   await expect(page.getByLabel('URL name')).toHaveValue(`ward-${suffix}-teaching`)
@@ -102,6 +102,7 @@ test('a new user signs up, lands on creating an organisation, and becomes its ad
     'Dashboard',
     'Check a draft',
     'Profile',
+    'Disclosures',
     'Analytics',
     'Members',
     'Audit log',

@@ -22,6 +22,8 @@ export const demo = {
   reviewer: 'reviewer@demo.example',
   reviewer2: 'reviewer2@demo.example',
   author: 'author@demo.example',
+  /** An author with no certificate and no disclosure attestation: the gate refuses them. */
+  newAuthor: 'newauthor@demo.example',
 } as const
 
 export function baseUrl(): string {
@@ -47,8 +49,9 @@ export async function apiSignIn(
     headers: { Origin: baseUrl() },
   })
   if (!response.ok()) {
+    const detail = `${response.status()} ${await response.text()}`
     await request.dispose()
-    throw new Error(`sign-in as ${email} failed: ${response.status()} ${await response.text()}`)
+    throw new Error(`sign-in as ${email} failed: ${detail}`)
   }
   return request
 }
@@ -64,8 +67,9 @@ export async function apiSignUp(
     headers: { Origin: baseUrl() },
   })
   if (!response.ok()) {
+    const detail = `${response.status()} ${await response.text()}`
     await request.dispose()
-    throw new Error(`sign-up of ${user.email} failed: ${response.status()} ${await response.text()}`)
+    throw new Error(`sign-up of ${user.email} failed: ${detail}`)
   }
   return request
 }
@@ -73,7 +77,7 @@ export async function apiSignUp(
 /** Calls our JSON API as a signed-in request context and fails the test on an error status. */
 export async function apiCall<T>(
   request: APIRequestContext,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   data?: unknown,
 ): Promise<T> {
@@ -112,6 +116,37 @@ export function latestMailTo(email: string): { subject: string; text: string } |
       )
       .get(email) as { subject: string; text: string } | undefined
     return row ?? null
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * The right answers to the questions drawn for an attempt, read from the test database (the API
+ * never reveals them before submission). Maps question id to the ids of its correct options.
+ */
+export function correctAnswers(attemptId: string): Map<string, string[]> {
+  const dir = process.env.ROUNDS_E2E_DIR
+  if (!dir) throw new Error('ROUNDS_E2E_DIR is not set')
+  const db = new DatabaseSync(join(dir, 'rounds.db'), { readOnly: true })
+  try {
+    const attempt = db.prepare('SELECT draw FROM training_attempt WHERE id = ?').get(attemptId) as
+      | { draw: string }
+      | undefined
+    if (!attempt) throw new Error(`no attempt ${attemptId}`)
+    const draw = JSON.parse(attempt.draw) as { id: string; version: number }[]
+    const question = db.prepare('SELECT options FROM training_question WHERE id = ? AND version = ?')
+    const answers = new Map<string, string[]>()
+    for (const { id, version } of draw) {
+      const row = question.get(id, version) as { options: string } | undefined
+      if (!row) throw new Error(`no question ${id} v${version}`)
+      const options = JSON.parse(row.options) as { id: string; correct: boolean }[]
+      answers.set(
+        id,
+        options.filter((o) => o.correct).map((o) => o.id),
+      )
+    }
+    return answers
   } finally {
     db.close()
   }

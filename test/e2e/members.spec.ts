@@ -29,7 +29,13 @@ test("an admin gives a reviewer the editor role and the reviewer's navigation ch
     // Sam, the second reviewer, has only the reviewer's areas.
     const reviewer = await loginInNewContext(demo.reviewer2)
     await reviewer.page.goto('/')
-    expect(await navLinks(reviewer.page)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'Reviews'])
+    expect(await navLinks(reviewer.page)).toEqual([
+      'Dashboard',
+      'Check a draft',
+      'Profile',
+      'Disclosures',
+      'Reviews',
+    ])
 
     // The admin adds the editor role on the members page.
     await login(demo.admin)
@@ -52,6 +58,7 @@ test("an admin gives a reviewer the editor role and the reviewer's navigation ch
       'Dashboard',
       'Check a draft',
       'Profile',
+      'Disclosures',
       'Reviews',
       'Review queue',
       'Publishing',
@@ -181,7 +188,7 @@ test('an invited person signs up from the link, joins with the invited role, and
   await invitee.getByRole('button', { name: 'Accept invitation' }).click()
   await expect(invitee).toHaveURL(/\/$/)
   await expect(invitee.getByRole('combobox', { name: 'Organisation' })).toHaveValue(demoOrganisation.name)
-  expect(await navLinks(invitee)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'Reviews'])
+  expect(await navLinks(invitee)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'Disclosures', 'Reviews'])
 
   // The admin sees the new member and removes them again.
   await page.reload()

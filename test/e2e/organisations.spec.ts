@@ -41,16 +41,31 @@ test('the organisation switcher changes the navigation and is remembered after a
   await switcher.click()
   await page.getByRole('option', { name: demoOrganisation.name }).click()
   await expect(switcher).toHaveValue(demoOrganisation.name)
-  expect(await navLinks(page)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'My content', 'Training'])
+  expect(await navLinks(page)).toEqual([
+    'Dashboard',
+    'Check a draft',
+    'Profile',
+    'Disclosures',
+    'My content',
+    'Training',
+  ])
   await expect(page.getByRole('heading', { name: `Your roles in ${demoOrganisation.name}` })).toBeVisible()
 
   await page.reload()
   await expect(switcher).toHaveValue(demoOrganisation.name)
-  expect(await navLinks(page)).toEqual(['Dashboard', 'Check a draft', 'Profile', 'My content', 'Training'])
+  expect(await navLinks(page)).toEqual([
+    'Dashboard',
+    'Check a draft',
+    'Profile',
+    'Disclosures',
+    'My content',
+    'Training',
+  ])
 
   // On a page the other organisation does not allow, switching goes back to the dashboard.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click()
-  await expect(page.getByRole('heading', { level: 1, name: 'Training' })).toBeVisible()
+  // (Training is open to every member, so the author's own "My content" is the page to try.)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My content' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'My content' })).toBeVisible()
   await switcher.click()
   await page.getByRole('option', { name: 'Sasha Skills Lab' }).click()
   await expect(page).toHaveURL(/\/$/)
@@ -58,6 +73,7 @@ test('the organisation switcher changes the navigation and is remembered after a
     'Dashboard',
     'Check a draft',
     'Profile',
+    'Disclosures',
     'Analytics',
     'Members',
     'Audit log',

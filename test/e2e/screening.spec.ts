@@ -242,9 +242,12 @@ test('a reviewer can read the screening policy but not change it', async ({ page
   await expect(page.getByRole('button', { name: 'Save policy' })).toHaveCount(0)
   await expect(page.getByLabel('Import a retraction list (CSV)')).toHaveCount(0)
   await expect(page.getByRole('region', { name: 'Version history' })).toBeVisible()
-  // The organisation's settings themselves stay closed to reviewers.
+  // The organisation's settings are readable by every member, changeable only by admins.
   await page.goto('/settings')
-  await expect(page.getByRole('heading', { level: 1, name: 'Not available' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible()
+  await expect(page.getByText('Only admins can change the policy.')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Save policy' })).toHaveCount(0)
+  await expect(page.getByRole('link', { name: 'Manage training' })).toHaveCount(0)
 })
 
 test('an admin imports a retraction list and the server blocks a retracted reference', async ({

@@ -15,7 +15,6 @@ import { DashboardPage } from './pages/DashboardPage.tsx'
 import { MembersPage } from './pages/MembersPage.tsx'
 import { ComingSoonPage, comingSoon, NoAccessPage, NotFoundPage } from './pages/PlaceholderPages.tsx'
 import { ProfilePage } from './pages/ProfilePage.tsx'
-import { SettingsPage } from './pages/SettingsPage.tsx'
 import { AppLayout } from './shell/AppLayout.tsx'
 import { LazyPage } from './shell/LazyPage.tsx'
 import { ErrorState, PageLoader } from './shell/Page.tsx'
@@ -26,6 +25,34 @@ const CheckDraftPage = lazy(() =>
 )
 const ScreeningPolicyPage = lazy(() =>
   import('./screening/ScreeningPolicyPage.tsx').then((m) => ({ default: m.ScreeningPolicyPage })),
+)
+const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })))
+// Professional standards: training, disclosures and the public pages, each in its own chunk.
+const TrainingPage = lazy(() =>
+  import('./training/TrainingPage.tsx').then((m) => ({ default: m.TrainingPage })),
+)
+const LessonPage = lazy(() => import('./training/LessonPage.tsx').then((m) => ({ default: m.LessonPage })))
+const AssessmentPage = lazy(() =>
+  import('./training/AssessmentPage.tsx').then((m) => ({ default: m.AssessmentPage })),
+)
+const TrainingAdminPage = lazy(() =>
+  import('./training/TrainingAdminPage.tsx').then((m) => ({ default: m.TrainingAdminPage })),
+)
+const DisclosuresPage = lazy(() =>
+  import('./disclosures/DisclosuresPage.tsx').then((m) => ({ default: m.DisclosuresPage })),
+)
+const OrganisationDisclosuresPage = lazy(() =>
+  import('./disclosures/OrganisationDisclosuresPage.tsx').then((m) => ({
+    default: m.OrganisationDisclosuresPage,
+  })),
+)
+const AuthorCardPage = lazy(() =>
+  import('./public/AuthorCardPage.tsx').then((m) => ({ default: m.AuthorCardPage })),
+)
+const CertificateVerificationPage = lazy(() =>
+  import('./public/CertificateVerificationPage.tsx').then((m) => ({
+    default: m.CertificateVerificationPage,
+  })),
 )
 
 /** Everything behind sign-in: loads the session, then the shell with the organisation context. */
@@ -80,9 +107,35 @@ export function App() {
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route path="/invite/:token" element={<InvitePage />} />
+      {/* Public: no sign-in. */}
+      <Route
+        path="/authors/:userId"
+        element={
+          <LazyPage>
+            <AuthorCardPage />
+          </LazyPage>
+        }
+      />
+      <Route
+        path="/certificates/:certificateId"
+        element={
+          <LazyPage>
+            <CertificateVerificationPage />
+          </LazyPage>
+        }
+      />
       <Route element={<SignedIn />}>
         <Route path="/organisations/new" element={<CreateOrganisationPage />} />
         <Route path="/profile" element={<ProfilePage />} />
+        {/* One's own register is personal, kept across organisations. */}
+        <Route
+          path="/disclosures"
+          element={
+            <LazyPage>
+              <DisclosuresPage />
+            </LazyPage>
+          }
+        />
         <Route element={<InOrganisation />}>
           <Route index element={<DashboardPage />} />
           <Route
@@ -103,11 +156,38 @@ export function App() {
               </Permitted>
             }
           />
+          {/* Every member may study and be assessed; authors have Training in their navigation. */}
           <Route
             path="/training"
             element={
-              <Permitted permission="content.create">
-                <ComingSoonPage {...comingSoon.training} />
+              <LazyPage>
+                <TrainingPage />
+              </LazyPage>
+            }
+          />
+          <Route
+            path="/training/lessons/:lessonId"
+            element={
+              <LazyPage>
+                <LessonPage />
+              </LazyPage>
+            }
+          />
+          <Route
+            path="/training/attempts/:attemptId"
+            element={
+              <LazyPage>
+                <AssessmentPage />
+              </LazyPage>
+            }
+          />
+          <Route
+            path="/disclosures/organisation"
+            element={
+              <Permitted permission="members.read">
+                <LazyPage>
+                  <OrganisationDisclosuresPage />
+                </LazyPage>
               </Permitted>
             }
           />
@@ -159,11 +239,22 @@ export function App() {
               </Permitted>
             }
           />
+          {/* Every member may read the settings; only admins change them. */}
           <Route
             path="/settings"
             element={
-              <Permitted permission="organisation.manage">
+              <LazyPage>
                 <SettingsPage />
+              </LazyPage>
+            }
+          />
+          <Route
+            path="/settings/training"
+            element={
+              <Permitted permission="organisation.manage">
+                <LazyPage>
+                  <TrainingAdminPage />
+                </LazyPage>
               </Permitted>
             }
           />

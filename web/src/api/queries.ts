@@ -73,6 +73,9 @@ export function useUpdateIdentity() {
       queryClient.setQueryData<Me | null>(queryKeys.me, (me) => (me ? { ...me, identity } : me))
       void queryClient.invalidateQueries({ queryKey: queryKeys.me })
       void queryClient.invalidateQueries({ queryKey: ['orgs'] })
+      // The name and registration appear on the author card and open the disclosure statement.
+      void queryClient.invalidateQueries({ queryKey: ['authors'] })
+      void queryClient.invalidateQueries({ queryKey: ['my', 'disclosures'] })
     },
   })
 }

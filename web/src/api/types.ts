@@ -21,6 +21,38 @@ import type {
   ScreenInput as SchemaScreenInput,
   Severity as SchemaSeverity,
 } from '../../../src/capabilities/screening/screening.schema.ts'
+import type { AuthorCard as SchemaAuthorCard } from '../../../src/capabilities/standards/author-card.schema.ts'
+import type { Company as SchemaCompany } from '../../../src/capabilities/standards/companies.schema.ts'
+import type {
+  AmountBand as SchemaAmountBand,
+  Attestation as SchemaAttestation,
+  AttestationKind as SchemaAttestationKind,
+  AttestationStatus as SchemaAttestationStatus,
+  DeclaredConflictView as SchemaDeclaredConflict,
+  MemberDisclosure as SchemaMemberDisclosure,
+  Mitigation as SchemaMitigation,
+  MyDisclosures as SchemaMyDisclosures,
+  Nature as SchemaNature,
+  Relationship as SchemaRelationship,
+} from '../../../src/capabilities/standards/disclosure.schema.ts'
+import type { Readiness as SchemaReadiness } from '../../../src/capabilities/standards/gate.schema.ts'
+import type { OrganisationSettings as SchemaOrganisationSettings } from '../../../src/capabilities/standards/settings.schema.ts'
+import type {
+  Attempt as SchemaAttempt,
+  AttemptResult as SchemaAttemptResult,
+  AttemptState as SchemaAttemptState,
+  Certificate as SchemaCertificate,
+  CertificateVerification as SchemaCertificateVerification,
+  Lesson as SchemaLesson,
+  LessonSummary as SchemaLessonSummary,
+  OrganisationCertificate as SchemaOrganisationCertificate,
+  Question as SchemaQuestion,
+  QuestionFeedback as SchemaQuestionFeedback,
+  QuestionKind as SchemaQuestionKind,
+  Source as SchemaSource,
+  TrainingStatus as SchemaTrainingStatus,
+  TrainingTopic as SchemaTrainingTopic,
+} from '../../../src/capabilities/standards/training.schema.ts'
 
 export const roles = ['admin', 'editor', 'reviewer', 'author'] as const satisfies readonly SchemaRole[]
 export type Role = SchemaRole
@@ -137,6 +169,123 @@ export type ScreeningRule = {
 
 export type ScreeningRules = { engineVersion: string; rules: ScreeningRule[] }
 
+// ---- professional standards: training ----
+
+export const trainingTopics = [
+  'confidentiality',
+  'professionalism',
+  'voice',
+  'commercial',
+  'evidence',
+  'local',
+] as const satisfies readonly SchemaTrainingTopic[]
+export type TrainingTopic = SchemaTrainingTopic
+
+export const questionKinds = ['single', 'multiple'] as const satisfies readonly SchemaQuestionKind[]
+export type QuestionKind = SchemaQuestionKind
+
+export type TrainingSource = SchemaSource
+export type LessonSummary = SchemaLessonSummary
+export type Lesson = SchemaLesson
+export type Question = SchemaQuestion
+export type Attempt = SchemaAttempt
+export type AttemptState = SchemaAttemptState
+export type AttemptResult = SchemaAttemptResult
+export type QuestionFeedback = SchemaQuestionFeedback
+export type Certificate = SchemaCertificate
+export type CertificateVerification = SchemaCertificateVerification
+export type OrganisationCertificate = SchemaOrganisationCertificate
+export type TrainingStatus = SchemaTrainingStatus
+
+/** What an admin sends for a lesson of the organisation's own (every save is a new version). */
+export type LessonInput = {
+  topic: TrainingTopic
+  title: string
+  summary: string
+  bodyMd: string
+  sources: TrainingSource[]
+  position: number
+  status: 'draft' | 'published'
+}
+
+/** What an admin sends for a question of the organisation's own. */
+export type QuestionInput = {
+  topic: TrainingTopic
+  kind: QuestionKind
+  prompt: string
+  options: { text: string; correct: boolean; feedback: string; citation: string }[]
+  sources: TrainingSource[]
+  status: 'draft' | 'published'
+}
+
+export type Answer = { questionId: string; optionIds: string[] }
+
+// ---- professional standards: disclosures ----
+
+export const natures = [
+  'salary',
+  'consulting',
+  'speaker',
+  'advisory_board',
+  'research_grant',
+  'ownership',
+  'royalties',
+  'other',
+] as const satisfies readonly SchemaNature[]
+export type Nature = SchemaNature
+
+export const amountBands = [
+  'under_1000',
+  '1000_to_9999',
+  '10000_to_49999',
+  '50000_or_more',
+] as const satisfies readonly SchemaAmountBand[]
+export type AmountBand = SchemaAmountBand
+
+export type AttestationKind = SchemaAttestationKind
+export type AttestationStatus = SchemaAttestationStatus
+export type Attestation = SchemaAttestation
+export type Relationship = SchemaRelationship
+export type Mitigation = SchemaMitigation
+export type MyDisclosures = SchemaMyDisclosures
+export type MemberDisclosure = SchemaMemberDisclosure
+export type MemberDisclosureList = { windowStart: string; members: MemberDisclosure[] }
+export type DeclaredConflict = SchemaDeclaredConflict
+export type Company = SchemaCompany
+
+/** A company either from the shared list (by id) or typed in (by name). */
+export type CompanyRef = { companyId: string } | { companyName: string }
+
+export type RelationshipInput = CompanyRef & {
+  nature: Nature
+  natureDetail: string | null
+  startDate: string
+  endDate: string | null
+  amountBand: AmountBand | null
+}
+
+export type RelationshipChange = { relationship: Relationship; attestationSuperseded: boolean }
+
+export type DeclaredConflictInput = {
+  authorId?: string
+  companyId?: string
+  companyName?: string
+  reason: string
+}
+
+// ---- professional standards: the gate, the author card, settings ----
+
+export type Readiness = SchemaReadiness
+export type ReadinessGap = Readiness['missing'][number]
+export type AuthorCard = SchemaAuthorCard
+
+export const guidanceOptions = [
+  'uk',
+  'us',
+  'both',
+] as const satisfies readonly SchemaOrganisationSettings['guidance'][]
+export type OrganisationSettings = SchemaOrganisationSettings
+
 /** Fails to compile when the schema gains a value that a list above lacks. */
 type Covers<List extends readonly string[], All extends string> = [All] extends [List[number]] ? true : false
 export const listsCoverSchema: [
@@ -146,4 +295,9 @@ export const listsCoverSchema: [
   Covers<typeof severities, SchemaSeverity>,
   Covers<typeof packIds, SchemaPackId>,
   Covers<typeof channelIds, SchemaChannelId>,
-] = [true, true, true, true, true, true]
+  Covers<typeof trainingTopics, SchemaTrainingTopic>,
+  Covers<typeof questionKinds, SchemaQuestionKind>,
+  Covers<typeof natures, SchemaNature>,
+  Covers<typeof amountBands, SchemaAmountBand>,
+  Covers<typeof guidanceOptions, SchemaOrganisationSettings['guidance']>,
+] = [true, true, true, true, true, true, true, true, true, true, true]

@@ -33,3 +33,19 @@ export function safeRedirect(value: string | null | undefined, fallback = '/'): 
   if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
   return value
 }
+
+const calendarDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' })
+
+/** A calendar date ("2025-03-01") as "1 Mar 2025", the same day in every time zone. */
+export function formatCalendarDate(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value)
+  if (!match) return value
+  return calendarDateFormat.format(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+}
+
+/** Today's date as YYYY-MM-DD in the person's own time zone. */
+export function todayIso(): string {
+  const now = new Date()
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}

@@ -1,5 +1,14 @@
-import type { Profession, RegistrationBody, Role } from '../api/types.ts'
-import { professions, registrationBodies, roles } from '../api/types.ts'
+import type {
+  AmountBand,
+  AttestationStatus,
+  Nature,
+  OrganisationSettings,
+  Profession,
+  RegistrationBody,
+  Role,
+  TrainingTopic,
+} from '../api/types.ts'
+import { amountBands, natures, professions, registrationBodies, roles, trainingTopics } from '../api/types.ts'
 
 export const roleLabels: Record<Role, string> = {
   admin: 'Admin',
@@ -71,4 +80,56 @@ export function registrationHint(body: string | null): string {
   return body && body in registrationHints
     ? registrationHints[body as RegistrationBody]
     : 'Choose a register first.'
+}
+
+// ---- professional standards ----
+
+export const topicLabels: Record<TrainingTopic, string> = {
+  confidentiality: 'Confidentiality',
+  professionalism: 'Professionalism online',
+  voice: 'Personal and professional voice',
+  commercial: 'Commercial interests',
+  evidence: 'Evidence and corrections',
+  local: 'Local policy',
+}
+export const topicOptions = trainingTopics.map((value) => ({ value, label: topicLabels[value] }))
+
+export const natureLabels: Record<Nature, string> = {
+  salary: 'Salary (employment)',
+  consulting: 'Consulting fees',
+  speaker: 'Speaker fees',
+  advisory_board: 'Advisory board',
+  research_grant: 'Research grant',
+  ownership: 'Ownership or stock',
+  royalties: 'Royalties',
+  other: 'Other',
+}
+export const natureOptions = natures.map((value) => ({ value, label: natureLabels[value] }))
+
+export const amountBandLabels: Record<AmountBand, string> = {
+  under_1000: 'Under 1,000',
+  '1000_to_9999': '1,000 to 9,999',
+  '10000_to_49999': '10,000 to 49,999',
+  '50000_or_more': '50,000 or more',
+}
+export const amountBandOptions = amountBands.map((value) => ({ value, label: amountBandLabels[value] }))
+
+export const attestationStatusLabels: Record<AttestationStatus, string> = {
+  current: 'Current',
+  expired: 'Expired',
+  changed: 'Changed since attested',
+  missing: 'Not attested',
+}
+
+export const attestationStatusColors: Record<AttestationStatus, string> = {
+  current: 'teal',
+  expired: 'red',
+  changed: 'orange',
+  missing: 'gray',
+}
+
+export const guidanceLabels: Record<OrganisationSettings['guidance'], string> = {
+  uk: 'UK (GMC, NMC, ICO)',
+  us: 'US (AMA, FSMB, HIPAA, ACCME)',
+  both: 'Both UK and US',
 }

@@ -1,10 +1,14 @@
 import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core'
 import { Link } from 'react-router'
-import { roleColors, roleDescriptions, roleLabels, sortRoles } from '../lib/labels.ts'
+import { useOrganisationSettings } from '../api/standards.ts'
+import type { Readiness, ReadinessGap } from '../api/types.ts'
+import { formatDate } from '../lib/format.ts'
+import { guidanceLabels, roleColors, roleDescriptions, roleLabels, sortRoles } from '../lib/labels.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { CheckIcon, CircleIcon } from '../shell/icons.tsx'
 import { navItems } from '../shell/navigation.ts'
-import { PageTitle } from '../shell/Page.tsx'
+import { ErrorState, PageTitle } from '../shell/Page.tsx'
+import { gapLinkLabels, ReadinessBanner, useAuthorReadiness } from '../standards/Readiness.tsx'
 import { identityComplete, verificationText } from './identity.tsx'
 
 const areaDescriptions: Record<string, string> = {
@@ -17,7 +21,83 @@ const areaDescriptions: Record<string, string> = {
   '/analytics': 'See whether what you publish teaches.',
   '/members': 'Invite people, set roles and verify registrations.',
   '/audit': 'Every change, who made it and when.',
-  '/settings': 'Organisation details and the screening policy.',
+  '/settings': 'Organisation details, policy and the screening policy.',
+}
+
+function GapFix({ gap }: { gap: ReadinessGap }) {
+  return (
+    <>
+      {gap.message}{' '}
+      <Anchor component={Link} to={gap.link} size="sm">
+        {gapLinkLabels[gap.code]}
+      </Anchor>
+    </>
+  )
+}
+
+/** The three things the server's gate checks before an author may submit for review. */
+function ReadinessItems({ readiness }: { readiness: Readiness }) {
+  const gap = (code: ReadinessGap['code']) => readiness.missing.find((m) => m.code === code)
+  const training = gap('TRAINING_REQUIRED')
+  const name = gap('DISPLAY_NAME_REQUIRED')
+  const disclosure = gap('DISCLOSURE_REQUIRED')
+  return (
+    <>
+      <ChecklistItem done={!training} title="Pass the training">
+        {training ? (
+          <GapFix gap={training} />
+        ) : readiness.certificate ? (
+          `Your certificate is valid until ${formatDate(readiness.certificate.expiresAt)}.`
+        ) : (
+          'Done.'
+        )}
+      </ChecklistItem>
+      <ChecklistItem done={!name} title="Give the name you publish under">
+        {name ? <GapFix gap={name} /> : 'Your display name is on your profile.'}
+      </ChecklistItem>
+      <ChecklistItem done={!disclosure} title="Declare your financial relationships">
+        {disclosure ? (
+          <GapFix gap={disclosure} />
+        ) : readiness.attestation ? (
+          `${readiness.attestation.kind === 'none' ? 'You attested that you have none' : 'You attested that your list is complete'}; renew by ${formatDate(readiness.attestation.expiresAt)}.`
+        ) : (
+          'Done.'
+        )}
+      </ChecklistItem>
+    </>
+  )
+}
+
+function PolicySummary({ slug }: { slug: string }) {
+  const settings = useOrganisationSettings(slug)
+  return (
+    <Card withBorder padding="lg" radius="md" mt="lg" component="section" aria-labelledby="policy-heading">
+      <Title order={2} size="h4" id="policy-heading" mb="sm">
+        Organisation policy
+      </Title>
+      {settings.isError ? (
+        <ErrorState
+          error={settings.error}
+          title="Could not load the policy"
+          onRetry={() => settings.refetch()}
+        />
+      ) : settings.data ? (
+        <Text size="sm" c="dimmed">
+          Guidance followed: {guidanceLabels[settings.data.guidance]}. Training certificates last{' '}
+          {settings.data.trainingValidityMonths} months; each item needs {settings.data.reviewersRequired}{' '}
+          reviewer{settings.data.reviewersRequired === 1 ? '' : 's'}; approvals expire after{' '}
+          {settings.data.approvalExpiryMonths} months.{' '}
+          <Anchor component={Link} to="/settings" size="sm">
+            See the settings
+          </Anchor>
+        </Text>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Loading…
+        </Text>
+      )}
+    </Card>
+  )
 }
 
 function ChecklistItem({
@@ -55,6 +135,7 @@ export function DashboardPage() {
   const name = me.identity.displayName || me.user.name
   const complete = identityComplete(me.identity)
   const verified = Boolean(me.identity.verification)
+  const { applies: gated, readiness } = useAuthorReadiness()
   const areas = navItems.filter(
     (item) =>
       item.permission && organisation.permissions.includes(item.permission) && areaDescriptions[item.path],
@@ -63,6 +144,7 @@ export function DashboardPage() {
   return (
     <>
       <PageTitle description={`You are working in ${organisation.name}.`}>{`Welcome, ${name}`}</PageTitle>
+      <ReadinessBanner />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="roles-heading">
           <Title order={2} size="h4" id="roles-heading" mb="sm">
@@ -82,10 +164,30 @@ export function DashboardPage() {
           </Stack>
         </Card>
         <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="checklist-heading">
-          <Title order={2} size="h4" id="checklist-heading" mb="sm">
-            Before you post
-          </Title>
-          <List spacing="md" center={false}>
+          <Group justify="space-between" mb="sm" gap="xs">
+            <Title order={2} size="h4" id="checklist-heading">
+              Before you post
+            </Title>
+            {gated && readiness.data ? (
+              <Badge color={readiness.data.ready ? 'teal' : 'yellow'} variant="light">
+                {readiness.data.ready ? 'Ready to submit' : 'Not ready to submit'}
+              </Badge>
+            ) : null}
+          </Group>
+          {gated && readiness.isError ? (
+            <ErrorState
+              error={readiness.error}
+              title="Could not check what you still need"
+              onRetry={() => readiness.refetch()}
+            />
+          ) : null}
+          {gated && readiness.data?.ready ? (
+            <Text size="sm" c="teal" mb="sm">
+              You can submit content for review: your training, name and disclosures are in order.
+            </Text>
+          ) : null}
+          <List spacing="md" center={false} aria-label="Before you post">
+            {gated && readiness.data ? <ReadinessItems readiness={readiness.data} /> : null}
             <ChecklistItem done={complete} title="Add your professional identity">
               {complete ? (
                 'Your profession and registration are on your profile.'
@@ -126,6 +228,7 @@ export function DashboardPage() {
           </SimpleGrid>
         </Card>
       ) : null}
+      <PolicySummary slug={organisation.slug} />
     </>
   )
 }

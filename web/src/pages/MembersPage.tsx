@@ -16,6 +16,7 @@ import {
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
 import { useState } from 'react'
+import { Link } from 'react-router'
 import { errorMessage, isApiError } from '../api/client.ts'
 import {
   useInvite,
@@ -378,7 +379,16 @@ export function MembersPage() {
 
   return (
     <>
-      <PageTitle description={description}>Members</PageTitle>
+      <PageTitle
+        description={description}
+        actions={
+          <Button component={Link} to="/disclosures/organisation" variant="default">
+            Disclosures
+          </Button>
+        }
+      >
+        Members
+      </PageTitle>
       {members.isPending ? (
         <PageLoader label="Loading members" />
       ) : members.isError ? (

@@ -39,11 +39,6 @@ export const comingSoon = {
     comingWith: 'Coming with the authoring workflow',
     what: 'Draft posts for your channels. Every draft is screened for patient-identifiable information before a peer reviews it.',
   },
-  training: {
-    title: 'Training',
-    comingWith: 'Coming with the training module',
-    what: 'Short lessons on consent, confidentiality and professional standards for posting clinical teaching online.',
-  },
   reviews: {
     title: 'Reviews',
     comingWith: 'Coming with the review workflow',

@@ -1,14 +1,29 @@
-import { Alert, Button, Card, Grid, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core'
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Grid,
+  Group,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
 import { useState } from 'react'
+import { Link } from 'react-router'
 import { errorMessage } from '../api/client.ts'
 import { useUpdateIdentity } from '../api/queries.ts'
+import { useAuthorCard } from '../api/standards.ts'
 import type { Identity, Profession, RegistrationBody } from '../api/types.ts'
 import { applyFieldErrors, focusFirstInvalid } from '../lib/forms.ts'
 import { professionOptions, registrationBodyOptions, registrationHint } from '../lib/labels.ts'
 import { useOrganisation } from '../org/OrganisationContext.tsx'
-import { PageTitle } from '../shell/Page.tsx'
+import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
+import { AuthorCardView } from '../standards/AuthorCardView.tsx'
 import { VerificationBadge, VerificationLine } from './identity.tsx'
 
 type Values = {
@@ -25,6 +40,46 @@ function toValues(identity: Identity, fallbackName: string): Values {
     registrationBody: identity.registrationBody,
     registrationNumber: identity.registrationNumber ?? '',
   }
+}
+
+/** The public author card as readers of the current organisation's posts see it. */
+function HowYouAppear() {
+  const { me, organisation } = useOrganisation()
+  const slug = organisation?.slug ?? ''
+  const card = useAuthorCard(me.user.id, slug, Boolean(organisation))
+  if (!organisation) return null
+  const href = `/authors/${encodeURIComponent(me.user.id)}?${new URLSearchParams({ org: slug })}`
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="appear-heading">
+      <Title order={2} size="h4" id="appear-heading" mb="xs">
+        How you appear
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        Your public author card, shown with everything you publish with {organisation.name}.
+      </Text>
+      {card.isPending ? (
+        <PageLoader label="Loading your author card" />
+      ) : card.isError ? (
+        <ErrorState
+          error={card.error}
+          title="Could not load your author card"
+          onRetry={() => card.refetch()}
+        />
+      ) : (
+        <Card withBorder padding="md" radius="sm">
+          <AuthorCardView card={card.data} headingLevel={3} />
+        </Card>
+      )}
+      <Group gap="md" mt="sm">
+        <Anchor href={href} target="_blank" rel="noopener" size="sm">
+          Open your public author card
+        </Anchor>
+        <Anchor component={Link} to="/disclosures" size="sm">
+          Your disclosures
+        </Anchor>
+      </Group>
+    </Card>
+  )
 }
 
 const fields = ['displayName', 'profession', 'registrationBody', 'registrationNumber'] as const
@@ -85,66 +140,69 @@ export function ProfilePage() {
       </PageTitle>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
-          <Card withBorder padding="lg" radius="md">
-            <form onSubmit={submit} noValidate aria-labelledby="identity-heading">
-              <Stack gap="md">
-                <Title order={2} size="h4" id="identity-heading">
-                  Professional identity
-                </Title>
-                {error ? (
-                  <Alert color="red" variant="light">
-                    {error}
-                  </Alert>
-                ) : null}
-                <TextInput
-                  label="Display name"
-                  description="Shown with everything you publish, e.g. “Dr Priya Shah”."
-                  required
-                  autoComplete="name"
-                  {...form.getInputProps('displayName')}
-                />
-                <Select
-                  label="Profession"
-                  placeholder="Choose your profession"
-                  data={professionOptions}
-                  clearable
-                  {...form.getInputProps('profession')}
-                />
-                <Group grow align="flex-start" gap="md" wrap="wrap">
-                  <Select
-                    label="Registration body"
-                    description="The register that lists you."
-                    placeholder="Choose a register"
-                    data={registrationBodyOptions}
-                    clearable
-                    miw={220}
-                    {...form.getInputProps('registrationBody')}
-                  />
+          <Stack gap="lg">
+            <Card withBorder padding="lg" radius="md">
+              <form onSubmit={submit} noValidate aria-labelledby="identity-heading">
+                <Stack gap="md">
+                  <Title order={2} size="h4" id="identity-heading">
+                    Professional identity
+                  </Title>
+                  {error ? (
+                    <Alert color="red" variant="light">
+                      {error}
+                    </Alert>
+                  ) : null}
                   <TextInput
-                    label="Registration number"
-                    description={registrationHint(form.values.registrationBody)}
-                    autoComplete="off"
-                    miw={180}
-                    {...form.getInputProps('registrationNumber')}
+                    label="Display name"
+                    description="Shown with everything you publish, e.g. “Dr Priya Shah”."
+                    required
+                    autoComplete="name"
+                    {...form.getInputProps('displayName')}
                   />
-                </Group>
-                {identity.verification && registrationChanged ? (
-                  <Alert color="yellow" variant="light" role="status">
-                    Changing your registration removes your verification. An admin will need to verify you
-                    again.
-                  </Alert>
-                ) : null}
-                <Group justify="flex-end">
-                  <Button variant="default" disabled={!form.isDirty()} onClick={() => form.reset()}>
-                    Discard changes
-                  </Button>
-                  <Button type="submit" loading={update.isPending}>
-                    Save profile
-                  </Button>
-                </Group>
-              </Stack>
-            </form>
-          </Card>
+                  <Select
+                    label="Profession"
+                    placeholder="Choose your profession"
+                    data={professionOptions}
+                    clearable
+                    {...form.getInputProps('profession')}
+                  />
+                  <Group grow align="flex-start" gap="md" wrap="wrap">
+                    <Select
+                      label="Registration body"
+                      description="The register that lists you."
+                      placeholder="Choose a register"
+                      data={registrationBodyOptions}
+                      clearable
+                      miw={220}
+                      {...form.getInputProps('registrationBody')}
+                    />
+                    <TextInput
+                      label="Registration number"
+                      description={registrationHint(form.values.registrationBody)}
+                      autoComplete="off"
+                      miw={180}
+                      {...form.getInputProps('registrationNumber')}
+                    />
+                  </Group>
+                  {identity.verification && registrationChanged ? (
+                    <Alert color="yellow" variant="light" role="status">
+                      Changing your registration removes your verification. An admin will need to verify you
+                      again.
+                    </Alert>
+                  ) : null}
+                  <Group justify="flex-end">
+                    <Button variant="default" disabled={!form.isDirty()} onClick={() => form.reset()}>
+                      Discard changes
+                    </Button>
+                    <Button type="submit" loading={update.isPending}>
+                      Save profile
+                    </Button>
+                  </Group>
+                </Stack>
+              </form>
+            </Card>
+            <HowYouAppear />
+          </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="lg">

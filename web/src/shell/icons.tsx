@@ -30,3 +30,11 @@ export function ShieldIcon({ size = 16 }: IconProps) {
     </svg>
   )
 }
+
+export function CrossIcon({ size = 16 }: IconProps) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" aria-hidden="true">
+      <path d="M7 7l10 10M17 7L7 17" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+    </svg>
+  )
+}
