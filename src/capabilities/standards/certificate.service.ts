@@ -123,7 +123,8 @@ export async function issueCertificateAsOperator(
 
 /** The public address at which anyone can check a certificate. */
 export function verificationUrl(deps: Pick<AccountsDeps, 'publicBaseUrl'>, certificateId: string): string {
-  return `${deps.publicBaseUrl}/api/certificates/${encodeURIComponent(certificateId)}`
+  // The readable page (it reads /api/certificates/{id}); the JSON answer is for machines.
+  return `${deps.publicBaseUrl}/certificates/${encodeURIComponent(certificateId)}`
 }
 
 export function presentCertificate(deps: AccountsDeps, c: CertificateRecord): Certificate {
