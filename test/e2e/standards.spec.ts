@@ -150,9 +150,17 @@ test('a new author is gated, fails the assessment once, passes, discloses, and b
     /\/certificates\/[^/]+\/html$/,
   )
   const verification = certificate.getByRole('textbox', { name: 'Public verification link' })
-  await expect(verification).toHaveValue(/\/api\/certificates\/[^/]+$/)
-  const check = await page.request.get(await verification.inputValue())
+  // The link is the readable page; it reads the JSON answer, which machines can fetch directly.
+  const link = await verification.inputValue()
+  expect(link).toMatch(/\/certificates\/[^/]+$/)
+  expect(link).not.toContain('/api/')
+  const check = await page.request.get(link.replace('/certificates/', '/api/certificates/'))
   expect(await check.json()).toMatchObject({ status: 'valid', holderName: 'Alex Morgan' })
+  const verify = await page.context().newPage()
+  await verify.goto(link)
+  await expect(verify.getByText('Valid', { exact: true })).toBeVisible()
+  await expect(verify.getByText(/Alex Morgan completed/)).toBeVisible()
+  await verify.close()
 
   // The dashboard now has the training done and the disclosure still to do.
   await page.goto('/')
