@@ -104,8 +104,8 @@ test('each navigation link opens its page', async ({ page, login }) => {
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
     await expect(nav.getByRole('link', { name: link, exact: true })).toHaveAttribute('aria-current', 'page')
   }
-  await nav.getByRole('link', { name: 'Review queue', exact: true }).click()
-  await expect(page.getByText('Coming with the review workflow')).toBeVisible()
+  await nav.getByRole('link', { name: 'Publishing', exact: true }).click()
+  await expect(page.getByText('Coming with publishing')).toBeVisible()
 })
 
 test('a page the role does not allow is refused even by its address', async ({ page, login }) => {

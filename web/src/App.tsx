@@ -26,6 +26,16 @@ const CheckDraftPage = lazy(() =>
 const ScreeningPolicyPage = lazy(() =>
   import('./screening/ScreeningPolicyPage.tsx').then((m) => ({ default: m.ScreeningPolicyPage })),
 )
+// Content: the list and the item editor (CodeMirror and the screening engine) in their own chunks.
+const ContentListPage = lazy(() =>
+  import('./content/ContentListPage.tsx').then((m) => ({ default: m.ContentListPage })),
+)
+const ReviewQueuePage = lazy(() =>
+  import('./content/ContentListPage.tsx').then((m) => ({ default: m.ReviewQueuePage })),
+)
+const ItemEditorPage = lazy(() =>
+  import('./content/ItemEditorPage.tsx').then((m) => ({ default: m.ItemEditorPage })),
+)
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })))
 // Professional standards: training, disclosures and the public pages, each in its own chunk.
 const TrainingPage = lazy(() =>
@@ -152,7 +162,20 @@ export function App() {
             path="/content"
             element={
               <Permitted permission="content.create">
-                <ComingSoonPage {...comingSoon.content} />
+                <LazyPage>
+                  <ContentListPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          {/* Authors edit their own items; editors read everyone's (the server decides who may read). */}
+          <Route
+            path="/content/:itemId"
+            element={
+              <Permitted permission="screening.use">
+                <LazyPage>
+                  <ItemEditorPage />
+                </LazyPage>
               </Permitted>
             }
           />
@@ -203,7 +226,9 @@ export function App() {
             path="/review-queue"
             element={
               <Permitted permission="review.manage">
-                <ComingSoonPage {...comingSoon.reviewQueue} />
+                <LazyPage>
+                  <ReviewQueuePage />
+                </LazyPage>
               </Permitted>
             }
           />

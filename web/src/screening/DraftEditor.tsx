@@ -112,6 +112,7 @@ export function DraftEditor({
   describedBy,
   initialText = '',
   placeholderText,
+  readOnly = false,
   onChange,
 }: {
   ref?: Ref<DraftEditorHandle>
@@ -119,6 +120,8 @@ export function DraftEditor({
   describedBy?: string
   initialText?: string
   placeholderText?: string
+  /** Set at mount: remount the editor (a new `key`) to change it. */
+  readOnly?: boolean
   onChange: (text: string) => void
 }) {
   const host = useRef<HTMLDivElement>(null)
@@ -147,6 +150,7 @@ export function DraftEditor({
             spellcheck: 'true',
           }),
           placeholderText ? placeholder(placeholderText) : [],
+          readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : [],
           findingsField,
           theme,
           EditorView.updateListener.of((update) => {

@@ -3,6 +3,11 @@
  * lexicons, a few hundred kilobytes), imported only by the pages that screen text. Nothing here
  * may be imported statically from the main bundle; use `loadEngine()` in ./engine.ts.
  */
-export { channelSpecs, countLength } from '../../../src/capabilities/screening/channels.ts'
+export {
+  channelSpecs,
+  countLength,
+  measure,
+  splitIntoThread,
+} from '../../../src/capabilities/screening/channels.ts'
 export { compilePolicy, ENGINE_VERSION, screen } from '../../../src/capabilities/screening/evaluate.ts'
 export { redact } from '../../../src/capabilities/screening/redact.ts'

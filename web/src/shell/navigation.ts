@@ -32,6 +32,8 @@ export const navItems: readonly NavItem[] = [
 
 /** Pages reached from other pages rather than the navigation, with the permission each needs. */
 const unlistedItems: readonly NavItem[] = [
+  // One item: its author edits it, editors read it (the server checks which).
+  { label: 'Item', path: '/content/', permission: 'screening.use' },
   // Every member may read the policy their drafts are screened under; admins edit it.
   { label: 'Screening policy', path: '/settings/screening', permission: 'screening.use' },
   { label: 'Training content', path: '/settings/training', permission: 'organisation.manage' },

@@ -1,0 +1,295 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Radio,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { useState } from 'react'
+import { Link, useNavigate } from 'react-router'
+import { errorMessage } from '../api/client.ts'
+import {
+  type ItemKind,
+  type ItemListEntry,
+  type ItemState,
+  itemKinds,
+  itemStates,
+  useCreateItem,
+  useItems,
+} from '../api/content.ts'
+import { formatDateTime } from '../lib/format.ts'
+import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
+import { kindLabels, stateLabels } from './labels.ts'
+
+export function StateBadge({ state }: { state: ItemState }) {
+  const label = stateLabels[state]
+  return (
+    <Badge color={label.color} variant="light" data-testid="item-state">
+      {label.label}
+    </Badge>
+  )
+}
+
+export function ItemsTable({
+  items,
+  showAuthor,
+  label,
+}: {
+  items: readonly ItemListEntry[]
+  showAuthor: boolean
+  label: string
+}) {
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table verticalSpacing="sm" horizontalSpacing="md" striped aria-label={label}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Title</Table.Th>
+            <Table.Th>Kind</Table.Th>
+            <Table.Th>State</Table.Th>
+            {showAuthor ? <Table.Th>Author</Table.Th> : null}
+            <Table.Th>Updated</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((item) => (
+            <Table.Tr key={item.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/content/${item.id}`} fw={600}>
+                  {item.title.trim() || 'Untitled'}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{kindLabels[item.kind].label}</Table.Td>
+              <Table.Td>
+                <StateBadge state={item.state} />
+              </Table.Td>
+              {showAuthor ? <Table.Td>{item.author.name}</Table.Td> : null}
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  {formatDateTime(item.updatedAt)}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  )
+}
+
+function NewItemModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { organisation } = useCurrentOrganisation()
+  const create = useCreateItem(organisation.slug)
+  const navigate = useNavigate()
+  const [kind, setKind] = useState<ItemKind>('post')
+  const [title, setTitle] = useState('')
+  const onCreate = () =>
+    create.mutate({ kind, title: title.trim() }, { onSuccess: (item) => navigate(`/content/${item.id}`) })
+  return (
+    <Modal opened={opened} onClose={onClose} title="New item">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault()
+          onCreate()
+        }}
+      >
+        <Stack gap="md">
+          <TextInput
+            label="Title"
+            description="You can change it later."
+            value={title}
+            onChange={(event) => setTitle(event.currentTarget.value)}
+            maxLength={300}
+            data-autofocus
+          />
+          <Radio.Group label="Kind" value={kind} onChange={(value) => setKind(value as ItemKind)}>
+            <Stack gap="xs" mt={6}>
+              {itemKinds.map((k) => (
+                <Radio
+                  key={k}
+                  value={k}
+                  label={kindLabels[k].label}
+                  description={kindLabels[k].description}
+                />
+              ))}
+            </Stack>
+          </Radio.Group>
+          {create.isError ? (
+            <Text size="sm" c="red" role="alert">
+              {errorMessage(create.error)}
+            </Text>
+          ) : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create draft
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
+
+export function ContentListPage() {
+  const { me, organisation, can } = useCurrentOrganisation()
+  const [state, setState] = useState<ItemState | null>(null)
+  const editor = can('review.manage')
+  const [scope, setScope] = useState<'mine' | 'all'>('mine')
+  const items = useItems(organisation.slug, state)
+  const [creating, setCreating] = useState(false)
+
+  return (
+    <>
+      <PageTitle
+        description="Your drafts and submissions. Every item is screened when you submit it, then peer reviewed before it can be published."
+        actions={<Button onClick={() => setCreating(true)}>New item</Button>}
+      >
+        {scope === 'all' ? 'All items' : 'My content'}
+      </PageTitle>
+      <NewItemModal opened={creating} onClose={() => setCreating(false)} />
+      <Card withBorder radius="md" padding="md">
+        <Stack gap="md">
+          <Group gap="md" wrap="wrap" align="flex-end">
+            {editor ? (
+              <SegmentedControl
+                aria-label="Whose items"
+                value={scope}
+                onChange={(value) => setScope(value === 'all' ? 'all' : 'mine')}
+                data={[
+                  { value: 'mine', label: 'Mine' },
+                  { value: 'all', label: 'All items' },
+                ]}
+              />
+            ) : null}
+            <StateFilter state={state} onChange={setState} />
+          </Group>
+          <ItemsResult
+            query={items}
+            state={state}
+            showAuthor={scope === 'all'}
+            label={scope === 'all' ? 'All items' : 'My items'}
+            filter={scope === 'all' ? undefined : (i) => i.author.id === me.user.id}
+          />
+        </Stack>
+      </Card>
+    </>
+  )
+}
+
+/** The editor's queue, for now: every item waiting for review, oldest first; then every item. */
+export function ReviewQueuePage() {
+  const { organisation } = useCurrentOrganisation()
+  const submitted = useItems(organisation.slug, 'submitted')
+  const inReview = useItems(organisation.slug, 'in_review')
+  const [state, setState] = useState<ItemState | null>(null)
+  const all = useItems(organisation.slug, state)
+  const pending = submitted.isPending || inReview.isPending
+  const error = submitted.error ?? inReview.error
+  const items = [...(submitted.data?.items ?? []), ...(inReview.data?.items ?? [])].sort((a, b) =>
+    a.updatedAt.localeCompare(b.updatedAt),
+  )
+  return (
+    <>
+      <PageTitle description="Items submitted for review or in review, oldest first, and every item in the organisation. Assigning reviewers and deciding come with the review workflow; for now this lists what is waiting.">
+        Review queue
+      </PageTitle>
+      <Stack gap="lg">
+        <Card withBorder radius="md" padding="md" component="section" aria-labelledby="waiting-heading">
+          <Title order={2} size="h4" id="waiting-heading" mb="sm">
+            Waiting for review
+          </Title>
+          {pending ? (
+            <PageLoader label="Loading the queue" />
+          ) : error ? (
+            <ErrorState
+              error={error}
+              title="Could not load the queue"
+              onRetry={() => {
+                void submitted.refetch()
+                void inReview.refetch()
+              }}
+            />
+          ) : items.length === 0 ? (
+            <Text c="dimmed" size="sm">
+              Nothing is waiting for review.
+            </Text>
+          ) : (
+            <ItemsTable items={items} showAuthor label="Waiting for review" />
+          )}
+        </Card>
+        <Card withBorder radius="md" padding="md" component="section" aria-labelledby="all-items-heading">
+          <Group justify="space-between" align="flex-end" mb="sm">
+            <Title order={2} size="h4" id="all-items-heading">
+              All items
+            </Title>
+            <StateFilter state={state} onChange={setState} />
+          </Group>
+          <ItemsResult query={all} state={state} showAuthor label="All items" />
+        </Card>
+      </Stack>
+    </>
+  )
+}
+
+function StateFilter({
+  state,
+  onChange,
+}: {
+  state: ItemState | null
+  onChange: (state: ItemState | null) => void
+}) {
+  return (
+    <Select
+      label="State"
+      w={220}
+      value={state ?? 'any'}
+      onChange={(value) => onChange(value && value !== 'any' ? (value as ItemState) : null)}
+      data={[
+        { value: 'any', label: 'Any state' },
+        ...itemStates.map((s) => ({ value: s, label: stateLabels[s].label })),
+      ]}
+      allowDeselect={false}
+    />
+  )
+}
+
+function ItemsResult({
+  query,
+  state,
+  showAuthor,
+  label,
+  filter,
+}: {
+  query: ReturnType<typeof useItems>
+  state: ItemState | null
+  showAuthor: boolean
+  label: string
+  filter?: (item: ItemListEntry) => boolean
+}) {
+  if (query.isPending) return <PageLoader label="Loading items" />
+  if (query.isError) {
+    return <ErrorState error={query.error} title="Could not load the items" onRetry={() => query.refetch()} />
+  }
+  const shown = filter ? query.data.items.filter(filter) : query.data.items
+  if (shown.length === 0) {
+    return (
+      <Text c="dimmed" size="sm">
+        {state ? `No items in the state “${stateLabels[state].label}”.` : 'Nothing here yet.'}
+      </Text>
+    )
+  }
+  return <ItemsTable items={shown} showAuthor={showAuthor} label={label} />
+}
