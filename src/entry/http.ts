@@ -11,6 +11,7 @@ import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
 import { contentRoutes } from '#src/capabilities/content/content.routes.ts'
+import { reviewRoutes } from '#src/capabilities/review/review.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
 import { companiesRoutes } from '#src/capabilities/standards/companies.routes.ts'
@@ -52,6 +53,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', authorCardRoutes(rounds.accounts))
   api.route('/', gateRoutes(rounds.accounts))
   api.route('/', contentRoutes(rounds.accounts))
+  api.route('/', reviewRoutes(rounds.accounts))
   return api
 }
 

@@ -28,6 +28,8 @@ export const errorCodes = {
   SERIES_NOT_FOUND: { status: 404, exit: 4 },
   VERSION_NOT_FOUND: { status: 404, exit: 4 },
   FINDING_NOT_FOUND: { status: 404, exit: 4 },
+  REVIEW_NOT_FOUND: { status: 404, exit: 4 },
+  ASSIGNMENT_NOT_FOUND: { status: 404, exit: 4 },
   METHOD_NOT_ALLOWED: { status: 405, exit: 2 },
   CONFLICT: { status: 409, exit: 5 },
   EMAIL_TAKEN: { status: 409, exit: 5 },
@@ -38,6 +40,10 @@ export const errorCodes = {
   ATTEMPT_ALREADY_SUBMITTED: { status: 409, exit: 5 },
   /** The event is not legal in the item's current state (content.state.ts). */
   ILLEGAL_TRANSITION: { status: 409, exit: 5 },
+  /** The review is submitted or declined, or its round decided: it no longer changes. */
+  REVIEW_CLOSED: { status: 409, exit: 5 },
+  /** The editor decided before every assigned reviewer had submitted. */
+  REVIEWS_PENDING: { status: 409, exit: 5 },
   INVITATION_EXPIRED: { status: 410, exit: 5 },
   ATTEMPT_EXPIRED: { status: 410, exit: 5 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
@@ -47,6 +53,14 @@ export const errorCodes = {
    * tell a refused submission from a crash (1 is an unexpected error).
    */
   SCREENING_BLOCKED: { status: 422, exit: 8 },
+  /** The named user does not hold the reviewer role in the organisation. */
+  REVIEWER_NOT_ELIGIBLE: { status: 422, exit: 2 },
+  /** The named reviewer has a conflict with the item (the reasons are in details). */
+  REVIEWER_CONFLICTED: { status: 422, exit: 2 },
+  /** The assignment would not leave the round with the organisation's number of reviewers. */
+  REVIEWER_COUNT: { status: 422, exit: 2 },
+  /** Submission needs the no-conflict declaration, every score and a recommendation. */
+  REVIEW_INCOMPLETE: { status: 422, exit: 2 },
   RATE_LIMITED: { status: 429, exit: 6 },
   SEED_REFUSED: { status: 409, exit: 5 },
   AUDIT_CHAIN_BROKEN: { status: 500, exit: 7 },

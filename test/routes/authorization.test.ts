@@ -6,6 +6,7 @@ import {
   submitItem,
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
+import { assignReviewers, saveReview, submitReview } from '#src/capabilities/review/review.service.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import {
   addRelationship,
@@ -90,6 +91,9 @@ const holderOrAdmin: Record<ActorName, Outcome> = { ...adminOnly, author: 'allow
 const authorOnly: Record<ActorName, Outcome> = { ...adminOnly, admin: 403, author: 'allow' }
 const editorOnly: Record<ActorName, Outcome> = { ...adminOnly, admin: 403, editor: 'allow' }
 const authorOrEditor: Record<ActorName, Outcome> = { ...authorOnly, editor: 'allow' }
+/** The world's reviewer is one of the item's assigned reviewers. */
+const assignedReviewerOnly: Record<ActorName, Outcome> = { ...adminOnly, admin: 403, reviewer: 'allow' }
+const reviewParties: Record<ActorName, Outcome> = { ...authorOrEditor, reviewer: 'allow' }
 
 const trainingLesson = {
   topic: 'local',
@@ -326,6 +330,76 @@ const table: Record<string, RouteCase> = {
       body: { reason: 'Superseded' },
     }),
   },
+  'GET /api/orgs/{slug}/items/{itemId}/review/candidates': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await submittedItem(rounds, w)}/review/candidates`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/review/assignments': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await submittedItem(rounds, w)}/review/assignments`,
+      body: {
+        reviewerIds: [
+          (await createTestMember(rounds, w.org.id, ['reviewer'])).id,
+          (await createTestMember(rounds, w.org.id, ['reviewer'])).id,
+        ],
+      },
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/review': {
+    expect: reviewParties,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w)).itemId}/review`,
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/review/version': {
+    expect: assignedReviewerOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w)).itemId}/review/version`,
+    }),
+  },
+  'PUT /api/orgs/{slug}/items/{itemId}/review/assignments/{assignmentId}': {
+    expect: assignedReviewerOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, assignmentId } = await assignedItem(rounds, w)
+      return {
+        path: `/api/orgs/${w.org.slug}/items/${itemId}/review/assignments/${assignmentId}`,
+        body: { noConflict: true, accuracy: 5 },
+      }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/review/assignments/{assignmentId}/submit': {
+    expect: assignedReviewerOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, assignmentId } = await assignedItem(rounds, w, true)
+      return { path: `/api/orgs/${w.org.slug}/items/${itemId}/review/assignments/${assignmentId}/submit` }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/review/assignments/{assignmentId}/decline': {
+    expect: assignedReviewerOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, assignmentId } = await assignedItem(rounds, w)
+      return {
+        path: `/api/orgs/${w.org.slug}/items/${itemId}/review/assignments/${assignmentId}/decline`,
+        body: { reason: 'On leave' },
+      }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/review/decision': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w, true, true)).itemId}/review/decision`,
+      body: { decision: 'accept', message: 'Approved' },
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/approvals': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/approvals`,
+    }),
+  },
   'GET /api/me': { expect: anySignedIn, prepare: async () => ({ path: '/api/me' }) },
   'PUT /api/me/identity': {
     expect: anySignedIn,
@@ -558,6 +632,50 @@ async function authorsItem(
   const actor = await loadActor(rounds.accounts, w.author.id)
   return (await createItem(rounds.accounts, actor, w.org.slug, { kind: 'post', title: 'Hand hygiene', body }))
     .id
+}
+
+/** A clean item of the world's author, submitted. */
+async function submittedItem(rounds: TestRounds, w: World): Promise<string> {
+  const itemId = await authorsItem(rounds, w)
+  await submitItem(rounds.accounts, await loadActor(rounds.accounts, w.author.id), w.org.slug, itemId)
+  return itemId
+}
+
+const completeReview = {
+  noConflict: true,
+  rmetriq: {
+    contentQuality: 3,
+    clearCredentials: 2,
+    bias: 3,
+    references: 2,
+    dates: 2,
+    attribution: 3,
+    prePublicationReview: 2,
+  },
+  accuracy: 6,
+  utility: 6,
+  recommendation: 'accept',
+} as const
+
+/**
+ * A submitted item in review by the world's reviewer and a fresh one; `assignmentId` is the
+ * world reviewer's. With `filled`, their review is complete; with `both`, both are submitted.
+ */
+async function assignedItem(rounds: TestRounds, w: World, filled = false, both = false) {
+  const itemId = await submittedItem(rounds, w)
+  const other = await createTestMember(rounds, w.org.id, ['reviewer'])
+  const editor = await loadActor(rounds.accounts, w.editor.id)
+  const round = await assignReviewers(rounds.accounts, editor, w.org.slug, itemId, {
+    reviewerIds: [w.reviewer.id, other.id],
+  })
+  const id = (userId: string) => round.reviews.find((r) => r.reviewer.id === userId)?.assignmentId as string
+  const people = both ? [w.reviewer.id, other.id] : filled ? [w.reviewer.id] : []
+  for (const userId of people) {
+    const actor = await loadActor(rounds.accounts, userId)
+    await saveReview(rounds.accounts, actor, w.org.slug, itemId, id(userId), completeReview)
+    if (both) await submitReview(rounds.accounts, actor, w.org.slug, itemId, id(userId))
+  }
+  return { itemId, assignmentId: id(w.reviewer.id) }
 }
 
 /** A draft whose submission screening refused (version 1; with `twice`, a changed version 2 as well). */

@@ -2,6 +2,7 @@ import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
 import { findIdentity, findUserById } from '#src/capabilities/accounts/accounts.repository.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { endActiveApprovals } from '#src/capabilities/review/review.repository.ts'
 import { screen } from '#src/capabilities/screening/evaluate.ts'
 import type { Finding, Report, ScreenInput } from '#src/capabilities/screening/screening.schema.ts'
 import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
@@ -214,7 +215,34 @@ async function transition(
     organisationId: item.organisationId,
     summary: { from: item.state, to, event, version: extra.version ?? null },
   })
+  // An approval binds to the content it approved: an edit or a withdrawal ends it for good.
+  if (event === 'edit' || event === 'withdraw')
+    for (const approvalId of await endActiveApprovals(tx, item.id, 'void', at))
+      await recordAudit(tx, deps, {
+        actorId,
+        action: 'review.approval_voided',
+        resourceType: 'content_item',
+        resourceId: item.id,
+        organisationId: item.organisationId,
+        summary: { approvalId, event },
+      })
   return to
+}
+
+/**
+ * Applies a workflow event to an item inside the caller's transaction, with its timeline
+ * entry and audit record (peer review's assignment, decision and expiry go through here).
+ * Refuses with ILLEGAL_TRANSITION when the event is not legal in the item's state.
+ */
+export async function applyItemTransition(
+  tx: Executor,
+  deps: ContentDeps,
+  itemId: string,
+  event: ItemEvent,
+  actorId: string | null,
+  extra: { versionId?: string | null; version?: number | null; reason?: string } = {},
+): Promise<ItemState> {
+  return transition(tx, deps, await requireItem(tx, itemId), event, actorId, extra)
 }
 
 // ── series ───────────────────────────────────────────────────────────────────────────────

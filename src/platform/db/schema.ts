@@ -341,6 +341,50 @@ export interface ContentTransitionTable {
   occurred_at: Timestamp
 }
 
+export interface ReviewRoundTable {
+  id: string
+  item_id: string
+  version_id: string
+  anonymous: number
+  created_by: string | null
+  created_at: Timestamp
+  decision: string | null
+  decision_message: string | null
+  decided_by: string | null
+  decided_at: NullableTimestamp
+}
+
+export interface ReviewAssignmentTable {
+  id: string
+  round_id: string
+  reviewer_id: string
+  position: number
+  status: string
+  due_at: Timestamp
+  assigned_by: string | null
+  assigned_at: Timestamp
+  decline_reason: string | null
+  no_conflict_declared: number
+  scores: string
+  comments: string
+  recommendation: string | null
+  updated_at: Timestamp
+  submitted_at: NullableTimestamp
+}
+
+export interface ReviewApprovalTable {
+  id: string
+  item_id: string
+  version_id: string
+  round_id: string
+  content_hash: string
+  approved_by: string | null
+  approved_at: Timestamp
+  expires_at: Timestamp
+  status: string
+  ended_at: NullableTimestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -371,4 +415,7 @@ export interface DB {
   content_screening: ContentScreeningTable
   content_finding_override: ContentFindingOverrideTable
   content_transition: ContentTransitionTable
+  review_round: ReviewRoundTable
+  review_assignment: ReviewAssignmentTable
+  review_approval: ReviewApprovalTable
 }

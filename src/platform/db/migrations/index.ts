@@ -5,6 +5,7 @@ import * as organisationSettings from './2026-11-26T22-00-00-organisation-settin
 import * as training from './2026-11-26T22-10-00-training.ts'
 import * as disclosures from './2026-11-26T22-20-00-disclosures.ts'
 import * as content from './2026-11-26T23-00-00-content.ts'
+import * as review from './2026-11-26T23-30-00-review.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T22-10-00-training': training,
   '2026-11-26T22-20-00-disclosures': disclosures,
   '2026-11-26T23-00-00-content': content,
+  '2026-11-26T23-30-00-review': review,
 }
