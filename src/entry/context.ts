@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import { type Auth, createAuth } from '#src/capabilities/accounts/auth.ts'
 import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.ts'
+import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
 import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
 import { type Clock, type Ids, randomIds, systemClock } from '#src/platform/clock.ts'
 import type { Config } from '#src/platform/config.ts'
@@ -43,6 +44,7 @@ export function openRounds(
     ...mailJobs({ db: database.db, clock, transport, from: config.mailFrom }),
     // Read when a job runs: the deps hold the queue, which is built from this registry.
     ...trainingJobs(() => accounts),
+    ...reviewJobs(() => accounts),
   ])
   const queue = createDbQueue({ clock, ids, registry })
   const auth = createAuth({ database, config, clock, ids, queue, log })

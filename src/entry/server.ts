@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import { scheduleApprovalExpiry } from '#src/capabilities/review/review.jobs.ts'
 import { startTraining } from '#src/capabilities/standards/training.jobs.ts'
 import type { Config } from '#src/platform/config.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
@@ -19,6 +20,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'database migrated')
   const training = await startTraining(rounds.accounts)
   log.info({ training }, 'training content loaded')
+  await scheduleApprovalExpiry(rounds.accounts)
 
   if (config.env !== 'production' && config.demoSeed === 'auto') {
     const empty = !(await rounds.database.db.selectFrom('auth_user').select('id').limit(1).executeTakeFirst())

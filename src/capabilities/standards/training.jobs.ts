@@ -1,8 +1,7 @@
-import { z } from 'zod'
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
-import { defineJob, type JobDefinition } from '#src/platform/jobs/queue.ts'
+import { defineDailyJob, nextDailyRun, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import type { JobDefinition } from '#src/platform/jobs/queue.ts'
 import { sendCertificateReminders } from './certificate.service.ts'
-import { listPendingJobIds } from './training.repository.ts'
 import { syncBuiltInTraining } from './training.service.ts'
 
 export const CERTIFICATE_REMINDERS_JOB = 'standards.certificate-reminders'
@@ -12,50 +11,27 @@ const RUN_HOUR_UTC = 6
 
 /** The next run after `now`: tomorrow at RUN_HOUR_UTC (or today, if that is still ahead). */
 export function nextReminderRun(now: Date): Date {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), RUN_HOUR_UTC))
-  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1)
-  return next
+  return nextDailyRun(now, RUN_HOUR_UTC)
 }
 
 /**
- * The training jobs. `deps` is read when a job runs (the queue the jobs need is built after
- * the registry that holds them).
- *
- * `standards.certificate-reminders` mails holders whose certificate expires within 30 days
- * (once per certificate), and queues its own next run for the following day. Only one
- * future run is kept: if another run is already queued, or another is running with a
- * smaller job id, this one queues no successor, so duplicate schedules die out.
+ * The training jobs. `standards.certificate-reminders` mails holders whose certificate
+ * expires within 30 days (once per certificate), daily.
  */
 export function trainingJobs(deps: () => AccountsDeps): JobDefinition<unknown>[] {
   return [
-    defineJob({
+    defineDailyJob({
       name: CERTIFICATE_REMINDERS_JOB,
-      schema: z.object({}),
-      maxAttempts: 3,
-      async handler(_payload, context) {
-        const d = deps()
-        // The successor first, so a failing sweep (retried, perhaps dead-lettered) never
-        // ends the daily schedule.
-        await d.db.transaction().execute(async (tx) => {
-          const others = (await listPendingJobIds(tx, CERTIFICATE_REMINDERS_JOB)).filter(
-            (j) => j.id !== context.jobId,
-          )
-          if (others.some((j) => j.status === 'queued' || j.id < context.jobId)) return
-          await d.queue.enqueue(tx, CERTIFICATE_REMINDERS_JOB, {}, { runAt: nextReminderRun(d.clock.now()) })
-        })
-        await sendCertificateReminders(d)
-      },
+      hourUtc: RUN_HOUR_UTC,
+      deps,
+      run: () => sendCertificateReminders(deps()),
     }),
   ]
 }
 
 /** Queues a reminder run now unless one is already waiting or running. */
-export async function scheduleCertificateReminders(deps: AccountsDeps): Promise<boolean> {
-  return deps.db.transaction().execute(async (tx) => {
-    if ((await listPendingJobIds(tx, CERTIFICATE_REMINDERS_JOB)).length > 0) return false
-    await deps.queue.enqueue(tx, CERTIFICATE_REMINDERS_JOB, {})
-    return true
-  })
+export function scheduleCertificateReminders(deps: AccountsDeps): Promise<boolean> {
+  return scheduleDailyJob(deps, CERTIFICATE_REMINDERS_JOB)
 }
 
 /**

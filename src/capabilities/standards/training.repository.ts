@@ -324,21 +324,3 @@ export async function markAttemptSubmitted(
     .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
-
-// ---- the reminder schedule ----
-
-/**
- * Ids of jobs with this name that are waiting or running. The reminder job keeps exactly
- * one future run queued; this lets it (and start-up) see whether one already is.
- */
-export async function listPendingJobIds(
-  db: Executor,
-  name: string,
-): Promise<Array<{ id: string; status: string }>> {
-  return db
-    .selectFrom('job')
-    .select(['id', 'status'])
-    .where('name', '=', name)
-    .where('status', 'in', ['queued', 'running'])
-    .execute()
-}

@@ -160,3 +160,16 @@ function mapJob(r: {
     lastError: r.last_error,
   }
 }
+
+/** Jobs of one name that are waiting or running. */
+export async function listPendingJobs(
+  db: Executor,
+  name: string,
+): Promise<Array<{ id: string; status: string }>> {
+  return db
+    .selectFrom('job')
+    .select(['id', 'status'])
+    .where('name', '=', name)
+    .where('status', 'in', ['queued', 'running'])
+    .execute()
+}
