@@ -36,6 +36,8 @@ const ReviewQueuePage = lazy(() =>
 const ItemEditorPage = lazy(() =>
   import('./content/ItemEditorPage.tsx').then((m) => ({ default: m.ItemEditorPage })),
 )
+const ReviewsPage = lazy(() => import('./review/ReviewPage.tsx').then((m) => ({ default: m.ReviewsPage })))
+const ReviewPage = lazy(() => import('./review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })))
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })))
 // Professional standards: training, disclosures and the public pages, each in its own chunk.
 const TrainingPage = lazy(() =>
@@ -218,7 +220,19 @@ export function App() {
             path="/reviews"
             element={
               <Permitted permission="review.perform">
-                <ComingSoonPage {...comingSoon.reviews} />
+                <LazyPage>
+                  <ReviewsPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          <Route
+            path="/reviews/:itemId"
+            element={
+              <Permitted permission="review.perform">
+                <LazyPage>
+                  <ReviewPage />
+                </LazyPage>
               </Permitted>
             }
           />

@@ -14,9 +14,10 @@ import {
   TextInput,
   Title,
 } from '@mantine/core'
+import { useQueries } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
-import { errorMessage } from '../api/client.ts'
+import { api, errorMessage } from '../api/client.ts'
 import {
   type ItemKind,
   type ItemListEntry,
@@ -26,7 +27,8 @@ import {
   useCreateItem,
   useItems,
 } from '../api/content.ts'
-import { formatDateTime } from '../lib/format.ts'
+import { type Round, reviewKeys } from '../api/review.ts'
+import { formatDate, formatDateTime } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { kindLabels, stateLabels } from './labels.ts'
@@ -189,45 +191,124 @@ export function ContentListPage() {
   )
 }
 
-/** The editor's queue, for now: every item waiting for review, oldest first; then every item. */
+/** One in-review item: its reviewers, their status and due dates (from the round). */
+type QueueRow = { item: ItemListEntry; round: Round | undefined; earliestDue: string }
+
+function InReviewTable({ rows }: { rows: QueueRow[] }) {
+  const now = new Date().toISOString()
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table verticalSpacing="sm" horizontalSpacing="md" striped aria-label="In review">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Title</Table.Th>
+            <Table.Th>Author</Table.Th>
+            <Table.Th>Reviewers</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map(({ item, round }) => (
+            <Table.Tr key={item.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/content/${item.id}`} fw={600}>
+                  {item.title.trim() || 'Untitled'}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{item.author.name}</Table.Td>
+              <Table.Td>
+                {!round ? (
+                  <Text size="sm" c="dimmed">
+                    Loading…
+                  </Text>
+                ) : (
+                  <Stack gap={2}>
+                    {round.reviews.map((r) => {
+                      const overdue = r.status === 'assigned' && r.dueAt < now
+                      return (
+                        <Text size="sm" key={r.assignmentId} c={overdue ? 'red' : undefined}>
+                          {r.reviewer.name}: {r.status}
+                          {r.status === 'assigned'
+                            ? ` · ${overdue ? 'Overdue' : 'Due'} ${formatDate(r.dueAt)}`
+                            : ''}
+                        </Text>
+                      )
+                    })}
+                  </Stack>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  )
+}
+
+/** The editor's queue: items waiting for reviewers, then items in review (overdue first), then every item. */
 export function ReviewQueuePage() {
   const { organisation } = useCurrentOrganisation()
   const submitted = useItems(organisation.slug, 'submitted')
   const inReview = useItems(organisation.slug, 'in_review')
+  const rounds = useQueries({
+    queries: (inReview.data?.items ?? []).map((item) => ({
+      queryKey: reviewKeys.round(organisation.slug, item.id),
+      queryFn: () =>
+        api<Round>(
+          'GET',
+          `/api/orgs/${encodeURIComponent(organisation.slug)}/items/${encodeURIComponent(item.id)}/review`,
+        ),
+    })),
+  })
   const [state, setState] = useState<ItemState | null>(null)
   const all = useItems(organisation.slug, state)
   const pending = submitted.isPending || inReview.isPending
   const error = submitted.error ?? inReview.error
-  const items = [...(submitted.data?.items ?? []), ...(inReview.data?.items ?? [])].sort((a, b) =>
-    a.updatedAt.localeCompare(b.updatedAt),
-  )
+  const waiting = [...(submitted.data?.items ?? [])].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+  const reviewing: QueueRow[] = (inReview.data?.items ?? [])
+    .map((item, i) => {
+      const round = rounds[i]?.data
+      const dues = (round?.reviews ?? []).filter((r) => r.status === 'assigned').map((r) => r.dueAt)
+      return { item, round, earliestDue: dues.sort()[0] ?? '9999' }
+    })
+    .sort((a, b) => a.earliestDue.localeCompare(b.earliestDue))
+  const retry = () => {
+    void submitted.refetch()
+    void inReview.refetch()
+  }
   return (
     <>
-      <PageTitle description="Items submitted for review or in review, oldest first, and every item in the organisation. Assigning reviewers and deciding come with the review workflow; for now this lists what is waiting.">
+      <PageTitle description="Items waiting for reviewers, items in review with their reviewers (overdue first), and every item in the organisation.">
         Review queue
       </PageTitle>
       <Stack gap="lg">
         <Card withBorder radius="md" padding="md" component="section" aria-labelledby="waiting-heading">
           <Title order={2} size="h4" id="waiting-heading" mb="sm">
-            Waiting for review
+            Waiting for reviewers
           </Title>
           {pending ? (
             <PageLoader label="Loading the queue" />
           ) : error ? (
-            <ErrorState
-              error={error}
-              title="Could not load the queue"
-              onRetry={() => {
-                void submitted.refetch()
-                void inReview.refetch()
-              }}
-            />
-          ) : items.length === 0 ? (
+            <ErrorState error={error} title="Could not load the queue" onRetry={retry} />
+          ) : waiting.length === 0 ? (
             <Text c="dimmed" size="sm">
-              Nothing is waiting for review.
+              Nothing is waiting for reviewers.
             </Text>
           ) : (
-            <ItemsTable items={items} showAuthor label="Waiting for review" />
+            <ItemsTable items={waiting} showAuthor label="Waiting for assignment" />
+          )}
+        </Card>
+        <Card withBorder radius="md" padding="md" component="section" aria-labelledby="in-review-heading">
+          <Title order={2} size="h4" id="in-review-heading" mb="sm">
+            In review
+          </Title>
+          {pending ? (
+            <PageLoader label="Loading the queue" />
+          ) : error ? null : reviewing.length === 0 ? (
+            <Text c="dimmed" size="sm">
+              Nothing is in review.
+            </Text>
+          ) : (
+            <InReviewTable rows={reviewing} />
           )}
         </Card>
         <Card withBorder radius="md" padding="md" component="section" aria-labelledby="all-items-heading">

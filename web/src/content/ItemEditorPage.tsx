@@ -44,6 +44,7 @@ import {
 } from '../api/types.ts'
 import { formatDateTime } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { ItemReviewCard } from '../review/EditorReview.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
 import type { Engine } from '../screening/engine.ts'
 import { channelLabels, DEBOUNCE_MS, FindingsList, Legend, useEngine } from '../screening/FindingsPanel.tsx'
@@ -767,6 +768,7 @@ function Editor({ item }: { item: Item }) {
                 ) : null}
               </Stack>
             </Card>
+            <ItemReviewCard item={item} />
             <Card withBorder radius="md" padding="md" component="section" aria-labelledby="findings-heading">
               <Title order={2} size="h4" id="findings-heading" mb="sm">
                 Findings

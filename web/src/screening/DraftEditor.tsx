@@ -19,6 +19,8 @@ export type DraftEditorHandle = {
   replace(finding: Finding, insert: string): boolean
   /** Replaces the whole draft (one undoable change, touching only what differs). */
   setText(text: string): void
+  /** The selected span (UTF-16 offsets, end exclusive) and its text, or null when nothing is selected. */
+  getSelection(): { start: number; end: number; text: string } | null
 }
 
 const setFindings = StateEffect.define<readonly Finding[]>()
@@ -171,6 +173,13 @@ export function DraftEditor({
     (): DraftEditorHandle => ({
       focus: () => view.current?.focus(),
       getText: () => view.current?.state.doc.toString() ?? '',
+      getSelection() {
+        const editor = view.current
+        if (!editor) return null
+        const { from, to } = editor.state.selection.main
+        if (to <= from) return null
+        return { start: from, end: to, text: editor.state.sliceDoc(from, to) }
+      },
       showFindings(findings, text) {
         const editor = view.current
         if (!editor || editor.state.doc.toString() !== text) return false

@@ -1,0 +1,338 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Checkbox,
+  Code,
+  Grid,
+  Group,
+  Radio,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { useRef, useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router'
+import { errorMessage } from '../api/client.ts'
+import {
+  type Recommendation,
+  type ReviewDraft,
+  type ReviewVersion,
+  recommendationLabels,
+  rmetriqItems,
+  type SpanComment,
+  useDeclineReview,
+  useReviewVersion,
+  useSaveReview,
+  useSubmitReview,
+} from '../api/review.ts'
+import { formatDate } from '../lib/format.ts'
+import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
+import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
+
+/**
+ * The reviewer's list. The server has no "my assignments" listing yet, so a review is opened from
+ * the link the editor shares (/reviews/ITEM); this page takes that link or item id.
+ */
+export function ReviewsPage() {
+  const navigate = useNavigate()
+  const [link, setLink] = useState('')
+  const itemId = link
+    .trim()
+    .replace(/^.*\/(reviews|content)\//, '')
+    .replace(/[/?#].*$/, '')
+  return (
+    <>
+      <PageTitle description="Items assigned to you for peer review. Open a review from the link your editor sent you.">
+        Reviews
+      </PageTitle>
+      <Card withBorder radius="md" padding="md">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            if (itemId) navigate(`/reviews/${encodeURIComponent(itemId)}`)
+          }}
+        >
+          <Group align="flex-end">
+            <TextInput
+              label="Review link or item id"
+              value={link}
+              onChange={(e) => setLink(e.currentTarget.value)}
+              w={420}
+            />
+            <Button type="submit" disabled={!itemId}>
+              Open review
+            </Button>
+          </Group>
+        </form>
+      </Card>
+    </>
+  )
+}
+
+export function ReviewPage() {
+  const { itemId = '' } = useParams()
+  const { organisation } = useCurrentOrganisation()
+  const version = useReviewVersion(organisation.slug, itemId)
+  if (version.isPending) return <PageLoader label="Loading the review" />
+  if (version.isError) {
+    return (
+      <ErrorState
+        error={version.error}
+        title="Could not open this review"
+        onRetry={() => version.refetch()}
+      />
+    )
+  }
+  return <ReviewForm key={version.data.assignment.assignmentId} version={version.data} />
+}
+
+const scoreOptions = [1, 2, 3, 4, 5, 6, 7]
+
+function ReviewForm({ version }: { version: ReviewVersion }) {
+  const { organisation } = useCurrentOrganisation()
+  const a = version.assignment
+  const save = useSaveReview(organisation.slug, version.itemId, a.assignmentId)
+  const submit = useSubmitReview(organisation.slug, version.itemId, a.assignmentId)
+  const decline = useDeclineReview(organisation.slug, version.itemId, a.assignmentId)
+  const editor = useRef<DraftEditorHandle>(null)
+  const closed = a.status !== 'assigned'
+  const [draft, setDraft] = useState<ReviewDraft>({
+    noConflict: a.noConflict,
+    rmetriq: a.rmetriq,
+    ...(a.accuracy ? { accuracy: a.accuracy } : {}),
+    ...(a.utility ? { utility: a.utility } : {}),
+    comments: a.comments,
+    ...(a.recommendation ? { recommendation: a.recommendation } : {}),
+  })
+  const [selection, setSelection] = useState<{ start: number; end: number; text: string } | null>(null)
+  const [comment, setComment] = useState('')
+  const [declining, setDeclining] = useState(false)
+  const [reason, setReason] = useState('')
+  const fields = version.fields as { title?: string; body?: string }
+  const comments = draft.comments ?? []
+  const change = (patch: Partial<ReviewDraft>) => setDraft((d) => ({ ...d, ...patch }))
+
+  const addComment = () => {
+    if (!selection || !comment.trim()) return
+    const c: SpanComment = {
+      field: 'body',
+      start: selection.start,
+      end: selection.end,
+      quote: selection.text,
+      comment: comment.trim(),
+    }
+    change({ comments: [...comments, c] })
+    setComment('')
+    setSelection(null)
+  }
+  const onSubmit = () => save.mutate(draft, { onSuccess: () => submit.mutate() })
+
+  return (
+    <>
+      <PageTitle
+        description={`Version ${version.version} by ${version.author.name}. Due ${formatDate(a.dueAt)}.`}
+        actions={
+          <Anchor component={Link} to="/reviews">
+            Back to reviews
+          </Anchor>
+        }
+      >
+        {`Review: ${fields.title?.trim() || 'Untitled'}`}
+      </PageTitle>
+      {closed ? (
+        <Alert color={a.status === 'submitted' ? 'teal' : 'gray'} mb="md" role="status" title="Review closed">
+          {a.status === 'submitted' ? 'You submitted this review.' : `You declined: ${a.declineReason ?? ''}`}
+        </Alert>
+      ) : null}
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Stack gap="md">
+            <Text size="xs" c="dimmed">
+              Content hash <Code>{version.contentHash}</Code>
+            </Text>
+            <DraftEditor
+              label="Body under review"
+              initialText={fields.body ?? ''}
+              readOnly
+              ref={editor}
+              onChange={() => {}}
+            />
+            {version.overrides.length > 0 ? (
+              <Alert color="yellow" title="Screening overrides">
+                {version.overrides.map((o) => (
+                  <Text size="sm" key={`${o.ruleId}-${o.field}`}>
+                    {o.ruleId} on the {o.field}: {o.reason}
+                  </Text>
+                ))}
+              </Alert>
+            ) : null}
+            {!closed ? (
+              <Card withBorder padding="sm" component="section" aria-label="Comment on a span">
+                <Stack gap="xs">
+                  <Group justify="space-between">
+                    <Text size="sm">Select text in the body, then:</Text>
+                    <Button
+                      variant="default"
+                      size="xs"
+                      onClick={() => setSelection(editor.current?.getSelection() ?? null)}
+                    >
+                      Comment on selection
+                    </Button>
+                  </Group>
+                  {selection ? (
+                    <>
+                      <Text size="sm" data-testid="selected-quote">
+                        “{selection.text}”
+                      </Text>
+                      <Textarea
+                        label="Comment"
+                        value={comment}
+                        onChange={(e) => setComment(e.currentTarget.value)}
+                      />
+                      <Button size="xs" onClick={addComment} disabled={!comment.trim()}>
+                        Add comment
+                      </Button>
+                    </>
+                  ) : null}
+                </Stack>
+              </Card>
+            ) : null}
+            <Stack gap="xs" component="section" aria-label="Your comments">
+              {comments.map((c, i) => (
+                <Card withBorder padding="xs" key={`${c.field}-${c.start}-${c.end}-${c.comment}`}>
+                  <Text size="sm" fs="italic">
+                    “{c.quote}”
+                  </Text>
+                  <Text size="sm">{c.comment}</Text>
+                  {!closed ? (
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => change({ comments: comments.filter((_, j) => j !== i) })}
+                    >
+                      Remove
+                    </Button>
+                  ) : null}
+                </Card>
+              ))}
+            </Stack>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card withBorder radius="md" padding="md" component="section" aria-labelledby="rubric-heading">
+            <Title order={2} size="h5" id="rubric-heading" mb="sm">
+              Rubric
+            </Title>
+            <fieldset disabled={closed} style={{ border: 0, padding: 0, margin: 0 }}>
+              <Stack gap="md">
+                <Checkbox
+                  label="I have no conflict of interest with this item or its author"
+                  checked={draft.noConflict ?? false}
+                  onChange={(e) => change({ noConflict: e.currentTarget.checked })}
+                />
+                {rmetriqItems.map((it) => (
+                  <Radio.Group
+                    key={it.key}
+                    label={it.name}
+                    value={draft.rmetriq?.[it.key] === undefined ? null : String(draft.rmetriq[it.key])}
+                    onChange={(v) => change({ rmetriq: { ...draft.rmetriq, [it.key]: Number(v) } })}
+                  >
+                    <Stack gap={4} mt={4}>
+                      {it.anchors.map((anchor, score) => (
+                        <Radio key={anchor} value={String(score)} label={`${score} — ${anchor}`} />
+                      ))}
+                    </Stack>
+                  </Radio.Group>
+                ))}
+                <Radio.Group
+                  label="Accuracy (1–7)"
+                  value={draft.accuracy ? String(draft.accuracy) : null}
+                  onChange={(v) => change({ accuracy: Number(v) })}
+                >
+                  <Group gap="sm" mt={4}>
+                    {scoreOptions.map((n) => (
+                      <Radio key={n} value={String(n)} label={String(n)} aria-label={`Accuracy ${n}`} />
+                    ))}
+                  </Group>
+                </Radio.Group>
+                <Radio.Group
+                  label="Educational utility (1–7)"
+                  value={draft.utility ? String(draft.utility) : null}
+                  onChange={(v) => change({ utility: Number(v) })}
+                >
+                  <Group gap="sm" mt={4}>
+                    {scoreOptions.map((n) => (
+                      <Radio key={n} value={String(n)} label={String(n)} aria-label={`Utility ${n}`} />
+                    ))}
+                  </Group>
+                </Radio.Group>
+                <Radio.Group
+                  label="Recommendation"
+                  value={draft.recommendation ?? null}
+                  onChange={(v) => change({ recommendation: v as Recommendation })}
+                >
+                  <Stack gap={4} mt={4}>
+                    {(Object.keys(recommendationLabels) as Recommendation[]).map((r) => (
+                      <Radio key={r} value={r} label={recommendationLabels[r]} />
+                    ))}
+                  </Stack>
+                </Radio.Group>
+              </Stack>
+            </fieldset>
+            {save.isError || submit.isError ? (
+              <Text size="sm" c="red" role="alert" mt="sm">
+                {errorMessage(save.error ?? submit.error)}
+              </Text>
+            ) : null}
+            {save.isSuccess && !submit.isPending && !submit.isSuccess ? (
+              <Text size="sm" c="dimmed" role="status" mt="sm">
+                Saved.
+              </Text>
+            ) : null}
+            {!closed ? (
+              <Group mt="md">
+                <Button variant="default" onClick={() => save.mutate(draft)} loading={save.isPending}>
+                  Save review
+                </Button>
+                <Button onClick={onSubmit} loading={submit.isPending}>
+                  Submit review
+                </Button>
+                <Button variant="subtle" color="red" onClick={() => setDeclining(true)}>
+                  Decline
+                </Button>
+              </Group>
+            ) : null}
+            {declining && !closed ? (
+              <Stack gap="xs" mt="md">
+                <Textarea
+                  label="Reason for declining"
+                  value={reason}
+                  onChange={(e) => setReason(e.currentTarget.value)}
+                />
+                {decline.isError ? (
+                  <Text size="sm" c="red" role="alert">
+                    {errorMessage(decline.error)}
+                  </Text>
+                ) : null}
+                <Button
+                  color="red"
+                  onClick={() => decline.mutate(reason.trim())}
+                  disabled={!reason.trim()}
+                  loading={decline.isPending}
+                >
+                  Decline review
+                </Button>
+              </Stack>
+            ) : null}
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </>
+  )
+}
