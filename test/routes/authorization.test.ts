@@ -233,6 +233,10 @@ const table: Record<string, RouteCase> = {
     expect: anyMember,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/me/readiness` }),
   },
+  'GET /api/orgs/{slug}/me/reviews': {
+    expect: { signedOut: 401, admin: 403, editor: 403, reviewer: 'allow', author: 403, outsider: 404 },
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/me/reviews` }),
+  },
   'GET /api/screening/rules': {
     expect: anySignedIn,
     prepare: async () => ({ path: '/api/screening/rules' }),

@@ -230,6 +230,47 @@ describe.each(testDialects)('peer review and approval on %s', (dialect) => {
   })
 
   describe('reviews', () => {
+    it("GET /me/reviews lists a reviewer's own assignments, open first, with due dates; not others'", async () => {
+      await expectError(
+        await call(rounds, 'GET', `/api/orgs/${w.org.slug}/me/reviews`),
+        401,
+        'UNAUTHENTICATED',
+      )
+      await expectError(
+        await call(rounds, 'GET', `/api/orgs/${w.org.slug}/me/reviews`, { cookie: w.author.cookie }),
+        403,
+        'FORBIDDEN',
+      )
+      const a = await assigned()
+      type Mine = {
+        assignments: Array<{
+          assignmentId: string
+          itemId: string
+          title: string
+          status: string
+          dueAt: string
+          overdue: boolean
+        }>
+      }
+      const mine = await expectJson<Mine>(
+        await call(rounds, 'GET', `/api/orgs/${w.org.slug}/me/reviews`, { cookie: r2.cookie }),
+        200,
+      )
+      const entry = mine.assignments.find((x) => x.itemId === a.item.id)
+      expect(entry).toMatchObject({
+        assignmentId: a.a2,
+        title: 'Sepsis in three signs',
+        status: 'assigned',
+        overdue: false,
+      })
+      expect(mine.assignments.map((x) => x.assignmentId)).not.toContain(a.a1)
+      const third = await expectJson<Mine>(
+        await call(rounds, 'GET', `/api/orgs/${w.org.slug}/me/reviews`, { cookie: r3.cookie }),
+        200,
+      )
+      expect(third.assignments.map((x) => x.itemId)).not.toContain(a.item.id)
+    })
+
     it('a reviewer who is not assigned can neither see nor review the item', async () => {
       const { item, a1 } = await assigned()
       await expectError(

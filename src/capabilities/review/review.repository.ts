@@ -349,3 +349,59 @@ export async function endActiveApprovals(
     .execute()
   return ids
 }
+
+export type MyAssignmentRow = {
+  assignmentId: string
+  itemId: string
+  kind: string
+  title: string
+  itemState: string
+  versionNumber: number
+  status: AssignmentStatus
+  dueAt: string
+  assignedAt: string
+  decided: boolean
+}
+
+/** A reviewer's assignments in one organisation, open ones first, soonest due first. */
+export async function listAssignmentsForReviewer(
+  db: Executor,
+  reviewerId: string,
+  organisationId: string,
+): Promise<MyAssignmentRow[]> {
+  const rows = await db
+    .selectFrom('review_assignment as a')
+    .innerJoin('review_round as r', 'r.id', 'a.round_id')
+    .innerJoin('content_item as i', 'i.id', 'r.item_id')
+    .innerJoin('content_version as v', 'v.id', 'r.version_id')
+    .select([
+      'a.id',
+      'a.status',
+      'a.due_at',
+      'a.assigned_at',
+      'i.id as item_id',
+      'i.kind',
+      'i.state',
+      'i.fields',
+      'v.number',
+      'r.decision',
+    ])
+    .where('a.reviewer_id', '=', reviewerId)
+    .where('i.organisation_id', '=', organisationId)
+    .orderBy('a.due_at')
+    .execute()
+  const mapped = rows.map((r) => ({
+    assignmentId: r.id,
+    itemId: r.item_id,
+    kind: r.kind,
+    title: String((JSON.parse(r.fields) as { title?: unknown }).title ?? ''),
+    itemState: r.state,
+    versionNumber: Number(r.number),
+    status: r.status as AssignmentStatus,
+    dueAt: toIso(r.due_at),
+    assignedAt: toIso(r.assigned_at),
+    decided: r.decision !== null,
+  }))
+  const open = (a: MyAssignmentRow) => (a.status === 'assigned' && !a.decided ? 0 : 1)
+  return mapped.sort((a, b) => open(a) - open(b) || a.dueAt.localeCompare(b.dueAt))
+}

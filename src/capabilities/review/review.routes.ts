@@ -21,6 +21,7 @@ import {
   getReviewRound,
   getReviewVersion,
   listItemApprovals,
+  listMyAssignments,
   listReviewerCandidates,
   type ReviewDeps,
   saveReview,
@@ -28,6 +29,36 @@ import {
 } from './review.service.ts'
 
 const tags = ['Review']
+
+const myAssignmentsSchema = z
+  .object({
+    assignments: z.array(
+      z.object({
+        assignmentId: z.string(),
+        itemId: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        itemState: z.string(),
+        versionNumber: z.number().int(),
+        status: z.enum(['assigned', 'declined', 'submitted']),
+        dueAt: z.string(),
+        assignedAt: z.string(),
+        decided: z.boolean(),
+        overdue: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'MyReviewAssignments' })
+
+const myAssignmentsRoute = createRoute({
+  method: 'get',
+  path: '/orgs/{slug}/me/reviews',
+  tags,
+  summary: 'Your review assignments in this organisation, open ones first, soonest due first',
+  security: cookieAuth,
+  request: { params: z.object({ slug: slugSchema }) },
+  responses: { 200: jsonContent(myAssignmentsSchema, 'Assignments'), ...errorResponses(401, 403, 404) },
+})
 const id = z.string().min(1).max(64)
 const itemParams = z.object({ slug: slugSchema, itemId: id })
 const assignmentParams = itemParams.extend({ assignmentId: id })
@@ -127,6 +158,9 @@ const routes = {
 
 export function reviewRoutes(deps: ReviewDeps): Router {
   const app = createRouter()
+  app.openapi(myAssignmentsRoute, async (c) =>
+    c.json(await listMyAssignments(deps, c.get('actor'), c.req.valid('param').slug), 200),
+  )
   app.openapi(routes.candidates, async (c) => {
     const p = c.req.valid('param')
     return c.json(await listReviewerCandidates(deps, c.get('actor'), p.slug, p.itemId), 200)

@@ -31,6 +31,7 @@ import {
   insertRound,
   listApprovals,
   listAssignments,
+  listAssignmentsForReviewer,
   listDueApprovals,
   type RoundRow,
   updateOpenAssignment,
@@ -722,4 +723,15 @@ export async function expireApprovals(deps: ReviewDeps): Promise<number> {
     if (item && (await expireItemIfDue(deps, item))) n += 1
   }
   return n
+}
+
+/** The signed-in reviewer's assignments in an organisation, open ones first. */
+export async function listMyAssignments(deps: ReviewDeps, actor: Actor, slug: string) {
+  const org = await resolveOrganisation(deps, actor, slug, 'review.perform')
+  const reviewerId = actor.kind === 'user' ? actor.userId : ''
+  const now = deps.clock.now().toISOString()
+  const rows = await listAssignmentsForReviewer(deps.db, reviewerId, org.id)
+  return {
+    assignments: rows.map((a) => ({ ...a, overdue: a.status === 'assigned' && !a.decided && a.dueAt < now })),
+  }
 }

@@ -47,6 +47,30 @@ export const reviewKeys = {
   approvals: (slug: string, itemId: string) => ['orgs', slug, 'items', itemId, 'approvals'] as const,
 }
 
+export type MyAssignment = {
+  assignmentId: string
+  itemId: string
+  kind: string
+  title: string
+  itemState: string
+  versionNumber: number
+  status: 'assigned' | 'declined' | 'submitted'
+  dueAt: string
+  assignedAt: string
+  decided: boolean
+  overdue: boolean
+}
+
+/** The signed-in reviewer's assignments in the organisation, open ones first. */
+export function useMyAssignments(slug: string) {
+  return useQuery({
+    queryKey: ['my-reviews', slug],
+    queryFn: () =>
+      api<{ assignments: MyAssignment[] }>('GET', `/api/orgs/${encodeURIComponent(slug)}/me/reviews`),
+    retry: false,
+  })
+}
+
 export function useReviewRound(slug: string, itemId: string, enabled = true) {
   return useQuery({
     queryKey: reviewKeys.round(slug, itemId),

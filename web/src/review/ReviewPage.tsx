@@ -9,15 +9,16 @@ import {
   Group,
   Radio,
   Stack,
+  Table,
   Text,
   Textarea,
-  TextInput,
   Title,
 } from '@mantine/core'
 import { useRef, useState } from 'react'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Link, useParams } from 'react-router'
 import { errorMessage } from '../api/client.ts'
 import {
+  type MyAssignment,
   type Recommendation,
   type ReviewDraft,
   type ReviewVersion,
@@ -25,6 +26,7 @@ import {
   rmetriqItems,
   type SpanComment,
   useDeclineReview,
+  useMyAssignments,
   useReviewVersion,
   useSaveReview,
   useSubmitReview,
@@ -34,42 +36,65 @@ import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 
-/**
- * The reviewer's list. The server has no "my assignments" listing yet, so a review is opened from
- * the link the editor shares (/reviews/ITEM); this page takes that link or item id.
- */
+/** The reviewer's list: assignments in this organisation, open ones first, soonest due first. */
 export function ReviewsPage() {
-  const navigate = useNavigate()
-  const [link, setLink] = useState('')
-  const itemId = link
-    .trim()
-    .replace(/^.*\/(reviews|content)\//, '')
-    .replace(/[/?#].*$/, '')
+  const { organisation } = useCurrentOrganisation()
+  const mine = useMyAssignments(organisation.slug)
+  const statusLabel = (a: MyAssignment) =>
+    a.status === 'declined'
+      ? 'Declined'
+      : a.status === 'submitted'
+        ? 'Submitted'
+        : a.decided
+          ? 'Closed'
+          : 'To do'
   return (
     <>
-      <PageTitle description="Items assigned to you for peer review. Open a review from the link your editor sent you.">
-        Reviews
-      </PageTitle>
-      <Card withBorder radius="md" padding="md">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault()
-            if (itemId) navigate(`/reviews/${encodeURIComponent(itemId)}`)
-          }}
-        >
-          <Group align="flex-end">
-            <TextInput
-              label="Review link or item id"
-              value={link}
-              onChange={(e) => setLink(e.currentTarget.value)}
-              w={420}
-            />
-            <Button type="submit" disabled={!itemId}>
-              Open review
-            </Button>
-          </Group>
-        </form>
-      </Card>
+      <PageTitle description="Items assigned to you for peer review, open ones first.">Reviews</PageTitle>
+      {mine.isPending ? (
+        <PageLoader />
+      ) : mine.isError ? (
+        <ErrorState error={mine.error} />
+      ) : mine.data.assignments.length === 0 ? (
+        <Card withBorder radius="md" padding="md">
+          <Text c="dimmed">Nothing is assigned to you for review in {organisation.name}.</Text>
+        </Card>
+      ) : (
+        <Card withBorder radius="md" padding={0}>
+          <Table verticalSpacing="sm" aria-label="Your review assignments">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Item</Table.Th>
+                <Table.Th>Version</Table.Th>
+                <Table.Th>Due</Table.Th>
+                <Table.Th>Status</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {mine.data.assignments.map((a) => (
+                <Table.Tr key={a.assignmentId}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/reviews/${encodeURIComponent(a.itemId)}`}>
+                      {a.title || '(untitled)'}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {a.kind}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>v{a.versionNumber}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c={a.overdue ? 'red.8' : undefined} fw={a.overdue ? 600 : undefined}>
+                      {formatDate(a.dueAt)}
+                      {a.overdue ? ' (overdue)' : ''}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{statusLabel(a)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      )}
     </>
   )
 }
