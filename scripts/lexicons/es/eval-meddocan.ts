@@ -1,6 +1,6 @@
 /**
  * Quick MEDDOCAN check for the Spanish confidentiality rules (a developer tool; the project's
- * benchmark is bench/screening). Scores as ../shared/checks/eval-phi.mjs does: a gold span is
+ * benchmark is bench/screening). Scores as the screening benchmark does: a gold span is
  * found when any confidentiality finding overlaps it; precision = findings overlapping any gold
  * span / all findings. Labels that are not identifiers in Rounds (see
  * src/capabilities/screening/packs/confidentiality/es/README.md) are left out of recall.
@@ -24,7 +24,7 @@ const splits = args.filter((a) => a === 'train' || a === 'dev')
 const esOnly = args.includes('--es-only')
 const dumpAt = args.indexOf('--dump')
 const dumpDir = dumpAt >= 0 ? args[dumpAt + 1] : undefined
-const dataDir = process.env.MEDDOCAN_DIR ?? '/work/shared/data/meddocan'
+const dataDir = process.env.MEDDOCAN_DIR ?? 'bench/data/meddocan'
 const rules = esOnly ? spanishConfidentialityRules : [...allRules]
 
 for (const split of splits.length ? splits : ['train', 'dev']) {
