@@ -55,6 +55,43 @@ import { checkAnswers, scoreAnswers } from './training.score.ts'
 
 export type ContentSyncResult = { lessonVersions: number; questionVersions: number; withdrawn: number }
 
+type Versioned = {
+  status: 'draft' | 'published' | 'withdrawn'
+  organisationId: string | null
+  version: number
+  contentHash: string
+}
+
+/**
+ * Brings built-in versioned content (lessons or questions) in line with the files: a new
+ * published version where a file's content changed, a withdrawn version where a file is gone.
+ */
+async function syncBuiltIns<F extends { id: string }, H extends F & Versioned>(
+  files: readonly F[],
+  heads: readonly H[],
+  hash: (fields: F & Pick<Versioned, 'status'>) => string,
+  insert: (v: F & Versioned) => Promise<boolean>,
+): Promise<{ versions: number; withdrawn: number }> {
+  const byId = new Map(heads.map((h) => [h.id, h]))
+  let versions = 0
+  let withdrawn = 0
+  for (const f of files) {
+    const fields = { ...f, status: 'published' as const }
+    const head = byId.get(f.id)
+    const contentHash = hash(fields)
+    if (head?.contentHash === contentHash) continue
+    if (await insert({ ...fields, organisationId: null, version: (head?.version ?? 0) + 1, contentHash }))
+      versions++
+  }
+  const ids = new Set(files.map((f) => f.id))
+  for (const head of byId.values()) {
+    if (ids.has(head.id) || head.status === 'withdrawn') continue
+    const fields = { ...head, status: 'withdrawn' as const }
+    if (await insert({ ...fields, version: head.version + 1, contentHash: hash(fields) })) withdrawn++
+  }
+  return { versions, withdrawn }
+}
+
 /**
  * Loads the built-in lessons and questions into the database as versioned content. Safe to
  * run at every start-up and from `rounds seed`: a new version is written only when a file's
@@ -67,69 +104,19 @@ export async function syncBuiltInTraining(
 ): Promise<ContentSyncResult> {
   const at = deps.clock.now().toISOString()
   return deps.db.transaction().execute(async (tx) => {
-    const result: ContentSyncResult = { lessonVersions: 0, questionVersions: 0, withdrawn: 0 }
-    const lessonHeads = new Map((await listBuiltInLessonHeads(tx)).map((l) => [l.id, l]))
-    for (const l of content.lessons) {
-      const fields = { ...l, status: 'published' as const }
-      const head = lessonHeads.get(l.id)
-      const hash = lessonHash(fields)
-      if (head?.contentHash === hash) continue
-      const inserted = await insertLessonVersion(tx, {
-        ...fields,
-        organisationId: null,
-        version: (head?.version ?? 0) + 1,
-        contentHash: hash,
-        createdAt: at,
-        createdBy: null,
-      })
-      if (inserted) result.lessonVersions++
-    }
-    const lessonIds = new Set(content.lessons.map((l) => l.id))
-    for (const head of lessonHeads.values()) {
-      if (lessonIds.has(head.id) || head.status === 'withdrawn') continue
-      const fields = { ...head, status: 'withdrawn' as const }
-      if (
-        await insertLessonVersion(tx, {
-          ...fields,
-          version: head.version + 1,
-          contentHash: lessonHash(fields),
-          createdAt: at,
-          createdBy: null,
-        })
-      )
-        result.withdrawn++
-    }
-
-    const questionHeads = new Map((await listBuiltInQuestionHeads(tx)).map((q) => [q.id, q]))
-    for (const q of content.questions) {
-      const fields = { ...q, status: 'published' as const }
-      const head = questionHeads.get(q.id)
-      const hash = questionHash(fields)
-      if (head?.contentHash === hash) continue
-      const inserted = await insertQuestionVersion(tx, {
-        ...fields,
-        organisationId: null,
-        version: (head?.version ?? 0) + 1,
-        contentHash: hash,
-        createdAt: at,
-        createdBy: null,
-      })
-      if (inserted) result.questionVersions++
-    }
-    const questionIds = new Set(content.questions.map((q) => q.id))
-    for (const head of questionHeads.values()) {
-      if (questionIds.has(head.id) || head.status === 'withdrawn') continue
-      const fields = { ...head, status: 'withdrawn' as const }
-      if (
-        await insertQuestionVersion(tx, {
-          ...fields,
-          version: head.version + 1,
-          contentHash: questionHash(fields),
-          createdAt: at,
-          createdBy: null,
-        })
-      )
-        result.withdrawn++
+    const lessons = await syncBuiltIns(content.lessons, await listBuiltInLessonHeads(tx), lessonHash, (v) =>
+      insertLessonVersion(tx, { ...v, createdAt: at, createdBy: null }),
+    )
+    const questions = await syncBuiltIns(
+      content.questions,
+      await listBuiltInQuestionHeads(tx),
+      questionHash,
+      (v) => insertQuestionVersion(tx, { ...v, createdAt: at, createdBy: null }),
+    )
+    const result: ContentSyncResult = {
+      lessonVersions: lessons.versions,
+      questionVersions: questions.versions,
+      withdrawn: lessons.withdrawn + questions.withdrawn,
     }
 
     if (result.lessonVersions + result.questionVersions + result.withdrawn > 0) {
