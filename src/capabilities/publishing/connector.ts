@@ -1,0 +1,168 @@
+import type { ChannelSpec } from '#src/capabilities/screening/channels.ts'
+import type { ChannelId } from '#src/capabilities/screening/screening.schema.ts'
+
+/**
+ * The one interface every channel connector implements. Delivery (jobs, idempotency keys,
+ * retries, status) lives in the publishing service; a connector only speaks its platform's
+ * protocol. Connectors never log tokens or post text.
+ */
+
+/** What a channel can do; shown to editors and used by rendering and delivery. */
+export type ChannelCapabilities = {
+  /** Text limit and counting rule (shared with the screening platform pack). */
+  spec: ChannelSpec
+  media: {
+    imageKinds: readonly string[]
+    videoKinds: readonly string[]
+    maxImages: number
+    maxImageBytes: number
+    maxVideoBytes: number
+    /** Whether alt text can be attached to images. */
+    altText: boolean
+  }
+  threads: boolean
+  /** The platform itself schedules (e.g. Mastodon scheduled_at); otherwise Rounds' job queue waits. */
+  nativeScheduling: boolean
+  edit: boolean
+  delete: boolean
+  /** A correction can be posted as a reply/comment under the original. */
+  reply: boolean
+  metrics: readonly MetricName[]
+  /** Documented rate limit the delivery respects, as posts per window. */
+  rateLimit: { posts: number; windowMs: number }
+}
+
+export type MetricName =
+  | 'views'
+  | 'impressions'
+  | 'reach'
+  | 'likes'
+  | 'reposts'
+  | 'replies'
+  | 'saves'
+  | 'watchTimeSeconds'
+  | 'averageViewSeconds'
+
+/** Decrypted credentials for one connected account; held in memory only for one call. */
+export type ChannelCredentials = {
+  /** Base URL of the platform's API or the account's server (PDS, Mastodon instance). */
+  serviceUrl: string
+  accessToken?: string
+  refreshToken?: string
+  /** For app-password flows (Bluesky). */
+  identifier?: string
+  password?: string
+  /** Platform account id (DID, user id, page id, channel id). */
+  accountId?: string
+  expiresAt?: string | null
+}
+
+/** A media file ready to send: bytes come from the sanitised (never the quarantine) store. */
+export type OutgoingMedia = {
+  kind: 'image' | 'video'
+  mimeType: string
+  bytes: Uint8Array
+  altText?: string
+  /** Captions (WebVTT) for video, when the item has them. */
+  captionsVtt?: string
+}
+
+/** One rendered part of a post: exactly the bytes the editor previewed. */
+export type OutgoingPart = {
+  /** 0-based position in the thread. */
+  index: number
+  text: string
+  media: OutgoingMedia[]
+}
+
+export type OutgoingPost = {
+  /** Stable key for (item version, channel, part); connectors that support it send it (Idempotency-Key). */
+  idempotencyKey: string
+  title?: string
+  parts: OutgoingPart[]
+  hashtags: string[]
+  /** Canonical link to the item's public page. */
+  canonicalUrl: string
+  language?: string
+  /** When the platform schedules natively and a time was chosen. */
+  scheduledAt?: string | null
+}
+
+/** Where a delivered part lives on the platform; enough to reply to, read metrics of, or delete it. */
+export type RemotePost = {
+  /** Platform id (AT URI, status id, tweet id, video id, media id). */
+  remoteId: string
+  /** Extra id the platform needs to reference it (e.g. Bluesky CID). */
+  remoteRef?: string
+  url?: string
+}
+
+export type Metrics = Partial<Record<MetricName, number>>
+
+export type PostContext = {
+  credentials: ChannelCredentials
+  /** Aborts a long call (uploads, status polling) when the job's lease is lost. */
+  signal?: AbortSignal
+  /** Progress for long uploads, 0..1. */
+  onProgress?: (fraction: number) => void
+}
+
+export interface ChannelConnector {
+  readonly channel: ChannelId
+  readonly capabilities: ChannelCapabilities
+  /**
+   * Publishes one part. `replyTo` is the previous part (threads) or the original post
+   * (corrections). Must be safe to call again with the same idempotency key after a crash:
+   * either the platform de-duplicates, or the connector first looks the key up.
+   */
+  publishPart(
+    ctx: PostContext,
+    post: OutgoingPost,
+    part: OutgoingPart,
+    replyTo: { root: RemotePost; parent: RemotePost } | null,
+  ): Promise<RemotePost>
+  delete(ctx: PostContext, remote: RemotePost): Promise<void>
+  metrics?(ctx: PostContext, remote: RemotePost): Promise<Metrics>
+  /** Refreshes credentials before expiry; returns the new ones to store (encrypted) or null when not needed. */
+  refresh?(credentials: ChannelCredentials): Promise<ChannelCredentials | null>
+}
+
+/**
+ * A platform's refusal, translated. `retryAfterMs` set for 429/5xx: the delivery job waits and
+ * tries again; `permanent` errors stop and show `message` to the editor in plain words.
+ */
+export class ChannelError extends Error {
+  readonly channel: ChannelId
+  readonly status: number | null
+  readonly retryAfterMs: number | null
+  readonly permanent: boolean
+  readonly reauthorise: boolean
+  constructor(
+    channel: ChannelId,
+    message: string,
+    options: {
+      status?: number | null
+      retryAfterMs?: number | null
+      permanent?: boolean
+      reauthorise?: boolean
+      cause?: unknown
+    } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = 'ChannelError'
+    this.channel = channel
+    this.status = options.status ?? null
+    this.retryAfterMs = options.retryAfterMs ?? null
+    this.permanent = options.permanent ?? false
+    this.reauthorise = options.reauthorise ?? false
+  }
+}
+
+/** Reads a Retry-After header (seconds or HTTP date) into milliseconds from `now`. */
+export function retryAfterMs(header: string | null | undefined, now: Date): number | null {
+  if (!header) return null
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime())
+}
