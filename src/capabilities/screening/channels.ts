@@ -45,6 +45,16 @@ export const channelSpecs: Readonly<Record<ChannelId, ChannelSpec>> = {
     localMentions: true,
     threads: true,
   },
+  /** The organisation's own ActivityPub actor, served by Rounds; Mastodon's default limit keeps posts readable everywhere. */
+  fediverse: {
+    id: 'fediverse',
+    label: 'Fediverse (Rounds actor)',
+    maxLength: 500,
+    counting: 'codepoints',
+    urlLength: 23,
+    localMentions: true,
+    threads: true,
+  },
   threads: { id: 'threads', label: 'Threads', maxLength: 500, counting: 'codepoints', threads: true },
   instagram: {
     id: 'instagram',

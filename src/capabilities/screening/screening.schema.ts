@@ -22,6 +22,7 @@ export const channelIds = [
   'x',
   'bluesky',
   'mastodon',
+  'fediverse',
   'threads',
   'instagram',
   'facebook',

@@ -126,6 +126,7 @@ export const channelIds = [
   'x',
   'bluesky',
   'mastodon',
+  'fediverse',
   'threads',
   'instagram',
   'facebook',

@@ -21,6 +21,7 @@ export const channelLabels: Record<ChannelId, string> = {
   x: 'X',
   bluesky: 'Bluesky',
   mastodon: 'Mastodon',
+  fediverse: 'Fediverse',
   threads: 'Threads',
   instagram: 'Instagram',
   facebook: 'Facebook',

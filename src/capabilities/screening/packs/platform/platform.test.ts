@@ -19,6 +19,7 @@ describe('platform.length', () => {
     ['bluesky', 301, 1],
     ['bluesky', 300, 0],
     ['mastodon', 501, 1],
+    ['fediverse', 501, 1],
     ['threads', 501, 1],
     ['instagram', 2201, 1],
     ['linkedin', 3001, 1],
