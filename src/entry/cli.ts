@@ -25,9 +25,11 @@ import { type Config, ConfigError, loadConfig } from '#src/platform/config.ts'
 import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { createLogger } from '#src/platform/logger.ts'
+import { rotateSecrets } from '#src/platform/secrets.ts'
 import { openRounds, type Rounds } from './context.ts'
 import { buildHttpApp } from './http.ts'
 import { startServer } from './server.ts'
+import { storedSecretColumns } from './stored-secrets.ts'
 import { startWorker } from './worker.ts'
 
 /** The `rounds` command. Each action parses options, calls a use-case, prints the result. */
@@ -251,6 +253,25 @@ export function buildCli(): Command {
             message: `Audit chain broken at event ${result.brokenAt}: ${result.reason} (${result.checked} event(s) verified before it).`,
           })
         }
+      }),
+    )
+
+  const secrets = program.command('secrets').description('Secrets stored encrypted (platform tokens)')
+  secrets
+    .command('rotate')
+    .description(
+      'Re-encrypt every stored secret under the first key in ROUNDS_ENCRYPTION_KEYS; afterwards older keys can be removed',
+    )
+    .action(() =>
+      withRounds(async (rounds) => {
+        const report = await rotateSecrets(
+          rounds.database.db,
+          rounds.config.encryptionKeys,
+          storedSecretColumns,
+        )
+        print(
+          `Secrets rotated to key ${report.keyId}: ${report.rotated} re-encrypted, ${report.alreadyCurrent} already under it.`,
+        )
       }),
     )
 

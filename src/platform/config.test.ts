@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.ts'
 
 const SECRET = 'a-session-secret-of-at-least-32-chars'
+const KEY_A = Buffer.alloc(32, 1).toString('base64')
+const KEY_B = Buffer.alloc(32, 2).toString('base64')
 
 /** Loads expecting a ConfigError, and returns its message. */
 function configError(env: Record<string, string>): string {
@@ -28,8 +30,8 @@ describe('loadConfig', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('works with nothing set but the secret', () => {
-    const config = loadConfig({ SESSION_SECRET: SECRET })
+  it('works with nothing set but the secrets', () => {
+    const config = loadConfig({ SESSION_SECRET: SECRET, ROUNDS_ENCRYPTION_KEYS: `a:${KEY_A}` })
     expect(config).toEqual({
       env: 'development',
       port: 3000,
@@ -48,7 +50,49 @@ describe('loadConfig', () => {
       mailFrom: 'Rounds <no-reply@rounds.localhost>',
       demoSeed: 'auto',
       demoPassword: 'rounds-demo-password',
+      encryptionKeys: { keys: [{ id: 'a', key: Buffer.alloc(32, 1) }] },
     })
+  })
+
+  it('reads the encryption key ring, active key first', () => {
+    const config = loadConfig({
+      SESSION_SECRET: SECRET,
+      ROUNDS_ENCRYPTION_KEYS: `new:${KEY_B}, old:${KEY_A}`,
+    })
+    expect(config.encryptionKeys.keys.map((k) => k.id)).toEqual(['new', 'old'])
+  })
+
+  it.each([
+    { value: 'nocolon', problem: /id:base64key/ },
+    { value: `a:${Buffer.alloc(16).toString('base64')}`, problem: /exactly 32 bytes/ },
+    { value: `a:${KEY_A},a:${KEY_B}`, problem: /appears twice/ },
+    { value: `bad!:${KEY_A}`, problem: /letters, digits/ },
+  ])('refuses ROUNDS_ENCRYPTION_KEYS=$value', ({ value, problem }) => {
+    const message = configError({ SESSION_SECRET: SECRET, ROUNDS_ENCRYPTION_KEYS: value })
+    expect(message).toMatch(/ROUNDS_ENCRYPTION_KEYS/)
+    expect(message).toMatch(problem)
+    // The key material never appears in the error.
+    expect(message).not.toContain(KEY_B)
+  })
+
+  it('generates an encryption key beside the SQLite file once, and reuses it', () => {
+    const dir = tempDir()
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'rounds.db')}`, SESSION_SECRET: SECRET }
+    const first = loadConfig(env).encryptionKeys
+    const file = join(dir, 'rounds.db.keys')
+    expect(first.keys).toHaveLength(1)
+    expect(first.keys[0]?.key.length).toBe(32)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(loadConfig(env).encryptionKeys).toEqual(first)
+    expect(existsSync(join(dir, 'rounds.db.keys'))).toBe(true)
+    // Set explicitly, no file is read or written.
+    const other = tempDir()
+    loadConfig({
+      DATABASE_URL: `sqlite:${join(other, 'rounds.db')}`,
+      SESSION_SECRET: SECRET,
+      ROUNDS_ENCRYPTION_KEYS: `a:${KEY_A}`,
+    })
+    expect(existsSync(join(other, 'rounds.db.keys'))).toBe(false)
   })
 
   it('treats empty values as unset', () => {

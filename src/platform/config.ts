@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
+import { createKeyring, formatKeyringText, generateKey, type Keyring, parseKeyringText } from './secrets.ts'
 
 /**
  * The one place that reads the environment. Parsed once at start-up; every other module
@@ -38,6 +39,15 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Rounds <no-reply@rounds.localhost>'),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   DEMO_PASSWORD: z.string().min(12).default('rounds-demo-password'),
+  ROUNDS_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return
+      const parsed = parseKeyringText(v)
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error })
+    })
+    .describe('id:base64key[,id:base64key...]: the first key encrypts stored secrets, all of them decrypt'),
 })
 
 export type Config = {
@@ -59,6 +69,8 @@ export type Config = {
   mailFrom: string
   demoSeed: 'auto' | 'off'
   demoPassword: string
+  /** Encrypts platform tokens and other secrets at rest (secrets.ts); the first key is active. */
+  encryptionKeys: Keyring
 }
 
 export class ConfigError extends Error {
@@ -95,7 +107,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     demoSeed: e.DEMO_SEED,
     demoPassword: e.DEMO_PASSWORD,
+    encryptionKeys: e.ROUNDS_ENCRYPTION_KEYS
+      ? keyringFrom(e.ROUNDS_ENCRYPTION_KEYS)
+      : readOrCreateKeyring(keysPathFor(e.DATABASE_URL, dataDir)),
   }
+}
+
+function keyringFrom(text: string): Keyring {
+  const parsed = parseKeyringText(text)
+  if (!parsed.ok) throw new ConfigError(`Invalid configuration:\n  - ROUNDS_ENCRYPTION_KEYS: ${parsed.error}`)
+  return createKeyring(parsed.keys)
+}
+
+/**
+ * Like the session secret, a generated key ring lives beside the SQLite file whose secrets
+ * it protects (or in DATA_DIR for PostgreSQL), so server, worker and CLI agree on it. To
+ * rotate, put a new key first in ROUNDS_ENCRYPTION_KEYS (or in this file) and run
+ * `rounds secrets rotate`.
+ */
+function keysPathFor(databaseUrl: string, dataDir: string): string {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length)
+    if (file !== ':memory:') return `${resolve(file)}.keys`
+  }
+  return resolve(dataDir, 'encryption.keys')
+}
+
+function readOrCreateKeyring(path: string): Keyring {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true })
+    try {
+      writeFileSync(path, `${formatKeyringText([generateKey()])}\n`, { mode: 0o600, flag: 'wx' })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+  const parsed = parseKeyringText(readFileSync(path, 'utf8'))
+  if (!parsed.ok)
+    throw new ConfigError(
+      `Invalid configuration:\n  - ROUNDS_ENCRYPTION_KEYS: the key file ${path} ${parsed.error}`,
+    )
+  return createKeyring(parsed.keys)
 }
 
 /**

@@ -30,6 +30,7 @@ export const errorCodes = {
   FINDING_NOT_FOUND: { status: 404, exit: 4 },
   REVIEW_NOT_FOUND: { status: 404, exit: 4 },
   ASSIGNMENT_NOT_FOUND: { status: 404, exit: 4 },
+  NOTIFICATION_NOT_FOUND: { status: 404, exit: 4 },
   METHOD_NOT_ALLOWED: { status: 405, exit: 2 },
   CONFLICT: { status: 409, exit: 5 },
   EMAIL_TAKEN: { status: 409, exit: 5 },
@@ -64,6 +65,8 @@ export const errorCodes = {
   RATE_LIMITED: { status: 429, exit: 6 },
   SEED_REFUSED: { status: 409, exit: 5 },
   AUDIT_CHAIN_BROKEN: { status: 500, exit: 7 },
+  /** A stored secret cannot be decrypted: its key left the ring, or the value was altered. */
+  SECRET_UNREADABLE: { status: 500, exit: 7 },
   INTERNAL: { status: 500, exit: 1 },
 } as const satisfies Record<string, { status: number; exit: number }>
 

@@ -31,6 +31,7 @@ export async function createTestRounds(
     NODE_ENV: 'test',
     DATABASE_URL: t.url,
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ROUNDS_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
     PUBLIC_BASE_URL: TEST_BASE_URL,
     SIGN_IN_RATE_LIMIT: '1000',
     ...options.env,

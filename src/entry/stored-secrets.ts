@@ -1,0 +1,8 @@
+import type { SecretColumn } from '#src/platform/secrets.ts'
+
+/**
+ * Every database column that holds a secret encrypted with `platform/secrets.ts`, so that
+ * `rounds secrets rotate` can move all of them to the newest key. A capability that stores
+ * a secret adds its column here.
+ */
+export const storedSecretColumns: SecretColumn[] = []
