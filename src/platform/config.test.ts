@@ -51,7 +51,65 @@ describe('loadConfig', () => {
       demoSeed: 'auto',
       demoPassword: 'rounds-demo-password',
       encryptionKeys: { keys: [{ id: 'a', key: Buffer.alloc(32, 1) }] },
+      channelBaseUrls: {},
+      oauthClients: {},
+      media: {
+        storage: { kind: 'local', dir: resolve('./data/media') },
+        maxBytes: {
+          image: 50 * 1024 * 1024,
+          video: 2 * 1024 ** 3,
+          dicom: 500 * 1024 * 1024,
+          captions: 2 * 1024 * 1024,
+        },
+        maxPixels: 100_000_000,
+        chunkBytes: 8 * 1024 * 1024,
+      },
     })
+  })
+
+  it('configures S3-compatible media storage, and names what is missing', () => {
+    const base = { SESSION_SECRET: SECRET, ROUNDS_ENCRYPTION_KEYS: `a:${KEY_A}`, MEDIA_STORAGE: 's3' }
+    const message = configError({ ...base, MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9000' })
+    expect(message).toMatch(/MEDIA_S3_BUCKET: required when MEDIA_STORAGE=s3/)
+    expect(message).toMatch(/MEDIA_S3_SECRET_ACCESS_KEY/)
+    const config = loadConfig({
+      ...base,
+      MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9000/',
+      MEDIA_S3_BUCKET: 'rounds-media',
+      MEDIA_S3_ACCESS_KEY_ID: 'id',
+      MEDIA_S3_SECRET_ACCESS_KEY: 'secret',
+      MEDIA_MAX_IMAGE_BYTES: '1000',
+    })
+    expect(config.media.storage).toMatchObject({
+      kind: 's3',
+      endpoint: 'http://127.0.0.1:9000',
+      bucket: 'rounds-media',
+      quarantineBucket: 'rounds-media',
+    })
+    expect(config.media.maxBytes.image).toBe(1000)
+  })
+
+  it('reads channel base URLs and OAuth clients', () => {
+    const config = loadConfig({
+      SESSION_SECRET: SECRET,
+      ROUNDS_ENCRYPTION_KEYS: `a:${KEY_A}`,
+      ROUNDS_CHANNEL_BASE_URLS: 'x=http://127.0.0.1:4011/, mastodon=http://127.0.0.1:4010',
+      ROUNDS_OAUTH_X_CLIENT_ID: 'client-x',
+      ROUNDS_OAUTH_X_CLIENT_SECRET: 'shh',
+      ROUNDS_OAUTH_LINKEDIN_CLIENT_ID: 'client-li',
+    })
+    expect(config.channelBaseUrls).toEqual({ x: 'http://127.0.0.1:4011', mastodon: 'http://127.0.0.1:4010' })
+    expect(config.oauthClients).toEqual({
+      x: { clientId: 'client-x', clientSecret: 'shh' },
+      linkedin: { clientId: 'client-li', clientSecret: null },
+    })
+    expect(
+      configError({
+        SESSION_SECRET: SECRET,
+        ROUNDS_ENCRYPTION_KEYS: `a:${KEY_A}`,
+        ROUNDS_CHANNEL_BASE_URLS: 'x=ftp://a',
+      }),
+    ).toMatch(/ROUNDS_CHANNEL_BASE_URLS/)
   })
 
   it('reads the encryption key ring, active key first', () => {

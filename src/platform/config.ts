@@ -39,6 +39,11 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Rounds <no-reply@rounds.localhost>'),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   DEMO_PASSWORD: z.string().min(12).default('rounds-demo-password'),
+  ROUNDS_CHANNEL_BASE_URLS: z
+    .string()
+    .regex(/^\s*([a-z]+=https?:\/\/[^\s,]+\s*(,\s*|$))*$/, 'must be channel=URL[,channel=URL...]')
+    .optional()
+    .describe('API base URL overrides per channel (self-hosted or test servers)'),
   ROUNDS_ENCRYPTION_KEYS: z
     .string()
     .optional()
@@ -48,6 +53,40 @@ const envSchema = z.object({
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error })
     })
     .describe('id:base64key[,id:base64key...]: the first key encrypts stored secrets, all of them decrypt'),
+  MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
+  MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  MEDIA_S3_BUCKET: z.string().min(3).optional(),
+  MEDIA_S3_QUARANTINE_BUCKET: z.string().min(3).optional(),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MEDIA_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  MEDIA_MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024 * 1024),
+  MEDIA_MAX_DICOM_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(500 * 1024 * 1024),
+  MEDIA_MAX_CAPTIONS_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024),
+  MEDIA_MAX_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  MEDIA_CHUNK_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(8 * 1024 * 1024),
 })
 
 export type Config = {
@@ -71,6 +110,33 @@ export type Config = {
   demoPassword: string
   /** Encrypts platform tokens and other secrets at rest (secrets.ts); the first key is active. */
   encryptionKeys: Keyring
+  /** Per-channel API base URL overrides (ROUNDS_CHANNEL_BASE_URLS). */
+  channelBaseUrls: Record<string, string>
+  /** OAuth 2.0 clients per channel, from ROUNDS_OAUTH_<CHANNEL>_CLIENT_ID / _CLIENT_SECRET. */
+  oauthClients: Record<string, { clientId: string; clientSecret: string | null }>
+  /** Uploaded media: where it is kept and what is accepted (src/capabilities/media). */
+  media: MediaConfig
+}
+
+export type MediaConfig = {
+  storage:
+    | { kind: 'local'; dir: string }
+    | {
+        kind: 's3'
+        endpoint: string
+        region: string
+        bucket: string
+        /** Originals awaiting screening; never served. Defaults to `bucket` (under quarantine/). */
+        quarantineBucket: string
+        accessKeyId: string
+        secretAccessKey: string
+      }
+  /** Largest upload per kind, in bytes. */
+  maxBytes: { image: number; video: number; dicom: number; captions: number }
+  /** Largest decoded image (width × height), against decompression bombs. */
+  maxPixels: number
+  /** Largest chunk one upload request may carry. */
+  chunkBytes: number
 }
 
 export class ConfigError extends Error {
@@ -110,7 +176,62 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKeys: e.ROUNDS_ENCRYPTION_KEYS
       ? keyringFrom(e.ROUNDS_ENCRYPTION_KEYS)
       : readOrCreateKeyring(keysPathFor(e.DATABASE_URL, dataDir)),
+    channelBaseUrls: Object.fromEntries(
+      (e.ROUNDS_CHANNEL_BASE_URLS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1).replace(/\/$/, '')]),
+    ),
+    oauthClients: oauthClientsFrom(cleaned),
+    media: mediaConfig(e, dataDir),
   }
+}
+
+function mediaConfig(e: z.output<typeof envSchema>, dataDir: string): MediaConfig {
+  const limits = {
+    maxBytes: {
+      image: e.MEDIA_MAX_IMAGE_BYTES,
+      video: e.MEDIA_MAX_VIDEO_BYTES,
+      dicom: e.MEDIA_MAX_DICOM_BYTES,
+      captions: e.MEDIA_MAX_CAPTIONS_BYTES,
+    },
+    maxPixels: e.MEDIA_MAX_PIXELS,
+    chunkBytes: e.MEDIA_CHUNK_BYTES,
+  }
+  if (e.MEDIA_STORAGE === 'local')
+    return { storage: { kind: 'local', dir: resolve(e.MEDIA_DIR ?? `${dataDir}/media`) }, ...limits }
+  const missing = (
+    ['MEDIA_S3_ENDPOINT', 'MEDIA_S3_BUCKET', 'MEDIA_S3_ACCESS_KEY_ID', 'MEDIA_S3_SECRET_ACCESS_KEY'] as const
+  ).filter((k) => e[k] === undefined)
+  if (missing.length > 0)
+    throw new ConfigError(
+      `Invalid configuration:\n${missing.map((k) => `  - ${k}: required when MEDIA_STORAGE=s3`).join('\n')}`,
+    )
+  return {
+    storage: {
+      kind: 's3',
+      endpoint: (e.MEDIA_S3_ENDPOINT as string).replace(/\/$/, ''),
+      region: e.MEDIA_S3_REGION,
+      bucket: e.MEDIA_S3_BUCKET as string,
+      quarantineBucket: e.MEDIA_S3_QUARANTINE_BUCKET ?? (e.MEDIA_S3_BUCKET as string),
+      accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID as string,
+      secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY as string,
+    },
+    ...limits,
+  }
+}
+
+/** ROUNDS_OAUTH_X_CLIENT_ID=… (and _CLIENT_SECRET for confidential clients) → { x: {…} }. */
+function oauthClientsFrom(env: Record<string, string | undefined>): Config['oauthClients'] {
+  const clients: Config['oauthClients'] = {}
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^ROUNDS_OAUTH_([A-Z]+)_CLIENT_ID$/.exec(key)
+    if (!m || !value) continue
+    const name = (m[1] as string).toLowerCase()
+    clients[name] = { clientId: value, clientSecret: env[`ROUNDS_OAUTH_${m[1]}_CLIENT_SECRET`] ?? null }
+  }
+  return clients
 }
 
 function keyringFrom(text: string): Keyring {
