@@ -125,6 +125,58 @@ export interface ChannelConnector {
   metrics?(ctx: PostContext, remote: RemotePost): Promise<Metrics>
   /** Refreshes credentials before expiry; returns the new ones to store (encrypted) or null when not needed. */
   refresh?(credentials: ChannelCredentials): Promise<ChannelCredentials | null>
+  /**
+   * Checks credentials when an account is connected and names the account ("@rounds@med.social").
+   * May return completed credentials (e.g. the account id, or a session) to store instead.
+   */
+  verify?(
+    credentials: ChannelCredentials,
+  ): Promise<{ name: string; accountId: string; credentials?: ChannelCredentials }>
+  /**
+   * For platforms that do not de-duplicate by key: finds the post an earlier attempt with this
+   * idempotency key created, when that attempt was cut off before its result was recorded.
+   */
+  lookup?(ctx: PostContext, post: OutgoingPost, part: OutgoingPart): Promise<RemotePost | null>
+}
+
+/** How an organisation connects an account on the channel. */
+export type ConnectionMethod =
+  /** Nothing to connect: Rounds' own pages, the organisation's own fediverse actor. */
+  | 'none'
+  /** Handle and app password (Bluesky). */
+  | 'app-password'
+  /** Server URL and an access token created in the account's settings (Mastodon). */
+  | 'server-token'
+  /** OAuth 2.0 authorization code with PKCE. */
+  | 'oauth2'
+
+/** Where an OAuth 2.0 platform sends the editor and exchanges the code (base URLs overridable). */
+export type OAuthProvider = {
+  authorizeUrl: string
+  tokenUrl: string
+  scopes: readonly string[]
+  /** Confidential clients send the secret with HTTP Basic on the token request. */
+  clientAuth: 'basic' | 'body'
+}
+
+/** The one registration point for a channel: its connector, how to connect, and its API's default base URL. */
+export type ConnectorFactory = {
+  channel: ChannelId
+  connection: ConnectionMethod
+  /** The platform's API base; tests and self-hosted set-ups point it elsewhere. */
+  defaultBaseUrl?: string
+  /** OAuth endpoints, given the (possibly overridden) base URL. */
+  oauth?: (baseUrl: string) => OAuthProvider
+  create(env: ConnectorEnv): ChannelConnector
+}
+
+export type ConnectorEnv = {
+  /** The API base URL: the configured override or `defaultBaseUrl`. */
+  baseUrl: string
+  fetch: typeof fetch
+  now: () => Date
+  /** Rounds' public address (for the own-pages channel and canonical links). */
+  publicBaseUrl: string
 }
 
 /**
