@@ -364,6 +364,12 @@ const table: Record<string, RouteCase> = {
       path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w)).itemId}/review/version`,
     }),
   },
+  'GET /api/orgs/{slug}/items/{itemId}/review/diff': {
+    expect: { ...assignedReviewerOnly, editor: 'allow' },
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w)).itemId}/review/diff?from=1`,
+    }),
+  },
   'PUT /api/orgs/{slug}/items/{itemId}/review/assignments/{assignmentId}': {
     expect: assignedReviewerOnly,
     prepare: async (rounds, w) => {

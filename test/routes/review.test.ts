@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
-import type { Item } from '#src/capabilities/content/content.schema.ts'
+import type { Item, VersionDiff } from '#src/capabilities/content/content.schema.ts'
 import type {
   Approval,
   Candidates,
@@ -373,6 +373,195 @@ describe.each(testDialects)('peer review and approval on %s', (dialect) => {
       )
       expect(forEditor.reviews.map((r) => r.reviewer.name).sort()).toEqual([w.reviewer.name, r2.name].sort())
       expect(forEditor.author.name).toBe(w.author.name)
+    })
+  })
+
+  describe('the revision loop', () => {
+    const REVISED = `${CLEAN} Score it with qSOFA.`
+    const diffOf = (itemId: string, from: number | string, as: SignedInUser) =>
+      call(rounds, 'GET', `${review(itemId)}/diff?from=${from}`, { cookie: as.cookie })
+
+    /** Both reviewed, the editor asked for changes, the author revised and resubmitted. */
+    async function revised(anonymous = false) {
+      const a = await reviewedBoth(anonymous)
+      await expectJson(
+        await decide(a.item.id, { decision: 'revise', message: 'Name the score, please.' }),
+        200,
+      )
+      await expectJson(
+        await call(rounds, 'PATCH', `${items()}/${a.item.id}`, {
+          cookie: w.author.cookie,
+          body: { body: REVISED },
+        }),
+        200,
+      )
+      const resubmitted = await expectJson<{ item: Item }>(
+        await call(rounds, 'POST', `${items()}/${a.item.id}/submit`, { cookie: w.author.cookie }),
+        200,
+      )
+      return { ...a, resubmitted: resubmitted.item }
+    }
+
+    it('the author reads the decision and the span comments; the resubmission goes back to the same reviewers', async () => {
+      const a = await reviewedBoth()
+      await expectJson(
+        await decide(a.item.id, { decision: 'revise', message: 'Name the score, please.' }),
+        200,
+      )
+      const forAuthor = await expectJson<Round>(
+        await call(rounds, 'GET', review(a.item.id), { cookie: w.author.cookie }),
+        200,
+      )
+      expect(forAuthor).toMatchObject({ decision: 'revise', decisionMessage: 'Name the score, please.' })
+      expect(forAuthor.reviews.flatMap((r) => r.comments.map((c) => c.comment))).toEqual([
+        'Name the score (qSOFA).',
+        'Name the score (qSOFA).',
+      ])
+      const { resubmitted } = await revised()
+      expect(resubmitted.state).toBe('in_review')
+      expect(resubmitted.latestVersion?.number).toBe(2)
+      const round = await expectJson<Round>(
+        await call(rounds, 'GET', review(resubmitted.id), { cookie: w.editor.cookie }),
+        200,
+      )
+      expect(round).toMatchObject({ version: 2, decision: null, anonymous: false })
+      expect(round.reviews.map((r) => [r.reviewer.id, r.status, r.rmetriqTotal])).toEqual([
+        [w.reviewer.id, 'assigned', null],
+        [r2.id, 'assigned', null],
+      ])
+      expect(round.reviews[0]?.dueAt).toBe('2026-03-08T09:00:00.000Z')
+    })
+
+    it('the reviewer reads the new version with their earlier comments and the diff since the version they reviewed', async () => {
+      const { resubmitted } = await revised()
+      const v = await expectJson<ReviewVersion>(
+        await call(rounds, 'GET', `${review(resubmitted.id)}/version`, { cookie: w.reviewer.cookie }),
+        200,
+      )
+      expect(v).toMatchObject({ version: 2, fields: { body: REVISED } })
+      expect(v.previous).toMatchObject({
+        version: 1,
+        decision: 'revise',
+        recommendation: 'minor_revision',
+        comments: [{ comment: 'Name the score (qSOFA).' }],
+      })
+      const d = await expectJson<VersionDiff>(await diffOf(resubmitted.id, 1, w.reviewer), 200)
+      expect(d.from.number).toBe(1)
+      expect(d.to.number).toBe(2)
+      expect(d.text).toEqual([
+        {
+          field: 'body',
+          hunks: [
+            expect.objectContaining({
+              lines: [
+                { op: '-', text: CLEAN },
+                { op: '+', text: REVISED },
+              ],
+            }),
+          ],
+        },
+      ])
+      expect(d.fields).toEqual([])
+      // Not one of its reviewers, not a version they reviewed, bad input, signed out.
+      await expectError(await diffOf(resubmitted.id, 1, r3), 403, 'FORBIDDEN')
+      await expectError(await diffOf(resubmitted.id, 1, w.author), 403, 'FORBIDDEN')
+      await expectError(await diffOf(resubmitted.id, 7, w.reviewer), 403, 'FORBIDDEN')
+      await expectError(await diffOf(resubmitted.id, 7, w.editor), 404, 'VERSION_NOT_FOUND')
+      await expectValidationError(await diffOf(resubmitted.id, 'one', w.reviewer), ['from'])
+      await expectError(
+        await call(rounds, 'GET', `${review(resubmitted.id)}/diff?from=1`),
+        401,
+        'UNAUTHENTICATED',
+      )
+      await expectError(await diffOf(resubmitted.id, 1, w.outsider), 404, 'ORGANISATION_NOT_FOUND')
+      // The editor may compare any two; the second round decides like the first.
+      await expectJson(await diffOf(resubmitted.id, 2, w.editor), 200)
+    })
+
+    it('a reviewer who became conflicted is not carried over; the editor fills the place', async () => {
+      const fresh = await signedInMember(rounds, w.org.id, ['reviewer'], { name: 'Dr Fay Later' })
+      const item = await submitted('Sepsis, second look')
+      const first = await expectJson<Round>(
+        await assign(item.id, { reviewerIds: [w.reviewer.id, fresh.id] }),
+        201,
+      )
+      for (const r of first.reviews) {
+        const u = r.reviewer.id === fresh.id ? fresh : w.reviewer
+        await expectJson(await save(item.id, r.assignmentId, u, fullReview), 200)
+        await expectJson(await submitReview(item.id, r.assignmentId, u), 200)
+      }
+      await expectJson(await decide(item.id, { decision: 'revise', message: 'Add the reference.' }), 200)
+      await declareConflict(rounds.accounts, await loadActor(rounds.accounts, fresh.id), {
+        authorId: w.author.id,
+        reason: 'Now co-authoring a paper',
+      })
+      await expectJson(
+        await call(rounds, 'PATCH', `${items()}/${item.id}`, {
+          cookie: w.author.cookie,
+          body: { body: REVISED },
+        }),
+        200,
+      )
+      const back = await expectJson<{ item: Item }>(
+        await call(rounds, 'POST', `${items()}/${item.id}/submit`, { cookie: w.author.cookie }),
+        200,
+      )
+      expect(back.item.state).toBe('submitted')
+      const c = await expectJson<Candidates>(
+        await call(rounds, 'GET', `${review(item.id)}/candidates`, { cookie: w.editor.cookie }),
+        200,
+      )
+      expect(c.assigned).toBe(1)
+      expect(c.excluded.find((x) => x.id === fresh.id)?.reasons).toEqual([
+        expect.stringContaining('Now co-authoring a paper'),
+      ])
+      expect(c.excluded.find((x) => x.id === w.reviewer.id)?.reasons).toEqual([
+        'the reviewer is already assigned to this round',
+      ])
+      const filled = await expectJson<Round>(await assign(item.id, { reviewerIds: [r3.id] }), 201)
+      expect(filled.reviews.map((r) => r.reviewer.id)).toEqual([w.reviewer.id, r3.id])
+      expect(filled.version).toBe(2)
+      const got = await expectJson<Item>(
+        await call(rounds, 'GET', `${items()}/${item.id}`, { cookie: w.author.cookie }),
+        200,
+      )
+      expect(got.state).toBe('in_review')
+    })
+
+    it('an anonymous round stays anonymous after resubmission, in every response a reviewer or the author gets', async () => {
+      const { resubmitted } = await revised(true)
+      const round = await expectJson<Round>(
+        await call(rounds, 'GET', review(resubmitted.id), { cookie: w.editor.cookie }),
+        200,
+      )
+      expect(round.anonymous).toBe(true)
+      const a1 = round.reviews.find((r) => r.reviewer.id === w.reviewer.id)?.assignmentId as string
+      const forReviewer = [
+        await call(rounds, 'GET', review(resubmitted.id), { cookie: w.reviewer.cookie }),
+        await call(rounds, 'GET', `${review(resubmitted.id)}/version`, { cookie: w.reviewer.cookie }),
+        await diffOf(resubmitted.id, 1, w.reviewer),
+        await call(rounds, 'GET', `/api/orgs/${w.org.slug}/me/reviews`, { cookie: w.reviewer.cookie }),
+        await save(resubmitted.id, a1, w.reviewer, { ...fullReview, recommendation: 'accept' }),
+        await submitReview(resubmitted.id, a1, w.reviewer),
+      ]
+      for (const res of forReviewer) {
+        const text = await res.text()
+        expect(res.status, text).toBe(200)
+        expect(text).not.toContain(w.author.name)
+        expect(text).not.toContain(w.author.id)
+        expect(text).not.toContain(r2.name)
+        expect(text).not.toContain(r2.id)
+      }
+      const diff = JSON.parse(await (await diffOf(resubmitted.id, 1, w.reviewer)).text()) as VersionDiff
+      expect([diff.from.createdBy, diff.to.createdBy]).toEqual([null, null])
+      // The author, reading the first round's decision while revising, saw only labels.
+      const forAuthor = await call(rounds, 'GET', review(resubmitted.id), { cookie: w.author.cookie })
+      const text = await forAuthor.text()
+      expect(forAuthor.status).toBe(200)
+      for (const leak of [w.reviewer.name, w.reviewer.id, r2.name, r2.id]) expect(text).not.toContain(leak)
+      // The editor still sees who saved each version.
+      const forEditor = await expectJson<VersionDiff>(await diffOf(resubmitted.id, 1, w.editor), 200)
+      expect(forEditor.to.createdBy).toEqual({ id: w.author.id, name: w.author.name })
     })
   })
 

@@ -3,6 +3,7 @@ import { findIdentity, findUserById } from '#src/capabilities/accounts/accounts.
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { endActiveApprovals } from '#src/capabilities/review/review.repository.ts'
+import { openRevisionRound } from '#src/capabilities/review/review.rounds.ts'
 import { screen } from '#src/capabilities/screening/evaluate.ts'
 import type { Finding, Report, ScreenInput } from '#src/capabilities/screening/screening.schema.ts'
 import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
@@ -565,7 +566,9 @@ function blockedError(unresolved: Finding[], version: number): AppError {
  * Submits the item for review: only its author; first the professional-standards gate,
  * then the exact version is screened under the organisation's policy and the report stored
  * with it. Unresolved blocking findings refuse with SCREENING_BLOCKED (the version and its
- * report are kept; the item stays as it was).
+ * report are kept; the item stays as it was). A resubmission after changes were requested
+ * opens a new round with the previous round's reviewers (see openRevisionRound) and, when
+ * they are all still eligible, puts the item straight back in review.
  */
 export async function submitItem(
   deps: ContentDeps,
@@ -615,7 +618,18 @@ export async function submitItem(
     })
     const record: ScreeningRecord = { screenedAt, report, unresolved }
     if (unresolved.length > 0) return { blocked: true as const, version, record }
-    await transition(tx, deps, fresh, event, user.userId, { versionId: version.id, version: version.number })
+    const at = { versionId: version.id, version: version.number }
+    const state = await transition(tx, deps, fresh, event, user.userId, at)
+    // A resubmission goes back to the reviewers of the last round; once they are all there
+    // the item is in review again without waiting for an editor.
+    if (event === 'resubmit') {
+      const round = await openRevisionRound(tx, deps, fresh, version)
+      if (round?.complete)
+        await transition(tx, deps, { ...fresh, state }, 'start_review', null, {
+          ...at,
+          reason: 'resubmitted: back to the same reviewers',
+        })
+    }
     return { blocked: false as const, version, record }
   })
   if (outcome.blocked) throw blockedError(outcome.record.unresolved, outcome.version.number)

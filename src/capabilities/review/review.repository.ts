@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { type Executor, toIso } from '#src/platform/db/database.ts'
 import type {
   AssignmentStatus,
@@ -69,15 +70,15 @@ function roundQuery(db: Executor) {
     ])
 }
 
-/** The item's newest round, decided or not; null before its first review. */
-export async function findLatestRound(db: Executor, itemId: string): Promise<RoundRow | null> {
-  const r = await roundQuery(db)
-    .where('r.item_id', '=', itemId)
-    .orderBy('r.created_at', 'desc')
-    .orderBy('r.id', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  if (!r) return null
+/**
+ * Rounds made in the same instant still order correctly: an item has at most one undecided
+ * round, and it is always the newest (a round opens only after the previous one is decided).
+ */
+const newestFirst = sql`case when r.decision is null then 0 else 1 end`
+
+type RoundSelect = Awaited<ReturnType<ReturnType<typeof roundQuery>['execute']>>[number]
+
+function mapRound(r: RoundSelect): RoundRow {
   return {
     id: r.id,
     itemId: r.item_id,
@@ -93,6 +94,31 @@ export async function findLatestRound(db: Executor, itemId: string): Promise<Rou
   }
 }
 
+/** The item's newest round, decided or not; null before its first review. */
+export async function findLatestRound(db: Executor, itemId: string): Promise<RoundRow | null> {
+  const r = await roundQuery(db)
+    .where('r.item_id', '=', itemId)
+    .orderBy('r.created_at', 'desc')
+    .orderBy(newestFirst)
+    .orderBy('r.decided_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return r ? mapRound(r) : null
+}
+
+/** Every round of the item, newest first. */
+export async function listRounds(db: Executor, itemId: string): Promise<RoundRow[]> {
+  const rows = await roundQuery(db)
+    .where('r.item_id', '=', itemId)
+    .orderBy('r.created_at', 'desc')
+    .orderBy(newestFirst)
+    .orderBy('r.decided_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute()
+  return rows.map(mapRound)
+}
+
 export async function insertRound(
   db: Executor,
   row: {
@@ -100,7 +126,8 @@ export async function insertRound(
     itemId: string
     versionId: string
     anonymous: boolean
-    createdBy: string
+    /** Null when the round was opened by the workflow (a resubmission back to the same reviewers). */
+    createdBy: string | null
     createdAt: string
   },
 ): Promise<void> {
@@ -186,7 +213,7 @@ export async function insertAssignment(
     reviewerId: string
     position: number
     dueAt: string
-    assignedBy: string
+    assignedBy: string | null
     assignedAt: string
   },
 ): Promise<void> {

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { slugSchema } from '#src/capabilities/accounts/accounts.schema.ts'
+import { versionDiffSchema } from '#src/capabilities/content/content.schema.ts'
 import { createRouter, type Router } from '#src/platform/http/app.ts'
 import { cookieAuth, errorResponses, jsonBody, jsonContent } from '#src/platform/http/openapi.ts'
 import {
@@ -18,6 +19,7 @@ import {
   assignReviewers,
   decideReview,
   declineAssignment,
+  getReviewDiff,
   getReviewRound,
   getReviewVersion,
   listItemApprovals,
@@ -103,6 +105,16 @@ const routes = {
     request: { params: itemParams },
     responses: { 200: jsonContent(reviewVersionSchema, 'The version'), ...errorResponses(401, 403, 404) },
   }),
+  diff: createRoute({
+    method: 'get',
+    path: `${base}/diff`,
+    tags,
+    summary:
+      'What changed between an earlier version and the version under review: for its reviewers from a version they reviewed, for editors from any; anonymous rounds leave out who saved each version',
+    security: cookieAuth,
+    request: { params: itemParams, query: z.object({ from: z.coerce.number().int().positive() }) },
+    responses: { 200: jsonContent(versionDiffSchema, 'The diff'), ...errorResponses(400, 401, 403, 404) },
+  }),
   save: createRoute({
     method: 'put',
     path: `${base}/assignments/{assignmentId}`,
@@ -176,6 +188,10 @@ export function reviewRoutes(deps: ReviewDeps): Router {
   app.openapi(routes.version, async (c) => {
     const p = c.req.valid('param')
     return c.json(await getReviewVersion(deps, c.get('actor'), p.slug, p.itemId), 200)
+  })
+  app.openapi(routes.diff, async (c) => {
+    const p = c.req.valid('param')
+    return c.json(await getReviewDiff(deps, c.get('actor'), p.slug, p.itemId, c.req.valid('query').from), 200)
   })
   app.openapi(routes.save, async (c) => {
     const p = c.req.valid('param')

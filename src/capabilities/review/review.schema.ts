@@ -199,6 +199,8 @@ export const candidateSchema = z.object({
 export const candidatesSchema = z
   .object({
     reviewersRequired: z.number().int(),
+    /** Active reviewers already in the open round (a replacement fills the difference). */
+    assigned: z.number().int(),
     companiesMentioned: z.array(z.string()),
     eligible: z.array(candidateSchema),
     excluded: z.array(candidateSchema),
@@ -227,10 +229,31 @@ export const reviewVersionSchema = z
     version: z.number().int(),
     contentHash: z.string(),
     kind: z.string(),
+    anonymous: z.boolean(),
     author: partySchema,
     fields: z.record(z.string(), z.unknown()),
-    overrides: z.array(z.object({ ruleId: z.string(), field: z.string(), reason: z.string() })),
+    /** Blocking findings an editor overrode on this version, with the written reason. */
+    overrides: z.array(
+      z.object({
+        ruleId: z.string(),
+        field: z.string(),
+        start: z.number().int(),
+        end: z.number().int(),
+        text: z.string(),
+        reason: z.string(),
+      }),
+    ),
     assignment: reviewSchema,
+    /** After a resubmission: this reviewer's own review of the version they read before. */
+    previous: z
+      .object({
+        version: z.number().int(),
+        contentHash: z.string(),
+        decision: decisionSchema.nullable(),
+        recommendation: recommendationSchema.nullable(),
+        comments: z.array(spanCommentSchema),
+      })
+      .nullable(),
   })
   .meta({ id: 'ReviewVersion' })
 export type ReviewVersion = z.infer<typeof reviewVersionSchema>

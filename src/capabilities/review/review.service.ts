@@ -1,22 +1,17 @@
 import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
-import { listMembers } from '#src/capabilities/accounts/accounts.repository.ts'
 import { resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { diffFields } from '#src/capabilities/content/content.diff.ts'
 import {
   findItem,
-  findLatestScreening,
   findLatestVersion,
   findVersion,
   type ItemRow,
   listOverrides,
 } from '#src/capabilities/content/content.repository.ts'
-import type { ItemState } from '#src/capabilities/content/content.schema.ts'
+import type { ItemState, VersionDiff } from '#src/capabilities/content/content.schema.ts'
 import { applyItemTransition, type ContentDeps } from '#src/capabilities/content/content.service.ts'
-import { lookupBrand } from '#src/capabilities/screening/lexicons/brands.ts'
-import { canonicalCompany } from '#src/capabilities/screening/lexicons/companies.ts'
-import type { Report } from '#src/capabilities/screening/screening.schema.ts'
 import { addMonthsClamped } from '#src/capabilities/standards/certificate.dates.ts'
-import { findReviewerConflicts, loadReviewerConflictFacts } from '#src/capabilities/standards/conflicts.ts'
 import { findOrganisationSettings } from '#src/capabilities/standards/settings.repository.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -33,9 +28,11 @@ import {
   listAssignments,
   listAssignmentsForReviewer,
   listDueApprovals,
+  listRounds,
   type RoundRow,
   updateOpenAssignment,
 } from './review.repository.ts'
+import { defaultDueAt, evaluateCandidates } from './review.rounds.ts'
 import {
   type Aggregate,
   type Approval,
@@ -54,11 +51,10 @@ import {
   type StoredScores,
 } from './review.schema.ts'
 
+export { companiesInReport } from './review.rounds.ts'
+
 export type ReviewDeps = ContentDeps
 type UserActor = Extract<Actor, { kind: 'user' }>
-
-const DUE_DAYS = 7
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * Who is looking: the editor sees everyone; in an anonymous round the author and the
@@ -213,56 +209,6 @@ function presentApproval(a: ApprovalRow): Approval {
 
 // ── candidates and assignment ────────────────────────────────────────────────────────────
 
-/**
- * The companies a version names, from its stored screening report: each commercial finding
- * is a brand (mapped to its makers) or a company name, mapped to the parent company.
- */
-export function companiesInReport(report: Report | null): string[] {
-  const out = new Set<string>()
-  for (const f of report?.findings ?? []) {
-    if (f.pack !== 'commercial') continue
-    const brand = lookupBrand(f.text)
-    const names = brand ? brand.companies : [f.text]
-    for (const n of names) {
-      const c = canonicalCompany(n)
-      if (c.key) out.add(c.name)
-    }
-  }
-  return [...out].sort()
-}
-
-async function evaluateCandidates(
-  deps: ReviewDeps,
-  item: ItemRow,
-  round: RoundRow | null,
-): Promise<Candidates> {
-  const now = deps.clock.now()
-  const version = await findLatestVersion(deps.db, item.id)
-  const screening = version ? await findLatestScreening(deps.db, version.id) : null
-  const companiesMentioned = companiesInReport(screening?.report ?? null)
-  const settings = await findOrganisationSettings(deps.db, item.organisationId)
-  const open = round && !round.decision ? await listAssignments(deps.db, round.id) : []
-  const members = (await listMembers(deps.db, item.organisationId)).filter((m) =>
-    m.roles.includes('reviewer'),
-  )
-  const eligible: Candidates['eligible'] = []
-  const excluded: Candidates['excluded'] = []
-  for (const m of members) {
-    const facts = await loadReviewerConflictFacts(deps.db, m.id, now)
-    const reasons = findReviewerConflicts({
-      authorId: item.authorId,
-      companiesMentioned,
-      reviewer: facts,
-    }).map((c) => c.reason)
-    const prior = open.find((a) => a.reviewerId === m.id)
-    if (prior?.status === 'declined') reasons.push('the reviewer declined this round')
-    else if (prior) reasons.push('the reviewer is already assigned to this round')
-    const entry = { id: m.id, name: m.name, eligible: reasons.length === 0, reasons }
-    ;(reasons.length === 0 ? eligible : excluded).push(entry)
-  }
-  return { reviewersRequired: settings.reviewersRequired, companiesMentioned, eligible, excluded }
-}
-
 /** Reviewers of the organisation for the item: the eligible, and the excluded with every reason (editors). */
 export async function listReviewerCandidates(
   deps: ReviewDeps,
@@ -272,7 +218,7 @@ export async function listReviewerCandidates(
 ): Promise<Candidates> {
   const l = await loadItem(deps, actor, slug, itemId)
   requireEditor(l)
-  return evaluateCandidates(deps, l.item, await findLatestRound(deps.db, l.item.id))
+  return evaluateCandidates(deps.db, deps.clock.now(), l.item, await findLatestRound(deps.db, l.item.id))
 }
 
 /**
@@ -303,7 +249,7 @@ export async function assignReviewers(
   const unique = [...new Set(input.reviewerIds)]
   if (unique.length !== input.reviewerIds.length)
     throw new AppError('REVIEWER_NOT_ELIGIBLE', { message: 'a reviewer is named twice' })
-  const candidates = await evaluateCandidates(deps, item, reuse)
+  const candidates = await evaluateCandidates(deps.db, deps.clock.now(), item, reuse)
   for (const id of unique) {
     const c = [...candidates.eligible, ...candidates.excluded].find((x) => x.id === id)
     if (!c)
@@ -325,9 +271,7 @@ export async function assignReviewers(
     })
   const now = deps.clock.now()
   const at = now.toISOString()
-  const dueAt = input.dueAt
-    ? new Date(input.dueAt).toISOString()
-    : new Date(now.getTime() + DUE_DAYS * DAY_MS).toISOString()
+  const dueAt = input.dueAt ? new Date(input.dueAt).toISOString() : defaultDueAt(now)
   await deps.db.transaction().execute(async (tx) => {
     const version = await findLatestVersion(tx, item.id)
     if (!version) throw new AppError('VERSION_NOT_FOUND', { message: `item ${itemId} has no version` })
@@ -414,7 +358,37 @@ async function ownAssignment(deps: ReviewDeps, l: Loaded, round: RoundRow, assig
   return a
 }
 
-/** The version under review, for its assigned reviewers (and editors). */
+/**
+ * The reviewer's own submitted review in the item's newest earlier round on another version:
+ * what they asked for last time, and the version they read (the diff starts there).
+ */
+async function previousReviewBy(
+  db: Executor,
+  itemId: string,
+  current: RoundRow,
+  reviewerId: string,
+): Promise<ReviewVersion['previous']> {
+  for (const round of await listRounds(db, itemId)) {
+    if (round.id === current.id || round.versionNumber === current.versionNumber) continue
+    const mine = (await listAssignments(db, round.id)).find(
+      (a) => a.reviewerId === reviewerId && a.status === 'submitted',
+    )
+    if (mine)
+      return {
+        version: round.versionNumber,
+        contentHash: round.contentHash,
+        decision: round.decision,
+        recommendation: mine.recommendation,
+        comments: mine.comments,
+      }
+  }
+  return null
+}
+
+/**
+ * The version under review, for its assigned reviewers, with the overrides on it (and their
+ * reasons) and, after a resubmission, the reviewer's own review of the earlier version.
+ */
 export async function getReviewVersion(
   deps: ReviewDeps,
   actor: Actor,
@@ -434,10 +408,62 @@ export async function getReviewVersion(
     version: version.number,
     contentHash: version.contentHash,
     kind: version.kind,
+    anonymous: round.anonymous,
     author: authorParty(l.item, round, viewer),
     fields: version.fields,
-    overrides: overrides.map((o) => ({ ruleId: o.ruleId, field: o.field, reason: o.reason })),
+    overrides: overrides.map((o) => ({
+      ruleId: o.ruleId,
+      field: o.field,
+      start: o.start,
+      end: o.end,
+      text: o.text,
+      reason: o.reason,
+    })),
     assignment: presentReview(assignment, round, viewer),
+    previous: await previousReviewBy(deps.db, l.item.id, round, l.user.userId),
+  }
+}
+
+/**
+ * What changed between an earlier version and the version under review, for the round's
+ * reviewers (from a version they were assigned to review) and editors (from any version).
+ * In an anonymous round the versions' authors are left out for reviewers.
+ */
+export async function getReviewDiff(
+  deps: ReviewDeps,
+  actor: Actor,
+  slug: string,
+  itemId: string,
+  from: number,
+): Promise<VersionDiff> {
+  const l = await loadItem(deps, actor, slug, itemId)
+  const round = await requireRound(deps.db, l.item.id)
+  const viewer = await viewerOf(deps, l, round)
+  const active = viewer.assignment && isActive(viewer.assignment)
+  if (!viewer.editor && !active) throw forbid('read this item: you are not one of its reviewers')
+  if (!viewer.editor) {
+    const seen = new Set<number>()
+    for (const r of await listRounds(deps.db, l.item.id))
+      if ((await listAssignments(deps.db, r.id)).some((a) => a.reviewerId === l.user.userId))
+        seen.add(r.versionNumber)
+    if (!seen.has(from)) throw forbid(`compare with version ${from}: you were not asked to review it`)
+  }
+  const [a, b] = await Promise.all([
+    findVersion(deps.db, l.item.id, from),
+    findVersion(deps.db, l.item.id, round.versionNumber),
+  ])
+  if (!a || !b) throw new AppError('VERSION_NOT_FOUND', { message: `item ${itemId} has no version ${from}` })
+  const hide = round.anonymous && !viewer.editor
+  const summary = (v: typeof a) => ({
+    number: v.number,
+    contentHash: v.contentHash,
+    createdAt: v.createdAt,
+    createdBy: hide ? null : v.createdBy,
+  })
+  return {
+    from: summary(a),
+    to: summary(b),
+    ...diffFields({ kind: a.kind, ...a.fields }, { kind: b.kind, ...b.fields }),
   }
 }
 
