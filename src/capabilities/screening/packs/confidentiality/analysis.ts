@@ -1,15 +1,14 @@
 import { COMMON_WORDS } from '../../lexicons/en-common-words.ts'
 import { inflectionBases } from '../../lexicons/en-inflect.ts'
 import { GIVEN_NAMES, SURNAMES } from '../../lexicons/en-names.ts'
-import type { ScreenField } from '../../rule.ts'
+import type { ScreenContext, ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
-import { memo } from './scan.ts'
 import { CLINICIAN_TITLES, TITLES } from './words.ts'
 
 /**
  * One pass over a field that every confidentiality rule shares: tokens with their case,
  * folded form, sentence position and gazetteer flags. Computed once per field per screen()
- * call (memoised on the field object, which the engine creates afresh for each input).
+ * call (memoised on the screen's context).
  */
 export type Tok = {
   start: number
@@ -137,8 +136,8 @@ function isUpperStart(raw: string): boolean {
   return UPPER_START.test(raw)
 }
 
-export function analyse(field: ScreenField): Analysis {
-  return memo(field, 'analysis', () => analyseText(field.text))
+export function analyse(ctx: ScreenContext, field: ScreenField): Analysis {
+  return ctx.memo(`confidentiality.analysis:${field.name}`, () => analyseText(field.text))
 }
 
 function analyseText(text: string): Analysis {

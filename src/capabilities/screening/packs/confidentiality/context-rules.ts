@@ -1,6 +1,6 @@
-import type { ScreenField } from '../../rule.ts'
+import type { ScreenContext, ScreenField } from '../../rule.ts'
 import { analyse } from './analysis.ts'
-import { execAll, memo, SpanMask } from './scan.ts'
+import { execAll, SpanMask } from './scan.ts'
 
 /**
  * Identifiers found by phrases rather than shapes: ward, bed and room numbers; "the only …"
@@ -59,12 +59,12 @@ const PHOTO_WORDS = /photo|pic|image|video|selfie|clip|footage|ray|scan|screensh
  * The phrase hits of a field. The phrases are English; Spanish text has its own rules
  * (packs/confidentiality/es), so for it there are none here.
  */
-export function phraseHits(field: ScreenField, language: 'en' | 'es'): PhraseHit[] {
-  if (language !== 'en') return []
-  return memo(field, 'phrases', () => findPhrases(field))
+export function phraseHits(ctx: ScreenContext, field: ScreenField): PhraseHit[] {
+  if (ctx.language !== 'en') return []
+  return ctx.memo(`confidentiality.phrases:${field.name}`, () => findPhrases(ctx, field))
 }
 
-function findPhrases(field: ScreenField): PhraseHit[] {
+function findPhrases(ctx: ScreenContext, field: ScreenField): PhraseHit[] {
   const text = field.text
   const out: PhraseHit[] = []
   const lower = text.toLowerCase()
@@ -162,7 +162,7 @@ function findPhrases(field: ScreenField): PhraseHit[] {
       what: 'an image of a patient: a consent record is needed',
     })
   }
-  const toks = analyse(field).toks
+  const toks = analyse(ctx, field).toks
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k] as (typeof toks)[number]
     const f = t.f.endsWith('s') && OCCUPATIONS.has(t.f.slice(0, -1)) ? t.f.slice(0, -1) : t.f

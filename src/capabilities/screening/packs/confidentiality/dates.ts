@@ -1,6 +1,6 @@
-import type { ScreenField } from '../../rule.ts'
+import type { ScreenContext, ScreenField } from '../../rule.ts'
 import { fold } from '../../text.ts'
-import { execAll, memo, SpanMask } from './scan.ts'
+import { execAll, SpanMask } from './scan.ts'
 import { PATIENT_CONTEXT } from './words.ts'
 
 /**
@@ -60,8 +60,8 @@ const WHEN =
   /\b(?:yesterday|today|tonight|this morning|last night|last week|this week|last month|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b/gi
 const DOB = /\b(?:dob|d\.o\.b\.?|date of birth|born(?: on)?)\W*$/i
 
-export function dateHits(field: ScreenField): DateHit[] {
-  return memo(field, 'dates', () => findDates(field.text))
+export function dateHits(ctx: ScreenContext, field: ScreenField): DateHit[] {
+  return ctx.memo(`confidentiality.dates:${field.name}`, () => findDates(field.text))
 }
 
 function findDates(text: string): DateHit[] {

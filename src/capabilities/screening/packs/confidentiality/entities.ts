@@ -6,7 +6,7 @@ import { fold } from '../../text.ts'
 import { analyse, isCommonWord, type Tok, wordsBefore } from './analysis.ts'
 import { dateHits } from './dates.ts'
 import { patternHits } from './patterns.ts'
-import { execAll, memo } from './scan.ts'
+import { execAll } from './scan.ts'
 import {
   CLINICAL_CAPS,
   CLINICIAN_TITLES,
@@ -198,7 +198,7 @@ function isTitle(f: string): boolean {
 
 /** The names and places in a field. */
 export function entities(ctx: ScreenContext, field: ScreenField): Entity[] {
-  return memo(field, 'entities', () =>
+  return ctx.memo(`confidentiality.entities:${field.name}`, () =>
     ctx.language === 'en' ? findEntities(ctx, field) : findUniversal(ctx, field),
   )
 }
@@ -261,7 +261,7 @@ type RunKind = 'name' | 'location' | 'excluded' | 'none'
 type RunResult = { i: number; j: number; kind: RunKind; words: Tok[]; all: Tok[] }
 
 function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
-  const a = analyse(field)
+  const a = analyse(ctx, field)
   const toks = a.toks
   const n = toks.length
   const out: Entity[] = []
@@ -274,8 +274,8 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
 
   // Words inside an e-mail address, a URL, a date or another shape-found identifier are not names.
   const hits: Array<{ start: number; end: number }> = [
-    ...patternHits(field),
-    ...dateHits(field).filter((d) => d.kind === 'date'),
+    ...patternHits(ctx, field),
+    ...dateHits(ctx, field).filter((d) => d.kind === 'date'),
   ]
   hits.sort((x, y) => x.start - y.start)
   if (hits.length) {

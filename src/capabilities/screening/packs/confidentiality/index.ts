@@ -43,7 +43,7 @@ function fromPatterns(category: PatternHit['category'], label: string) {
   return (ctx: ScreenContext): Detection[] => {
     const out: Detection[] = []
     for (const field of screened(ctx)) {
-      for (const h of patternHits(field)) {
+      for (const h of patternHits(ctx, field)) {
         if (h.category !== category) continue
         out.push({
           field: field.name,
@@ -106,7 +106,7 @@ const locationRule = rule({
           suggestion: '[place]',
         })
       }
-      for (const h of patternHits(field)) {
+      for (const h of patternHits(ctx, field)) {
         if (h.category !== 'location') continue
         out.push({
           field: field.name,
@@ -117,7 +117,7 @@ const locationRule = rule({
           suggestion: h.suggestion,
         })
       }
-      for (const h of phraseHits(field, ctx.language)) {
+      for (const h of phraseHits(ctx, field)) {
         if (h.kind !== 'ward') continue
         out.push({
           field: field.name,
@@ -144,7 +144,7 @@ const dateRule = rule({
   detect(ctx) {
     const out: Detection[] = []
     for (const field of screened(ctx)) {
-      for (const h of dateHits(field)) {
+      for (const h of dateHits(ctx, field)) {
         if (h.kind !== 'date') continue
         const why = h.severity === 'block' ? 'tied to a patient' : 'check it is not tied to a patient'
         out.push({
@@ -170,7 +170,7 @@ const ageRule = rule({
   detect(ctx) {
     const out: Detection[] = []
     for (const field of screened(ctx)) {
-      for (const h of dateHits(field)) {
+      for (const h of dateHits(ctx, field)) {
         if (h.kind !== 'age') continue
         out.push({
           field: field.name,
@@ -190,7 +190,7 @@ function fromPhrases(kind: PhraseHit['kind'], label: string, suggestion: string)
   return (ctx: ScreenContext): Detection[] => {
     const out: Detection[] = []
     for (const field of screened(ctx)) {
-      for (const h of phraseHits(field, ctx.language)) {
+      for (const h of phraseHits(ctx, field)) {
         if (h.kind !== kind) continue
         out.push({
           field: field.name,
@@ -226,13 +226,13 @@ const quasiRule: Rule = {
       if (!found.has(k)) found.set(k, { field: field.name, start, end, text: field.text.slice(start, end) })
     }
     for (const field of screened(ctx)) {
-      for (const h of dateHits(field)) {
+      for (const h of dateHits(ctx, field)) {
         if (h.kind === 'age' || h.kind === 'any-age') note('age', field, h.start, h.end)
         else note('date', field, h.start, h.end)
       }
       for (const e of entities(ctx, field)) if (e.kind === 'location') note('place', field, e.start, e.end)
-      for (const h of patternHits(field)) if (h.category === 'location') note('place', field, h.start, h.end)
-      for (const h of phraseHits(field, ctx.language)) {
+      for (const h of patternHits(ctx, field)) if (h.category === 'location') note('place', field, h.start, h.end)
+      for (const h of phraseHits(ctx, field)) {
         if (h.kind === 'ward') note('place', field, h.start, h.end)
         if (h.kind === 'rare') note('rare', field, h.start, h.end)
         if (h.kind === 'occupation') note('occupation', field, h.start, h.end)
@@ -383,7 +383,7 @@ export const confidentialityRules: readonly Rule[] = [
       for (const field of screened(ctx)) {
         const places = entities(ctx, field).filter((e) => e.kind === 'location' && e.severity !== 'info')
         if (!places.length) continue
-        for (const h of phraseHits(field, ctx.language)) {
+        for (const h of phraseHits(ctx, field)) {
           if (h.kind !== 'occupation') continue
           const place = places.find((p) => p.start >= h.end && p.start - h.end <= 40)
           if (!place || /[.!?\n]/.test(field.text.slice(h.end, place.start))) continue

@@ -1,6 +1,6 @@
-import type { ScreenField } from '../../rule.ts'
+import type { ScreenContext, ScreenField } from '../../rule.ts'
 import { ibanValid, luhnValid, nhsNumberValid, ssnPlausible, vinValid } from './checksums.ts'
-import { execAll, memo, SpanMask } from './scan.ts'
+import { execAll, SpanMask } from './scan.ts'
 
 /**
  * Language-independent identifiers found by their shape (and a check digit where there is
@@ -81,8 +81,8 @@ function before(text: string, i: number): string {
 }
 
 /** All the shape-found identifiers in a field. */
-export function patternHits(field: ScreenField): PatternHit[] {
-  return memo(field, 'patterns', () => findPatterns(field.text))
+export function patternHits(ctx: ScreenContext, field: ScreenField): PatternHit[] {
+  return ctx.memo(`confidentiality.patterns:${field.name}`, () => findPatterns(field.text))
 }
 
 function findPatterns(text: string): PatternHit[] {

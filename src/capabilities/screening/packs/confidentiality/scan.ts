@@ -14,30 +14,6 @@ export function execAll(re: RegExp, text: string): RegExpExecArray[] {
 }
 
 /**
- * Per-field memo for the shared passes (tokens, shapes, dates, phrases, names). Kept on the
- * field object itself, under a private symbol, rather than in a WeakMap: the field dies with its
- * screen() call, and so does everything hung on it, in the young generation. A WeakMap's values
- * survive minor collections until a full one, which promoted every token of every post and made
- * minor pauses of 10-30 ms.
- */
-const MEMO = Symbol('confidentiality memo')
-type Memo = Record<string, unknown>
-
-export function memo<T>(field: object, key: string, compute: () => T): T {
-  const holder = field as { [MEMO]?: Memo }
-  let m = holder[MEMO]
-  if (!m) {
-    // A symbol key: invisible to JSON.stringify, Object.keys and for..in.
-    m = {}
-    holder[MEMO] = m
-  }
-  if (key in m) return m[key] as T
-  const v = compute()
-  m[key] = v
-  return v
-}
-
-/**
  * Which characters of a text are already claimed, for "does this match overlap an earlier
  * one?" in time proportional to the match, not to the number of earlier matches (a text made
  * of thousands of IP-like "1.1.1.1" would otherwise be quadratic).
