@@ -231,7 +231,8 @@ const quasiRule: Rule = {
         else note('date', field, h.start, h.end)
       }
       for (const e of entities(ctx, field)) if (e.kind === 'location') note('place', field, e.start, e.end)
-      for (const h of patternHits(ctx, field)) if (h.category === 'location') note('place', field, h.start, h.end)
+      for (const h of patternHits(ctx, field))
+        if (h.category === 'location') note('place', field, h.start, h.end)
       for (const h of phraseHits(ctx, field)) {
         if (h.kind === 'ward') note('place', field, h.start, h.end)
         if (h.kind === 'rare') note('rare', field, h.start, h.end)
