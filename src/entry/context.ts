@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import { type Auth, createAuth } from '#src/capabilities/accounts/auth.ts'
 import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.ts'
+import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
 import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
 import { type Clock, type Ids, randomIds, systemClock } from '#src/platform/clock.ts'
@@ -45,6 +46,7 @@ export function openRounds(
     // Read when a job runs: the deps hold the queue, which is built from this registry.
     ...trainingJobs(() => accounts),
     ...reviewJobs(() => accounts),
+    ...notificationJobs(() => accounts),
   ])
   const queue = createDbQueue({ clock, ids, registry })
   const auth = createAuth({ database, config, clock, ids, queue, log })

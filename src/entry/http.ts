@@ -11,6 +11,9 @@ import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { CLIENT_IP_HEADER } from '#src/capabilities/accounts/auth.ts'
 import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
 import { contentRoutes } from '#src/capabilities/content/content.routes.ts'
+import { correctionRoutes } from '#src/capabilities/content/corrections.routes.ts'
+import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
+import { notificationRoutes } from '#src/capabilities/notifications/notifications.routes.ts'
 import { reviewRoutes } from '#src/capabilities/review/review.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
@@ -54,6 +57,9 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', gateRoutes(rounds.accounts))
   api.route('/', contentRoutes(rounds.accounts))
   api.route('/', reviewRoutes(rounds.accounts))
+  api.route('/', notificationRoutes(rounds.accounts))
+  api.route('/', correctionRoutes(rounds.accounts))
+  api.route('/', timelineRoutes(rounds.accounts))
   return api
 }
 

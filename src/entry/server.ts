@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import { scheduleNotificationReminders } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { scheduleApprovalExpiry } from '#src/capabilities/review/review.jobs.ts'
 import { startTraining } from '#src/capabilities/standards/training.jobs.ts'
 import type { Config } from '#src/platform/config.ts'
@@ -21,6 +22,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const training = await startTraining(rounds.accounts)
   log.info({ training }, 'training content loaded')
   await scheduleApprovalExpiry(rounds.accounts)
+  await scheduleNotificationReminders(rounds.accounts)
 
   if (config.env !== 'production' && config.demoSeed === 'auto') {
     const empty = !(await rounds.database.db.selectFrom('auth_user').select('id').limit(1).executeTakeFirst())

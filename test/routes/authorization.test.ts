@@ -6,6 +6,7 @@ import {
   submitItem,
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
+import { notify } from '#src/capabilities/notifications/notifications.service.ts'
 import { assignReviewers, saveReview, submitReview } from '#src/capabilities/review/review.service.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import {
@@ -22,6 +23,7 @@ import {
 } from '#src/capabilities/standards/training.service.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
+import { publishedItem, type ReviewCast } from '#test/support/review-flow.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import {
   countAuditEvents,
@@ -410,6 +412,39 @@ const table: Record<string, RouteCase> = {
       path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/approvals`,
     }),
   },
+  'GET /api/orgs/{slug}/items/{itemId}/corrections': {
+    expect: anyMember,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/corrections`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/corrections': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await publishedItem(rounds, await castOf(rounds, w))).itemId}/corrections`,
+      body: { notice: 'Correction: the adult dose is 0.5 mg, not 5 mg.' },
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/timeline': {
+    expect: reviewParties,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w)).itemId}/timeline`,
+    }),
+  },
+  'GET /api/me/notifications': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/me/notifications' }),
+  },
+  'POST /api/me/notifications/{notificationId}/read': {
+    expect: anySignedIn,
+    prepare: async (rounds, _, me) => ({
+      path: `/api/me/notifications/${me ? await notificationFor(rounds, me.id) : 'none'}/read`,
+    }),
+  },
+  'POST /api/me/notifications/read-all': {
+    expect: anySignedIn,
+    prepare: async () => ({ path: '/api/me/notifications/read-all' }),
+  },
   'GET /api/me': { expect: anySignedIn, prepare: async () => ({ path: '/api/me' }) },
   'PUT /api/me/identity': {
     expect: anySignedIn,
@@ -703,6 +738,35 @@ async function blockedItem(rounds: TestRounds, w: World, twice = false) {
   const f = v.screening?.unresolved[0]
   if (!f) throw new Error('expected a blocking finding')
   return { itemId, finding: { ruleId: f.ruleId, field: f.field, start: f.start, end: f.end, text: f.text } }
+}
+
+/** The world's people as a review cast, with a fresh second reviewer. */
+async function castOf(rounds: TestRounds, w: World): Promise<ReviewCast> {
+  const other = await createTestMember(rounds, w.org.id, ['reviewer'])
+  return { org: w.org, author: w.author, editor: w.editor, reviewers: [w.reviewer, other] }
+}
+
+/** A notification for the user (through the notification use-case, in a transaction). */
+async function notificationFor(rounds: TestRounds, userId: string): Promise<string> {
+  await rounds.database.db.transaction().execute((tx) =>
+    notify(tx, rounds.accounts, {
+      userId,
+      organisationId: null,
+      itemId: null,
+      kind: 'review.assigned',
+      title: 'Review requested',
+      body: 'Please review.',
+      link: '/reviews',
+    }),
+  )
+  const row = await rounds.database.db
+    .selectFrom('notification')
+    .select('id')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow()
+  return row.id
 }
 
 /** Routes outside the table: better-auth's own, and the public health check. */

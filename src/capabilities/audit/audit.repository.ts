@@ -107,6 +107,26 @@ export async function listAuditRowsForOrganisation(
   return rows.map((r) => ({ ...mapRow(r), actorName: r.actor_name }))
 }
 
+/** Every event about one resource (e.g. a content item), oldest first. */
+export async function listAuditRowsForResource(
+  db: Executor,
+  resourceType: string,
+  resourceId: string,
+  limit: number,
+): Promise<AuditListRow[]> {
+  const rows = await db
+    .selectFrom('audit_event')
+    .leftJoin('auth_user', 'auth_user.id', 'audit_event.actor_id')
+    .selectAll('audit_event')
+    .select('auth_user.name as actor_name')
+    .where('audit_event.resource_type', '=', resourceType)
+    .where('audit_event.resource_id', '=', resourceId)
+    .orderBy('audit_event.seq', 'asc')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => ({ ...mapRow(r), actorName: r.actor_name }))
+}
+
 function mapRow(r: {
   seq: number
   id: string

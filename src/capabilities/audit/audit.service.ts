@@ -8,6 +8,7 @@ import {
   insertAuditRow,
   listAuditRowsAfter,
   listAuditRowsForOrganisation,
+  listAuditRowsForResource,
 } from './audit.repository.ts'
 import type { AuditEntry, AuditEvent, AuditVerification } from './audit.schema.ts'
 
@@ -100,6 +101,28 @@ export async function listAuditEvents(
   options: { limit: number; before?: number | undefined },
 ): Promise<AuditEvent[]> {
   const rows = await listAuditRowsForOrganisation(db, organisationId, options)
+  return rows.map((r) => ({
+    seq: r.seq,
+    occurredAt: r.occurredAt,
+    actor: r.actorId ? { id: r.actorId, name: r.actorName ?? '(deleted user)' } : null,
+    action: r.action,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    summary: JSON.parse(r.summary) as Record<string, unknown>,
+  }))
+}
+
+/**
+ * Every event about one resource, oldest first (at most `limit`), with the actor's id and
+ * name. Callers decide what each reader may see of it.
+ */
+export async function listResourceAuditEvents(
+  db: Executor,
+  resourceType: string,
+  resourceId: string,
+  limit = 2000,
+): Promise<AuditEvent[]> {
+  const rows = await listAuditRowsForResource(db, resourceType, resourceId, limit)
   return rows.map((r) => ({
     seq: r.seq,
     occurredAt: r.occurredAt,

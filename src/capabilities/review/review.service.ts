@@ -11,6 +11,10 @@ import {
 } from '#src/capabilities/content/content.repository.ts'
 import type { ItemState, VersionDiff } from '#src/capabilities/content/content.schema.ts'
 import { applyItemTransition, type ContentDeps } from '#src/capabilities/content/content.service.ts'
+import {
+  notifyReviewDecided,
+  notifyReviewerAssigned,
+} from '#src/capabilities/notifications/notifications.service.ts'
 import { addMonthsClamped } from '#src/capabilities/standards/certificate.dates.ts'
 import { findOrganisationSettings } from '#src/capabilities/standards/settings.repository.ts'
 import type { Executor } from '#src/platform/db/database.ts'
@@ -307,6 +311,16 @@ export async function assignReviewers(
         resourceId: item.id,
         organisationId: item.organisationId,
         summary: { roundId, assignmentId: id, reviewerId, version: version.number, dueAt },
+      })
+      await notifyReviewerAssigned(tx, deps, {
+        itemId: item.id,
+        organisationId: item.organisationId,
+        title: version.fields.title,
+        authorName: item.authorName,
+        anonymous: reuse ? reuse.anonymous : (input.anonymous ?? false),
+        assignmentId: id,
+        reviewerId,
+        dueAt,
       })
     }
     if (item.state !== 'in_review')
@@ -676,6 +690,16 @@ export async function decideReview(
         contentHash: round.contentHash,
         approvalId,
       },
+    })
+    await notifyReviewDecided(tx, deps, {
+      itemId: item.id,
+      organisationId: item.organisationId,
+      authorId: item.authorId,
+      title: item.fields.title,
+      roundId: round.id,
+      decision: input.decision,
+      message: input.message,
+      editorId: user.userId,
     })
   })
   return presentRound(

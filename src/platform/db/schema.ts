@@ -385,6 +385,29 @@ export interface ReviewApprovalTable {
   ended_at: NullableTimestamp
 }
 
+export interface NotificationTable {
+  id: string
+  user_id: string
+  organisation_id: string | null
+  item_id: string | null
+  kind: string
+  title: string
+  body: string
+  link: string
+  dedupe_key: string | null
+  created_at: Timestamp
+  read_at: NullableTimestamp
+}
+
+export interface CorrectionNoticeTable {
+  id: string
+  item_id: string
+  version_id: string
+  notice: string
+  posted_by: string | null
+  posted_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -418,4 +441,6 @@ export interface DB {
   review_round: ReviewRoundTable
   review_assignment: ReviewAssignmentTable
   review_approval: ReviewApprovalTable
+  notification: NotificationTable
+  correction_notice: CorrectionNoticeTable
 }

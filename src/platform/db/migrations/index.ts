@@ -6,6 +6,8 @@ import * as training from './2026-11-26T22-10-00-training.ts'
 import * as disclosures from './2026-11-26T22-20-00-disclosures.ts'
 import * as content from './2026-11-26T23-00-00-content.ts'
 import * as review from './2026-11-26T23-30-00-review.ts'
+import * as notifications from './2026-11-27T00-00-00-notifications.ts'
+import * as corrections from './2026-11-27T00-10-00-corrections.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T22-20-00-disclosures': disclosures,
   '2026-11-26T23-00-00-content': content,
   '2026-11-26T23-30-00-review': review,
+  '2026-11-27T00-00-00-notifications': notifications,
+  '2026-11-27T00-10-00-corrections': corrections,
 }
