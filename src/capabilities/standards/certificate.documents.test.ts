@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { renderOpenBadgeCredential } from './certificate.badge.ts'
 import type { CertificateDocument } from './certificate.document.ts'
 import { renderCertificateHtml } from './certificate.html.ts'
-import { renderCertificatePdf, winAnsi } from './certificate.pdf.ts'
+import { renderCertificatePdf } from './certificate.pdf.ts'
 
 const doc: CertificateDocument = {
   id: '3f1e8a64-0000-4000-8000-000000000001',
@@ -68,18 +68,80 @@ describe('the PDF', () => {
     expect(a.subarray(0, 5).toString('latin1')).toBe('%PDF-')
     expect(a.length).toBeGreaterThan(1000)
     const b = await renderCertificatePdf(doc)
-    // pdfkit writes a random document id; everything else must match.
-    const strip = (buf: Buffer) => buf.toString('latin1').replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '')
+    // pdfkit writes a random document id and random subset-font tags; everything else must match.
+    const strip = (buf: Buffer) =>
+      buf
+        .toString('latin1')
+        .replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '')
+        .replace(/\/[A-Z]{6}\+/g, '/TAG+')
     expect(strip(b)).toBe(strip(a))
   })
 
   it.each([
-    ['Zoë Ortiz', 'Zoë Ortiz'],
-    ['Łukasz Żak', 'Lukasz Zak'],
-    ['Nguyễn Thị', 'Nguyen Thi'],
-    ['王小明', '???'],
-    ['O’Brien – “Dr”', 'O’Brien – “Dr”'],
-  ])('keeps %s printable in the standard fonts as %s', (name, shown) => {
-    expect(winAnsi(name)).toBe(shown)
+    'Zoë Ødegård',
+    'Łukasz Żak',
+    'Nguyễn Thị Minh Khai',
+    '王芳',
+    'Ірина Коваленко',
+    'Ελένη Παπαδοπούλου',
+    'فاطمة الزهراء',
+    'Dr 王芳',
+    'O’Brien – “Dr”',
+  ])('prints the name %s as written, in an embedded font', async (name) => {
+    const pdf = await renderCertificatePdf({ ...doc, holderName: name })
+    const { text, fonts } = await extractPdf(pdf)
+    // Arabic is stored in visual order; compare its letters, not their sequence.
+    const letters = (s: string) => [...s.replace(/\s+/g, '')].sort().join('')
+    const line = text.find((t) => letters(t) === letters(name))
+    expect(line, `no line reads ${name}; lines: ${JSON.stringify(text)}`).toBeDefined()
+    if (!/\p{Script=Arabic}/u.test(name)) expect(text).toContain(name)
+    expect(fonts.length).toBeGreaterThan(0)
+    for (const f of fonts) {
+      expect(f.name).toMatch(/^[A-Z]{6}\+Noto/)
+      expect(f.embedded).toBe(true)
+    }
+  })
+
+  it('keeps a mixed-script organisation name on the page', async () => {
+    const pdf = await renderCertificatePdf({
+      ...doc,
+      organisation: { ...doc.organisation, name: '北京协和医院 Teaching' },
+    })
+    const { text } = await extractPdf(pdf)
+    expect(text.join('')).toContain('Issued by 北京协和医院 Teaching')
   })
 })
+
+/**
+ * The text lines of a PDF as pdf.js reads them (through each font's ToUnicode map), and the
+ * fonts its page uses: every one a subset of an embedded Noto font, none a standard font.
+ */
+async function extractPdf(
+  pdf: Buffer,
+): Promise<{ text: string[]; fonts: Array<{ name: string; embedded: boolean }> }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
+  const loaded = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, verbosity: 0 })
+    .promise
+  const page = await loaded.getPage(1)
+  const content = await page.getTextContent()
+  const lines: string[] = []
+  let current = ''
+  for (const item of content.items) {
+    if (!('str' in item)) continue
+    current += item.str
+    if (item.hasEOL) {
+      lines.push(current)
+      current = ''
+    }
+  }
+  if (current) lines.push(current)
+  await loaded.cleanup()
+  const raw = pdf.toString('latin1')
+  const fonts = [...raw.matchAll(/\/Type \/FontDescriptor[\s\S]*?>>/g)].map((m) => ({
+    name: /\/FontName \/([^\s/]+)/.exec(m[0])?.[1] ?? '',
+    embedded: /\/FontFile[23]? /.test(m[0]),
+  }))
+  if (/\/BaseFont \/(Helvetica|Times|Courier)/.test(raw))
+    fonts.push({ name: 'standard font', embedded: false })
+  return { text: lines.map((l) => l.trim()).filter(Boolean), fonts }
+}

@@ -4,11 +4,20 @@ import {
   type CertificateDocument,
   certificateLines,
 } from './certificate.document.ts'
+import {
+  FAMILIES,
+  type FontFace,
+  type FontFamily,
+  fontBytes,
+  fontName,
+  fontRuns,
+  type Run,
+} from './certificate.fonts.ts'
 
 /**
- * The certificate as an A4 landscape PDF, set in the PDF standard fonts (Helvetica and
- * Times, built into every reader), so nothing is embedded or fetched. Those fonts cover
- * Western European text (WinAnsi); other characters are shown without accents or as "?".
+ * The certificate as an A4 landscape PDF. Text is set in embedded Noto fonts (subset to the
+ * glyphs used), so names in any of Latin, Greek, Cyrillic, Arabic or Chinese script print as
+ * written and can be searched and copied; see certificate.fonts.ts.
  */
 export async function renderCertificatePdf(d: CertificateDocument): Promise<Buffer> {
   const l = certificateLines(d)
@@ -17,8 +26,8 @@ export async function renderCertificatePdf(d: CertificateDocument): Promise<Buff
     layout: 'landscape',
     margin: 56,
     info: {
-      Title: `${l.heading}: ${winAnsi(d.holderName)}`,
-      Author: winAnsi(d.organisation.name),
+      Title: `${l.heading}: ${d.holderName}`,
+      Author: d.organisation.name,
       Subject: 'Rounds training certificate',
       Creator: 'Rounds',
       // Fixed dates keep the document the same however often it is downloaded.
@@ -26,6 +35,9 @@ export async function renderCertificatePdf(d: CertificateDocument): Promise<Buff
       ModDate: new Date(d.issuedAt),
     },
   })
+  for (const family of FAMILIES)
+    for (const face of ['regular', 'bold'] as const)
+      doc.registerFont(fontName(family, face), fontBytes(family, face))
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
   const finished = new Promise<void>((resolve, reject) => {
@@ -47,22 +59,26 @@ export async function renderCertificatePdf(d: CertificateDocument): Promise<Buff
 
   // The body flows, so a long name or organisation wraps instead of overlapping.
   const centred = { width: inner, align: 'center' as const }
-  doc.fillColor('#27506b').font('Helvetica-Bold').fontSize(12).text('R O U N D S', 56, 70, centred)
-  doc.moveDown(0.8).fillColor('#1b2733').font('Times-Roman').fontSize(36).text(l.heading, centred)
+  const latin = (face: FontFace) => doc.font(fontName('latin', face))
+  latin('bold').fillColor('#27506b').fontSize(12).text('R O U N D S', 56, 70, centred)
+  latin('regular').moveDown(0.8).fillColor('#1b2733').fontSize(34).text(l.heading, centred)
   doc.moveDown(0.6).fontSize(16).text(l.preamble, centred)
-  doc.moveDown(0.4).font('Times-Bold').fontSize(30).text(winAnsi(l.holder), centred)
-  doc.moveDown(0.4).font('Times-Roman').fontSize(16).text(l.body, centred)
+  doc.moveDown(0.4)
+  writeCentred(doc, l.holder, 'bold', 28, 56, inner)
+  latin('regular').moveDown(0.4).fontSize(15).text(l.body, 56, doc.y, centred)
   doc
     .moveDown(0.8)
     .fillColor('#3d4b57')
-    .fontSize(12)
+    .fontSize(11)
     .text(ACHIEVEMENT_DESCRIPTION, 120, doc.y, {
       width: width - 240,
       align: 'center',
     })
-  doc.moveDown(1).fillColor('#1b2733').fontSize(16).text(winAnsi(l.organisation), 56, doc.y, centred)
-  doc.moveDown(0.6).font('Helvetica').fontSize(13).text(winAnsi(l.dates), centred)
-  doc.fillColor('#52616d').fontSize(9)
+  doc.moveDown(1).fillColor('#1b2733')
+  writeCentred(doc, l.organisation, 'regular', 15, 56, inner)
+  doc.moveDown(0.6)
+  writeCentred(doc, l.dates, 'regular', 12, 56, inner)
+  latin('regular').fillColor('#52616d').fontSize(9)
   doc.text(l.reference, 56, height - 100, { width: inner, align: 'center' })
   doc.text(l.verify, 56, height - 86, { width: inner, align: 'center', link: d.verificationUrl })
   doc.end()
@@ -70,33 +86,82 @@ export async function renderCertificatePdf(d: CertificateDocument): Promise<Buff
   return Buffer.concat(chunks)
 }
 
-// The characters WinAnsi (Windows-1252) adds above Latin-1's control range.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ·')
-
-// Latin letters with a stroke or bar have no decomposition into base letter + accent.
-const UNDECOMPOSED: Record<string, string> = {
-  Ł: 'L',
-  ł: 'l',
-  Đ: 'D',
-  đ: 'd',
-  Ħ: 'H',
-  ħ: 'h',
-  ı: 'i',
-  Ŧ: 'T',
-  ŧ: 't',
+/**
+ * Writes one centred paragraph at the current y. Text in one font flows and wraps; text that
+ * mixes scripts (a Latin title and a Chinese name) is set run by run on one line, made smaller
+ * if it would not fit.
+ */
+function writeCentred(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  face: FontFace,
+  size: number,
+  left: number,
+  width: number,
+): void {
+  const runs = visualOrder(fontRuns(text))
+  const [only] = runs
+  if (runs.length <= 1) {
+    doc
+      .font(fontName(only?.family ?? 'latin', face))
+      .fontSize(size)
+      .text(text, left, doc.y, { width, align: 'center', ...shaping(only?.family ?? 'latin') })
+    return
+  }
+  const measure = (s: number) =>
+    runs.reduce(
+      (w, r) => w + doc.font(fontName(r.family, face)).fontSize(s).widthOfString(r.text, shaping(r.family)),
+      0,
+    )
+  let s = size
+  while (s > 6 && measure(s) > width) s -= 1
+  const y = doc.y
+  let x = left + (width - measure(s)) / 2
+  let lineHeight = 0
+  for (const r of runs) {
+    doc.font(fontName(r.family, face)).fontSize(s)
+    doc.text(r.text, x, y, { lineBreak: false, ...shaping(r.family) })
+    x += doc.widthOfString(r.text, shaping(r.family))
+    lineHeight = Math.max(lineHeight, doc.currentLineHeight(true))
+  }
+  doc.x = left
+  doc.y = y + lineHeight
 }
 
-/** Keeps text the standard fonts can show: accents dropped where needed, "?" for the rest. */
-export function winAnsi(text: string): string {
-  let out = ''
-  for (const ch of text.normalize('NFC')) {
-    const code = ch.codePointAt(0) ?? 0
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch)) {
-      out += ch
+/**
+ * Noto Sans's glyph composition (ccmp) splits letters such as "ị" into a base and a combining
+ * mark; pdfkit then maps the mark to no character, so the text copies wrongly. Latin, Greek
+ * and Cyrillic have precomposed glyphs for what names use, so composition is turned off for
+ * them; Arabic and Chinese keep the font's full shaping.
+ */
+function shaping(family: FontFamily): { features?: PDFKit.Mixins.OpenTypeFeatures[] } {
+  return family === 'latin'
+    ? { features: { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[] }
+    : {}
+}
+
+/**
+ * pdfkit lays out a line as one left-to-right string, and drops the spaces of a right-to-left
+ * run once fontkit has reversed its glyphs. So an Arabic run is set word by word, the words
+ * placed right to left with a space between them (each word is shaped and reversed by fontkit).
+ * Runs themselves stay in reading order: the certificate's lines are left-to-right paragraphs.
+ */
+function visualOrder(runs: Run[]): Run[] {
+  const out: Run[] = []
+  for (const r of runs) {
+    if (r.family !== 'arabic' || !/\s/.test(r.text.trim())) {
+      out.push(r)
       continue
     }
-    const base = (UNDECOMPOSED[ch] ?? ch).normalize('NFD').replace(/\p{M}/gu, '')
-    out += base && [...base].every((c) => (c.codePointAt(0) ?? 0) <= 0x7e) ? base : '?'
+    const lead = /^\s*/.exec(r.text)?.[0] ?? ''
+    const trail = /\s*$/.exec(r.text)?.[0] ?? ''
+    if (lead) out.push({ family: 'latin', text: lead })
+    const words = r.text.trim().split(/\s+/).reverse()
+    words.forEach((w, i) => {
+      if (i > 0) out.push({ family: 'latin', text: ' ' })
+      out.push({ family: 'arabic', text: w })
+    })
+    if (trail) out.push({ family: 'latin', text: trail })
   }
   return out
 }
