@@ -2,6 +2,9 @@ import { hostname } from 'node:os'
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import { type Auth, createAuth } from '#src/capabilities/accounts/auth.ts'
 import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.ts'
+import { createDbKvStore } from '#src/capabilities/federation/federation.kv.ts'
+import { createJobMessageQueue, federationJobs } from '#src/capabilities/federation/federation.queue.ts'
+import { createRoundsFederation, type RoundsFederation } from '#src/capabilities/federation/federation.ts'
 import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
 import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
@@ -26,6 +29,8 @@ export type Rounds = {
   auth: Auth
   accounts: AccountsDeps
   operator: OperatorDeps
+  /** The organisations' ActivityPub actors (Fedify); its tasks run as federation.task jobs. */
+  federation: RoundsFederation
   createWorker(options?: { leaseMs?: number; pollMs?: number }): JobWorker
   close(): Promise<void>
 }
@@ -33,7 +38,14 @@ export type Rounds = {
 /** The composition root: wires ports to their implementations. */
 export function openRounds(
   config: Config,
-  options: { log: Logger; clock?: Clock; ids?: Ids; mailTransport?: MailTransport },
+  options: {
+    log: Logger
+    clock?: Clock
+    ids?: Ids
+    mailTransport?: MailTransport
+    /** Tests with two instances on loopback only: lets Fedify fetch private addresses. */
+    federation?: { allowPrivateAddress?: boolean }
+  },
 ): Rounds {
   const { log } = options
   const clock = options.clock ?? systemClock
@@ -47,6 +59,10 @@ export function openRounds(
     ...trainingJobs(() => accounts),
     ...reviewJobs(() => accounts),
     ...notificationJobs(() => accounts),
+    ...federationJobs(() => ({
+      keyring: config.encryptionKeys,
+      run: (message) => federation.processQueuedTask(undefined, message),
+    })),
   ])
   const queue = createDbQueue({ clock, ids, registry })
   const auth = createAuth({ database, config, clock, ids, queue, log })
@@ -58,6 +74,14 @@ export function openRounds(
     log,
     publicBaseUrl: config.publicBaseUrl,
   }
+  const federation = createRoundsFederation(
+    { ...accounts, keyring: config.encryptionKeys },
+    {
+      kv: createDbKvStore({ db: database.db, clock }),
+      queue: createJobMessageQueue({ db: database.db, clock, queue, keyring: config.encryptionKeys }),
+      allowPrivateAddress: options.federation?.allowPrivateAddress ?? false,
+    },
+  )
   return {
     config,
     log,
@@ -69,6 +93,7 @@ export function openRounds(
     auth,
     accounts,
     operator: { ...accounts, auth },
+    federation,
     createWorker: (o = {}) =>
       createWorker({
         db: database.db,

@@ -13,7 +13,9 @@ import { auditRoutes } from '#src/capabilities/audit/audit.routes.ts'
 import { contentRoutes } from '#src/capabilities/content/content.routes.ts'
 import { correctionRoutes } from '#src/capabilities/content/corrections.routes.ts'
 import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
+import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
 import { notificationRoutes } from '#src/capabilities/notifications/notifications.routes.ts'
+import { publicRoutes } from '#src/capabilities/public/public.routes.ts'
 import { reviewRoutes } from '#src/capabilities/review/review.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
@@ -67,6 +69,9 @@ export function apiRoutes(rounds: Rounds): Router {
 export function buildHttpApp(rounds: Rounds): Router {
   const { config, log, auth } = rounds
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes })
+
+  // The fediverse: WebFinger, NodeInfo, the organisations' actors, inboxes and outboxes.
+  mountFederation(app, rounds.federation)
 
   // A browser always names the page that sent a state-changing request; a page on another
   // site may not act with our users' cookies. (Clients without an Origin, such as curl or
@@ -152,6 +157,9 @@ export function buildHttpApp(rounds: Rounds): Router {
       message: `no route ${c.req.method} ${new URL(c.req.url).pathname}`,
     })
   })
+
+  // Rounds' own public pages and feeds (server-rendered; never the web UI's page).
+  app.route('/', publicRoutes(rounds.accounts))
 
   // The web UI: built files, and index.html for every client-side route.
   if (existsSync(webDist)) {

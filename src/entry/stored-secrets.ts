@@ -1,3 +1,4 @@
+import { actorKeySecretColumn } from '#src/capabilities/federation/federation.keys.ts'
 import type { SecretColumn } from '#src/platform/secrets.ts'
 
 /**
@@ -5,4 +6,4 @@ import type { SecretColumn } from '#src/platform/secrets.ts'
  * `rounds secrets rotate` can move all of them to the newest key. A capability that stores
  * a secret adds its column here.
  */
-export const storedSecretColumns: SecretColumn[] = []
+export const storedSecretColumns: SecretColumn[] = [actorKeySecretColumn]

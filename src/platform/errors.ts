@@ -47,6 +47,8 @@ export const errorCodes = {
   REVIEWS_PENDING: { status: 409, exit: 5 },
   INVITATION_EXPIRED: { status: 410, exit: 5 },
   ATTEMPT_EXPIRED: { status: 410, exit: 5 },
+  /** The item was published and then withdrawn: its public page is gone for good. */
+  ITEM_GONE: { status: 410, exit: 4 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2 },
   /**

@@ -408,6 +408,92 @@ export interface CorrectionNoticeTable {
   posted_at: Timestamp
 }
 
+export interface FederationKvTable {
+  key: string
+  value: string
+  expires_at: NullableTimestamp
+}
+
+export interface FederationActorKeyTable {
+  id: string
+  organisation_id: string
+  algorithm: string
+  public_jwk: string
+  private_jwk: string
+  created_at: Timestamp
+}
+
+export interface FederationFollowerTable {
+  id: string
+  organisation_id: string
+  actor_uri: string
+  inbox_url: string
+  shared_inbox_url: string | null
+  follow_uri: string
+  created_at: Timestamp
+}
+
+export interface FederationFollowingTable {
+  id: string
+  organisation_id: string
+  actor_uri: string
+  handle: string
+  inbox_url: string
+  follow_uri: string
+  accepted_at: NullableTimestamp
+  created_at: Timestamp
+}
+
+export interface FederationPostTable {
+  id: string
+  organisation_id: string
+  idempotency_key: string
+  object_type: string
+  name: string | null
+  content: string
+  url: string
+  in_reply_to: string | null
+  language: string | null
+  hashtags: string
+  published_at: Timestamp
+  deleted_at: NullableTimestamp
+}
+
+export interface FederationMediaTable {
+  id: string
+  post_id: string
+  position: number
+  kind: string
+  media_type: string
+  alt_text: string | null
+  captions_vtt: string | null
+  data_base64: string
+}
+
+export interface FederationInteractionTable {
+  id: string
+  organisation_id: string
+  post_id: string
+  kind: string
+  activity_uri: string
+  actor_uri: string
+  created_at: Timestamp
+}
+
+export interface FederationReceivedTable {
+  id: string
+  organisation_id: string
+  object_uri: string
+  actor_uri: string
+  object_type: string
+  content: string
+  url: string | null
+  published_at: NullableTimestamp
+  received_at: Timestamp
+  like_uri: string | null
+  announce_uri: string | null
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -443,4 +529,12 @@ export interface DB {
   review_approval: ReviewApprovalTable
   notification: NotificationTable
   correction_notice: CorrectionNoticeTable
+  federation_kv: FederationKvTable
+  federation_actor_key: FederationActorKeyTable
+  federation_follower: FederationFollowerTable
+  federation_following: FederationFollowingTable
+  federation_post: FederationPostTable
+  federation_media: FederationMediaTable
+  federation_interaction: FederationInteractionTable
+  federation_received: FederationReceivedTable
 }
