@@ -38,6 +38,7 @@ export type MetricName =
   | 'reach'
   | 'likes'
   | 'reposts'
+  | 'quotes'
   | 'replies'
   | 'saves'
   | 'watchTimeSeconds'

@@ -6,6 +6,7 @@ import type {
   ConnectorFactory,
   OAuthProvider,
 } from '../connector.ts'
+import { blueskyConnectorFactory } from './bluesky.ts'
 import { roundsConnectorFactory } from './rounds.ts'
 
 /**
@@ -13,7 +14,10 @@ import { roundsConnectorFactory } from './rounds.ts'
  * names connectors. Base URLs are configurable (ROUNDS_CHANNEL_BASE_URLS) so tests and
  * self-hosted set-ups point a connector at another server.
  */
-export const connectorFactories: readonly ConnectorFactory[] = [roundsConnectorFactory]
+export const connectorFactories: readonly ConnectorFactory[] = [
+  roundsConnectorFactory,
+  blueskyConnectorFactory,
+]
 
 export type RegisteredChannel = {
   channel: ChannelId
