@@ -38,6 +38,9 @@ const ItemEditorPage = lazy(() =>
 )
 const ReviewsPage = lazy(() => import('./review/ReviewPage.tsx').then((m) => ({ default: m.ReviewsPage })))
 const ReviewPage = lazy(() => import('./review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })))
+const NotificationsPage = lazy(() =>
+  import('./notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })),
+)
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })))
 // Professional standards: training, disclosures and the public pages, each in its own chunk.
 const TrainingPage = lazy(() =>
@@ -139,6 +142,15 @@ export function App() {
       <Route element={<SignedIn />}>
         <Route path="/organisations/new" element={<CreateOrganisationPage />} />
         <Route path="/profile" element={<ProfilePage />} />
+        {/* One's own notifications, from every organisation. */}
+        <Route
+          path="/notifications"
+          element={
+            <LazyPage>
+              <NotificationsPage />
+            </LazyPage>
+          }
+        />
         {/* One's own register is personal, kept across organisations. */}
         <Route
           path="/disclosures"

@@ -52,6 +52,7 @@ import { countsText, excerpt } from '../screening/findings.ts'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { gapLinkLabels } from '../standards/Readiness.tsx'
 import { StateBadge } from './ContentListPage.tsx'
+import { CorrectionsPanel } from './CorrectionsPanel.tsx'
 import {
   audienceLabels,
   editableStates,
@@ -60,6 +61,7 @@ import {
   submittableStates,
   topicLabel,
 } from './labels.ts'
+import { Timeline } from './Timeline.tsx'
 
 const clinicalTopics = [
   'acute-medicine',
@@ -786,6 +788,8 @@ function Editor({ item }: { item: Item }) {
               )}
             </Card>
             <VersionsCard item={item} />
+            <CorrectionsPanel item={item} />
+            <Timeline itemId={item.id} />
           </Stack>
         </Grid.Col>
       </Grid>

@@ -23,6 +23,7 @@ import { errorMessage } from '../api/client.ts'
 import { queryKeys, signOut } from '../api/queries.ts'
 import { BrandMark } from '../auth/AuthLayout.tsx'
 import { roleLabels, sortRoles } from '../lib/labels.ts'
+import { NotificationBell } from '../notifications/NotificationBell.tsx'
 import { useOrganisation } from '../org/OrganisationContext.tsx'
 import { pathAllowed, visibleNavItems } from './navigation.ts'
 
@@ -190,6 +191,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <OrganisationSwitcher />
+            <NotificationBell />
             <UserMenu />
           </Group>
         </Group>
