@@ -31,6 +31,9 @@ export const errorCodes = {
   REVIEW_NOT_FOUND: { status: 404, exit: 4 },
   ASSIGNMENT_NOT_FOUND: { status: 404, exit: 4 },
   NOTIFICATION_NOT_FOUND: { status: 404, exit: 4 },
+  /** No upload with that id on the item. */
+  UPLOAD_NOT_FOUND: { status: 404, exit: 4 },
+  PUBLICATION_NOT_FOUND: { status: 404, exit: 4 },
   METHOD_NOT_ALLOWED: { status: 405, exit: 2 },
   CONFLICT: { status: 409, exit: 5 },
   EMAIL_TAKEN: { status: 409, exit: 5 },
@@ -45,12 +48,32 @@ export const errorCodes = {
   REVIEW_CLOSED: { status: 409, exit: 5 },
   /** The editor decided before every assigned reviewer had submitted. */
   REVIEWS_PENDING: { status: 409, exit: 5 },
+  /** The channel needs a connected account and the organisation has none (or it was disconnected). */
+  CHANNEL_NOT_CONNECTED: { status: 409, exit: 5 },
+  /** The content hash sent is not the item's active approval: only the approved version is published. */
+  VERSION_NOT_APPROVED: { status: 409, exit: 5 },
+  /** What would be sent differs from the preview the editor confirmed; preview again. */
+  PREVIEW_STALE: { status: 409, exit: 5 },
   INVITATION_EXPIRED: { status: 410, exit: 5 },
   ATTEMPT_EXPIRED: { status: 410, exit: 5 },
   /** The item was published and then withdrawn: its public page is gone for good. */
   ITEM_GONE: { status: 410, exit: 4 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
+  /** A chunk was sent at an offset other than the bytes received so far (details.received). */
+  UPLOAD_OFFSET_MISMATCH: { status: 409, exit: 5 },
+  /** The upload is finished (or refused) and takes no more bytes. */
+  UPLOAD_CLOSED: { status: 409, exit: 5 },
+  /** The file's content is not what its name or the declared kind says (e.g. a PNG named .jpg). */
+  MEDIA_TYPE_MISMATCH: { status: 415, exit: 2 },
+  /** The file could not be read safely: truncated, corrupt, absurd dimensions, too many pixels. */
+  MEDIA_UNREADABLE: { status: 422, exit: 2 },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2 },
+  /** A DICOM file without Pixel Data (a report, a structured document): nothing to show. */
+  DICOM_NO_PIXEL_DATA: { status: 422, exit: 2 },
+  /** The file is valid but encoded in a way Rounds cannot decode (e.g. JPEG 2000 DICOM). */
+  MEDIA_ENCODING_UNSUPPORTED: { status: 415, exit: 2 },
+  /** A video file with no video stream (audio only, or only subtitles). */
+  VIDEO_NO_VIDEO_STREAM: { status: 422, exit: 2 },
   /**
    * Screening found blocking findings no editor has overridden. Exit 8, not 1: scripts can
    * tell a refused submission from a crash (1 is an unexpected error).
@@ -64,6 +87,14 @@ export const errorCodes = {
   REVIEWER_COUNT: { status: 422, exit: 2 },
   /** Submission needs the no-conflict declaration, every score and a recommendation. */
   REVIEW_INCOMPLETE: { status: 422, exit: 2 },
+  /** No connector, or the operator has not configured the platform's app. */
+  CHANNEL_UNAVAILABLE: { status: 422, exit: 2 },
+  /** The platform refused the credentials or the authorization (its reason in the message). */
+  CHANNEL_REFUSED: { status: 422, exit: 2 },
+  /** The channel's preview has problems (too long, no disclosure, missing alt text…); details list them. */
+  PUBLISH_BLOCKED: { status: 422, exit: 8 },
+  /** The OAuth state is unknown, used, expired or someone else's. */
+  OAUTH_STATE_INVALID: { status: 400, exit: 2 },
   RATE_LIMITED: { status: 429, exit: 6 },
   SEED_REFUSED: { status: 409, exit: 5 },
   AUDIT_CHAIN_BROKEN: { status: 500, exit: 7 },

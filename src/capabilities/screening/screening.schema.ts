@@ -14,7 +14,8 @@ export const packIdSchema = z.enum(packIds)
 export type PackId = z.infer<typeof packIdSchema>
 
 /** The fields of an input a finding can point into. */
-export const fieldNames = ['title', 'body', 'captions', 'hashtags', 'references', 'altText'] as const
+/** `media`: an uploaded file (image, scan, video); such findings name the upload and carry `box` / `time`. */
+export const fieldNames = ['title', 'body', 'captions', 'hashtags', 'references', 'altText', 'media'] as const
 export const fieldNameSchema = z.enum(fieldNames)
 export type FieldName = z.infer<typeof fieldNameSchema>
 
@@ -114,6 +115,15 @@ export const cueSchema = z.object({
 })
 export type Cue = z.infer<typeof cueSchema>
 
+/** A rectangle in an image, in pixels of the original (x, y from the top left). */
+export const mediaBoxSchema = z.object({
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+})
+export type MediaBox = z.infer<typeof mediaBoxSchema>
+
 export const findingSchema = z
   .object({
     ruleId: z.string(),
@@ -125,6 +135,12 @@ export const findingSchema = z
     start: z.number().int().nonnegative(),
     end: z.number().int().nonnegative(),
     cue: cueSchema.optional(),
+    /** For text read from an image or a video frame: where it is, in pixels of the original. */
+    box: mediaBoxSchema.optional(),
+    /** For a finding in a video: the time of the frame or cue, in seconds from the start. */
+    time: z.number().nonnegative().optional(),
+    /** For a finding in an uploaded file (field `media`): the upload's id. */
+    uploadId: z.string().optional(),
     text: z.string(),
     message: z.string(),
     citation: z.string(),
