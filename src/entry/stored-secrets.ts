@@ -1,4 +1,5 @@
 import { actorKeySecretColumn } from '#src/capabilities/federation/federation.keys.ts'
+import { publishingSecretColumns } from '#src/capabilities/publishing/channels.service.ts'
 import type { SecretColumn } from '#src/platform/secrets.ts'
 
 /**
@@ -6,4 +7,4 @@ import type { SecretColumn } from '#src/platform/secrets.ts'
  * `rounds secrets rotate` can move all of them to the newest key. A capability that stores
  * a secret adds its column here.
  */
-export const storedSecretColumns: SecretColumn[] = [actorKeySecretColumn]
+export const storedSecretColumns: SecretColumn[] = [...publishingSecretColumns, actorKeySecretColumn]

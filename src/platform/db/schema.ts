@@ -494,6 +494,75 @@ export interface FederationReceivedTable {
   announce_uri: string | null
 }
 
+export interface ChannelAccountTable {
+  id: string
+  organisation_id: string
+  channel: string
+  name: string
+  remote_account_id: string | null
+  service_url: string
+  status: string
+  credentials: string | null
+  expires_at: NullableTimestamp
+  last_error: string | null
+  connected_by: string | null
+  connected_at: Timestamp
+  refreshed_at: NullableTimestamp
+  updated_at: Timestamp
+}
+
+export interface ChannelOauthStateTable {
+  state_hash: string
+  organisation_id: string
+  channel: string
+  code_verifier: string
+  redirect_uri: string
+  created_by: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface PublicationTable {
+  id: string
+  organisation_id: string
+  item_id: string
+  version_id: string
+  content_hash: string
+  channel: string
+  account_id: string | null
+  status: string
+  scheduled_at: Timestamp
+  rendered: string
+  render_hash: string
+  error: string | null
+  claimed_by: string | null
+  claimed_until: NullableTimestamp
+  created_by: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  published_at: NullableTimestamp
+  withdrawn_at: NullableTimestamp
+}
+
+export interface DeliveryTable {
+  id: string
+  publication_id: string
+  kind: string
+  part_index: number
+  correction_id: string | null
+  idempotency_key: string
+  status: string
+  attempts: number
+  next_attempt_at: NullableTimestamp
+  remote_id: string | null
+  remote_ref: string | null
+  remote_url: string | null
+  last_error: string | null
+  sent_at: NullableTimestamp
+  deleted_at: NullableTimestamp
+  updated_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -537,4 +606,8 @@ export interface DB {
   federation_media: FederationMediaTable
   federation_interaction: FederationInteractionTable
   federation_received: FederationReceivedTable
+  channel_account: ChannelAccountTable
+  channel_oauth_state: ChannelOauthStateTable
+  publication: PublicationTable
+  delivery: DeliveryTable
 }

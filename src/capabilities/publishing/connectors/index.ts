@@ -7,6 +7,7 @@ import type {
   OAuthProvider,
 } from '../connector.ts'
 import { blueskyConnectorFactory } from './bluesky.ts'
+import { mastodonConnectorFactory } from './mastodon.ts'
 import { roundsConnectorFactory } from './rounds.ts'
 
 /**
@@ -24,6 +25,8 @@ export type RegisteredChannel = {
   connector: ChannelConnector
   connection: ConnectionMethod
   oauth: OAuthProvider | null
+  /** The API base URL in use (configured override or the platform's default); '' when none. */
+  baseUrl: string
 }
 
 export type ConnectorRegistry = {
@@ -62,6 +65,7 @@ export function createConnectorRegistry(options: ConnectorRegistryOptions): Conn
       connector,
       connection: factory.connection,
       oauth: factory.oauth ? factory.oauth(baseUrl) : null,
+      baseUrl,
     })
   }
   return {

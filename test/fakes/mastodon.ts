@@ -1,0 +1,244 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * An HTTP-level fake of the parts of Mastodon's REST API Rounds uses, following the
+ * documented contract (docs.joinmastodon.org/methods/): verify_credentials, statuses with
+ * Idempotency-Key (the same key returns the same status), scheduled_at (a ScheduledStatus),
+ * media upload v2 (202 while processing, GET /api/v1/media/:id answering 206 until ready),
+ * delete, and the counts metrics read. Failures can be scripted: 429 with Retry-After or
+ * X-RateLimit-Reset, 5xx, and a revoked token (401).
+ */
+export type FakeStatus = {
+  id: string
+  text: string
+  inReplyToId: string | null
+  mediaIds: string[]
+  visibility: string
+  language: string | null
+  idempotencyKey: string | null
+  deleted: boolean
+  favourites: number
+  reblogs: number
+  replies: number
+}
+
+export type FakeMedia = {
+  id: string
+  description: string | null
+  bytes: number
+  mimeType: string
+  polls: number
+}
+
+type Scripted = { status: number; headers?: Record<string, string>; body?: unknown; path?: RegExp }
+
+export type MastodonFake = {
+  url: string
+  /** Valid access tokens; others get 401. */
+  tokens: Set<string>
+  statuses: FakeStatus[]
+  scheduled: { id: string; scheduledAt: string; text: string; deleted: boolean }[]
+  media: FakeMedia[]
+  /** Every request's method and path, in order. */
+  requests: { method: string; path: string; idempotencyKey: string | null }[]
+  /** How many GET /api/v1/media/:id polls answer 206 before the media is ready. */
+  mediaProcessingPolls: number
+  /** The next matching requests fail with these responses, in order. */
+  failNext(...responses: Scripted[]): void
+  live(): FakeStatus[]
+  close(): Promise<void>
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  return Buffer.concat(chunks)
+}
+
+export async function startMastodonFake(
+  options: { account?: string; token?: string } = {},
+): Promise<MastodonFake> {
+  const username = options.account ?? 'rounds'
+  let next = 1000
+  const nextId = () => String(next++)
+  const scripted: Scripted[] = []
+  const fake = {
+    tokens: new Set([options.token ?? 'token-1']),
+    statuses: [],
+    scheduled: [],
+    media: [],
+    requests: [],
+    mediaProcessingPolls: 1,
+    failNext: (...r) => scripted.push(...r),
+    live: () => fake.statuses.filter((s) => !s.deleted),
+    url: '',
+    close: async () => {},
+  } as MastodonFake
+  let base = ''
+  const present = (s: FakeStatus) => ({
+    id: s.id,
+    uri: `${base}/users/${username}/statuses/${s.id}`,
+    url: `${base}/@${username}/${s.id}`,
+    created_at: new Date().toISOString(),
+    content: `<p>${s.text}</p>`,
+    text: s.text,
+    visibility: s.visibility,
+    language: s.language,
+    in_reply_to_id: s.inReplyToId,
+    media_attachments: s.mediaIds.map((id) => ({ id, type: 'image', url: `${base}/media/${id}` })),
+    favourites_count: s.favourites,
+    reblogs_count: s.reblogs,
+    replies_count: s.replies,
+    account: { id: '1', username, acct: username },
+  })
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', base)
+    const path = url.pathname
+    const method = req.method ?? 'GET'
+    const key = (req.headers['idempotency-key'] as string | undefined) ?? null
+    fake.requests.push({ method, path, idempotencyKey: key })
+    const body = await readBody(req)
+    const i = scripted.findIndex((s) => !s.path || s.path.test(path))
+    if (i >= 0) {
+      const s = scripted.splice(i, 1)[0] as Scripted
+      return json(res, s.status, s.body ?? { error: `scripted ${s.status}` }, s.headers)
+    }
+    const auth = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')
+    if (!fake.tokens.has(auth)) return json(res, 401, { error: 'The access token is invalid' })
+
+    if (method === 'GET' && path === '/api/v1/accounts/verify_credentials')
+      return json(res, 200, {
+        id: '1',
+        username,
+        acct: username,
+        display_name: 'Rounds',
+        url: `${base}/@${username}`,
+      })
+
+    if (method === 'POST' && path === '/api/v2/media') {
+      const form = await new Request(url, {
+        method,
+        headers: { 'content-type': String(req.headers['content-type']) },
+        body,
+      }).formData()
+      const file = form.get('file')
+      if (!(file instanceof Blob)) return json(res, 422, { error: 'Validation failed: File is missing' })
+      const m: FakeMedia = {
+        id: nextId(),
+        description: (form.get('description') as string | null) ?? null,
+        bytes: file.size,
+        mimeType: file.type,
+        polls: 0,
+      }
+      fake.media.push(m)
+      const processing = fake.mediaProcessingPolls > 0
+      return json(res, processing ? 202 : 200, {
+        id: m.id,
+        type: 'image',
+        url: processing ? null : `${base}/media/${m.id}`,
+        description: m.description,
+      })
+    }
+    const mediaMatch = /^\/api\/v1\/media\/(\w+)$/.exec(path)
+    if (method === 'GET' && mediaMatch) {
+      const m = fake.media.find((x) => x.id === mediaMatch[1])
+      if (!m) return json(res, 404, { error: 'Record not found' })
+      m.polls++
+      const ready = m.polls >= fake.mediaProcessingPolls
+      return json(res, ready ? 200 : 206, {
+        id: m.id,
+        type: 'image',
+        url: ready ? `${base}/media/${m.id}` : null,
+        description: m.description,
+      })
+    }
+
+    if (method === 'POST' && path === '/api/v1/statuses') {
+      const input = JSON.parse(body.toString('utf8') || '{}') as {
+        status?: string
+        media_ids?: string[]
+        in_reply_to_id?: string | null
+        visibility?: string
+        language?: string | null
+        scheduled_at?: string | null
+      }
+      if (!input.status && !(input.media_ids ?? []).length)
+        return json(res, 422, { error: "Validation failed: Text can't be blank" })
+      if ([...(input.status ?? '')].length > 500)
+        return json(res, 422, { error: 'Validation failed: Text character limit of 500 exceeded' })
+      for (const id of input.media_ids ?? []) {
+        const m = fake.media.find((x) => x.id === id)
+        if (!m || m.polls < fake.mediaProcessingPolls)
+          return json(res, 422, {
+            error: 'Cannot attach files that have not finished processing. Try again in a moment!',
+          })
+      }
+      if (input.in_reply_to_id && !fake.statuses.some((s) => s.id === input.in_reply_to_id && !s.deleted))
+        return json(res, 404, { error: 'Record not found' })
+      // Mastodon keeps an Idempotency-Key for an hour and answers with the first status.
+      const earlier = key ? fake.statuses.find((s) => s.idempotencyKey === key) : undefined
+      if (earlier) return json(res, 200, present(earlier))
+      if (input.scheduled_at) {
+        const s = { id: nextId(), scheduledAt: input.scheduled_at, text: input.status ?? '', deleted: false }
+        fake.scheduled.push(s)
+        return json(res, 200, {
+          id: s.id,
+          scheduled_at: s.scheduledAt,
+          params: { text: s.text },
+          media_attachments: [],
+        })
+      }
+      const s: FakeStatus = {
+        id: nextId(),
+        text: input.status ?? '',
+        inReplyToId: input.in_reply_to_id ?? null,
+        mediaIds: input.media_ids ?? [],
+        visibility: input.visibility ?? 'public',
+        language: input.language ?? null,
+        idempotencyKey: key,
+        deleted: false,
+        favourites: 0,
+        reblogs: 0,
+        replies: 0,
+      }
+      fake.statuses.push(s)
+      const parent = fake.statuses.find((x) => x.id === s.inReplyToId)
+      if (parent) parent.replies++
+      return json(res, 200, present(s))
+    }
+    const statusMatch = /^\/api\/v1\/statuses\/(\w+)$/.exec(path)
+    if (statusMatch) {
+      const s = fake.statuses.find((x) => x.id === statusMatch[1] && !x.deleted)
+      if (!s) return json(res, 404, { error: 'Record not found' })
+      if (method === 'GET') return json(res, 200, present(s))
+      if (method === 'DELETE') {
+        s.deleted = true
+        return json(res, 200, { ...present(s), text: s.text })
+      }
+    }
+    const scheduledMatch = /^\/api\/v1\/scheduled_statuses\/(\w+)$/.exec(path)
+    if (scheduledMatch && method === 'DELETE') {
+      const s = fake.scheduled.find((x) => x.id === scheduledMatch[1] && !x.deleted)
+      if (!s) return json(res, 404, { error: 'Record not found' })
+      s.deleted = true
+      return json(res, 200, {})
+    }
+    return json(res, 404, { error: 'Not found' })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  fake.url = base
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
+  return fake
+}
