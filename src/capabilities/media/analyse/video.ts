@@ -140,13 +140,21 @@ const METADATA_CITATION =
 export function videoMetadataFindings(probe: VideoProbe): { text: string; findings: Finding[] } {
   let text = ''
   const findings: Finding[] = []
+  const seen = new Set<string>()
   for (const [key, value] of Object.entries(probe.metadata)) {
     if (!IDENTIFYING_TAG.test(key) || !value.trim()) continue
+    // Generic muxer and handler names say nothing about anyone.
     if (
       /handler_name|vendor_id/i.test(key) &&
-      /^(Core Media|VideoHandler|SoundHandler|ISO Media|\[0\]\[0\]\[0\]\[0\])/i.test(value)
+      /^(Core Media.*|\w*Handler|ISO Media.*|(\[0\]){4})$/i.test(value)
     )
       continue
+    if (/encoder/i.test(key) && /^Lav[fc]\d/.test(value)) continue
+    // The same value in the container and in each stream is one finding.
+    const name = key.split(':').pop() ?? key
+    const same = `${/location|gps|iso6709/i.test(key) ? 'location' : name}|${value}`
+    if (seen.has(same)) continue
+    seen.add(same)
     const isLocation = /location|gps|iso6709/i.test(key)
     const label = `${key}: `
     if (text) text += '\n'
@@ -170,7 +178,7 @@ export function videoMetadataFindings(probe: VideoProbe): { text: string; findin
       text: value,
       message: pos
         ? `GPS position ${pos.latitude.toFixed(3)}, ${pos.longitude.toFixed(3)} in the video's metadata: it can show where the patient was filmed.`
-        : `Metadata "${key.split(':').pop()}" in the video file.`,
+        : `Metadata "${name}" in the video file.`,
       citation: METADATA_CITATION,
       suggestion: 'Rounds removes it from the copy it publishes.',
     })
@@ -196,6 +204,8 @@ export async function stripVideoMetadata(input: string, output: string): Promise
     '0:v',
     '-map',
     '0:a?',
+    '-map',
+    '0:s?',
     '-c',
     'copy',
     '-map_metadata',
@@ -203,6 +213,8 @@ export async function stripVideoMetadata(input: string, output: string): Promise
     '-map_metadata:s:v',
     '-1',
     '-map_metadata:s:a',
+    '-1',
+    '-map_metadata:s:s',
     '-1',
     '-map_chapters',
     '-1',
