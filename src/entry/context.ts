@@ -5,6 +5,11 @@ import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.t
 import { createDbKvStore } from '#src/capabilities/federation/federation.kv.ts'
 import { createJobMessageQueue, federationJobs } from '#src/capabilities/federation/federation.queue.ts'
 import { createRoundsFederation, type RoundsFederation } from '#src/capabilities/federation/federation.ts'
+import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
+import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
+import { mediaJobs } from '#src/capabilities/media/media.jobs.ts'
+import type { MediaDeps } from '#src/capabilities/media/media.service.ts'
+import { createMediaStorage } from '#src/capabilities/media/storage.ts'
 import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
 import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
@@ -31,6 +36,8 @@ export type Rounds = {
   operator: OperatorDeps
   /** The organisations' ActivityPub actors (Fedify); its tasks run as federation.task jobs. */
   federation: RoundsFederation
+  /** Uploads: storage (quarantine and derivatives), limits, analysers. */
+  media: MediaDeps
   createWorker(options?: { leaseMs?: number; pollMs?: number }): JobWorker
   close(): Promise<void>
 }
@@ -45,6 +52,8 @@ export function openRounds(
     mailTransport?: MailTransport
     /** Tests with two instances on loopback only: lets Fedify fetch private addresses. */
     federation?: { allowPrivateAddress?: boolean }
+    /** Stand-in media analysers (tests); the real ones load OCR and face models on first use. */
+    mediaAnalysers?: MediaAnalysers
   },
 ): Rounds {
   const { log } = options
@@ -59,6 +68,7 @@ export function openRounds(
     ...trainingJobs(() => accounts),
     ...reviewJobs(() => accounts),
     ...notificationJobs(() => accounts),
+    ...mediaJobs(() => media),
     ...federationJobs(() => ({
       keyring: config.encryptionKeys,
       run: (message) => federation.processQueuedTask(undefined, message),
@@ -73,6 +83,12 @@ export function openRounds(
     queue,
     log,
     publicBaseUrl: config.publicBaseUrl,
+  }
+  const media: MediaDeps = {
+    ...accounts,
+    storage: createMediaStorage(config.media),
+    media: config.media,
+    analysers: options.mediaAnalysers ?? createNodeAnalysers(),
   }
   const federation = createRoundsFederation(
     { ...accounts, keyring: config.encryptionKeys },
@@ -94,6 +110,7 @@ export function openRounds(
     accounts,
     operator: { ...accounts, auth },
     federation,
+    media,
     createWorker: (o = {}) =>
       createWorker({
         db: database.db,
@@ -104,6 +121,9 @@ export function openRounds(
         workerId: `${hostname()}:${process.pid}:${ids.next().slice(0, 8)}`,
         ...o,
       }),
-    close: () => database.destroy(),
+    close: async () => {
+      await media.analysers.close()
+      await database.destroy()
+    },
   }
 }

@@ -14,6 +14,7 @@ import { contentRoutes } from '#src/capabilities/content/content.routes.ts'
 import { correctionRoutes } from '#src/capabilities/content/corrections.routes.ts'
 import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
+import { mediaRoutes } from '#src/capabilities/media/media.routes.ts'
 import { notificationRoutes } from '#src/capabilities/notifications/notifications.routes.ts'
 import { publicRoutes } from '#src/capabilities/public/public.routes.ts'
 import { reviewRoutes } from '#src/capabilities/review/review.routes.ts'
@@ -58,6 +59,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', authorCardRoutes(rounds.accounts))
   api.route('/', gateRoutes(rounds.accounts))
   api.route('/', contentRoutes(rounds.accounts))
+  api.route('/', mediaRoutes(rounds.media))
   api.route('/', reviewRoutes(rounds.accounts))
   api.route('/', notificationRoutes(rounds.accounts))
   api.route('/', correctionRoutes(rounds.accounts))

@@ -1,3 +1,4 @@
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteMember, loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import {
@@ -6,6 +7,8 @@ import {
   submitItem,
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
+import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
+import { createUpload } from '#src/capabilities/media/media.service.ts'
 import { notify } from '#src/capabilities/notifications/notifications.service.ts'
 import { assignReviewers, saveReview, submitReview } from '#src/capabilities/review/review.service.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
@@ -51,7 +54,7 @@ const actors = ['signedOut', 'admin', 'editor', 'reviewer', 'author', 'outsider'
 type ActorName = (typeof actors)[number]
 type Outcome = 'allow' | 401 | 403 | 404
 type World = Awaited<ReturnType<typeof createOrgWithRoles>>
-type Prepared = { path: string; body?: unknown }
+type Prepared = { path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }
 type RouteCase = {
   expect: Record<ActorName, Outcome>
   /** `me` is the calling user (undefined when signed out), for routes that act on the caller. */
@@ -412,6 +415,47 @@ const table: Record<string, RouteCase> = {
       path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/approvals`,
     }),
   },
+  'GET /api/orgs/{slug}/items/{itemId}/uploads': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/uploads`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/uploads': {
+    expect: authorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/uploads`,
+      body: { filename: 'film.png', size: 2048, kind: 'image' },
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/uploads/{uploadId}': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({ path: await openUpload(rounds, w) }),
+  },
+  'PATCH /api/orgs/{slug}/items/{itemId}/uploads/{uploadId}': {
+    expect: authorOnly,
+    prepare: async (rounds, w) => ({
+      path: await openUpload(rounds, w),
+      rawBody: 'PNG-',
+      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+    }),
+  },
+  'DELETE /api/orgs/{slug}/items/{itemId}/uploads/{uploadId}': {
+    expect: authorOnly,
+    prepare: async (rounds, w) => ({ path: await openUpload(rounds, w) }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/uploads/{uploadId}/redact': {
+    expect: authorOnly,
+    prepare: async (rounds, w) => ({ path: `${await screenedUpload(rounds, w)}/redact`, body: {} }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/uploads/{uploadId}/files/{name}': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({ path: `${await screenedUpload(rounds, w)}/files/sanitised` }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/uploads/{uploadId}/frames/{index}': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({ path: `${await screenedUpload(rounds, w)}/frames/0` }),
+  },
   'GET /api/orgs/{slug}/items/{itemId}/corrections': {
     expect: anyMember,
     prepare: async (rounds, w) => ({
@@ -679,6 +723,59 @@ async function authorsItem(
     .id
 }
 
+/** An upload opened on a fresh item of the world's author (2 kB declared, nothing sent): its path. */
+async function openUpload(rounds: TestRounds, w: World): Promise<string> {
+  const itemId = await authorsItem(rounds, w)
+  const actor = await loadActor(rounds.accounts, w.author.id)
+  const upload = await createUpload(rounds.media, actor, w.org.slug, itemId, {
+    filename: 'film.png',
+    size: 2048,
+    kind: 'image',
+  })
+  return `/api/orgs/${w.org.slug}/items/${itemId}/uploads/${upload.id}`
+}
+
+/**
+ * An upload as screening leaves it (a sanitised image, a frame, one finding with a box),
+ * written directly so this table does not run OCR: its path.
+ */
+async function screenedUpload(rounds: TestRounds, w: World): Promise<string> {
+  const path = await openUpload(rounds, w)
+  const id = path.slice(path.lastIndexOf('/') + 1)
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ccc' } })
+    .png()
+    .toBuffer()
+  await rounds.media.storage.derivatives.put(`${id}/sanitised`, png)
+  await rounds.media.storage.derivatives.put(`${id}/frames/00000.jpg`, await sharp(png).jpeg().toBuffer())
+  await setUploadStatus(rounds.database.db, id, {
+    status: 'ready',
+    stage: 'screened',
+    progress: 100,
+    at: new Date().toISOString(),
+    findings: [
+      {
+        ruleId: 'confidentiality.name',
+        pack: 'confidentiality',
+        category: 'name',
+        severity: 'block',
+        field: 'media',
+        start: 0,
+        end: 1,
+        box: { x: 4, y: 4, width: 20, height: 10 },
+        uploadId: id,
+        text: 'Hartley',
+        message: 'A name.',
+        citation: 'HIPAA',
+      },
+    ],
+    derivatives: {
+      derivatives: [{ name: 'sanitised', mime: 'image/png', size: png.length, width: 64, height: 48 }],
+      frames: [{ index: 0, time: 0, width: 64, height: 48 }],
+    },
+  })
+  return path
+}
+
 /** A clean item of the world's author, submitted. */
 async function submittedItem(rounds: TestRounds, w: World): Promise<string> {
   const itemId = await authorsItem(rounds, w)
@@ -806,12 +903,14 @@ describe.each(testDialects)('authorization of every route on %s', (dialect) => {
   it.each(cases)('$route as $actor → $outcome', async ({ route, actor, outcome, prepare }) => {
     const [method, template] = route.split(' ') as [string, string]
     const me = actor === 'signedOut' ? undefined : (world[actor] as SignedInUser)
-    const { path, body } = await prepare(rounds, world, me)
+    const { path, body, rawBody, headers } = await prepare(rounds, world, me)
     const cookie = me?.cookie
     const auditBefore = await countAuditEvents(rounds)
     const res = await call(rounds, method, path, {
       ...(cookie ? { cookie } : {}),
       ...(body !== undefined ? { body } : {}),
+      ...(rawBody !== undefined ? { rawBody } : {}),
+      ...(headers ? { headers } : {}),
     })
     if (outcome === 'allow') {
       const documented = Object.keys(doc.paths[template]?.[method.toLowerCase()]?.responses ?? {}).filter(

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { openRounds, type Rounds } from '#src/entry/context.ts'
 import { buildHttpApp } from '#src/entry/http.ts'
 import { type Clock, randomIds } from '#src/platform/clock.ts'
@@ -24,9 +28,11 @@ export type TestRounds = Rounds & {
  */
 export async function createTestRounds(
   dialect: Dialect,
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; mediaAnalysers?: MediaAnalysers } = {},
 ): Promise<TestRounds> {
   const t = await createTestDatabaseUrl(dialect)
+  // Uploaded media goes to a folder of this test's own, removed on close.
+  const mediaDir = mkdtempSync(join(tmpdir(), 'rounds-test-media-'))
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: t.url,
@@ -34,6 +40,7 @@ export async function createTestRounds(
     ROUNDS_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
     PUBLIC_BASE_URL: TEST_BASE_URL,
     SIGN_IN_RATE_LIMIT: '1000',
+    MEDIA_DIR: mediaDir,
     ...options.env,
   })
   const sentMail: MailMessage[] = []
@@ -47,6 +54,7 @@ export async function createTestRounds(
     ids: randomIds,
     mailTransport,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mediaAnalysers ? { mediaAnalysers: options.mediaAnalysers } : {}),
   })
   await migrateToLatest(rounds.database.db)
   const app = buildHttpApp(rounds)
@@ -57,6 +65,7 @@ export async function createTestRounds(
     async close() {
       await rounds.close()
       await t.drop()
+      rmSync(mediaDir, { recursive: true, force: true })
     },
   }
 }

@@ -2,6 +2,7 @@ import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
 import { findIdentity, findUserById } from '#src/capabilities/accounts/accounts.repository.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { mediaFindingsForItem, withMediaFindings } from '#src/capabilities/media/media.findings.ts'
 import { endActiveApprovals } from '#src/capabilities/review/review.repository.ts'
 import { openRevisionRound } from '#src/capabilities/review/review.rounds.ts'
 import { screen } from '#src/capabilities/screening/evaluate.ts'
@@ -589,7 +590,11 @@ export async function submitItem(
     const fresh = await requireItem(tx, item.id)
     if (fresh.state !== item.state) throw illegal(fresh.state, event)
     const version = await ensureVersion(tx, deps, fresh, user.userId)
-    const report = screen(toScreenInput(fresh.kind, version.fields, author), policy)
+    // Text findings, then what screening found in the item's uploaded files (media.findings.ts).
+    const report = withMediaFindings(
+      screen(toScreenInput(fresh.kind, version.fields, author), policy),
+      await mediaFindingsForItem(tx, fresh.id, version.fields),
+    )
     const overrides = await listOverrides(tx, version.id, version.number)
     const unresolved = unresolvedFindings(report, overrides)
     const screenedAt = now.toISOString()

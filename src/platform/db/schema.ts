@@ -563,6 +563,35 @@ export interface DeliveryTable {
   updated_at: Timestamp
 }
 
+/** Bytes: bigint in the database (PostgreSQL returns it as a string). */
+type ByteCount = ColumnType<number | string, number, number>
+
+export interface MediaUploadTable {
+  id: string
+  organisation_id: string
+  item_id: string
+  uploaded_by: string | null
+  kind: string
+  filename: string
+  mime: string | null
+  size: ByteCount
+  received: ByteCount
+  status: string
+  stage: string
+  progress: number
+  error_code: string | null
+  error_message: string | null
+  width: number | null
+  height: number | null
+  duration: number | null
+  metadata: string
+  findings: string
+  derivatives: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  screened_at: NullableTimestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -610,4 +639,5 @@ export interface DB {
   channel_oauth_state: ChannelOauthStateTable
   publication: PublicationTable
   delivery: DeliveryTable
+  media_upload: MediaUploadTable
 }

@@ -75,19 +75,18 @@ export function createHttpApp(options: { log: Logger; bodyLimitBytes: number }):
       },
     }),
   )
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', {
-          message: `request bodies are limited to ${options.bodyLimitBytes} bytes`,
-        })
-      },
-    }),
-  )
+  const jsonLimit = bodyLimit({
+    maxSize: options.bodyLimitBytes,
+    onError: () => {
+      throw new AppError('PAYLOAD_TOO_LARGE', {
+        message: `request bodies are limited to ${options.bodyLimitBytes} bytes`,
+      })
+    },
+  })
+  // Upload chunks are the one binary body; their route reads them with its own limit.
+  app.use('/api/*', (c, next) => (isUploadChunk(c) ? next() : jsonLimit(c, next)))
   app.use('/api/*', async (c, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasBody(c)) {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasBody(c) && !isUploadChunk(c)) {
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
       if (type !== 'application/json') {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'send the request body as application/json' })
@@ -136,6 +135,16 @@ export function respondWithError(c: Context<HttpEnv>, err: unknown, log: Logger)
       requestId,
     ),
     500,
+  )
+}
+
+/** A media chunk: PATCH …/uploads/{id} with the tus-style binary content type. */
+function isUploadChunk(c: Context): boolean {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+  return (
+    c.req.method === 'PATCH' &&
+    type === 'application/offset+octet-stream' &&
+    /^\/api\/orgs\/[^/]+\/items\/[^/]+\/uploads\/[^/]+$/.test(new URL(c.req.url).pathname)
   )
 }
 

@@ -1,0 +1,182 @@
+import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import sharp from 'sharp'
+import { deidentifyDicom, dicomHeaderFindings, parseDicom, renderDicom } from './analyse/dicom.ts'
+import { detectFaces, faceFinding } from './analyse/faces.ts'
+import { screenOcrLines } from './analyse/image-text.ts'
+import { createOcrPool, type OcrPool } from './analyse/ocr.ts'
+import { redactImage } from './analyse/redact.ts'
+import { analyseVideo, stripVideoMetadata } from './analyse/video.ts'
+import type { MediaAnalysers } from './media.analysers.ts'
+import type { RemovedMetadata } from './media.schema.ts'
+
+const ACTION_WORDS: Record<string, string> = {
+  X: 'removed',
+  'X (rule)': 'removed',
+  Z: 'emptied',
+  D: 'replaced with a dummy value',
+  U: 'replaced with a new UID',
+}
+
+/**
+ * The analysers of src/capabilities/media/analyse wired to the pipeline's port: OCR (a
+ * tesseract.js pool started on first use), faces, redaction, DICOM and video.
+ */
+export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): MediaAnalysers {
+  let pool: OcrPool | null = null
+  const ocr = () => {
+    pool ??= createOcrPool({ size: options.ocrWorkers ?? 1 })
+    return pool
+  }
+  const analysers: MediaAnalysers = {
+    async image(image, ctx) {
+      await ctx.progress(0, 'reading text')
+      const read = await ocr().recognise(image)
+      const text = screenOcrLines(read.lines, ctx.policy).findings
+      await ctx.progress(0.6, 'looking for faces')
+      const faces = (await detectFaces(image)).map((f) => faceFinding(f))
+      await ctx.progress(1)
+      return [...text, ...faces]
+    },
+    async dicom(path, ctx) {
+      const parsed = parseDicom(await readFile(path))
+      const header = dicomHeaderFindings(parsed)
+      await ctx.progress(0.3, 'de-identifying')
+      const deidentified = deidentifyDicom(parsed)
+      const removed: RemovedMetadata[] = deidentified.actions.map((a) => ({
+        group: 'other',
+        description: `DICOM ${a.keyword || a.tag} ${ACTION_WORDS[a.action] ?? 'removed'}`,
+      }))
+      await ctx.progress(0.6, 'rendering the image')
+      const rendering = await renderDicom(parsed)
+      await ctx.progress(1)
+      return {
+        findings: header.findings,
+        removed,
+        deidentified: deidentified.file,
+        rendering: { png: rendering.png, width: rendering.width, height: rendering.height },
+      }
+    },
+    async video(path, ctx) {
+      const stages: Record<string, [number, number]> = {
+        probe: [0, 0.05],
+        frames: [0.05, 0.35],
+        analyse: [0.35, 0.9],
+        captions: [0.9, 0.95],
+        done: [1, 1],
+      }
+      const labels = {
+        probe: 'probing the video',
+        frames: 'sampling frames',
+        analyse: 'reading text and looking for faces in frames',
+        captions: 'checking captions',
+        done: 'finishing',
+      }
+      const result = await analyseVideo(
+        path,
+        { ocr: ocr(), policy: ctx.policy },
+        {
+          onProgress: (p) => {
+            const [a, b] = stages[p.stage] ?? [0, 1]
+            ctx.progress(a + (b - a) * (p.total ? p.done / p.total : 1), labels[p.stage]).catch(() => {})
+          },
+        },
+      )
+      const ext = /webm/.test(result.probe.format)
+        ? 'webm'
+        : /mov|mp4|m4a|3gp/.test(result.probe.format)
+          ? 'mp4'
+          : 'mkv'
+      const sanitisedPath = join(ctx.workDir, `sanitised.${ext}`)
+      await stripVideoMetadata(path, sanitisedPath)
+      const removed: RemovedMetadata[] = Object.keys(result.probe.metadata).map((key) => ({
+        group: /location|gps|iso6709/i.test(key) ? 'gps' : 'container',
+        description:
+          /location|gps|iso6709/i.test(key) && result.probe.location
+            ? `GPS position ${result.probe.location.latitude.toFixed(3)}, ${result.probe.location.longitude.toFixed(3)} removed`
+            : `Video metadata "${key}" removed`,
+      }))
+      return {
+        findings: result.findings,
+        removed,
+        sanitisedPath,
+        mime: ext === 'webm' ? 'video/webm' : ext === 'mp4' ? 'video/mp4' : 'video/x-matroska',
+        duration: result.probe.duration,
+        width: result.probe.width,
+        height: result.probe.height,
+        frames: await stripFrames(path, result.findings, result.probe.duration),
+      }
+    },
+    async redact(image, regions) {
+      const out = await redactImage(image, {
+        fill: regions.filter((r) => r.mode === 'fill').map((r) => r.box),
+        blur: regions.filter((r) => r.mode === 'blur').map((r) => r.box),
+      })
+      return out.data
+    },
+    async close() {
+      await pool?.close()
+      pool = null
+    },
+  }
+  return analysers
+}
+
+const run = promisify(execFile)
+
+/** How many frames the reviewers' strip shows at most. */
+const STRIP_FRAMES = 12
+
+/**
+ * Frames for the reviewers' strip: the moments findings point at (first appearance), then
+ * evenly spaced moments to fill the strip. JPEG, at most 640 px wide, from the original
+ * (its metadata never reaches a frame: frames are decoded pixels).
+ */
+async function stripFrames(
+  path: string,
+  findings: ReadonlyArray<{ time?: number | undefined }>,
+  duration: number,
+): Promise<Array<{ time: number; jpeg: Buffer; width: number; height: number }>> {
+  const times = [...new Set(findings.map((f) => f.time).filter((t): t is number => t !== undefined))]
+  for (let i = 0; times.length < STRIP_FRAMES && i < STRIP_FRAMES; i++) {
+    const t = Math.round(((duration * (i + 0.5)) / STRIP_FRAMES) * 10) / 10
+    if (!times.some((x) => Math.abs(x - t) < 1)) times.push(t)
+  }
+  const out: Array<{ time: number; jpeg: Buffer; width: number; height: number }> = []
+  for (const time of times.sort((a, b) => a - b).slice(0, STRIP_FRAMES * 2)) {
+    try {
+      const { stdout } = await run(
+        '/usr/bin/ffmpeg',
+        [
+          '-hide_banner',
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-ss',
+          String(time),
+          '-i',
+          path,
+          '-frames:v',
+          '1',
+          '-f',
+          'image2pipe',
+          '-c:v',
+          'png',
+          'pipe:1',
+        ],
+        { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      )
+      if (stdout.length === 0) continue
+      const { data, info } = await sharp(stdout)
+        .resize({ width: 640, withoutEnlargement: true })
+        .jpeg({ quality: 80 })
+        .toBuffer({ resolveWithObject: true })
+      out.push({ time, jpeg: data, width: info.width, height: info.height })
+    } catch {
+      // A frame that cannot be read is left out of the strip; screening already read the video.
+    }
+  }
+  return out
+}

@@ -1,0 +1,403 @@
+import { readdirSync } from 'node:fs'
+import exifr from 'exifr'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Item } from '#src/capabilities/content/content.schema.ts'
+import { redactImage } from '#src/capabilities/media/analyse/redact.ts'
+import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
+import { CHUNK_CONTENT_TYPE, type Upload } from '#src/capabilities/media/media.schema.ts'
+import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
+import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
+import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
+import { testDialects } from '#test/support/database.ts'
+import {
+  FIXTURE_GPS,
+  photoWithGps,
+  pngAnnouncing,
+  pngWithText,
+  truncatedJpeg,
+} from '#test/support/media-fixtures.ts'
+import { call, createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
+import {
+  createOrgWithRoles,
+  expectError,
+  expectJson,
+  expectValidationError,
+  type SignedInUser,
+} from './helpers.ts'
+
+type World = Awaited<ReturnType<typeof createOrgWithRoles>>
+
+/** The blocking findings a refusal names that are in uploaded files. */
+const mediaDetails = (e: { error: { details?: unknown } }) =>
+  (e.error.details as Finding[]).filter((d) => d.field === 'media')
+
+/** What the stand-in analyser "sees" in every image: a name on a label and a face. */
+const NAME_BOX = { x: 20, y: 12, width: 220, height: 40 }
+const FACE_BOX = { x: 400, y: 100, width: 120, height: 140 }
+const seen: Finding[] = [
+  {
+    ruleId: 'confidentiality.name',
+    pack: 'confidentiality',
+    category: 'name',
+    severity: 'block',
+    field: 'body',
+    start: 0,
+    end: 12,
+    box: NAME_BOX,
+    text: 'Ellen Hartley',
+    message: 'A name that may be the patient’s.',
+    citation: 'HIPAA 45 CFR 164.514(b)(2)(i)(A)',
+  },
+  {
+    ruleId: 'confidentiality.photo',
+    pack: 'confidentiality',
+    category: 'photo',
+    severity: 'block',
+    field: 'body',
+    start: 0,
+    end: 0,
+    box: FACE_BOX,
+    text: '',
+    message: 'A face is visible.',
+    citation: 'HIPAA 45 CFR 164.514(b)(2)(i)(Q)',
+  },
+]
+
+/** OCR and face models are exercised in the analysers' own tests; here the pipeline is. */
+const analysers: MediaAnalysers = {
+  image: async (_image, ctx) => {
+    await ctx.progress(0.5, 'reading text')
+    return seen
+  },
+  redact: async (image, regions) =>
+    (
+      await redactImage(image, {
+        fill: regions.filter((r) => r.mode === 'fill').map((r) => r.box),
+        blur: regions.filter((r) => r.mode === 'blur').map((r) => r.box),
+      })
+    ).data,
+  close: async () => {},
+}
+
+describe.each(testDialects)('media uploads on %s', (dialect) => {
+  let rounds: TestRounds
+  let w: World
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect, {
+      env: { MEDIA_CHUNK_BYTES: '65536' },
+      mediaAnalysers: analysers,
+    })
+    w = await createOrgWithRoles(rounds, { name: 'Media Teaching' })
+    await issueCertificateAsOperator(rounds.accounts, { email: w.author.email, organisationId: w.org.id })
+    await attestAsOperator(rounds.accounts, { email: w.author.email, kind: 'none' })
+  })
+  afterAll(() => rounds?.close())
+
+  const items = () => `/api/orgs/${w.org.slug}/items`
+  const newItem = async () =>
+    expectJson<Item>(
+      await call(rounds, 'POST', items(), {
+        cookie: w.author.cookie,
+        body: {
+          kind: 'image',
+          title: 'Reading a chest film',
+          body: 'Look at the costophrenic angles first.',
+        },
+      }),
+      201,
+    )
+  const uploads = (itemId: string) => `${items()}/${itemId}/uploads`
+  const open = (as: SignedInUser | null, itemId: string, body: unknown) =>
+    call(rounds, 'POST', uploads(itemId), { ...(as ? { cookie: as.cookie } : {}), body })
+  const chunk = (as: SignedInUser, itemId: string, uploadId: string, offset: number, bytes: Uint8Array) =>
+    rounds.app.request(`${uploads(itemId)}/${uploadId}`, {
+      method: 'PATCH',
+      headers: {
+        origin: TEST_BASE_URL,
+        cookie: as.cookie,
+        'content-type': CHUNK_CONTENT_TYPE,
+        'upload-offset': String(offset),
+      },
+      body: bytes,
+    })
+  /** Opens an upload and sends the file in pieces of `piece` bytes; returns the last response. */
+  const upload = async (itemId: string, filename: string, kind: string, bytes: Buffer, piece = 10_000) => {
+    const created = await expectJson<Upload>(
+      await open(w.author, itemId, { filename, size: bytes.length, kind }),
+      201,
+    )
+    let res: Response | null = null
+    for (let offset = 0; offset < bytes.length; offset += piece) {
+      res = await chunk(w.author, itemId, created.id, offset, bytes.subarray(offset, offset + piece))
+      if (offset + piece < bytes.length) await expectJson(res, 200)
+    }
+    return { id: created.id, res: res as Response }
+  }
+  const quarantined = (uploadId: string) => {
+    try {
+      return readdirSync(
+        `${rounds.config.media.storage.kind === 'local' ? rounds.config.media.storage.dir : ''}/quarantine/${uploadId}`,
+        { recursive: true },
+      )
+    } catch {
+      return []
+    }
+  }
+  const submit = (itemId: string) =>
+    call(rounds, 'POST', `${items()}/${itemId}/submit`, { cookie: w.author.cookie })
+
+  it('POST /uploads: 401 signed out, 403 for others, 404 for outsiders, 400 bad input, 413 over the limit', async () => {
+    const item = await newItem()
+    const good = { filename: 'photo.jpg', size: 1000, kind: 'image' }
+    await expectError(await open(null, item.id, good), 401, 'UNAUTHENTICATED')
+    await expectError(await open(w.editor, item.id, good), 403, 'FORBIDDEN')
+    await expectError(await open(w.reviewer, item.id, good), 403, 'FORBIDDEN')
+    await expectError(await open(w.outsider, item.id, good), 404, 'ORGANISATION_NOT_FOUND')
+    await expectError(
+      await call(rounds, 'POST', `${items()}/nope/uploads`, { cookie: w.author.cookie, body: good }),
+      404,
+      'ITEM_NOT_FOUND',
+    )
+    await expectValidationError(await open(w.author, item.id, { filename: '', size: -1, kind: 'pdf' }), [
+      'filename',
+      'size',
+      'kind',
+    ])
+    const big = await expectError(
+      await open(w.author, item.id, { ...good, size: 50 * 1024 * 1024 + 1 }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
+    expect(big.error.message).toMatch(/image files are limited to 50 MB/)
+  })
+
+  it('takes a photo in chunks, resumes from the server offset, strips its metadata and reports what it found', async () => {
+    const item = await newItem()
+    const photo = await photoWithGps({ lines: ['Ellen Hartley', 'Bay 4'] })
+    const created = await expectJson<Upload>(
+      await open(w.author, item.id, { filename: 'IMG_0001.JPG', size: photo.length, kind: 'image' }),
+      201,
+    )
+    expect(created).toMatchObject({ status: 'receiving', received: 0, chunkBytes: 65536 })
+    await expectJson(await chunk(w.author, item.id, created.id, 0, photo.subarray(0, 5000)), 200)
+    // A client that lost its place is told where the server is.
+    const wrong = await expectError(
+      await chunk(w.author, item.id, created.id, 0, photo.subarray(0, 5000)),
+      409,
+      'UPLOAD_OFFSET_MISMATCH',
+    )
+    expect(wrong.error.details).toEqual({ received: 5000 })
+    await expectError(
+      await chunk(w.editor, item.id, created.id, 5000, photo.subarray(5000)),
+      403,
+      'FORBIDDEN',
+    )
+    const state = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${created.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    const done = await expectJson<Upload>(
+      await chunk(w.author, item.id, created.id, state.received, photo.subarray(state.received)),
+      200,
+    )
+    expect(done).toMatchObject({ status: 'quarantined', received: photo.length, mime: 'image/jpeg' })
+    // The file took a slot on the item.
+    const withSlot = await expectJson<Item>(
+      await call(rounds, 'GET', `${items()}/${item.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(withSlot.fields.media).toEqual([{ id: created.id, kind: 'image' }])
+    // Nothing is served before screening, and the original never is.
+    await expectError(
+      await call(rounds, 'GET', `${uploads(item.id)}/${created.id}/files/sanitised`, {
+        cookie: w.author.cookie,
+      }),
+      404,
+      'NOT_FOUND',
+    )
+    await expectValidationError(
+      await call(rounds, 'GET', `${uploads(item.id)}/${created.id}/files/original`, {
+        cookie: w.author.cookie,
+      }),
+      ['name'],
+    )
+
+    await rounds.createWorker().drain()
+    const ready = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${created.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(ready).toMatchObject({ status: 'ready', progress: 100, width: 640, height: 360, consented: false })
+    expect(ready.metadataRemoved.map((m) => m.description)).toContain(
+      `GPS position ${FIXTURE_GPS.latitude}, ${FIXTURE_GPS.longitude} removed`,
+    )
+    expect(ready.findings).toEqual([
+      expect.objectContaining({
+        category: 'name',
+        field: 'media',
+        start: 0,
+        end: 1,
+        uploadId: created.id,
+        box: NAME_BOX,
+      }),
+      expect.objectContaining({
+        category: 'photo',
+        field: 'media',
+        start: 1,
+        end: 2,
+        uploadId: created.id,
+        box: FACE_BOX,
+      }),
+    ])
+    expect(quarantined(created.id)).toEqual([])
+    const file = await call(rounds, 'GET', `${uploads(item.id)}/${created.id}/files/sanitised`, {
+      cookie: w.editor.cookie,
+    })
+    expect(file.status).toBe(200)
+    expect(file.headers.get('content-type')).toBe('image/jpeg')
+    const bytes = Buffer.from(await file.arrayBuffer())
+    expect(await exifr.parse(bytes, { xmp: true, iptc: true })).toBeUndefined()
+    // A reviewer not assigned to the item does not see its media.
+    await expectError(
+      await call(rounds, 'GET', uploads(item.id), { cookie: w.reviewer.cookie }),
+      403,
+      'FORBIDDEN',
+    )
+    const listed = await expectJson<{ uploads: Upload[] }>(
+      await call(rounds, 'GET', uploads(item.id), { cookie: w.editor.cookie }),
+      200,
+    )
+    expect(listed.uploads.map((u) => u.id)).toEqual([created.id])
+  })
+
+  it('blocks submission on media findings; consent covers the face, redaction covers the text', async () => {
+    const item = await newItem()
+    const { id, res } = await upload(
+      item.id,
+      'ward.jpg',
+      'image',
+      await photoWithGps({ lines: ['Ellen Hartley'] }),
+    )
+    await expectJson(res, 200)
+    // Still being screened: it cannot be submitted unseen.
+    const pending = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect(mediaDetails(pending)).toEqual([
+      expect.objectContaining({ ruleId: 'media.not-screened', field: 'media' }),
+    ])
+    await rounds.createWorker().drain()
+
+    const blocked = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect(
+      mediaDetails(blocked)
+        .map((d) => d.category)
+        .sort(),
+    ).toEqual(['name', 'photo'])
+
+    // The patient consented to the photograph: the face no longer blocks.
+    await expectJson(
+      await call(rounds, 'PATCH', `${items()}/${item.id}`, {
+        cookie: w.author.cookie,
+        body: {
+          consents: [{ consentedBy: 'the patient', scope: 'teaching posts', date: '2026-11-01', fileId: id }],
+          media: [{ id, kind: 'image', altText: 'A chest film with the label blacked out' }],
+        },
+      }),
+      200,
+    )
+    const stillText = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect((stillText.error.details as unknown as Finding[]).map((d) => d.category)).toEqual(['name'])
+
+    // Redaction: the name is filled in black in a new derivative, which then covers it.
+    await expectError(
+      await call(rounds, 'POST', `${uploads(item.id)}/${id}/redact`, {
+        cookie: w.author.cookie,
+        body: { findings: [7] },
+      }),
+      404,
+      'FINDING_NOT_FOUND',
+    )
+    const redacted = await expectJson<Upload>(
+      await call(rounds, 'POST', `${uploads(item.id)}/${id}/redact`, {
+        cookie: w.author.cookie,
+        body: { findings: [0] },
+      }),
+      200,
+    )
+    expect(redacted.derivatives.find((d) => d.name === 'redacted')).toMatchObject({
+      covers: [0],
+      mime: 'image/jpeg',
+    })
+    const img = await call(rounds, 'GET', `${uploads(item.id)}/${id}/files/redacted`, {
+      cookie: w.author.cookie,
+    })
+    const { data, info } = await sharp(Buffer.from(await img.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+    const at = (x: number, y: number) => data[(y * info.width + x) * info.channels] as number
+    expect(at(NAME_BOX.x + 100, NAME_BOX.y + 20)).toBeLessThan(20)
+    const submitted = await expectJson<{ screening: { report: { findings: Finding[] } } }>(
+      await submit(item.id),
+      200,
+    )
+    expect(
+      submitted.screening.report.findings.filter((f) => f.field === 'media').map((f) => f.severity),
+    ).toEqual(['info', 'info'])
+  })
+
+  it('refuses bad files with a clear error and keeps none of their bytes', async () => {
+    const item = await newItem()
+    // A PNG named .jpg.
+    const png = await pngWithText(['hello'])
+    const mismatch = await upload(item.id, 'photo.jpg', 'image', png)
+    const m = await expectError(mismatch.res, 415, 'MEDIA_TYPE_MISMATCH')
+    expect(m.error.message).toMatch(/named \.jpg but its content is image\/png/)
+    expect(quarantined(mismatch.id)).toEqual([])
+    // A decompression bomb announces its size in the header.
+    const bomb = await upload(item.id, 'bomb.png', 'image', await pngAnnouncing(20_000, 20_000))
+    const b = await expectError(bomb.res, 422, 'MEDIA_UNREADABLE')
+    expect(b.error.message).toMatch(/400,000,000 pixels/)
+    // Not an accepted type at all.
+    const pdf = await upload(item.id, 'notes.pdf', 'image', Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n'))
+    await expectError(pdf.res, 415, 'UNSUPPORTED_MEDIA_TYPE')
+    // A refused upload takes no more bytes.
+    await expectError(await chunk(w.author, item.id, pdf.id, 0, Buffer.from('x')), 409, 'UPLOAD_CLOSED')
+    // A truncated photo passes the header check and fails when decoded, in screening.
+    const cut = await upload(item.id, 'cut.jpg', 'image', await truncatedJpeg())
+    await expectJson(cut.res, 200)
+    await rounds.createWorker().drain()
+    const refused = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${cut.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      error: { code: 'MEDIA_UNREADABLE' },
+      derivatives: [],
+    })
+    expect(refused.error?.message).toMatch(/truncated or corrupt/)
+    expect(quarantined(cut.id)).toEqual([])
+    const blocked = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect(mediaDetails(blocked)).toEqual([expect.objectContaining({ ruleId: 'media.rejected' })])
+    // Removing it frees the item.
+    const del = await call(rounds, 'DELETE', `${uploads(item.id)}/${cut.id}`, { cookie: w.author.cookie })
+    expect(del.status).toBe(204)
+    const after = await expectJson<Item>(
+      await call(rounds, 'GET', `${items()}/${item.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(after.fields.media).toEqual([])
+  })
+
+  it('captions files become the item’s captions', async () => {
+    const item = await newItem()
+    const vtt = Buffer.from('WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nFirst, check the airway.\n')
+    const { res } = await upload(item.id, 'talk.vtt', 'captions', vtt)
+    expect(await expectJson<Upload>(res, 200)).toMatchObject({ status: 'ready', mime: 'text/vtt' })
+    const after = await expectJson<Item>(
+      await call(rounds, 'GET', `${items()}/${item.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(after.fields.captions).toBe(vtt.toString())
+  })
+})
