@@ -14,6 +14,7 @@ import { contentRoutes } from '#src/capabilities/content/content.routes.ts'
 import { correctionRoutes } from '#src/capabilities/content/corrections.routes.ts'
 import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
+import { federationRoutes } from '#src/capabilities/federation/federation.routes.ts'
 import { mediaRoutes } from '#src/capabilities/media/media.routes.ts'
 import { notificationRoutes } from '#src/capabilities/notifications/notifications.routes.ts'
 import { publicRoutes } from '#src/capabilities/public/public.routes.ts'
@@ -64,6 +65,13 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', notificationRoutes(rounds.accounts))
   api.route('/', correctionRoutes(rounds.accounts))
   api.route('/', timelineRoutes(rounds.accounts))
+  api.route(
+    '/',
+    federationRoutes(() => ({
+      deps: { ...rounds.accounts, keyring: rounds.config.encryptionKeys },
+      federation: rounds.federation,
+    })),
+  )
   return api
 }
 

@@ -27,7 +27,7 @@ import {
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
 import { publishedItem, type ReviewCast } from '#test/support/review-flow.ts'
-import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
+import { call, createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
 import {
   countAuditEvents,
   createOrgWithRoles,
@@ -473,6 +473,33 @@ const table: Record<string, RouteCase> = {
     expect: reviewParties,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/items/${(await assignedItem(rounds, w)).itemId}/timeline`,
+    }),
+  },
+  'GET /api/orgs/{slug}/federation': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/federation` }),
+  },
+  'POST /api/orgs/{slug}/federation/following': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/federation/following`,
+      body: { account: `@${w.other.slug}@${new URL(TEST_BASE_URL).host}` },
+    }),
+  },
+  'GET /api/orgs/{slug}/federation/inbox': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/federation/inbox` }),
+  },
+  'POST /api/orgs/{slug}/federation/inbox/{receivedId}/like': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/federation/inbox/${await receivedPost(rounds, w)}/like`,
+    }),
+  },
+  'POST /api/orgs/{slug}/federation/inbox/{receivedId}/announce': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/federation/inbox/${await receivedPost(rounds, w)}/announce`,
     }),
   },
   'GET /api/me/notifications': {
@@ -924,3 +951,25 @@ describe.each(testDialects)('authorization of every route on %s', (dialect) => {
     }
   })
 })
+
+/** A post the world's organisation received from another organisation's actor on this Rounds. */
+async function receivedPost(rounds: TestRounds, w: World): Promise<string> {
+  const id = rounds.ids.next()
+  await rounds.database.db
+    .insertInto('federation_received')
+    .values({
+      id,
+      organisation_id: w.org.id,
+      object_uri: `${TEST_BASE_URL}/orgs/${w.other.slug}/posts/${id}`,
+      actor_uri: `${TEST_BASE_URL}/orgs/${w.other.slug}`,
+      object_type: 'Note',
+      content: '<p>A teaching post</p>',
+      url: null,
+      published_at: null,
+      received_at: new Date().toISOString(),
+      like_uri: null,
+      announce_uri: null,
+    })
+    .execute()
+  return id
+}

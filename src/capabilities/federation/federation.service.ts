@@ -9,6 +9,7 @@ import {
   countFollowers,
   countInteractions,
   type FollowingRow,
+  findFollowing,
   findPost,
   findPostByKey,
   findReceived,
@@ -38,6 +39,53 @@ export type FederationRuntime = { deps: FederationDeps & AccountsDeps; federatio
 /** A Fedify context for work outside a request (delivery jobs, admin actions). */
 function contextOf(rt: FederationRuntime) {
   return rt.federation.createContext(new URL(rt.deps.publicBaseUrl), undefined)
+}
+
+type ResolvedActor = {
+  id: URL
+  inboxId: URL
+  endpoints: { sharedInbox: URL } | null
+  handle: string
+}
+
+/**
+ * Finds an actor by handle (@name@server) or URL. An organisation on this Rounds is resolved
+ * from the database; any other is fetched (WebFinger, then the actor document).
+ */
+async function resolveActor(rt: FederationRuntime, target: string): Promise<ResolvedActor | null> {
+  const ctx = contextOf(rt)
+  const text = target.trim()
+  const host = new URL(rt.deps.publicBaseUrl).host
+  let localSlug: string | null = null
+  const handle = /^@?([^@\s]+)@([^@\s]+)$/.exec(text.replace(/^acct:/, ''))
+  if (handle?.[1] && handle[2] === host) localSlug = handle[1]
+  if (!handle) {
+    try {
+      const parsed = ctx.parseUri(new URL(text))
+      if (parsed?.type === 'actor') localSlug = parsed.identifier
+    } catch {
+      return null
+    }
+  }
+  if (localSlug !== null) {
+    const org = await findOrganisationBySlug(rt.deps.db, localSlug)
+    if (!org) return null
+    return {
+      id: ctx.getActorUri(org.slug),
+      inboxId: ctx.getInboxUri(org.slug),
+      endpoints: { sharedInbox: ctx.getInboxUri() },
+      handle: `@${org.slug}@${host}`,
+    }
+  }
+  const remote = await ctx.lookupObject(text).catch(() => null)
+  if (!remote || !isActor(remote) || !remote.id || !remote.inboxId) return null
+  const sharedInbox = remote.endpoints?.sharedInbox ?? null
+  return {
+    id: remote.id,
+    inboxId: remote.inboxId,
+    endpoints: sharedInbox ? { sharedInbox } : null,
+    handle: remote.preferredUsername ? `@${remote.preferredUsername}@${remote.id.host}` : remote.id.href,
+  }
 }
 
 export type NewPost = {
@@ -196,28 +244,20 @@ export async function followRemoteActor(
 ): Promise<FollowingRow> {
   const org = await resolveOrganisation(rt.deps, actor, slug, 'organisation.manage')
   const ctx = contextOf(rt)
-  let remote: Awaited<ReturnType<typeof ctx.lookupObject>> = null
-  try {
-    remote = await ctx.lookupObject(target.trim())
-  } catch {
-    remote = null
-  }
-  if (!remote || !isActor(remote) || !remote.id || !remote.inboxId)
-    throw new AppError('NOT_FOUND', { message: `no fediverse account found at ${target}` })
+  const remote = await resolveActor(rt, target)
+  if (!remote) throw new AppError('NOT_FOUND', { message: `no fediverse account found at ${target}` })
   if (remote.id.href === ctx.getActorUri(org.slug).href)
     throw new AppError('CONFLICT', { message: 'an organisation cannot follow itself' })
   const id = rt.deps.ids.next()
-  const followUri = new URL(`#follows/${id}`, ctx.getActorUri(org.slug))
-  const handle = remote.preferredUsername ? `@${remote.preferredUsername}@${remote.id.host}` : remote.id.href
   const userId = actor.kind === 'user' ? actor.userId : null
   await rt.deps.db.transaction().execute(async (tx) => {
     await upsertFollowing(tx, {
       id,
       organisationId: org.id,
-      actorUri: remote.id?.href as string,
-      handle,
-      inboxUrl: remote.inboxId?.href as string,
-      followUri: followUri.href,
+      actorUri: remote.id.href,
+      handle: remote.handle,
+      inboxUrl: remote.inboxId.href,
+      followUri: new URL(`#follows/${id}`, ctx.getActorUri(org.slug)).href,
       createdAt: rt.deps.clock.now().toISOString(),
     })
     await recordAudit(tx, rt.deps, {
@@ -226,12 +266,10 @@ export async function followRemoteActor(
       resourceType: 'organisation',
       resourceId: org.id,
       organisationId: org.id,
-      summary: { actor: remote.id?.href as string },
+      summary: { actor: remote.id.href },
     })
   })
-  const row = (await listFollowing(rt.deps.db, org.id)).find(
-    (f) => f.actorUri === remote.id?.href,
-  ) as FollowingRow
+  const row = (await findFollowing(rt.deps.db, org.id, remote.id.href)) as FollowingRow
   await ctx.sendActivity(
     { identifier: org.slug },
     remote,
@@ -266,9 +304,8 @@ export async function reactToReceived(
   const already = kind === 'like' ? received.likeUri : received.announceUri
   if (!already) {
     // Look the author up first: nothing is recorded when they cannot be reached.
-    const author = await ctx.lookupObject(received.actorUri).catch(() => null)
-    if (!author || !isActor(author))
-      throw new AppError('NOT_FOUND', { message: 'the author of that post could not be reached' })
+    const author = await resolveActor(rt, received.actorUri)
+    if (!author) throw new AppError('NOT_FOUND', { message: 'the author of that post could not be reached' })
     if (!(await setReceivedReaction(rt.deps.db, received.id, kind, activityUri.href)))
       return (await findReceived(rt.deps.db, org.id, received.id)) as ReceivedRow
     const object = new URL(received.objectUri)

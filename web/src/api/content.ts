@@ -6,9 +6,11 @@ import type {
   ItemListEntry as SchemaItemListEntry,
   ItemState as SchemaItemState,
   ItemUpdate as SchemaItemUpdate,
+  OverrideCreate as SchemaOverrideCreate,
   ScreeningRecord as SchemaScreeningRecord,
   Series as SchemaSeries,
   Version as SchemaVersion,
+  VersionDiff as SchemaVersionDiff,
   VersionSummary as SchemaVersionSummary,
 } from '../../../src/capabilities/content/content.schema.ts'
 import { api } from './client.ts'
@@ -28,6 +30,8 @@ export type Series = SchemaSeries
 export type Version = SchemaVersion
 export type VersionSummary = SchemaVersionSummary
 export type ScreeningRecord = SchemaScreeningRecord
+export type VersionDiff = SchemaVersionDiff
+export type OverrideCreate = SchemaOverrideCreate
 
 export const itemKinds = [
   'post',
@@ -58,6 +62,9 @@ export const contentKeys = {
   list: (slug: string, state: ItemState | null) => ['orgs', slug, 'items', 'list', state ?? 'all'] as const,
   item: (slug: string, id: string) => ['orgs', slug, 'items', id] as const,
   versions: (slug: string, id: string) => ['orgs', slug, 'items', id, 'versions'] as const,
+  version: (slug: string, id: string, n: number) => ['orgs', slug, 'items', id, 'versions', n] as const,
+  diff: (slug: string, id: string, from: number, to: number) =>
+    ['orgs', slug, 'items', id, 'versions', 'diff', from, to] as const,
   series: (slug: string) => ['orgs', slug, 'series'] as const,
 }
 
@@ -69,10 +76,11 @@ export function useItems(slug: string, state: ItemState | null = null) {
   })
 }
 
-export function useItem(slug: string, itemId: string) {
+export function useItem(slug: string, itemId: string, enabled = true) {
   return useQuery({
     queryKey: contentKeys.item(slug, itemId),
     queryFn: () => api<Item>('GET', `${org(slug)}/items/${seg(itemId)}`),
+    enabled,
   })
 }
 
@@ -123,7 +131,11 @@ export function useSubmitItem(slug: string, itemId: string) {
   return useMutation({
     mutationFn: () =>
       api<{ item: Item; screening: ScreeningRecord }>('POST', `${org(slug)}/items/${seg(itemId)}/submit`, {}),
-    onSuccess: (result) => changed(result.item),
+    onSuccess: (result) => {
+      changed(result.item)
+      // A resubmission may have opened a new review round.
+      void queryClient.invalidateQueries({ queryKey: [...contentKeys.item(slug, itemId), 'review'] })
+    },
     onError: () => {
       // A refusal may be the gate: what the person still needs may have changed.
       void queryClient.invalidateQueries({ queryKey: standardsKeys.readiness(slug) })
@@ -137,5 +149,36 @@ export function useWithdrawItem(slug: string, itemId: string) {
     mutationFn: (reason: string) =>
       api<Item>('POST', `${org(slug)}/items/${seg(itemId)}/withdraw`, { reason }),
     onSuccess: changed,
+  })
+}
+
+/** One version with its screening report and the overrides on it (author and editors). */
+export function useItemVersion(slug: string, itemId: string, n: number | null) {
+  return useQuery({
+    queryKey: contentKeys.version(slug, itemId, n ?? 0),
+    queryFn: () => api<Version>('GET', `${org(slug)}/items/${seg(itemId)}/versions/${n}`),
+    enabled: n !== null,
+  })
+}
+
+/** What changed from one version to another (author and editors). */
+export function useItemDiff(slug: string, itemId: string, from: number | null, to: number | null) {
+  return useQuery({
+    queryKey: contentKeys.diff(slug, itemId, from ?? 0, to ?? 0),
+    queryFn: () => api<VersionDiff>('GET', `${org(slug)}/items/${seg(itemId)}/diff?from=${from}&to=${to}`),
+    enabled: from !== null && to !== null && from !== to,
+  })
+}
+
+/** An editor overrides one blocking finding on one version, with a written reason. */
+export function useOverrideFinding(slug: string, itemId: string, n: number) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: OverrideCreate) =>
+      api<unknown>('POST', `${org(slug)}/items/${seg(itemId)}/versions/${n}/overrides`, input),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: contentKeys.item(slug, itemId) })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit(slug) })
+    },
   })
 }

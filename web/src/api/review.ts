@@ -12,7 +12,7 @@ import type {
   SpanComment as SchemaSpanComment,
 } from '../../../src/capabilities/review/review.schema.ts'
 import { api } from './client.ts'
-import { contentKeys } from './content.ts'
+import { contentKeys, type VersionDiff } from './content.ts'
 import { queryKeys } from './queries.ts'
 
 /** Peer review: assignment, the reviewer's review, the editor's decision and approvals. */
@@ -45,6 +45,8 @@ export const reviewKeys = {
     ['orgs', slug, 'items', itemId, 'review', 'candidates'] as const,
   version: (slug: string, itemId: string) => ['orgs', slug, 'items', itemId, 'review', 'version'] as const,
   approvals: (slug: string, itemId: string) => ['orgs', slug, 'items', itemId, 'approvals'] as const,
+  diff: (slug: string, itemId: string, from: number) =>
+    ['orgs', slug, 'items', itemId, 'review', 'diff', from] as const,
 }
 
 export type MyAssignment = {
@@ -92,6 +94,16 @@ export function useReviewVersion(slug: string, itemId: string) {
   return useQuery({
     queryKey: reviewKeys.version(slug, itemId),
     queryFn: () => api<ReviewVersion>('GET', `${item(slug, itemId)}/review/version`),
+    retry: false,
+  })
+}
+
+/** For a reviewer: what changed between a version they reviewed and the version under review. */
+export function useReviewDiff(slug: string, itemId: string, from: number | null) {
+  return useQuery({
+    queryKey: reviewKeys.diff(slug, itemId, from ?? 0),
+    queryFn: () => api<VersionDiff>('GET', `${item(slug, itemId)}/review/diff?from=${from}`),
+    enabled: from !== null,
     retry: false,
   })
 }

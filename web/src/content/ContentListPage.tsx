@@ -25,11 +25,13 @@ import {
   itemKinds,
   itemStates,
   useCreateItem,
+  useItem,
   useItems,
 } from '../api/content.ts'
 import { type Round, reviewKeys } from '../api/review.ts'
 import { formatDate, formatDateTime } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { AssignReviewersPanel } from '../review/EditorReview.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { kindLabels, stateLabels } from './labels.ts'
 
@@ -194,54 +196,99 @@ export function ContentListPage() {
 /** One in-review item: its reviewers, their status and due dates (from the round). */
 type QueueRow = { item: ItemListEntry; round: Round | undefined; earliestDue: string }
 
+/** Replaces a reviewer who declined: the eligible candidates, and the excluded with their reasons. */
+function ReplaceReviewerModal({ item, onClose }: { item: ItemListEntry | null; onClose: () => void }) {
+  const { organisation } = useCurrentOrganisation()
+  const full = useItem(organisation.slug, item?.id ?? '', item !== null)
+  return (
+    <Modal
+      opened={item !== null}
+      onClose={onClose}
+      title={`Replace a reviewer: ${item?.title.trim() || 'Untitled'}`}
+    >
+      {full.data && item ? (
+        <AssignReviewersPanel item={full.data} onAssigned={onClose} />
+      ) : full.isError ? (
+        <ErrorState error={full.error} title="Could not load the item" />
+      ) : (
+        <PageLoader label="Loading the item" />
+      )}
+    </Modal>
+  )
+}
+
 function InReviewTable({ rows }: { rows: QueueRow[] }) {
   const now = new Date().toISOString()
+  const [replacing, setReplacing] = useState<ItemListEntry | null>(null)
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" striped aria-label="In review">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Title</Table.Th>
-            <Table.Th>Author</Table.Th>
-            <Table.Th>Reviewers</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map(({ item, round }) => (
-            <Table.Tr key={item.id}>
-              <Table.Td>
-                <Anchor component={Link} to={`/content/${item.id}`} fw={600}>
-                  {item.title.trim() || 'Untitled'}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{item.author.name}</Table.Td>
-              <Table.Td>
-                {!round ? (
-                  <Text size="sm" c="dimmed">
-                    Loading…
-                  </Text>
-                ) : (
-                  <Stack gap={2}>
-                    {round.reviews.map((r) => {
-                      const overdue = r.status === 'assigned' && r.dueAt < now
-                      return (
-                        <Text size="sm" key={r.assignmentId} c={overdue ? 'red' : undefined}>
-                          {r.reviewer.name}: {r.status}
-                          {r.status === 'assigned'
-                            ? ` · ${overdue ? 'Overdue' : 'Due'} ${formatDate(r.dueAt)}`
-                            : ''}
-                        </Text>
-                      )
-                    })}
-                  </Stack>
-                )}
-              </Table.Td>
+    <>
+      <ReplaceReviewerModal item={replacing} onClose={() => setReplacing(null)} />
+      <Table.ScrollContainer minWidth={640}>
+        <Table verticalSpacing="sm" horizontalSpacing="md" striped aria-label="In review">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Title</Table.Th>
+              <Table.Th>Author</Table.Th>
+              <Table.Th>Reviewers</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map(({ item, round }) => (
+              <Table.Tr key={item.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/content/${item.id}`} fw={600}>
+                    {item.title.trim() || 'Untitled'}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{item.author.name}</Table.Td>
+                <Table.Td>
+                  {!round ? (
+                    <Text size="sm" c="dimmed">
+                      Loading…
+                    </Text>
+                  ) : (
+                    <Stack gap={2}>
+                      {round.reviews.map((r) => {
+                        const overdue = r.status === 'assigned' && r.dueAt < now
+                        return (
+                          <Text size="sm" key={r.assignmentId} c={overdue ? 'red' : undefined}>
+                            {r.reviewer.name}: {r.status}
+                            {r.status === 'assigned'
+                              ? ` · ${overdue ? 'Overdue' : 'Due'} ${formatDate(r.dueAt)}`
+                              : ''}
+                            {r.status === 'declined' && r.declineReason ? ` (“${r.declineReason}”)` : ''}
+                          </Text>
+                        )
+                      })}
+                      {needsReplacement(round) ? (
+                        <Group>
+                          <Button
+                            size="compact-sm"
+                            variant="light"
+                            color="orange"
+                            onClick={() => setReplacing(item)}
+                            aria-label={`Replace a reviewer of ${item.title.trim() || 'Untitled'}`}
+                          >
+                            Replace reviewer
+                          </Button>
+                        </Group>
+                      ) : null}
+                    </Stack>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </>
   )
+}
+
+/** An open round with fewer active reviewers than the organisation requires (someone declined). */
+function needsReplacement(round: Round | undefined): boolean {
+  if (!round || round.decision) return false
+  return round.reviews.filter((r) => r.status !== 'declined').length < round.reviewersRequired
 }
 
 /** The editor's queue: items waiting for reviewers, then items in review (overdue first), then every item. */
@@ -270,7 +317,11 @@ export function ReviewQueuePage() {
       const dues = (round?.reviews ?? []).filter((r) => r.status === 'assigned').map((r) => r.dueAt)
       return { item, round, earliestDue: dues.sort()[0] ?? '9999' }
     })
-    .sort((a, b) => a.earliestDue.localeCompare(b.earliestDue))
+    .sort(
+      (a, b) =>
+        Number(needsReplacement(b.round)) - Number(needsReplacement(a.round)) ||
+        a.earliestDue.localeCompare(b.earliestDue),
+    )
   const retry = () => {
     void submitted.refetch()
     void inReview.refetch()

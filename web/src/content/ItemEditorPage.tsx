@@ -45,6 +45,7 @@ import {
 import { formatDateTime } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { ItemReviewCard } from '../review/EditorReview.tsx'
+import { OverridePanel } from '../review/OverridePanel.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
 import type { Engine } from '../screening/engine.ts'
 import { channelLabels, DEBOUNCE_MS, FindingsList, Legend, useEngine } from '../screening/FindingsPanel.tsx'
@@ -62,6 +63,7 @@ import {
   topicLabel,
 } from './labels.ts'
 import { Timeline } from './Timeline.tsx'
+import { VersionCompare } from './VersionDiff.tsx'
 
 const clinicalTopics = [
   'acute-medicine',
@@ -452,6 +454,7 @@ function VersionsCard({ item }: { item: Item }) {
             ))}
           </Stack>
         ) : null}
+        <VersionCompare item={item} />
       </Stack>
     </Card>
   )
@@ -596,6 +599,21 @@ function Editor({ item }: { item: Item }) {
     },
     [editable],
   )
+
+  // A reviewer's comment on the body: select its quote where it is now (nearest its old offset).
+  const onQuote = useCallback((c: { start: number; end: number; quote: string }) => {
+    const view = editor.current
+    if (!view || !c.quote) return
+    const text = view.getText()
+    let best = -1
+    for (let at = text.indexOf(c.quote); at !== -1; at = text.indexOf(c.quote, at + 1))
+      if (best === -1 || Math.abs(at - c.start) < Math.abs(best - c.start)) best = at
+    const span = { field: 'body', start: best, end: best + c.quote.length, text: c.quote } as Finding
+    if (best === -1 || !view.select(span))
+      notifications.show({
+        message: 'That passage is no longer in the text: you may already have changed it.',
+      })
+  }, [])
 
   const canSubmit = mine && submittableStates.includes(item.state)
   const saveStatus = !editable
@@ -770,7 +788,8 @@ function Editor({ item }: { item: Item }) {
                 ) : null}
               </Stack>
             </Card>
-            <ItemReviewCard item={item} />
+            <OverridePanel item={item} />
+            <ItemReviewCard item={item} onQuote={onQuote} />
             <Card withBorder radius="md" padding="md" component="section" aria-labelledby="findings-heading">
               <Title order={2} size="h4" id="findings-heading" mb="sm">
                 Findings

@@ -39,7 +39,7 @@ import { PageLoader } from '../shell/Page.tsx'
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 
 /** The editor picks the required number of eligible reviewers; excluded ones are shown with the reasons. */
-export function AssignReviewersPanel({ item }: { item: Item }) {
+export function AssignReviewersPanel({ item, onAssigned }: { item: Item; onAssigned?: () => void }) {
   const { organisation } = useCurrentOrganisation()
   const candidates = useReviewCandidates(organisation.slug, item.id)
   const assign = useAssignReviewers(organisation.slug, item.id)
@@ -54,23 +54,39 @@ export function AssignReviewersPanel({ item }: { item: Item }) {
       </Text>
     )
   }
-  const { reviewersRequired, eligible, excluded } = candidates.data
+  const { reviewersRequired, assigned, eligible, excluded } = candidates.data
+  // With reviewers already in the open round (after a decline, or carried over to a
+  // resubmission), only the missing places are filled, in that round and with its anonymity.
+  const replacing = assigned > 0
+  const needed = Math.max(reviewersRequired - assigned, 0)
   const onAssign = () =>
-    assign.mutate({
-      reviewerIds: picked,
-      anonymous,
-      ...(due ? { dueAt: new Date(`${due}T23:59:00`).toISOString() } : {}),
-    })
+    assign.mutate(
+      {
+        reviewerIds: picked,
+        ...(replacing ? {} : { anonymous }),
+        ...(due ? { dueAt: new Date(`${due}T23:59:00`).toISOString() } : {}),
+      },
+      {
+        onSuccess: () => {
+          setPicked([])
+          onAssigned?.()
+        },
+      },
+    )
+  if (needed === 0) return null
   return (
     <Stack gap="sm" component="section" aria-label="Assign reviewers">
       <Title order={3} size="h5">
-        Assign reviewers
+        {replacing
+          ? `Assign ${needed === 1 ? 'a replacement reviewer' : `${needed} more reviewers`}`
+          : 'Assign reviewers'}
       </Title>
-      <Checkbox.Group
-        label={`Eligible reviewers (pick ${reviewersRequired})`}
-        value={picked}
-        onChange={setPicked}
-      >
+      {replacing ? (
+        <Text size="sm" c="dimmed">
+          {assigned} of {reviewersRequired} reviewers are in this round.
+        </Text>
+      ) : null}
+      <Checkbox.Group label={`Eligible reviewers (pick ${needed})`} value={picked} onChange={setPicked}>
         <Stack gap={6} mt={6}>
           {eligible.length === 0 ? (
             <Text size="sm" c="dimmed">
@@ -82,7 +98,7 @@ export function AssignReviewersPanel({ item }: { item: Item }) {
                 key={c.id}
                 value={c.id}
                 label={c.name}
-                disabled={!picked.includes(c.id) && picked.length >= reviewersRequired}
+                disabled={!picked.includes(c.id) && picked.length >= needed}
               />
             ))
           )}
@@ -102,12 +118,14 @@ export function AssignReviewersPanel({ item }: { item: Item }) {
           </Stack>
         </Stack>
       ) : null}
-      <Switch
-        label="Anonymous review"
-        description="Author and reviewers are hidden from each other."
-        checked={anonymous}
-        onChange={(e) => setAnonymous(e.currentTarget.checked)}
-      />
+      {replacing ? null : (
+        <Switch
+          label="Anonymous review"
+          description="Author and reviewers are hidden from each other."
+          checked={anonymous}
+          onChange={(e) => setAnonymous(e.currentTarget.checked)}
+        />
+      )}
       <TextInput
         type="date"
         label="Due date"
@@ -120,8 +138,8 @@ export function AssignReviewersPanel({ item }: { item: Item }) {
           {errorMessage(assign.error)}
         </Text>
       ) : null}
-      <Button onClick={onAssign} loading={assign.isPending} disabled={picked.length !== reviewersRequired}>
-        Assign reviewers
+      <Button onClick={onAssign} loading={assign.isPending} disabled={picked.length !== needed}>
+        {replacing ? 'Assign replacement' : 'Assign reviewers'}
       </Button>
     </Stack>
   )
@@ -150,7 +168,14 @@ const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '
 const mean = (n: number | null) => (n === null ? '—' : n.toFixed(1))
 
 /** All reviews side by side with the aggregate, then the span comments. */
-export function ReviewsSideBySide({ round }: { round: Round }) {
+export function ReviewsSideBySide({
+  round,
+  onQuote,
+}: {
+  round: Round
+  /** When given, each comment on the body offers to select its span in the text being revised. */
+  onQuote?: (comment: Review['comments'][number]) => void
+}) {
   const reviews = round.reviews.filter((r) => r.status !== 'declined')
   const agg = round.aggregate
   return (
@@ -248,6 +273,13 @@ export function ReviewsSideBySide({ round }: { round: Round }) {
                   {c.quote}
                 </Blockquote>
                 <Text size="sm">{c.comment}</Text>
+                {onQuote && c.field === 'body' ? (
+                  <Group mt={4}>
+                    <Button size="compact-xs" variant="subtle" onClick={() => onQuote(c)}>
+                      Show in the text
+                    </Button>
+                  </Group>
+                ) : null}
               </Card>
             )),
           )
@@ -328,14 +360,29 @@ export function ApprovalStatus({ item }: { item: Item }) {
   )
 }
 
-/** The item page's peer-review card: assign, follow, decide (editors) or read the decision (author). */
-export function ItemReviewCard({ item }: { item: Item }) {
-  const { can } = useCurrentOrganisation()
-  const { organisation } = useCurrentOrganisation()
+/** The item page's peer-review card: assign, follow, decide (editors) or read the decision and revise (author). */
+export function ItemReviewCard({
+  item,
+  onQuote,
+}: {
+  item: Item
+  /** Selects a reviewer's quoted span in the author's editor. */
+  onQuote?: (comment: Review['comments'][number]) => void
+}) {
+  const { can, me, organisation } = useCurrentOrganisation()
   const editor = can('review.manage')
-  const hasRound = item.state !== 'draft' && item.state !== 'submitted'
+  // A submitted item may already have a round: a resubmission carries its reviewers over.
+  const hasRound = item.state !== 'draft' && (item.state !== 'submitted' || editor)
   const round = useReviewRound(organisation.slug, item.id, hasRound)
   if (!editor && !hasRound) return null
+  const open = round.data && !round.data.decision ? round.data : null
+  const active = open ? open.reviews.filter((r) => r.status !== 'declined').length : 0
+  const needsReviewers =
+    editor &&
+    (item.state === 'submitted' ||
+      (item.state === 'in_review' && open !== null && active < open.reviewersRequired))
+  const mine = item.author.id === me.user.id
+  const revising = item.state === 'changes_requested'
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-labelledby="peer-review-heading">
       <Title order={2} size="h5" id="peer-review-heading" mb="sm">
@@ -343,7 +390,18 @@ export function ItemReviewCard({ item }: { item: Item }) {
       </Title>
       <Stack gap="md">
         <ApprovalStatus item={item} />
-        {editor && item.state === 'submitted' ? <AssignReviewersPanel item={item} /> : null}
+        {editor && open?.reviews.some((r) => r.status === 'declined') ? (
+          <Alert color="yellow" variant="light" title="A reviewer declined" data-testid="declined">
+            {open.reviews
+              .filter((r) => r.status === 'declined')
+              .map((r) => (
+                <Text size="sm" key={r.assignmentId}>
+                  {r.reviewer.name}: {r.declineReason}
+                </Text>
+              ))}
+          </Alert>
+        ) : null}
+        {needsReviewers ? <AssignReviewersPanel item={item} /> : null}
         {hasRound && round.isPending ? <PageLoader label="Loading the review" /> : null}
         {hasRound && round.data ? (
           <>
@@ -356,13 +414,22 @@ export function ItemReviewCard({ item }: { item: Item }) {
                 color={round.data.decision === 'accept' ? 'teal' : 'orange'}
                 variant="light"
                 title={decisionLabels[round.data.decision]}
+                data-testid="decision"
               >
                 <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                   {round.data.decisionMessage}
                 </Text>
               </Alert>
             ) : null}
-            {round.data.reviews.length > 0 ? <ReviewsSideBySide round={round.data} /> : null}
+            {revising && mine && round.data.decision === 'revise' ? (
+              <Text size="sm">
+                Revise the item with the reviewers’ comments below, then resubmit it: it goes back to the same
+                reviewers, who see what you changed.
+              </Text>
+            ) : null}
+            {round.data.reviews.length > 0 ? (
+              <ReviewsSideBySide round={round.data} {...(revising && onQuote ? { onQuote } : {})} />
+            ) : null}
             {editor && !round.data.decision && item.state === 'in_review' ? (
               <DecisionForm round={round.data} itemId={item.id} />
             ) : null}

@@ -27,13 +27,16 @@ import {
   type SpanComment,
   useDeclineReview,
   useMyAssignments,
+  useReviewDiff,
   useReviewVersion,
   useSaveReview,
   useSubmitReview,
 } from '../api/review.ts'
+import { VersionDiffView } from '../content/VersionDiff.tsx'
 import { formatDate } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
+import { excerpt } from '../screening/findings.ts'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 
 /** The reviewer's list: assignments in this organisation, open ones first, soonest due first. */
@@ -118,6 +121,47 @@ export function ReviewPage() {
 
 const scoreOptions = [1, 2, 3, 4, 5, 6, 7]
 
+/** After a resubmission: the reviewer's own earlier review and what the author changed since. */
+function SinceLastReview({ version }: { version: ReviewVersion }) {
+  const { organisation } = useCurrentOrganisation()
+  const previous = version.previous
+  const diff = useReviewDiff(organisation.slug, version.itemId, previous?.version ?? null)
+  if (!previous) return null
+  return (
+    <Card withBorder padding="sm" component="section" aria-labelledby="since-heading">
+      <Title order={2} size="h5" id="since-heading" mb="xs">
+        Changes since you reviewed version {previous.version}
+      </Title>
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">
+          You recommended{' '}
+          {previous.recommendation ? recommendationLabels[previous.recommendation].toLowerCase() : '—'}
+          {previous.comments.length > 0 ? ' and commented:' : '.'}
+        </Text>
+        {previous.comments.map((c) => (
+          <Text size="sm" key={`${c.field}-${c.start}-${c.end}-${c.comment}`}>
+            <Text span fs="italic">
+              “{excerpt(c.quote, 80)}”
+            </Text>{' '}
+            — {c.comment}
+          </Text>
+        ))}
+        {diff.isPending ? (
+          <Text size="sm" c="dimmed">
+            Loading the changes…
+          </Text>
+        ) : diff.isError ? (
+          <Text size="sm" c="red" role="alert">
+            {errorMessage(diff.error)}
+          </Text>
+        ) : (
+          <VersionDiffView diff={diff.data} />
+        )}
+      </Stack>
+    </Card>
+  )
+}
+
 function ReviewForm({ version }: { version: ReviewVersion }) {
   const { organisation } = useCurrentOrganisation()
   const a = version.assignment
@@ -144,11 +188,14 @@ function ReviewForm({ version }: { version: ReviewVersion }) {
 
   const addComment = () => {
     if (!selection || !comment.trim()) return
+    // The span without the whitespace a line selection picks up at either end.
+    const lead = selection.text.length - selection.text.trimStart().length
+    const quote = selection.text.trim()
     const c: SpanComment = {
       field: 'body',
-      start: selection.start,
-      end: selection.end,
-      quote: selection.text,
+      start: selection.start + lead,
+      end: selection.start + lead + quote.length,
+      quote: quote || selection.text,
       comment: comment.trim(),
     }
     change({ comments: [...comments, c] })
@@ -180,6 +227,7 @@ function ReviewForm({ version }: { version: ReviewVersion }) {
             <Text size="xs" c="dimmed">
               Content hash <Code>{version.contentHash}</Code>
             </Text>
+            {version.previous ? <SinceLastReview version={version} /> : null}
             <DraftEditor
               label="Body under review"
               initialText={fields.body ?? ''}
@@ -188,12 +236,14 @@ function ReviewForm({ version }: { version: ReviewVersion }) {
               onChange={() => {}}
             />
             {version.overrides.length > 0 ? (
-              <Alert color="yellow" title="Screening overrides">
-                {version.overrides.map((o) => (
-                  <Text size="sm" key={`${o.ruleId}-${o.field}`}>
-                    {o.ruleId} on the {o.field}: {o.reason}
-                  </Text>
-                ))}
+              <Alert color="yellow" title="Screening findings an editor overrode" data-testid="overrides">
+                <Stack gap={4}>
+                  {version.overrides.map((o) => (
+                    <Text size="sm" key={`${o.ruleId}-${o.field}-${o.start}-${o.end}`}>
+                      “{excerpt(o.text, 60)}” in the {o.field} (<Code>{o.ruleId}</Code>): {o.reason}
+                    </Text>
+                  ))}
+                </Stack>
               </Alert>
             ) : null}
             {!closed ? (
