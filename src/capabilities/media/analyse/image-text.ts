@@ -78,7 +78,10 @@ export function screenOcrLines(
   const compiled = compilePolicy({ ...base, packs })
   const report = screen({ body: text, language: 'auto' }, compiled)
   const out: Finding[] = []
-  for (const found of report.findings) {
+  const engineFindings = packs.includes('confidentiality')
+    ? [...report.findings, ...labelledNames(text, report.findings)]
+    : report.findings
+  for (const found of engineFindings) {
     if (found.field !== 'body') continue
     const f = found.ruleId === 'confidentiality.name' ? extendLabelledName(text, found) : found
     const covered = placed.filter((p) => p.start < Math.max(f.end, f.start + 1) && p.end > f.start)
@@ -127,4 +130,49 @@ export function extendLabelledName(text: string, f: Finding): Finding {
   while (valueEnd > valueStart && /[\s,;.]/.test(text[valueEnd - 1] as string)) valueEnd--
   if (f.end > valueEnd) return f
   return { ...f, start: valueStart, end: valueEnd, text: text.slice(valueStart, valueEnd) }
+}
+
+const NAME_CITATION = 'HIPAA Privacy Rule, 45 CFR 164.514(b)(2)(i)(A): names'
+
+/**
+ * A "Name:" field on a label whose value looks like a person's name ("Grace Jones",
+ * "EVANS, Mary") is a name even when the prose rules pass it over (a common first name, a
+ * capitalised surname). Only whole field values of two to four name-shaped words count.
+ */
+export function labelledNames(text: string, existing: readonly Finding[]): Finding[] {
+  const out: Finding[] = []
+  let lineStart = 0
+  for (const line of text.split('\n')) {
+    const label = NAME_LABEL.exec(line)
+    if (label) {
+      const rest = line.slice(label[0].length)
+      const stop = NEXT_LABEL.exec(rest)
+      let value = stop ? rest.slice(0, stop.index) : rest
+      value = value.replace(/[\s,;.]+$/, '')
+      const words = value.split(/[\s,]+/).filter(Boolean)
+      const nameShaped =
+        words.length >= 2 && words.length <= 4 && words.every((w) => /^\p{Lu}[\p{L}'’-]*\.?$/u.test(w))
+      const start = lineStart + label[0].length
+      const end = start + value.length
+      const covered = existing.some(
+        (f) => f.field === 'body' && f.category === 'name' && f.start <= start && f.end >= end,
+      )
+      if (nameShaped && !covered)
+        out.push({
+          ruleId: 'confidentiality.name',
+          pack: 'confidentiality',
+          category: 'name',
+          severity: 'block',
+          field: 'body',
+          start,
+          end,
+          text: value,
+          message: 'A name in a "Name" field of a label, wristband or form in the image.',
+          citation: NAME_CITATION,
+          suggestion: 'Crop or cover the label',
+        })
+    }
+    lineStart += line.length + 1
+  }
+  return out
 }

@@ -194,3 +194,22 @@ describe('OCR on images (one shared worker)', () => {
     expect((err as AppError).code).toBe('MEDIA_UNREADABLE')
   })
 })
+
+describe('names in labelled fields', () => {
+  const word = (text: string, x: number) => ({
+    text,
+    box: { x, y: 0, width: 30, height: 10 },
+    confidence: 90,
+    pass: 'grey' as const,
+  })
+  it('flags the whole value of a Name: field when it is name-shaped, and only then', () => {
+    const read = (ws: string[]) =>
+      screenOcrLines([{ words: ws.map((w, i) => word(w, i * 40)) }]).findings.filter(
+        (f) => f.category === 'name',
+      )
+    expect(read(['Name:', 'Grace', 'Jones']).map((f) => f.text)).toEqual(['Grace Jones'])
+    expect(read(['Name:', 'EVANS,', 'Mary', 'DOB']).map((f) => f.text)).toEqual(['EVANS, Mary'])
+    expect(read(['Name:', 'chest', 'radiograph'])).toEqual([])
+    expect(read(['Name', 'of', 'the', 'study'])).toEqual([])
+  })
+})

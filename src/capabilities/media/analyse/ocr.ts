@@ -57,6 +57,11 @@ export type OcrPool = {
 export type OcrOptions = {
   /** Drop words tesseract is less sure of than this (0–100). */
   minConfidence?: number
+  /**
+   * The largest upscaling allowed (default 2). Video frames use 1: at 720p and above their
+   * captions and labels are large, and upscaling a 1080p frame costs more than it finds.
+   */
+  maxScale?: number
 }
 
 export function createOcrPool(options: { size?: number } = {}): OcrPool {
@@ -113,7 +118,7 @@ export function createOcrPool(options: { size?: number } = {}): OcrPool {
   return {
     async recognise(image, opts = {}) {
       const minConfidence = opts.minConfidence ?? 45
-      const prepared = await prepareForOcr(image)
+      const prepared = await prepareForOcr(image, opts.maxScale)
       const lines: OcrLine[] = []
       const worker = await acquire()
       try {
@@ -255,6 +260,7 @@ export function estimateSkew(ink: Uint8Array, width: number, height: number): nu
  */
 export async function prepareForOcr(
   image: Buffer,
+  maxScale = 2,
 ): Promise<{ width: number; height: number; skew: number; passes: PreparedPass[] }> {
   try {
     // rotate() applies EXIF orientation, so boxes are in the image as people see it.
@@ -267,7 +273,7 @@ export async function prepareForOcr(
     const width = grey.info.width
     const height = grey.info.height
     const longSide = Math.max(width, height)
-    const scale = longSide <= 1600 ? 2 : longSide <= 2400 ? 1.5 : 1
+    const scale = Math.max(1, Math.min(maxScale, longSide <= 1600 ? 2 : longSide <= 2400 ? 1.5 : 1))
     const sw = Math.round(width * scale)
     const sh = Math.round(height * scale)
     const up =

@@ -374,7 +374,10 @@ export async function analyseVideo(
   const visual: Finding[] = []
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i] as SampledFrame
-    const ocr = await deps.ocr.recognise(frame.png)
+    const ocr = await deps.ocr.recognise(
+      frame.png,
+      probe.width * probe.height >= 1280 * 720 ? { maxScale: 1 } : {},
+    )
     const text = screenOcrLines(ocr.lines, deps.policy ?? {}, { time: frame.time })
     const faces =
       deps.faces === false
