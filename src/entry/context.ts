@@ -11,6 +11,9 @@ import { mediaJobs } from '#src/capabilities/media/media.jobs.ts'
 import type { MediaDeps } from '#src/capabilities/media/media.service.ts'
 import { createMediaStorage } from '#src/capabilities/media/storage.ts'
 import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
+import { createConnectorRegistry } from '#src/capabilities/publishing/connectors/index.ts'
+import { noMedia, type PublishingDeps } from '#src/capabilities/publishing/publishing.deps.ts'
+import { publishingJobs } from '#src/capabilities/publishing/publishing.jobs.ts'
 import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
 import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
 import { type Clock, type Ids, randomIds, systemClock } from '#src/platform/clock.ts'
@@ -38,6 +41,8 @@ export type Rounds = {
   federation: RoundsFederation
   /** Uploads: storage (quarantine and derivatives), limits, analysers. */
   media: MediaDeps
+  /** Channel accounts, previews, delivery and withdrawal (connectors by channel). */
+  publishing: PublishingDeps
   createWorker(options?: { leaseMs?: number; pollMs?: number }): JobWorker
   close(): Promise<void>
 }
@@ -68,6 +73,7 @@ export function openRounds(
     ...trainingJobs(() => accounts),
     ...reviewJobs(() => accounts),
     ...notificationJobs(() => accounts),
+    ...publishingJobs(() => publishing),
     ...mediaJobs(() => media),
     ...federationJobs(() => ({
       keyring: config.encryptionKeys,
@@ -98,6 +104,18 @@ export function openRounds(
       allowPrivateAddress: options.federation?.allowPrivateAddress ?? false,
     },
   )
+  const publishing: PublishingDeps = {
+    ...accounts,
+    keyring: config.encryptionKeys,
+    connectors: createConnectorRegistry({
+      publicBaseUrl: config.publicBaseUrl,
+      baseUrls: config.channelBaseUrls,
+      now: () => clock.now(),
+    }),
+    oauthClients: config.oauthClients,
+    media: noMedia,
+    fetch: (input, init) => fetch(input, init),
+  }
   return {
     config,
     log,
@@ -111,6 +129,7 @@ export function openRounds(
     operator: { ...accounts, auth },
     federation,
     media,
+    publishing,
     createWorker: (o = {}) =>
       createWorker({
         db: database.db,

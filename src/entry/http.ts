@@ -18,6 +18,7 @@ import { federationRoutes } from '#src/capabilities/federation/federation.routes
 import { mediaRoutes } from '#src/capabilities/media/media.routes.ts'
 import { notificationRoutes } from '#src/capabilities/notifications/notifications.routes.ts'
 import { publicRoutes } from '#src/capabilities/public/public.routes.ts'
+import { publishingRoutes } from '#src/capabilities/publishing/publishing.routes.ts'
 import { reviewRoutes } from '#src/capabilities/review/review.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
@@ -65,6 +66,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', notificationRoutes(rounds.accounts))
   api.route('/', correctionRoutes(rounds.accounts))
   api.route('/', timelineRoutes(rounds.accounts))
+  api.route('/', publishingRoutes(rounds.publishing))
   api.route(
     '/',
     federationRoutes(() => ({

@@ -7,9 +7,12 @@ import {
   submitItem,
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
+import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
 import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
 import { createUpload } from '#src/capabilities/media/media.service.ts'
 import { notify } from '#src/capabilities/notifications/notifications.service.ts'
+import { connectChannel, startOAuth } from '#src/capabilities/publishing/channels.service.ts'
+import { previewItem, publishItem } from '#src/capabilities/publishing/publishing.service.ts'
 import { assignReviewers, saveReview, submitReview } from '#src/capabilities/review/review.service.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import {
@@ -24,9 +27,11 @@ import {
   startAttempt,
   syncBuiltInTraining,
 } from '#src/capabilities/standards/training.service.ts'
+import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
+import { startXFake, type XFake } from '#test/fakes/x.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
-import { publishedItem, type ReviewCast } from '#test/support/review-flow.ts'
+import { approvedItem, publishedItem, type ReviewCast } from '#test/support/review-flow.ts'
 import { call, createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
 import {
   countAuditEvents,
@@ -462,6 +467,127 @@ const table: Record<string, RouteCase> = {
       path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/corrections`,
     }),
   },
+  'GET /api/orgs/{slug}/channels': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/channels` }),
+  },
+  'POST /api/orgs/{slug}/channels/{channel}/connect': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/channels/mastodon/connect`,
+      body: { method: 'server-token', serviceUrl: fakes.mastodon.url, accessToken: 'masto-token' },
+    }),
+  },
+  'POST /api/orgs/{slug}/channels/{channel}/oauth/start': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/channels/x/oauth/start`,
+      body: { redirectUri: 'http://localhost:3000/publishing/callback/x' },
+    }),
+  },
+  'POST /api/orgs/{slug}/channels/{channel}/oauth/callback': {
+    expect: membersReaders,
+    prepare: async (rounds, w, me) => ({
+      path: `/api/orgs/${w.org.slug}/channels/x/oauth/callback`,
+      body: await xConsent(rounds, w, me),
+    }),
+  },
+  'DELETE /api/orgs/{slug}/channels/{channel}': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => {
+      await connectChannel(
+        rounds.publishing,
+        await loadActor(rounds.accounts, w.editor.id),
+        w.org.slug,
+        'mastodon',
+        {
+          method: 'server-token',
+          serviceUrl: fakes.mastodon.url,
+          accessToken: 'masto-token',
+        },
+      )
+      return { path: `/api/orgs/${w.org.slug}/channels/mastodon` }
+    },
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/publishing/preview': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await approvedItem(rounds, await castOf(rounds, w))).itemId}/publishing/preview`,
+    }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/publications': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await approvedItem(rounds, await castOf(rounds, w))).itemId}/publications`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/publications': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => {
+      const { itemId } = await approvedItem(rounds, await castOf(rounds, w))
+      const p = await previewItem(
+        rounds.publishing,
+        await loadActor(rounds.accounts, w.editor.id),
+        w.org.slug,
+        itemId,
+      )
+      const own = p.previews.find((v) => v.channel === 'rounds')
+      return {
+        path: `/api/orgs/${w.org.slug}/items/${itemId}/publications`,
+        body: {
+          contentHash: p.contentHash,
+          channels: [{ channel: 'rounds', previewHash: own?.previewHash }],
+        },
+      }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/publications/{publicationId}/retry': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, publicationId } = await ownPagesPublication(rounds, w)
+      await rounds.database.db
+        .updateTable('publication')
+        .set({ status: 'failed' })
+        .where('id', '=', publicationId)
+        .execute()
+      await rounds.database.db
+        .updateTable('delivery')
+        .set({ status: 'failed' })
+        .where('publication_id', '=', publicationId)
+        .execute()
+      return { path: `/api/orgs/${w.org.slug}/items/${itemId}/publications/${publicationId}/retry` }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/publications/{publicationId}/cancel': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, publicationId } = await ownPagesPublication(rounds, w)
+      return { path: `/api/orgs/${w.org.slug}/items/${itemId}/publications/${publicationId}/cancel` }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/publishing/withdraw': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${(await approvedItem(rounds, await castOf(rounds, w))).itemId}/publishing/withdraw`,
+      body: { reason: 'Superseded by new guidance' },
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/publishing/corrections': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => {
+      const { itemId } = await publishedItem(rounds, await castOf(rounds, w))
+      await postCorrection(
+        rounds.accounts,
+        await loadActor(rounds.accounts, w.editor.id),
+        w.org.slug,
+        itemId,
+        {
+          notice: 'Correction: the adult dose is 0.5 mg, not 5 mg.',
+        },
+      )
+      return { path: `/api/orgs/${w.org.slug}/items/${itemId}/publishing/corrections` }
+    },
+  },
   'POST /api/orgs/{slug}/items/{itemId}/corrections': {
     expect: editorOnly,
     prepare: async (rounds, w) => ({
@@ -893,6 +1019,44 @@ async function notificationFor(rounds: TestRounds, userId: string): Promise<stri
   return row.id
 }
 
+/** Fakes of the platforms the publishing routes talk to, started before the test server. */
+const fakes = {} as { mastodon: MastodonFake; x: XFake }
+
+/** An approved item scheduled on Rounds' own pages an hour from now: (item, publication). */
+async function ownPagesPublication(rounds: TestRounds, w: World) {
+  const { itemId } = await approvedItem(rounds, await castOf(rounds, w))
+  const editor = await loadActor(rounds.accounts, w.editor.id)
+  const p = await previewItem(rounds.publishing, editor, w.org.slug, itemId)
+  const [pub] = await publishItem(rounds.publishing, editor, w.org.slug, itemId, {
+    contentHash: p.contentHash,
+    channels: [
+      {
+        channel: 'rounds',
+        previewHash: p.previews.find((v) => v.channel === 'rounds')?.previewHash as string,
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    ],
+  })
+  return { itemId, publicationId: pub?.id as string }
+}
+
+/** The caller's OAuth state and the code X sends back after consent (any state for those who may not start one). */
+async function xConsent(rounds: TestRounds, w: World, me?: SignedInUser) {
+  const manager = me && (me.id === w.admin.id || me.id === w.editor.id)
+  if (!manager) return { state: 'a-state-nobody-started-0123456789', code: 'code' }
+  const start = await startOAuth(
+    rounds.publishing,
+    await loadActor(rounds.accounts, me.id),
+    w.org.slug,
+    'x',
+    'http://localhost:3000/publishing/callback/x',
+  )
+  const back = new URL(
+    (await fetch(start.authorizeUrl, { redirect: 'manual' })).headers.get('location') as string,
+  )
+  return { state: start.state, code: back.searchParams.get('code') as string }
+}
+
 /** Routes outside the table: better-auth's own, and the public health check. */
 const excluded = (path: string) => path.startsWith('/api/auth/') || path === '/api/health'
 
@@ -900,13 +1064,26 @@ const deniedCode = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ORGANISATIO
 
 type OpenApiDoc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
 
+afterAll(async () => {
+  await fakes.mastodon?.close()
+  await fakes.x?.close()
+})
+
 describe.each(testDialects)('authorization of every route on %s', (dialect) => {
   let rounds: TestRounds
   let world: World
   let doc: OpenApiDoc
 
   beforeAll(async () => {
-    rounds = await createTestRounds(dialect)
+    fakes.mastodon ??= await startMastodonFake({ token: 'masto-token' })
+    fakes.x ??= await startXFake()
+    rounds = await createTestRounds(dialect, {
+      env: {
+        ROUNDS_CHANNEL_BASE_URLS: `x=${fakes.x.url}`,
+        ROUNDS_OAUTH_X_CLIENT_ID: fakes.x.clientId,
+        ROUNDS_OAUTH_X_CLIENT_SECRET: fakes.x.clientSecret,
+      },
+    })
     world = await createOrgWithRoles(rounds)
     doc = (await (await rounds.app.request('/api/openapi.json')).json()) as OpenApiDoc
   })

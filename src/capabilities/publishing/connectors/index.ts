@@ -9,6 +9,7 @@ import type {
 import { blueskyConnectorFactory } from './bluesky.ts'
 import { mastodonConnectorFactory } from './mastodon.ts'
 import { roundsConnectorFactory } from './rounds.ts'
+import { xConnectorFactory } from './x.ts'
 
 /**
  * Every channel Rounds can publish to. A connector registers here, once; nothing else
@@ -18,6 +19,8 @@ import { roundsConnectorFactory } from './rounds.ts'
 export const connectorFactories: readonly ConnectorFactory[] = [
   roundsConnectorFactory,
   blueskyConnectorFactory,
+  mastodonConnectorFactory,
+  xConnectorFactory,
 ]
 
 export type RegisteredChannel = {
