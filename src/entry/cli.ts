@@ -16,8 +16,11 @@ import {
   getItemAsOperator,
   submitItem,
 } from '#src/capabilities/content/content.service.ts'
+import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
+import { detectMediaFile, screenMediaFile } from '#src/capabilities/media/media.cli.ts'
+import { DEFAULT_MAX_PIXELS } from '#src/capabilities/media/media.image.ts'
 import { compilePolicy } from '#src/capabilities/screening/evaluate.ts'
-import { screenFiles, screenJsonl } from '#src/capabilities/screening/screening.cli.ts'
+import { type MediaScreener, screenFiles, screenJsonl } from '#src/capabilities/screening/screening.cli.ts'
 import type { PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
 import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
 import { startTraining } from '#src/capabilities/standards/training.jobs.ts'
@@ -144,14 +147,17 @@ export function buildCli(): Command {
     )
     .argument(
       '[files...]',
-      'Markdown or text (body), SRT/VTT (captions) or JSON (a full screening input); - for stdin',
+      'Markdown or text (body), SRT/VTT (captions), JSON (a full screening input), or an image, DICOM scan or video (told by content); - for stdin',
     )
     .option('--json', 'print the report as JSON')
     .option(
       '--jsonl <file>',
       'read {"id","text","lang"?} lines (- for stdin); write {"id","findings"} lines, in order',
     )
-    .option('--redact', 'print the text with blocking findings replaced by their suggestions')
+    .option(
+      '--redact [dir]',
+      'print the text with blocking findings replaced by their suggestions; with a folder, write redacted copies there instead (for images, scans and videos: the sanitised and redacted files)',
+    )
     .addOption(
       new Option('--lang <lang>', 'language of the text').choices(['en', 'es', 'auto']).default('auto'),
     )
@@ -294,7 +300,7 @@ export function buildCli(): Command {
 type ScreenOptions = {
   json?: boolean
   jsonl?: string
-  redact?: boolean
+  redact?: boolean | string
   lang: 'en' | 'es' | 'auto'
   org?: string
   policy?: string
@@ -320,7 +326,33 @@ async function runScreen(files: string[], o: ScreenOptions) {
     throw new AppError('VALIDATION_FAILED', {
       message: 'name at least one file (or - for stdin), or use --jsonl',
     })
-  return screenFiles(files, { json: !!o.json, redact: !!o.redact, language: o.lang, policy }, process.stdout)
+  const analysers = createNodeAnalysers()
+  const media: MediaScreener = {
+    detect: (path) => detectMediaFile(path),
+    screen: (path, detected, outDir) =>
+      screenMediaFile(path, detected as NonNullable<Awaited<ReturnType<typeof detectMediaFile>>>, {
+        policy,
+        analysers,
+        maxPixels: DEFAULT_MAX_PIXELS,
+        outDir,
+      }),
+  }
+  try {
+    return await screenFiles(
+      files,
+      {
+        json: !!o.json,
+        redact: !!o.redact,
+        redactDir: typeof o.redact === 'string' ? o.redact : undefined,
+        language: o.lang,
+        policy,
+        media,
+      },
+      process.stdout,
+    )
+  } finally {
+    await analysers.close()
+  }
 }
 
 function logFor(config: Config) {

@@ -91,13 +91,19 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
           : 'mkv'
       const sanitisedPath = join(ctx.workDir, `sanitised.${ext}`)
       await stripVideoMetadata(path, sanitisedPath)
-      const removed: RemovedMetadata[] = Object.keys(result.probe.metadata).map((key) => ({
-        group: /location|gps|iso6709/i.test(key) ? 'gps' : 'container',
-        description:
-          /location|gps|iso6709/i.test(key) && result.probe.location
-            ? `GPS position ${result.probe.location.latitude.toFixed(3)}, ${result.probe.location.longitude.toFixed(3)} removed`
-            : `Video metadata "${key}" removed`,
-      }))
+      const technical = /major_brand|minor_version|compatible_brands|handler_name|vendor_id|:language$/
+      const removed: RemovedMetadata[] = Object.keys(result.probe.metadata)
+        .filter((key) => !technical.test(key))
+        .map(
+          (key): RemovedMetadata => ({
+            group: /location|gps|iso6709/i.test(key) ? 'gps' : 'container',
+            description:
+              /location|gps|iso6709/i.test(key) && result.probe.location
+                ? `GPS position ${result.probe.location.latitude.toFixed(3)}, ${result.probe.location.longitude.toFixed(3)} removed`
+                : `Video metadata "${key}" removed`,
+          }),
+        )
+        .filter((m, i, all) => all.findIndex((o) => o.description === m.description) === i)
       return {
         findings: result.findings,
         removed,

@@ -4,6 +4,13 @@ import type { Executor } from '#src/platform/db/database.ts'
 import { listUploadsByIds } from './media.repository.ts'
 
 /**
+ * Findings about a file's metadata (DICOM header attributes, video container tags such as a
+ * GPS position). Only derivatives are ever published and they carry none of it, so these
+ * inform the author and do not block the item.
+ */
+const STRIPPED = new Set(['confidentiality.dicom-header', 'confidentiality.media-metadata'])
+
+/**
  * The findings an item's media slots contribute to its screening report at submission.
  * A screened file contributes what screening found in it, except that a face (`photo`) does
  * not block when a consent record on the item names the file, and a region covered by the
@@ -57,7 +64,13 @@ export async function mediaFindingsForItem(
     const consented = fields.consents.some((c) => c.fileId === upload.id)
     const covered = new Set(upload.derivatives.find((d) => d.name === 'redacted')?.covers ?? [])
     upload.findings.forEach((f, i) => {
-      if (f.severity === 'block' && covered.has(i))
+      if (f.severity === 'block' && STRIPPED.has(f.ruleId))
+        out.push({
+          ...f,
+          severity: 'info',
+          message: `Removed from every file Rounds publishes. ${f.message}`,
+        })
+      else if (f.severity === 'block' && covered.has(i))
         out.push({ ...f, severity: 'info', message: `Redacted in the published image. ${f.message}` })
       else if (f.severity === 'block' && f.category === 'photo' && consented)
         out.push({ ...f, severity: 'info', message: `Consent on record for this file. ${f.message}` })

@@ -10,6 +10,9 @@ import type { RemovedMetadata } from './media.schema.ts'
  * with exifr first, so the author is told what was removed.
  */
 
+/** The default pixel limit (MEDIA_MAX_PIXELS) where no configuration is read (`rounds screen`). */
+export const DEFAULT_MAX_PIXELS = 100_000_000
+
 /** The longest side any image may have (JPEG's own limit is 65,535). */
 export const MAX_IMAGE_SIDE = 30_000
 

@@ -1,5 +1,5 @@
-import { accessSync, constants, createReadStream, readFileSync } from 'node:fs'
-import { extname } from 'node:path'
+import { accessSync, constants, createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import { AppError } from '#src/platform/errors.ts'
@@ -47,30 +47,83 @@ export function readScreenFile(path: string, language: 'en' | 'es' | 'auto'): Sc
   return { body: raw, language }
 }
 
-/** Screens files and prints findings (or JSON, or redacted text). */
+/** What the media capability adds about a file it screened (metadata removed, files written). */
+export type MediaSummary = {
+  kind: string
+  metadataRemoved: Array<{ description: string }>
+  written: string[]
+} & Record<string, unknown>
+
+/**
+ * Screens image, DICOM and video files (src/capabilities/media/media.cli.ts); `detect` says
+ * whether a file is one, from its bytes.
+ */
+export type MediaScreener = {
+  detect(path: string): Promise<unknown | null>
+  screen(
+    path: string,
+    detected: unknown,
+    outDir: string | undefined,
+  ): Promise<{ report: Report; media: MediaSummary }>
+}
+
+/**
+ * Screens files and prints findings (or JSON, or redacted text). With `redactDir`, redacted
+ * copies are written there instead (text with blocking findings replaced; for media, the
+ * sanitised and redacted derivatives) and the findings are printed as usual.
+ */
 export async function screenFiles(
   paths: string[],
-  options: { json: boolean; redact: boolean; language: 'en' | 'es' | 'auto'; policy: CompiledPolicy },
+  options: {
+    json: boolean
+    redact: boolean
+    redactDir?: string | undefined
+    language: 'en' | 'es' | 'auto'
+    policy: CompiledPolicy
+    media?: MediaScreener | undefined
+  },
   out: Out,
 ): Promise<ScreenOutcome> {
-  const results: Array<{ file: string; report: Report; input: ScreenInput }> = []
+  const results: Array<{ file: string; report: Report; input: ScreenInput; media?: MediaSummary }> = []
   for (const path of paths) {
+    const detected = options.media ? await options.media.detect(path) : null
+    if (options.media && detected) {
+      const r = await options.media.screen(path, detected, options.redactDir)
+      results.push({ file: path, report: r.report, input: {}, media: r.media })
+      continue
+    }
     const input = readScreenFile(path, options.language)
     results.push({ file: path, report: screen(input, options.policy), input })
   }
   const blockers = results.some((r) => r.report.counts.block > 0)
-  if (options.redact) {
+  const redactedText = (r: (typeof results)[number]) => {
+    const field = r.input.captions && !r.input.body ? 'captions' : 'body'
+    const text = (field === 'captions' ? r.input.captions : r.input.body) ?? ''
+    return redact(text, r.report.findings, field)
+  }
+  if (options.redactDir) {
+    mkdirSync(options.redactDir, { recursive: true })
     for (const r of results) {
-      const field = r.input.captions && !r.input.body ? 'captions' : 'body'
-      const text = (field === 'captions' ? r.input.captions : r.input.body) ?? ''
-      await write(out, redact(text, r.report.findings, field))
+      if (r.media || r.file === '-') continue
+      const file = join(options.redactDir, `${basename(r.file, extname(r.file))}.redacted${extname(r.file)}`)
+      writeFileSync(file, redactedText(r))
     }
+  }
+  if (options.redact && !options.redactDir) {
+    for (const r of results) if (!r.media) await write(out, redactedText(r))
   } else if (options.json) {
+    const entry = (r: (typeof results)[number]) => (r.media ? { ...r.report, media: r.media } : r.report)
     const payload =
-      results.length === 1 ? results[0]?.report : results.map((r) => ({ file: r.file, report: r.report }))
+      results.length === 1 && results[0]
+        ? entry(results[0])
+        : results.map((r) => ({ file: r.file, report: entry(r) }))
     await write(out, `${JSON.stringify(payload, null, 2)}\n`)
   } else {
-    for (const r of results) await write(out, formatReport(r.file, r.input, r.report, !!out.isTTY))
+    for (const r of results) {
+      await write(out, formatReport(r.file, r.input, r.report, !!out.isTTY))
+      for (const m of r.media?.metadataRemoved ?? []) await write(out, `  metadata: ${m.description}\n`)
+      for (const w of r.media?.written ?? []) await write(out, `  wrote ${w}\n`)
+    }
   }
   return { exitCode: blockers ? 1 : 0 }
 }
@@ -172,7 +225,16 @@ export function formatReport(file: string, input: ScreenInput, report: Report, t
     const text = fieldText(f)
     const { line, column, lineText, lineStart } = position(text, f.start)
     const sev = f.severity.toUpperCase().padEnd(5)
-    const where = f.cue ? `cue ${f.cue.index} ${f.cue.start}` : `${f.field} ${line}:${column}`
+    const time = f.time !== undefined ? ` at ${f.time}s` : ''
+    const where = f.box
+      ? `box ${f.box.x},${f.box.y} ${f.box.width}×${f.box.height}${time}`
+      : f.cue
+        ? `cue ${f.cue.index} ${f.cue.start}`
+        : f.time !== undefined
+          ? `${f.field}${time}`
+          : f.field === 'media'
+            ? 'metadata'
+            : `${f.field} ${line}:${column}`
     lines.push(`  ${tty ? colour[f.severity](sev) : sev} ${where}  ${f.ruleId}`)
     if (lineText) {
       const a = f.start - lineStart
@@ -182,6 +244,8 @@ export function formatReport(file: string, input: ScreenInput, report: Report, t
         : `${lineText}\n      ${' '.repeat(a)}${'^'.repeat(Math.max(1, b - a))}`
       lines.push(`      ${shown}`)
     }
+    if (f.field === 'media' && f.text)
+      lines.push(`      "${f.text.length > 120 ? `${f.text.slice(0, 120)}…` : f.text}"`)
     lines.push(`      ${f.message}${f.suggestion ? ` → ${f.suggestion}` : ''}`)
     lines.push(`      ${tty ? colour.dim(f.citation) : f.citation}`)
   }
