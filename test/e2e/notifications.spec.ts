@@ -65,6 +65,11 @@ test('the editor assigns reviewers and the reviewer finds the request in the bel
 
   // It leads to the review, and is read now.
   await expect(page).toHaveURL(new RegExp(`/reviews/${item.id}$`))
+  // The review page's timeline names the reviewer themself, but not the other reviewer.
+  const timeline = page.getByRole('region', { name: 'Timeline', exact: true })
+  await expect(timeline).toContainText(`asked ${first.name} to review`)
+  await expect(timeline).toContainText('asked Reviewer 2 to review')
+  await expect(timeline).not.toContainText(second.name)
   await expect(bell).toHaveAccessibleName(
     unreadBefore === 0 ? 'Notifications' : `Notifications, ${unreadBefore} unread`,
   )

@@ -32,6 +32,7 @@ import {
   useSaveReview,
   useSubmitReview,
 } from '../api/review.ts'
+import { Timeline } from '../content/Timeline.tsx'
 import { VersionDiffView } from '../content/VersionDiff.tsx'
 import { formatDate } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
@@ -116,7 +117,12 @@ export function ReviewPage() {
       />
     )
   }
-  return <ReviewForm key={version.data.assignment.assignmentId} version={version.data} />
+  return (
+    <Stack gap="lg">
+      <ReviewForm key={version.data.assignment.assignmentId} version={version.data} />
+      <Timeline itemId={itemId} />
+    </Stack>
+  )
 }
 
 const scoreOptions = [1, 2, 3, 4, 5, 6, 7]
