@@ -11,6 +11,7 @@ import {
   listMyNotifications,
   markAllNotificationsRead,
   markNotificationRead,
+  notifyReviewerAssigned,
   sendApprovalExpiryWarnings,
   sendReviewReminders,
 } from './notifications.service.ts'
@@ -83,6 +84,30 @@ describe.each(testDialects)('notifications on %s', (dialect) => {
     expect(n?.body).not.toContain('Aisha')
     const mail = (await outbox(cast.reviewers[1].email)).at(-1)
     expect(mail?.text_body).not.toContain('Aisha')
+  })
+
+  it('tells a reviewer when a revised item comes back to them, once per assignment', async () => {
+    const { itemId } = await assignedItem(rounds, cast, { title: 'Revised post' })
+    const event = {
+      itemId,
+      organisationId: cast.org.id,
+      title: 'Revised post',
+      authorName: 'Dr Aisha Author',
+      anonymous: true,
+      assignmentId: `revision-${itemId}`,
+      reviewerId: cast.reviewers[0].id,
+      dueAt: '2026-03-20T09:00:00.000Z',
+      revised: true,
+    }
+    const send = () =>
+      rounds.database.db.transaction().execute((tx) => notifyReviewerAssigned(tx, rounds.accounts, event))
+    expect(await send()).toBe(true)
+    expect(await send()).toBe(false)
+    const revised = (await forItem(cast.reviewers[0].id, itemId)).filter((n) => n.title.startsWith('Revised'))
+    expect(revised).toHaveLength(1)
+    expect(revised[0]?.title).toBe('Revised, back to you: “Revised post”')
+    expect(revised[0]?.body).toContain('has revised')
+    expect(revised[0]?.body).not.toContain('Aisha')
   })
 
   it('reminds a reviewer once when the review is due soon and once when it is overdue', async () => {

@@ -102,6 +102,8 @@ export async function notifyReviewerAssigned(
     assignmentId: string
     reviewerId: string
     dueAt: string
+    /** The author revised an item this reviewer reviewed, and it comes back to them. */
+    revised?: boolean
   },
 ): Promise<boolean> {
   const by = e.anonymous
@@ -112,8 +114,10 @@ export async function notifyReviewerAssigned(
     organisationId: e.organisationId,
     itemId: e.itemId,
     kind: 'review.assigned',
-    title: `Review requested: ${quoted(e.title)}`,
-    body: `An editor has asked you to peer review ${quoted(e.title)}.${by} Your review is due by ${formatUtc(e.dueAt)}. If you cannot review it, decline with a reason so the editor can ask someone else.`,
+    title: e.revised ? `Revised, back to you: ${quoted(e.title)}` : `Review requested: ${quoted(e.title)}`,
+    body: e.revised
+      ? `The author has revised ${quoted(e.title)} after your review, and it comes back to you for the next round.${by} Your review is due by ${formatUtc(e.dueAt)}. If you cannot review it, decline with a reason so the editor can ask someone else.`
+      : `An editor has asked you to peer review ${quoted(e.title)}.${by} Your review is due by ${formatUtc(e.dueAt)}. If you cannot review it, decline with a reason so the editor can ask someone else.`,
     link: `/reviews/${e.itemId}`,
     dedupeKey: `review.assigned:${e.assignmentId}`,
   })
