@@ -126,7 +126,7 @@ describe('Mastodon connector (masto.js against an HTTP fake of the documented AP
       expected: { status: 401, reauthorise: true },
     },
   ])('translates HTTP $scripted.status into a ChannelError', async ({ scripted, expected }) => {
-    fake.failNext({ ...scripted, path: /^\/api\/v1\/statuses$/ })
+    fake.failNext({ ...(scripted as Parameters<MastodonFake['failNext']>[0]), path: /^\/api\/v1\/statuses$/ })
     const error = await connector
       .publishPart(ctx, post(`key-${Math.random()}`), part('x'), null)
       .catch((e) => e)
