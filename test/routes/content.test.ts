@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Item, Override, Version, VersionDiff } from '#src/capabilities/content/content.schema.ts'
+import type { ReviewVersion, Round } from '#src/capabilities/review/review.schema.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { testDialects } from '#test/support/database.ts'
@@ -11,6 +12,7 @@ import {
   expectJson,
   expectValidationError,
   type SignedInUser,
+  signedInMember,
 } from './helpers.ts'
 
 type World = Awaited<ReturnType<typeof createOrgWithRoles>>
@@ -404,6 +406,86 @@ describe.each(testDialects)('content items and the submission gate on %s', (dial
         404,
         'VERSION_NOT_FOUND',
       )
+    })
+  })
+
+  describe('what a reviewer reaches in an anonymous round', () => {
+    /** A case with a patient's name, overridden by an editor (consent on file), submitted and put to anonymous review. */
+    async function inAnonymousReview() {
+      const other = await signedInMember(rounds, w.org.id, ['reviewer'], { name: 'Dr Otto Second' })
+      const item = await create(w.author, {
+        title: 'Consented case',
+        body: 'Mrs Ellen Hartley came in with new confusion.',
+      })
+      const blocked = (await expectError(
+        await submit(w.author, item.id),
+        422,
+        'SCREENING_BLOCKED',
+      )) as unknown as Blocked
+      for (const f of blocked.error.details)
+        await expectJson(
+          await call(rounds, 'POST', `${items()}/${item.id}/versions/1/overrides`, {
+            cookie: w.editor.cookie,
+            body: {
+              ruleId: f.ruleId,
+              field: f.field,
+              start: f.start,
+              end: f.end,
+              text: f.text,
+              reason: 'Written consent on file, form 2026-031',
+            },
+          }),
+          201,
+        )
+      await expectJson(await submit(w.author, item.id), 200)
+      await expectJson<Round>(
+        await call(rounds, 'POST', `${items()}/${item.id}/review/assignments`, {
+          cookie: w.editor.cookie,
+          body: { reviewerIds: [w.reviewer.id, other.id], anonymous: true },
+        }),
+        201,
+      )
+      return { item, overridden: blocked.error.details.length }
+    }
+
+    it('the content routes refuse an assigned reviewer without naming the author; the review routes give what they need', async () => {
+      const { item, overridden } = await inAnonymousReview()
+      const refused = [
+        ['GET', `${items()}/${item.id}`],
+        ['GET', `${items()}/${item.id}/versions`],
+        ['GET', `${items()}/${item.id}/versions/1`],
+        ['GET', `${items()}/${item.id}/diff?from=1&to=1`],
+        ['GET', `${items()}/${item.id}/approvals`],
+        ['POST', `${items()}/${item.id}/submit`],
+        ['POST', `${items()}/${item.id}/withdraw`],
+      ] as const
+      for (const [method, path] of refused) {
+        const res = await call(rounds, method, path, {
+          cookie: w.reviewer.cookie,
+          ...(method === 'POST' ? { body: {} } : {}),
+        })
+        const text = await res.text()
+        expect(res.status, `${method} ${path}`).toBe(403)
+        expect(text).not.toContain(w.author.name)
+        expect(text).not.toContain(w.author.id)
+      }
+      const list = await call(rounds, 'GET', items(), { cookie: w.reviewer.cookie })
+      const listed = await list.text()
+      expect(list.status).toBe(200)
+      expect(listed).not.toContain(item.id)
+      expect(listed).not.toContain(w.author.name)
+      // What the reviewer reads instead: the version, labelled, with the editor's reasons.
+      const v = await expectJson<ReviewVersion>(
+        await call(rounds, 'GET', `${items()}/${item.id}/review/version`, { cookie: w.reviewer.cookie }),
+        200,
+      )
+      expect(v.author).toEqual({ id: null, name: 'Author' })
+      expect(v.anonymous).toBe(true)
+      expect(v.fields).toMatchObject({ body: 'Mrs Ellen Hartley came in with new confusion.' })
+      expect(v.overrides).toHaveLength(overridden)
+      expect(v.overrides[0]).toMatchObject({ reason: 'Written consent on file, form 2026-031' })
+      expect(JSON.stringify(v)).not.toContain(w.author.id)
+      expect(JSON.stringify(v)).not.toContain(w.author.name)
     })
   })
 

@@ -430,6 +430,14 @@ describe.each(testDialects)('peer review and approval on %s', (dialect) => {
         [r2.id, 'assigned', null],
       ])
       expect(round.reviews[0]?.dueAt).toBe('2026-03-08T09:00:00.000Z')
+      // Each reviewer is asked again, in their notifications.
+      const { notifications } = await expectJson<{ notifications: Array<{ kind: string; itemId: string }> }>(
+        await call(rounds, 'GET', '/api/me/notifications?limit=100', { cookie: r2.cookie }),
+        200,
+      )
+      expect(
+        notifications.filter((n) => n.itemId === resubmitted.id && n.kind === 'review.assigned'),
+      ).toHaveLength(2)
     })
 
     it('the reviewer reads the new version with their earlier comments and the diff since the version they reviewed', async () => {

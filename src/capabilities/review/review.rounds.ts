@@ -6,6 +6,7 @@ import {
   type ItemRow,
   type VersionRow,
 } from '#src/capabilities/content/content.repository.ts'
+import { notifyReviewerAssigned } from '#src/capabilities/notifications/notifications.service.ts'
 import { lookupBrand } from '#src/capabilities/screening/lexicons/brands.ts'
 import { canonicalCompany } from '#src/capabilities/screening/lexicons/companies.ts'
 import type { Report } from '#src/capabilities/screening/screening.schema.ts'
@@ -107,9 +108,9 @@ export async function evaluateCandidates(
  */
 export async function openRevisionRound(
   tx: Executor,
-  deps: AuditDeps,
-  item: Pick<ItemRow, 'id' | 'organisationId' | 'authorId'>,
-  version: Pick<VersionRow, 'id' | 'number'>,
+  deps: AuditDeps & Parameters<typeof notifyReviewerAssigned>[1],
+  item: Pick<ItemRow, 'id' | 'organisationId' | 'authorId' | 'authorName'>,
+  version: Pick<VersionRow, 'id' | 'number' | 'fields'>,
 ): Promise<{ roundId: string; complete: boolean; carried: number } | null> {
   const previous = await findLatestRound(tx, item.id)
   if (!previous?.decision) return null
@@ -157,6 +158,16 @@ export async function openRevisionRound(
         dueAt,
         carriedFromRound: previous.id,
       },
+    })
+    await notifyReviewerAssigned(tx, deps, {
+      itemId: item.id,
+      organisationId: item.organisationId,
+      title: version.fields.title,
+      authorName: item.authorName,
+      anonymous: previous.anonymous,
+      assignmentId: id,
+      reviewerId: a.reviewerId,
+      dueAt,
     })
   }
   return { roundId, complete: carried.length >= candidates.reviewersRequired, carried: carried.length }
