@@ -23,6 +23,7 @@ import { reviewRoutes } from '#src/capabilities/review/review.routes.ts'
 import { screeningRoutes } from '#src/capabilities/screening/screening.routes.ts'
 import { authorCardRoutes } from '#src/capabilities/standards/author-card.routes.ts'
 import { companiesRoutes } from '#src/capabilities/standards/companies.routes.ts'
+import { credentialRoutes } from '#src/capabilities/standards/credential.routes.ts'
 import { disclosureRoutes } from '#src/capabilities/standards/disclosure.routes.ts'
 import { gateRoutes } from '#src/capabilities/standards/gate.routes.ts'
 import { settingsRoutes } from '#src/capabilities/standards/settings.routes.ts'
@@ -55,7 +56,8 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', auditRoutes(rounds.accounts))
   api.route('/', screeningRoutes(rounds.accounts))
   api.route('/', settingsRoutes(rounds.accounts))
-  api.route('/', trainingRoutes(rounds.accounts))
+  api.route('/', trainingRoutes({ ...rounds.accounts, keyring: rounds.config.encryptionKeys }))
+  api.route('/', credentialRoutes(rounds.accounts))
   api.route('/', disclosureRoutes(rounds.accounts))
   api.route('/', companiesRoutes(rounds.accounts))
   api.route('/', authorCardRoutes(rounds.accounts))
@@ -66,7 +68,6 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', notificationRoutes(rounds.accounts))
   api.route('/', correctionRoutes(rounds.accounts))
   api.route('/', timelineRoutes(rounds.accounts))
-  api.route('/', publishingRoutes(rounds.publishing))
   api.route(
     '/',
     federationRoutes(() => ({
@@ -74,6 +75,7 @@ export function apiRoutes(rounds: Rounds): Router {
       federation: rounds.federation,
     })),
   )
+  api.route('/', publishingRoutes(rounds.publishing))
   return api
 }
 

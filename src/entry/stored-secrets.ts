@@ -1,5 +1,6 @@
 import { actorKeySecretColumn } from '#src/capabilities/federation/federation.keys.ts'
 import { publishingSecretColumns } from '#src/capabilities/publishing/channels.service.ts'
+import { issuerKeySecretColumn } from '#src/capabilities/standards/credential.keys.ts'
 import type { SecretColumn } from '#src/platform/secrets.ts'
 
 /**
@@ -7,4 +8,8 @@ import type { SecretColumn } from '#src/platform/secrets.ts'
  * `rounds secrets rotate` can move all of them to the newest key. A capability that stores
  * a secret adds its column here.
  */
-export const storedSecretColumns: SecretColumn[] = [...publishingSecretColumns, actorKeySecretColumn]
+export const storedSecretColumns: SecretColumn[] = [
+  ...publishingSecretColumns,
+  actorKeySecretColumn,
+  issuerKeySecretColumn,
+]

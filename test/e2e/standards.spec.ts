@@ -143,8 +143,26 @@ test('a new author is gated, fails the assessment once, passes, discloses, and b
   const badge = await downloaded(page, () =>
     certificate.getByRole('link', { name: 'Download the Open Badges credential' }).click(),
   )
-  const credential = JSON.parse(badge.toString('utf8')) as { type: string[] }
+  // A VC-JWT signed by the organisation: the payload is the OpenBadgeCredential.
+  const jwt = badge.toString('utf8').trim()
+  const credential = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    type: string[]
+  }
   expect(credential.type).toContain('OpenBadgeCredential')
+  // Anyone can check it: the signature, then the certificate's standing.
+  const checker = await page.context().newPage()
+  await checker.goto('/credentials/verify')
+  await checker.getByRole('textbox', { name: 'Credential' }).fill(jwt)
+  await checker.getByRole('button', { name: 'Check' }).click()
+  const result = checker.getByRole('status', { name: 'Result' })
+  await expect(result.getByText('Verified', { exact: true })).toBeVisible()
+  await expect(result.getByText('Signature valid')).toBeVisible()
+  await expect(result).toContainText('Alex Morgan')
+  await checker.getByRole('textbox', { name: 'Credential' }).fill(`${jwt.slice(0, -4)}AAAA`)
+  await checker.getByRole('button', { name: 'Check' }).click()
+  await expect(result.getByText('Not verified')).toBeVisible()
+  await expect(result.getByText('Signature does not match')).toBeVisible()
+  await checker.close()
   await expect(certificate.getByRole('link', { name: 'Open the printable page' })).toHaveAttribute(
     'href',
     /\/certificates\/[^/]+\/html$/,

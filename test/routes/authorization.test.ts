@@ -235,6 +235,32 @@ const table: Record<string, RouteCase> = {
       path: `/api/orgs/${w.org.slug}/certificates/${await authorsCertificate(rounds, w)}/credential`,
     }),
   },
+  'POST /api/orgs/{slug}/certificates/{certificateId}/revoke': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/certificates/${await authorsCertificate(rounds, w)}/revoke`,
+      body: { reason: 'Issued in error for this check' },
+    }),
+  },
+  'GET /api/public/orgs/{slug}/issuer': {
+    expect: everyone,
+    prepare: async (_, w) => ({ path: `/api/public/orgs/${w.org.slug}/issuer` }),
+  },
+  'GET /api/public/orgs/{slug}/jwks.json': {
+    expect: everyone,
+    prepare: async (_, w) => ({ path: `/api/public/orgs/${w.org.slug}/jwks.json` }),
+  },
+  'GET /api/public/orgs/{slug}/achievement': {
+    expect: everyone,
+    prepare: async (_, w) => ({ path: `/api/public/orgs/${w.org.slug}/achievement` }),
+  },
+  'POST /api/public/credentials/verify': {
+    expect: everyone,
+    prepare: async () => ({
+      path: '/api/public/credentials/verify',
+      body: { credential: 'not.a.credential' },
+    }),
+  },
   'GET /api/certificates/{certificateId}': {
     expect: everyone,
     prepare: async (rounds, w) => ({ path: `/api/certificates/${await authorsCertificate(rounds, w)}` }),

@@ -531,20 +531,23 @@ describe.each(testDialects)('training routes on %s', (dialect) => {
       expect(html).not.toMatch(/<script/i)
     })
 
-    it('an Open Badges 3.0 credential', async () => {
-      const vc = await expectJson<OpenBadgeCredential>(
-        await call(rounds, 'GET', path('credential'), { cookie: w.author.cookie }),
-        200,
-      )
+    it('an Open Badges 3.0 credential, signed (VC-JWT)', async () => {
+      const res = await call(rounds, 'GET', path('credential'), { cookie: w.author.cookie })
+      expect(res.status).toBe(200)
+      const jwt = await res.text()
+      const vc = JSON.parse(
+        Buffer.from(jwt.split('.')[1] as string, 'base64url').toString('utf8'),
+      ) as OpenBadgeCredential
       expect(vc['@context']).toEqual([
         'https://www.w3.org/ns/credentials/v2',
         'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
       ])
       expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential'])
       expect(vc.issuer).toEqual({
-        id: `http://localhost:3000/orgs/${w.org.slug}`,
+        id: `http://localhost:3000/api/public/orgs/${w.org.slug}/issuer`,
         type: ['Profile'],
         name: 'Training Teaching',
+        url: `http://localhost:3000/orgs/${w.org.slug}`,
       })
       expect(vc.validFrom).toBe(certificate.issuedAt)
       expect(vc.validUntil).toBe(certificate.expiresAt)

@@ -64,6 +64,9 @@ const OrganisationDisclosuresPage = lazy(() =>
 const AuthorCardPage = lazy(() =>
   import('./public/AuthorCardPage.tsx').then((m) => ({ default: m.AuthorCardPage })),
 )
+const CredentialVerificationPage = lazy(() =>
+  import('./public/CredentialVerificationPage.tsx').then((m) => ({ default: m.CredentialVerificationPage })),
+)
 const CertificateVerificationPage = lazy(() =>
   import('./public/CertificateVerificationPage.tsx').then((m) => ({
     default: m.CertificateVerificationPage,
@@ -128,6 +131,14 @@ export function App() {
         element={
           <LazyPage>
             <AuthorCardPage />
+          </LazyPage>
+        }
+      />
+      <Route
+        path="/credentials/verify"
+        element={
+          <LazyPage>
+            <CredentialVerificationPage />
           </LazyPage>
         }
       />

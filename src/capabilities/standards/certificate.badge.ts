@@ -8,8 +8,9 @@ import {
 
 /**
  * The certificate as an Open Badges 3.0 credential (a W3C Verifiable Credential, data model
- * 2.0). It is not signed: there is no `proof`, so a verifier trusts it by fetching the
- * verification URL in its `id` from the issuer, not by checking a signature.
+ * 2.0), before signing: Rounds hands it out as a VC-JWT signed with the organisation's key
+ * (credential.jwt.ts). Its `id` is the public verification page; `issuer.id` and
+ * `achievement.id` are JSON documents Rounds serves (issuerProfile, achievementDefinition).
  *
  * The holder is identified by a salted SHA-256 hash of their email (OB 3.0 IdentityObject),
  * so the file does not expose the address, plus their name as shown on the certificate.
@@ -29,6 +30,7 @@ export function renderOpenBadgeCredential(d: CertificateDocument) {
       id: d.issuerUrl,
       type: ['Profile'],
       name: d.organisation.name,
+      url: d.organisationUrl,
     },
     validFrom: d.issuedAt,
     validUntil: d.expiresAt,
@@ -51,15 +53,7 @@ export function renderOpenBadgeCredential(d: CertificateDocument) {
           identityHash: d.holderName,
         },
       ],
-      achievement: {
-        id: d.achievementUrl,
-        type: ['Achievement'],
-        achievementType: 'Certificate',
-        name: ACHIEVEMENT_NAME,
-        description: ACHIEVEMENT_DESCRIPTION,
-        criteria: { narrative: criteriaNarrative(d.validityMonths) },
-        creator: { id: d.issuerUrl, type: ['Profile'], name: d.organisation.name },
-      },
+      achievement: achievementDefinition(d, d.validityMonths),
     },
     credentialSchema: [
       {
@@ -71,3 +65,39 @@ export function renderOpenBadgeCredential(d: CertificateDocument) {
 }
 
 export type OpenBadgeCredential = ReturnType<typeof renderOpenBadgeCredential>
+
+type IssuerFacts = Pick<
+  CertificateDocument,
+  'issuerUrl' | 'organisationUrl' | 'achievementUrl' | 'organisation'
+>
+
+const OB_CONTEXT = [
+  'https://www.w3.org/ns/credentials/v2',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+]
+
+/** The issuer's Open Badges Profile, served at its id (`issuerUrl`). */
+export function issuerProfile(d: IssuerFacts, jwksUrl: string) {
+  return {
+    '@context': OB_CONTEXT,
+    id: d.issuerUrl,
+    type: ['Profile'],
+    name: d.organisation.name,
+    url: d.organisationUrl,
+    // Not an Open Badges term: where a verifier finds the keys this issuer signs with.
+    jwks_uri: jwksUrl,
+  }
+}
+
+/** The achievement every certificate of the organisation attests, served at its id. */
+export function achievementDefinition(d: IssuerFacts, validityMonths: number) {
+  return {
+    id: d.achievementUrl,
+    type: ['Achievement'],
+    achievementType: 'Certificate',
+    name: ACHIEVEMENT_NAME,
+    description: ACHIEVEMENT_DESCRIPTION,
+    criteria: { narrative: criteriaNarrative(validityMonths) },
+    creator: { id: d.issuerUrl, type: ['Profile'], name: d.organisation.name, url: d.organisationUrl },
+  }
+}

@@ -21,11 +21,12 @@ export function addMonthsClamped(from: Date, months: number): Date {
   )
 }
 
-/** A certificate is valid from its issue until (not including) its expiry instant. */
+/** A certificate is valid from its issue until (not including) its expiry instant, unless revoked. */
 export function certificateStatus(
-  certificate: { issuedAt: string; expiresAt: string },
+  certificate: { issuedAt: string; expiresAt: string; revokedAt?: string | null },
   now: Date,
-): 'valid' | 'expired' {
+): 'valid' | 'expired' | 'revoked' {
+  if (certificate.revokedAt && Date.parse(certificate.revokedAt) <= now.getTime()) return 'revoked'
   const t = now.getTime()
   return Date.parse(certificate.issuedAt) <= t && t < Date.parse(certificate.expiresAt) ? 'valid' : 'expired'
 }

@@ -12,9 +12,11 @@ export type CertificateDocument = {
   validityMonths: number
   /** Where anyone can check the certificate (public). */
   verificationUrl: string
-  /** The organisation's page, used as the issuer's id. */
+  /** The issuer's id: its Open Badges profile (JSON), served by Rounds. */
   issuerUrl: string
-  /** The achievement's id (the organisation's training page). */
+  /** The organisation's public page (the issuer profile's `url`). */
+  organisationUrl: string
+  /** The achievement's id: its Open Badges definition (JSON), served by Rounds. */
   achievementUrl: string
 }
 

@@ -13,8 +13,9 @@ const doc: CertificateDocument = {
   expiresAt: '2027-02-28T09:30:00.000Z',
   validityMonths: 6,
   verificationUrl: 'https://rounds.example/api/certificates/3f1e8a64-0000-4000-8000-000000000001',
-  issuerUrl: 'https://rounds.example/orgs/st-marys',
-  achievementUrl: 'https://rounds.example/orgs/st-marys/training',
+  issuerUrl: 'https://rounds.example/api/public/orgs/st-marys/issuer',
+  organisationUrl: 'https://rounds.example/orgs/st-marys',
+  achievementUrl: 'https://rounds.example/api/public/orgs/st-marys/achievement',
 }
 
 describe('the Open Badges 3.0 credential', () => {
@@ -26,7 +27,12 @@ describe('the Open Badges 3.0 credential', () => {
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
     ])
     expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential'])
-    expect(vc.issuer).toEqual({ id: doc.issuerUrl, type: ['Profile'], name: "St Mary's Teaching" })
+    expect(vc.issuer).toEqual({
+      id: doc.issuerUrl,
+      type: ['Profile'],
+      name: "St Mary's Teaching",
+      url: doc.organisationUrl,
+    })
     expect(vc.validFrom).toBe(doc.issuedAt)
     expect(vc.validUntil).toBe(doc.expiresAt)
     expect(vc.credentialSubject.type).toEqual(['AchievementSubject'])

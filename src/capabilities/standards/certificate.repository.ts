@@ -11,6 +11,8 @@ export type CertificateRecord = {
   expiresAt: string
   validityMonths: number
   reminderSentAt: string | null
+  revokedAt: string | null
+  revocationReason: string | null
   holderName: string
   holderEmail: string
   organisation: { id: string; slug: string; name: string }
@@ -35,6 +37,7 @@ export async function findValidCertificate(
     .where('organisation_id', '=', organisationId)
     .where('issued_at', '<=', at)
     .where('expires_at', '>', at)
+    .where('revoked_at', 'is', null)
     .orderBy('expires_at', 'desc')
     .limit(1)
     .executeTakeFirst()
@@ -83,6 +86,8 @@ function certificates(db: Executor) {
       'c.expires_at',
       'c.validity_months',
       'c.reminder_sent_at',
+      'c.revoked_at',
+      'c.revocation_reason',
       'u.name as user_name',
       'u.email as user_email',
       'pi.display_name',
@@ -100,6 +105,8 @@ type CertificateRow = {
   expires_at: Date | string
   validity_months: number
   reminder_sent_at: Date | string | null
+  revoked_at: Date | string | null
+  revocation_reason: string | null
   user_name: string
   user_email: string
   display_name: string | null
@@ -117,6 +124,8 @@ function mapCertificate(r: CertificateRow): CertificateRecord {
     expiresAt: toIso(r.expires_at),
     validityMonths: Number(r.validity_months),
     reminderSentAt: toIso(r.reminder_sent_at),
+    revokedAt: toIso(r.revoked_at),
+    revocationReason: r.revocation_reason,
     // The name the holder chose to be known by professionally, else their account name.
     holderName: r.display_name?.trim() || r.user_name,
     holderEmail: r.user_email,
@@ -172,6 +181,7 @@ export async function listCertificatesDueReminder(
 ): Promise<CertificateRecord[]> {
   const rows = await certificates(db)
     .where('c.reminder_sent_at', 'is', null)
+    .where('c.revoked_at', 'is', null)
     .where('c.expires_at', '>', now.toISOString())
     .where('c.expires_at', '<=', until.toISOString())
     .where((eb) =>
@@ -191,7 +201,8 @@ export async function listCertificatesDueReminder(
             .select(sql<number>`1`.as('one'))
             .whereRef('later.user_id', '=', 'c.user_id')
             .whereRef('later.organisation_id', '=', 'c.organisation_id')
-            .whereRef('later.expires_at', '>', 'c.expires_at'),
+            .whereRef('later.expires_at', '>', 'c.expires_at')
+            .where('later.revoked_at', 'is', null),
         ),
       ),
     )
@@ -209,4 +220,18 @@ export async function markReminderSent(db: Executor, id: string, at: string): Pr
     .where('reminder_sent_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
+}
+
+/** Revokes a certificate; false if it already was. */
+export async function markCertificateRevoked(
+  db: Executor,
+  r: { id: string; at: string; reason: string; by: string | null },
+): Promise<boolean> {
+  const done = await db
+    .updateTable('training_certificate')
+    .set({ revoked_at: r.at, revocation_reason: r.reason, revoked_by: r.by })
+    .where('id', '=', r.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(done.numUpdatedRows) === 1
 }

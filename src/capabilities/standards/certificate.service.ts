@@ -9,7 +9,6 @@ import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { queueMail } from '#src/platform/mail/mail.ts'
-import { type OpenBadgeCredential, renderOpenBadgeCredential } from './certificate.badge.ts'
 import { addMonthsClamped, certificateStatus, daysUntil, formatDate } from './certificate.dates.ts'
 import type { CertificateDocument } from './certificate.document.ts'
 import { renderCertificateHtml } from './certificate.html.ts'
@@ -22,6 +21,7 @@ import {
   listCertificatesDueReminder,
   listCertificatesForOrganisation,
   listCertificatesForUser,
+  markCertificateRevoked,
   markReminderSent,
 } from './certificate.repository.ts'
 import { findOrganisationSettings } from './settings.repository.ts'
@@ -163,8 +163,19 @@ export async function listOrganisationCertificates(
   }))
 }
 
+/** Where an organisation's Open Badges documents live (all served by Rounds). */
+export function issuerUrls(deps: Pick<AccountsDeps, 'publicBaseUrl'>, slug: string) {
+  const api = `${deps.publicBaseUrl}/api/public/orgs/${encodeURIComponent(slug)}`
+  return {
+    issuerUrl: `${api}/issuer`,
+    jwksUrl: `${api}/jwks.json`,
+    achievementUrl: `${api}/achievement`,
+    organisationUrl: `${deps.publicBaseUrl}/orgs/${encodeURIComponent(slug)}`,
+  }
+}
+
 /** A certificate its holder or an organisation admin may download. */
-async function certificateDocumentFor(
+export async function certificateDocumentFor(
   deps: AccountsDeps,
   actor: Actor,
   slug: string,
@@ -185,8 +196,7 @@ async function certificateDocumentFor(
     expiresAt: c.expiresAt,
     validityMonths: c.validityMonths,
     verificationUrl: verificationUrl(deps, c.id),
-    issuerUrl: `${deps.publicBaseUrl}/orgs/${c.organisation.slug}`,
-    achievementUrl: `${deps.publicBaseUrl}/orgs/${c.organisation.slug}/training`,
+    ...issuerUrls(deps, c.organisation.slug),
   }
 }
 
@@ -209,15 +219,6 @@ export async function getCertificateHtml(
   return renderCertificateHtml(await certificateDocumentFor(deps, actor, slug, certificateId))
 }
 
-export async function getCertificateCredential(
-  deps: AccountsDeps,
-  actor: Actor,
-  slug: string,
-  certificateId: string,
-): Promise<OpenBadgeCredential> {
-  return renderOpenBadgeCredential(await certificateDocumentFor(deps, actor, slug, certificateId))
-}
-
 /**
  * What anyone with a certificate's id may check: whose it is, who issued it and whether it
  * is valid now. The id is an unguessable UUID printed on the certificate.
@@ -228,15 +229,66 @@ export async function verifyCertificate(
 ): Promise<CertificateVerification> {
   const c = await findCertificateById(deps.db, certificateId)
   if (!c) throw new AppError('CERTIFICATE_NOT_FOUND', { message: `no certificate ${certificateId}` })
+  return presentVerification(deps, c)
+}
+
+export function presentVerification(deps: AccountsDeps, c: CertificateRecord): CertificateVerification {
+  const status = certificateStatus(c, deps.clock.now())
   return {
     id: c.id,
-    status: certificateStatus(c, deps.clock.now()),
+    status,
+    revokedAt: status === 'revoked' ? c.revokedAt : null,
+    revocationReason: status === 'revoked' ? c.revocationReason : null,
     holderName: c.holderName,
     organisation: { slug: c.organisation.slug, name: c.organisation.name },
     achievement: 'Professional standards for medical education on social media',
     issuedAt: c.issuedAt,
     expiresAt: c.expiresAt,
   }
+}
+
+/**
+ * Revokes a certificate (organisation admins): from now on it fails verification and no
+ * longer counts for the submission gate. Audited with the reason; the holder is told by email.
+ */
+export async function revokeCertificate(
+  deps: AccountsDeps,
+  actor: Actor,
+  slug: string,
+  certificateId: string,
+  reason: string,
+): Promise<CertificateVerification> {
+  const org = await resolveOrganisation(deps, actor, slug, 'organisation.manage')
+  const c = await findCertificateById(deps.db, certificateId)
+  if (!c || c.organisationId !== org.id)
+    throw new AppError('CERTIFICATE_NOT_FOUND', { message: `no certificate ${certificateId} in ${slug}` })
+  const actorId = actor.kind === 'user' ? actor.userId : null
+  await deps.db.transaction().execute(async (tx) => {
+    const at = deps.clock.now().toISOString()
+    if (!(await markCertificateRevoked(tx, { id: c.id, at, reason, by: actorId })))
+      throw new AppError('CONFLICT', { message: 'this certificate is already revoked' })
+    await queueMail(tx, deps, {
+      to: c.holderEmail,
+      subject: `Your Rounds training certificate for ${c.organisation.name} was revoked`,
+      text: [
+        `Hello ${c.holderName},`,
+        '',
+        `${c.organisation.name} revoked your Rounds training certificate ${c.id}.`,
+        `Reason given: ${reason}`,
+        '',
+        `You cannot submit content for review in ${c.organisation.name} until you pass the assessment again.`,
+      ].join('\n'),
+    })
+    await recordAudit(tx, deps, {
+      actorId,
+      action: 'training.certificate_revoked',
+      resourceType: 'training_certificate',
+      resourceId: c.id,
+      organisationId: org.id,
+      summary: { userId: c.userId },
+    })
+  })
+  return presentVerification(deps, (await findCertificateById(deps.db, c.id)) as CertificateRecord)
 }
 
 /**

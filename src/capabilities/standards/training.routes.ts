@@ -1,17 +1,17 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { slugSchema } from '#src/capabilities/accounts/accounts.schema.ts'
-import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import { createRouter, type Router } from '#src/platform/http/app.ts'
 import { cookieAuth, errorResponses, jsonBody, jsonContent } from '#src/platform/http/openapi.ts'
 import {
-  getCertificateCredential,
   getCertificateHtml,
   getCertificatePdf,
   listMyCertificates,
   listOrganisationCertificates,
+  revokeCertificate,
   verifyCertificate,
 } from './certificate.service.ts'
+import { type CredentialDeps, getCertificateCredential } from './credential.service.ts'
 import {
   attemptResultSchema,
   attemptSchema,
@@ -22,7 +22,6 @@ import {
   lessonInputSchema,
   lessonSchema,
   lessonSummarySchema,
-  openBadgeCredentialSchema,
   organisationCertificateSchema,
   questionInputSchema,
   questionSchema,
@@ -238,12 +237,43 @@ const routes = {
     path: '/orgs/{slug}/certificates/{certificateId}/credential',
     tags,
     summary:
-      'A certificate as an Open Badges 3.0 credential, unsigned (its holder or the organisation’s admins)',
+      'A certificate as an Open Badges 3.0 credential signed by the organisation (VC-JWT, EdDSA; its holder or the organisation’s admins)',
+    description:
+      'The JWT payload is the OpenBadgeCredential (W3C VC data model 2.0); the header names the signing key (`kid`), published at /api/public/orgs/{slug}/jwks.json. Check one at POST /api/public/credentials/verify.',
     security: cookieAuth,
     request: { params: certificateParams },
     responses: {
-      200: jsonContent(openBadgeCredentialSchema, 'OpenBadgeCredential (W3C VC data model 2.0)'),
+      200: {
+        description: 'The credential as a compact JWS',
+        content: { 'application/vc+jwt': { schema: z.string() } },
+      },
       ...errorResponses(401, 403, 404),
+    },
+  }),
+  revokeCertificate: createRoute({
+    method: 'post',
+    path: '/orgs/{slug}/certificates/{certificateId}/revoke',
+    tags,
+    summary: 'Revoke a certificate (admins): it fails verification and no longer counts for submission',
+    security: cookieAuth,
+    request: {
+      params: certificateParams,
+      body: jsonBody(
+        z
+          .object({
+            reason: z
+              .string()
+              .trim()
+              .min(5, 'say why (at least 5 characters)')
+              .max(500)
+              .meta({ example: 'Issued in error: the assessment was taken by someone else' }),
+          })
+          .meta({ id: 'CertificateRevocation' }),
+      ),
+    },
+    responses: {
+      200: jsonContent(certificateVerificationSchema, 'The certificate, now revoked'),
+      ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
   verifyCertificate: createRoute({
@@ -257,7 +287,7 @@ const routes = {
 }
 
 /** The training module, the assessment and certificates. */
-export function trainingRoutes(deps: AccountsDeps): Router {
+export function trainingRoutes(deps: CredentialDeps): Router {
   const app = createRouter()
   app.openapi(routes.status, async (c) =>
     c.json(await getTrainingStatus(deps, c.get('actor'), c.req.valid('param').slug), 200),
@@ -325,9 +355,22 @@ export function trainingRoutes(deps: AccountsDeps): Router {
   })
   app.openapi(routes.certificateCredential, async (c) => {
     const p = c.req.valid('param')
-    const credential = await getCertificateCredential(deps, c.get('actor'), p.slug, p.certificateId)
-    c.header('content-disposition', `attachment; filename="rounds-credential-${p.certificateId}.json"`)
-    return c.json(credential, 200)
+    const { filename, mediaType, jwt } = await getCertificateCredential(
+      deps,
+      c.get('actor'),
+      p.slug,
+      p.certificateId,
+    )
+    return c.body(jwt, 200, {
+      'content-type': mediaType,
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'private, no-store',
+    })
+  })
+  app.openapi(routes.revokeCertificate, async (c) => {
+    const p = c.req.valid('param')
+    const { reason } = c.req.valid('json')
+    return c.json(await revokeCertificate(deps, c.get('actor'), p.slug, p.certificateId, reason), 200)
   })
   app.openapi(routes.verifyCertificate, async (c) =>
     c.json(await verifyCertificate(deps, c.req.valid('param').certificateId), 200),

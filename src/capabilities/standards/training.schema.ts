@@ -188,6 +188,12 @@ export const questionFeedbackSchema = z
   .meta({ id: 'TrainingQuestionFeedback' })
 export type QuestionFeedback = z.infer<typeof questionFeedbackSchema>
 
+/** valid: issued and not yet expired; expired: past its expiry; revoked: withdrawn by the organisation. */
+export const certificateStatusSchema = z
+  .enum(['valid', 'expired', 'revoked'])
+  .meta({ id: 'TrainingCertificateStatus' })
+export type CertificateStatus = z.infer<typeof certificateStatusSchema>
+
 export const certificateSchema = z
   .object({
     id: z.string(),
@@ -196,7 +202,7 @@ export const certificateSchema = z
     issuedAt: z.string(),
     expiresAt: z.string(),
     validityMonths: z.number().int(),
-    status: z.enum(['valid', 'expired']),
+    status: certificateStatusSchema,
     verificationUrl: z.string(),
   })
   .meta({ id: 'TrainingCertificate' })
@@ -252,7 +258,9 @@ export type TrainingStatus = z.infer<typeof trainingStatusSchema>
 export const certificateVerificationSchema = z
   .object({
     id: z.string(),
-    status: z.enum(['valid', 'expired']),
+    status: certificateStatusSchema,
+    revokedAt: z.string().nullable(),
+    revocationReason: z.string().nullable(),
     holderName: z.string(),
     organisation: z.object({ slug: z.string(), name: z.string() }),
     achievement: z.string(),
@@ -268,7 +276,7 @@ export const organisationCertificateSchema = z
     holder: z.object({ id: z.string(), name: z.string(), email: z.string() }),
     issuedAt: z.string(),
     expiresAt: z.string(),
-    status: z.enum(['valid', 'expired']),
+    status: certificateStatusSchema,
   })
   .meta({ id: 'TrainingOrganisationCertificate' })
 export type OrganisationCertificate = z.infer<typeof organisationCertificateSchema>

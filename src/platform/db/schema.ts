@@ -212,6 +212,8 @@ export interface DeclaredConflictTable {
   reason: string
   created_at: Timestamp
   withdrawn_at: NullableTimestamp
+  category: string | null
+  organisation_id: string | null
 }
 
 export interface TrainingLessonTable {
@@ -270,6 +272,19 @@ export interface TrainingCertificateTable {
   expires_at: Timestamp
   validity_months: number
   reminder_sent_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+  revocation_reason: string | null
+  revoked_by: string | null
+}
+
+export interface CredentialIssuerKeyTable {
+  id: string
+  organisation_id: string
+  algorithm: string
+  public_jwk: string
+  private_jwk: string
+  created_at: Timestamp
+  retired_at: NullableTimestamp
 }
 
 export interface ContentSeriesTable {
@@ -611,6 +626,7 @@ export interface DB {
   training_question: TrainingQuestionTable
   training_attempt: TrainingAttemptTable
   training_certificate: TrainingCertificateTable
+  credential_issuer_key: CredentialIssuerKeyTable
   company: CompanyTable
   disclosure_relationship: DisclosureRelationshipTable
   disclosure_attestation: DisclosureAttestationTable

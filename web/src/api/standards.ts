@@ -12,6 +12,7 @@ import type {
   Certificate,
   CertificateVerification,
   Company,
+  CredentialVerification,
   DeclaredConflict,
   DeclaredConflictInput,
   Lesson,
@@ -227,6 +228,29 @@ export function useOrganisationCertificates(slug: string) {
 export function certificateLinks(slug: string, certificateId: string) {
   const base = `${org(slug)}/certificates/${seg(certificateId)}`
   return { pdf: `${base}/pdf`, html: `${base}/html`, credential: `${base}/credential` }
+}
+
+/** Checks a signed credential (the text of a .jwt file) against its issuer's keys and record. */
+export function useVerifyCredential() {
+  return useMutation({
+    mutationFn: (credential: string) =>
+      api<CredentialVerification>('POST', '/api/public/credentials/verify', { credential }),
+  })
+}
+
+/** Revokes a certificate of the organisation (admins). */
+export function useRevokeCertificate(slug: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (v: { certificateId: string; reason: string }) =>
+      api<CertificateVerification>('POST', `${org(slug)}/certificates/${seg(v.certificateId)}/revoke`, {
+        reason: v.reason,
+      }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: standardsKeys.orgCertificates(slug) })
+      void queryClient.invalidateQueries({ queryKey: standardsKeys.myCertificates })
+    },
+  })
 }
 
 export function useCertificateVerification(certificateId: string) {

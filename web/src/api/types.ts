@@ -23,6 +23,7 @@ import type {
 } from '../../../src/capabilities/screening/screening.schema.ts'
 import type { AuthorCard as SchemaAuthorCard } from '../../../src/capabilities/standards/author-card.schema.ts'
 import type { Company as SchemaCompany } from '../../../src/capabilities/standards/companies.schema.ts'
+import type { CredentialVerification as SchemaCredentialVerification } from '../../../src/capabilities/standards/credential.schema.ts'
 import type {
   AmountBand as SchemaAmountBand,
   Attestation as SchemaAttestation,
@@ -195,6 +196,8 @@ export type AttemptResult = SchemaAttemptResult
 export type QuestionFeedback = SchemaQuestionFeedback
 export type Certificate = SchemaCertificate
 export type CertificateVerification = SchemaCertificateVerification
+export type CredentialVerification = SchemaCredentialVerification
+export type CertificateStatus = SchemaCertificateVerification['status']
 export type OrganisationCertificate = SchemaOrganisationCertificate
 export type TrainingStatus = SchemaTrainingStatus
 

@@ -1,10 +1,17 @@
-import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core'
-import { useParams } from 'react-router'
+import { Alert, Anchor, Badge, Group, Stack, Table, Text, Title } from '@mantine/core'
+import { Link, useParams } from 'react-router'
 import { isApiError } from '../api/client.ts'
 import { useCertificateVerification } from '../api/standards.ts'
+import type { CertificateStatus } from '../api/types.ts'
 import { formatDate } from '../lib/format.ts'
 import { ErrorState, PageLoader } from '../shell/Page.tsx'
 import { PublicLayout } from './PublicLayout.tsx'
+
+const statusLabels: Record<CertificateStatus, string> = {
+  valid: 'Valid',
+  expired: 'Expired',
+  revoked: 'Revoked',
+}
 
 /** /certificates/:id — anyone may check that a training certificate is genuine and valid. */
 export function CertificateVerificationPage() {
@@ -43,12 +50,19 @@ export function CertificateVerificationPage() {
             Certificate
           </Title>
           <Badge color={c.status === 'valid' ? 'teal' : 'red'} variant="light" size="lg">
-            {c.status === 'valid' ? 'Valid' : 'Expired'}
+            {statusLabels[c.status]}
           </Badge>
         </Group>
         <Text>
           {c.holderName} completed “{c.achievement}” with {c.organisation.name}.
         </Text>
+        {c.status === 'revoked' ? (
+          <Alert color="red" variant="light" title="Revoked">
+            {c.organisation.name} revoked this certificate
+            {c.revokedAt ? ` on ${formatDate(c.revokedAt)}` : ''}
+            {c.revocationReason ? `: ${c.revocationReason}` : '.'}
+          </Alert>
+        ) : null}
         <Table variant="vertical" layout="fixed" withTableBorder={false} aria-label="Certificate details">
           <Table.Tbody>
             <Table.Tr>
@@ -64,7 +78,7 @@ export function CertificateVerificationPage() {
               <Table.Td>{formatDate(c.issuedAt)}</Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>{c.status === 'valid' ? 'Valid until' : 'Expired on'}</Table.Th>
+              <Table.Th>{c.status === 'expired' ? 'Expired on' : 'Valid until'}</Table.Th>
               <Table.Td>{formatDate(c.expiresAt)}</Table.Td>
             </Table.Tr>
             <Table.Tr>
@@ -73,6 +87,13 @@ export function CertificateVerificationPage() {
             </Table.Tr>
           </Table.Tbody>
         </Table>
+        <Text size="sm" c="dimmed">
+          Have the holder’s Open Badges credential file?{' '}
+          <Anchor component={Link} to="/credentials/verify">
+            Check its signature
+          </Anchor>
+          .
+        </Text>
       </Stack>
     </PublicLayout>
   )

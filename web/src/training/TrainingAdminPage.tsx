@@ -16,6 +16,7 @@ import {
   Text,
   Textarea,
   TextInput,
+  VisuallyHidden,
 } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
@@ -28,6 +29,7 @@ import {
   useLessons,
   useOrganisationCertificates,
   useQuestionBank,
+  useRevokeCertificate,
   useSaveLesson,
   useSaveQuestion,
   useWithdrawLesson,
@@ -755,9 +757,77 @@ function QuestionsTab() {
 
 // ---- certificates ----
 
+/** Asks for the reason, then revokes: the certificate fails verification and no longer counts. */
+function RevokeCertificateModal({
+  target,
+  onClose,
+}: {
+  target: { id: string; holder: string } | null
+  onClose: () => void
+}) {
+  const { organisation } = useCurrentOrganisation()
+  const revoke = useRevokeCertificate(organisation.slug)
+  const form = useForm({
+    initialValues: { reason: '' },
+    validate: { reason: (v) => (v.trim().length >= 5 ? null : 'Say why (at least 5 characters)') },
+  })
+  const [error, setError] = useState<string | null>(null)
+  const close = () => {
+    form.reset()
+    setError(null)
+    onClose()
+  }
+  const submit = form.onSubmit(async (values) => {
+    if (!target) return
+    setError(null)
+    try {
+      await revoke.mutateAsync({ certificateId: target.id, reason: values.reason.trim() })
+      notifications.show({ color: 'teal', message: `${target.holder}’s certificate was revoked.` })
+      close()
+    } catch (caught) {
+      if (!applyFieldErrors(form, caught, ['reason'])) setError(errorMessage(caught, 'Could not revoke it.'))
+    }
+  }, focusFirstInvalid)
+  return (
+    <Modal opened={target !== null} onClose={close} title="Revoke the certificate">
+      <form onSubmit={submit} noValidate aria-label="Revoke the certificate">
+        <Stack gap="sm">
+          <Text size="sm">
+            {target?.holder} will no longer be able to submit content until they pass the assessment again,
+            and anyone checking the certificate or its credential will see it was revoked, with your reason.
+            They are told by email.
+          </Text>
+          {error ? (
+            <Alert color="red" variant="light">
+              {error}
+            </Alert>
+          ) : null}
+          <Textarea
+            label="Reason"
+            required
+            autosize
+            minRows={2}
+            maxLength={500}
+            {...form.getInputProps('reason')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" loading={revoke.isPending}>
+              Revoke
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
+
 function CertificatesTab() {
   const { organisation } = useCurrentOrganisation()
   const certificates = useOrganisationCertificates(organisation.slug)
+  const [revoking, setRevoking] = useState<{ id: string; holder: string } | null>(null)
   if (certificates.isPending) return <PageLoader label="Loading certificates" />
   if (certificates.isError)
     return <ErrorState error={certificates.error} onRetry={() => certificates.refetch()} />
@@ -771,6 +841,7 @@ function CertificatesTab() {
   const valid = certificates.data.filter((c) => c.status === 'valid').length
   return (
     <Stack gap="sm">
+      <RevokeCertificateModal target={revoking} onClose={() => setRevoking(null)} />
       <Text size="sm" c="dimmed">
         {certificates.data.length} certificates issued, {valid} valid now.
       </Text>
@@ -784,6 +855,9 @@ function CertificatesTab() {
                 <Table.Th>Expires</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Documents</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -816,6 +890,18 @@ function CertificatesTab() {
                           Open Badges
                         </Anchor>
                       </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      {certificate.status === 'revoked' ? null : (
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setRevoking({ id: certificate.id, holder: certificate.holder.name })}
+                        >
+                          Revoke
+                        </Button>
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 )

@@ -16,7 +16,7 @@ import { useState } from 'react'
 import { useNavigate } from 'react-router'
 import { errorMessage } from '../api/client.ts'
 import { certificateLinks, useStartAttempt } from '../api/standards.ts'
-import type { Certificate, TrainingSource } from '../api/types.ts'
+import type { Certificate, CertificateStatus, TrainingSource } from '../api/types.ts'
 import { formatDate } from '../lib/format.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 
@@ -45,10 +45,16 @@ export function SourceList({ sources }: { sources: readonly TrainingSource[] }) 
   )
 }
 
-export function CertificateStatusBadge({ status }: { status: 'valid' | 'expired' }) {
+const certificateStatusLabels: Record<CertificateStatus, string> = {
+  valid: 'Valid',
+  expired: 'Expired',
+  revoked: 'Revoked',
+}
+
+export function CertificateStatusBadge({ status }: { status: CertificateStatus }) {
   return (
     <Badge color={status === 'valid' ? 'teal' : 'red'} variant="light">
-      {status === 'valid' ? 'Valid' : 'Expired'}
+      {certificateStatusLabels[status]}
     </Badge>
   )
 }
@@ -87,7 +93,11 @@ export function CertificateCard({
         <Text size="sm" data-testid="certificate-dates">
           Issued {formatDate(certificate.issuedAt)} ·{' '}
           <Text span fw={600} size="sm">
-            {certificate.status === 'valid' ? 'Valid until' : 'Expired on'}{' '}
+            {certificate.status === 'valid'
+              ? 'Valid until'
+              : certificate.status === 'revoked'
+                ? 'Revoked; it would have expired on'
+                : 'Expired on'}{' '}
             {formatDate(certificate.expiresAt)}
           </Text>{' '}
           ({certificate.validityMonths} months)
@@ -99,7 +109,14 @@ export function CertificateCard({
           <Button component="a" href={links.html} target="_blank" rel="noopener" variant="default" size="sm">
             Open the printable page
           </Button>
-          <Button component="a" href={links.credential} download variant="default" size="sm">
+          <Button
+            component="a"
+            href={links.credential}
+            download
+            variant="default"
+            size="sm"
+            title="An Open Badges 3.0 credential signed by the organisation (a .jwt file) for a digital wallet or CV"
+          >
             Download the Open Badges credential
           </Button>
         </Group>

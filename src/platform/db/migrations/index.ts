@@ -8,6 +8,8 @@ import * as content from './2026-11-26T23-00-00-content.ts'
 import * as review from './2026-11-26T23-30-00-review.ts'
 import * as notifications from './2026-11-27T00-00-00-notifications.ts'
 import * as corrections from './2026-11-27T00-10-00-corrections.ts'
+import * as declaredAuthorConflicts from './2026-11-27T00-30-00-declared-author-conflicts.ts'
+import * as credentialIssuerKeys from './2026-11-27T00-35-00-credential-issuer-keys.ts'
 import * as publishing from './2026-11-27T01-00-00-publishing.ts'
 import * as federation from './2026-11-27T01-30-00-federation.ts'
 import * as media from './2026-11-27T02-00-00-media.ts'
@@ -26,6 +28,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T23-30-00-review': review,
   '2026-11-27T00-00-00-notifications': notifications,
   '2026-11-27T00-10-00-corrections': corrections,
+  '2026-11-27T00-30-00-declared-author-conflicts': declaredAuthorConflicts,
+  '2026-11-27T00-35-00-credential-issuer-keys': credentialIssuerKeys,
   '2026-11-27T01-00-00-publishing': publishing,
   '2026-11-27T01-30-00-federation': federation,
   '2026-11-27T02-00-00-media': media,

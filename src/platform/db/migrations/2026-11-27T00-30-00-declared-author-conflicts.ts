@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely'
+
+// Frozen once shipped: never import application code here, never edit after release.
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  // Why a reviewer declared a conflict with an author: personal_relationship,
+  // supervisor_trainee, financial or other. Conflicts declared before this column hold only
+  // free text, and read as 'other'. `organisation_id` is where it was declared (for the
+  // audit trail and the organisation's author list); the conflict applies everywhere.
+  await db.schema.alterTable('declared_conflict').addColumn('category', 'text').execute()
+  await db.schema
+    .alterTable('declared_conflict')
+    .addColumn('organisation_id', 'text', (c) => c.references('organisation.id').onDelete('set null'))
+    .execute()
+  await db.schema
+    .createIndex('declared_conflict_author_idx')
+    .on('declared_conflict')
+    .columns(['author_id', 'withdrawn_at'])
+    .execute()
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('declared_conflict_author_idx').ifExists().execute()
+  await db.schema.alterTable('declared_conflict').dropColumn('organisation_id').execute()
+  await db.schema.alterTable('declared_conflict').dropColumn('category').execute()
+}
