@@ -11,7 +11,8 @@ import { mediaJobs } from '#src/capabilities/media/media.jobs.ts'
 import type { MediaDeps } from '#src/capabilities/media/media.service.ts'
 import { createMediaStorage } from '#src/capabilities/media/storage.ts'
 import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
-import { createConnectorRegistry } from '#src/capabilities/publishing/connectors/index.ts'
+import { fediverseConnectorFactory } from '#src/capabilities/publishing/connectors/fediverse.ts'
+import { connectorFactories, createConnectorRegistry } from '#src/capabilities/publishing/connectors/index.ts'
 import { noMedia, type PublishingDeps } from '#src/capabilities/publishing/publishing.deps.ts'
 import { publishingJobs } from '#src/capabilities/publishing/publishing.jobs.ts'
 import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
@@ -111,6 +112,11 @@ export function openRounds(
       publicBaseUrl: config.publicBaseUrl,
       baseUrls: config.channelBaseUrls,
       now: () => clock.now(),
+      // The organisation's own fediverse actor posts through this process's federation.
+      factories: [
+        ...connectorFactories,
+        fediverseConnectorFactory(() => ({ deps: { ...accounts, keyring: config.encryptionKeys }, federation })),
+      ],
     }),
     oauthClients: config.oauthClients,
     media: noMedia,
