@@ -115,7 +115,10 @@ export function openRounds(
       // The organisation's own fediverse actor posts through this process's federation.
       factories: [
         ...connectorFactories,
-        fediverseConnectorFactory(() => ({ deps: { ...accounts, keyring: config.encryptionKeys }, federation })),
+        fediverseConnectorFactory(() => ({
+          deps: { ...accounts, keyring: config.encryptionKeys },
+          federation,
+        })),
       ],
     }),
     oauthClients: config.oauthClients,
