@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -162,7 +162,7 @@ describe('frames and captions', () => {
     expect(times).toContain(4)
     // The cut to the dark frame at 5 s is a scene change between the 2-second samples.
     expect(times.some((t) => t >= 4.9 && t <= 5.1)).toBe(true)
-    expect(frames.every((f) => f.png.subarray(1, 4).toString() === 'PNG')).toBe(true)
+    expect(frames.every((f) => f.image[0] === 0xff && f.image[1] === 0xd8)).toBe(true)
   })
 
   it('screens captions cue by cue with their times, and flags a video without captions', () => {
@@ -173,6 +173,22 @@ describe('frames and captions', () => {
     expect(cueSeconds('01:02:03.250')).toBe(3723.25)
     expect(screenCaptions('').findings.map((f) => f.ruleId)).toEqual(['platform.captions'])
     expect(screenCaptions(undefined, { packs: ['confidentiality'] }).findings).toEqual([])
+  })
+
+  it('stops when the job is cancelled, leaving no frames behind', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const unused = {
+      recognise: () => Promise.reject(new Error('no frame should be read')),
+      close: () => Promise.resolve(),
+    }
+    const frameDirs = async () =>
+      (await readdir(tmpdir())).filter((d) => d.startsWith('rounds-frames-')).length
+    const before = await frameDirs()
+    await expect(
+      analyseVideo(clip, { ocr: unused, faces: false }, { signal: controller.signal }),
+    ).rejects.toThrow(/abort/i)
+    expect(await frameDirs()).toBe(before)
   })
 
   it('analyses a whole video: metadata, frame text with time and box, embedded captions, progress', async () => {

@@ -237,70 +237,87 @@ export async function stripVideoMetadata(input: string, output: string): Promise
   }
 }
 
-export type SampledFrame = { time: number; png: Buffer }
+export type SampledFrame = { time: number; image: Buffer }
 
 /** At most this many frames are read from one video (one every 2 s of a 13-minute video). */
 export const MAX_SAMPLED_FRAMES = 400
 
+export type SampleOptions = {
+  interval?: number
+  sceneThreshold?: number
+  maxFrames?: number
+  signal?: AbortSignal
+}
+
 /**
- * Samples frames: the first, then one whenever 2 s have passed since the last sample, and
- * any frame whose scene-change score exceeds `sceneThreshold`. Frames come back upright
- * (ffmpeg applies the rotation) with their presentation times in seconds.
+ * Writes the sampled frames into `dir` as high-quality JPEGs (PNG frames of a long 1080p
+ * video would fill gigabytes): the first frame, then one whenever `interval` seconds have
+ * passed since the last sample, and any frame whose scene-change score exceeds
+ * `sceneThreshold`. Frames are upright (ffmpeg applies the rotation). Returns each frame's
+ * file and presentation time in seconds, in order.
  */
-export async function sampleFrames(
+export async function extractFrames(
   input: string,
-  options: {
-    interval?: number
-    sceneThreshold?: number
-    maxFrames?: number
-    onFrame?: (n: number) => void
-  } = {},
-): Promise<SampledFrame[]> {
+  dir: string,
+  options: SampleOptions = {},
+): Promise<Array<{ time: number; file: string }>> {
   const interval = options.interval ?? 2
   const scene = options.sceneThreshold ?? 0.3
   const max = options.maxFrames ?? MAX_SAMPLED_FRAMES
+  const select = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${interval})+gt(scene\\,${scene})',showinfo`
+  let stderr: string
+  try {
+    const result = await run(
+      FFMPEG,
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-nostats',
+        '-i',
+        input,
+        '-an',
+        '-sn',
+        '-dn',
+        '-vf',
+        select,
+        '-vsync',
+        'vfr',
+        '-frames:v',
+        String(max),
+        '-q:v',
+        '2',
+        path.join(dir, 'f-%05d.jpg'),
+      ],
+      {
+        timeout: 60 * 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    )
+    stderr = result.stderr
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    throw new AppError('MEDIA_UNREADABLE', {
+      message: 'Frames could not be read from the video (the stream is corrupt).',
+    })
+  }
+  const times = [...stderr.matchAll(/Parsed_showinfo[^\n]*?\bn:\s*(\d+)[^\n]*?pts_time:\s*([\d.]+)/g)].map(
+    (m) => Number.parseFloat(m[2] as string),
+  )
+  const files = (await readdir(dir)).filter((f) => /^f-\d+\.jpg$/.test(f)).sort()
+  return files.map((f, i) => ({
+    time: Math.round((times[i] ?? i * interval) * 1000) / 1000,
+    file: path.join(dir, f),
+  }))
+}
+
+/** Samples frames into memory (for short clips; analyseVideo reads them one at a time). */
+export async function sampleFrames(input: string, options: SampleOptions = {}): Promise<SampledFrame[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'rounds-frames-'))
   try {
-    const select = `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${interval})+gt(scene\\,${scene})',showinfo`
-    let stderr: string
-    try {
-      const result = await run(
-        FFMPEG,
-        [
-          '-hide_banner',
-          '-nostdin',
-          '-i',
-          input,
-          '-an',
-          '-sn',
-          '-vf',
-          select,
-          '-vsync',
-          'vfr',
-          '-frames:v',
-          String(max),
-          path.join(dir, 'f-%05d.png'),
-        ],
-        { timeout: 60 * 60_000, maxBuffer: 64 * 1024 * 1024 },
-      )
-      stderr = result.stderr
-    } catch {
-      throw new AppError('MEDIA_UNREADABLE', {
-        message: 'Frames could not be read from the video (the stream is corrupt).',
-      })
-    }
-    const times = [...stderr.matchAll(/Parsed_showinfo[^\n]*?\bn:\s*(\d+)[^\n]*?pts_time:\s*([\d.]+)/g)].map(
-      (m) => Number.parseFloat(m[2] as string),
-    )
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.png')).sort()
     const frames: SampledFrame[] = []
-    for (let i = 0; i < files.length; i++) {
-      frames.push({
-        time: Math.round((times[i] ?? i * interval) * 1000) / 1000,
-        png: await readFile(path.join(dir, files[i] as string)),
-      })
-      options.onFrame?.(i + 1)
-    }
+    for (const f of await extractFrames(input, dir, options))
+      frames.push({ time: f.time, image: await readFile(f.file) })
     return frames
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -351,6 +368,8 @@ export async function analyseVideo(
     onProgress?: (p: VideoProgress) => void
     interval?: number
     maxFrames?: number
+    /** Stops the work between frames (and ffmpeg) when aborted. */
+    signal?: AbortSignal
   } = {},
 ): Promise<VideoAnalysis> {
   const report = options.onProgress ?? (() => {})
@@ -358,44 +377,47 @@ export async function analyseVideo(
   const probe = await probeVideo(input)
   report({ stage: 'probe', done: 1, total: 1 })
   const meta = videoMetadataFindings(probe)
-  const expected = Math.max(
-    1,
-    Math.min(
-      options.maxFrames ?? MAX_SAMPLED_FRAMES,
-      Math.ceil(probe.duration / (options.interval ?? 2)) + 1,
-    ),
-  )
-  const frames = await sampleFrames(input, {
-    ...(options.interval ? { interval: options.interval } : {}),
-    ...(options.maxFrames ? { maxFrames: options.maxFrames } : {}),
-    onFrame: (n) => report({ stage: 'frames', done: n, total: Math.max(n, expected) }),
-  })
-  const findings: Finding[] = [...meta.findings]
+  const signal = options.signal
+  const dir = await mkdtemp(path.join(tmpdir(), 'rounds-frames-'))
   const visual: Finding[] = []
-  for (let i = 0; i < frames.length; i++) {
-    const frame = frames[i] as SampledFrame
-    const ocr = await deps.ocr.recognise(
-      frame.png,
-      probe.width * probe.height >= 1280 * 720 ? { maxScale: 1 } : {},
-    )
-    const text = screenOcrLines(ocr.lines, deps.policy ?? {}, { time: frame.time })
-    const faces =
-      deps.faces === false
-        ? []
-        : (await detectFaces(frame.png)).map((f) => faceFinding(f, { time: frame.time }))
-    for (const f of [...text.findings, ...faces]) {
-      const repeat = visual.some(
-        (v) =>
-          v.ruleId === f.ruleId &&
-          v.text.toLowerCase() === f.text.toLowerCase() &&
-          v.box &&
-          f.box &&
-          boxOverlap(v.box, f.box) > 0.5,
-      )
-      if (!repeat) visual.push(f)
+  let framesAnalysed = 0
+  try {
+    report({ stage: 'frames', done: 0, total: 1 })
+    const frames = await extractFrames(input, dir, {
+      ...(options.interval ? { interval: options.interval } : {}),
+      ...(options.maxFrames ? { maxFrames: options.maxFrames } : {}),
+      ...(signal ? { signal } : {}),
+    })
+    report({ stage: 'frames', done: 1, total: 1 })
+    const ocrOptions = probe.width * probe.height >= 1280 * 720 ? { maxScale: 1 } : {}
+    for (const frame of frames) {
+      signal?.throwIfAborted()
+      const image = await readFile(frame.file)
+      const ocr = await deps.ocr.recognise(image, ocrOptions)
+      const text = screenOcrLines(ocr.lines, deps.policy ?? {}, { time: frame.time })
+      const faces =
+        deps.faces === false
+          ? []
+          : (await detectFaces(image)).map((f) => faceFinding(f, { time: frame.time }))
+      for (const f of [...text.findings, ...faces]) {
+        const repeat = visual.some(
+          (v) =>
+            v.ruleId === f.ruleId &&
+            v.text.toLowerCase() === f.text.toLowerCase() &&
+            v.box &&
+            f.box &&
+            boxOverlap(v.box, f.box) > 0.5,
+        )
+        if (!repeat) visual.push(f)
+      }
+      await rm(frame.file, { force: true })
+      framesAnalysed++
+      report({ stage: 'analyse', done: framesAnalysed, total: frames.length })
     }
-    report({ stage: 'analyse', done: i + 1, total: frames.length })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
   }
+  const findings: Finding[] = [...meta.findings]
   findings.push(...visual)
   report({ stage: 'captions', done: 0, total: 1 })
   const embedded = options.captions ? undefined : await extractEmbeddedCaptions(input, probe)
@@ -406,7 +428,7 @@ export async function analyseVideo(
   return {
     probe,
     metadataText: meta.text,
-    framesAnalysed: frames.length,
+    framesAnalysed,
     findings,
     captions: options.captions ? 'uploaded' : embedded ? 'embedded' : 'none',
   }
