@@ -43,6 +43,7 @@ import {
   type ScreenInput,
 } from '../api/types.ts'
 import { formatDateTime } from '../lib/format.ts'
+import { MediaPanel } from '../media/MediaPanel.tsx'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { ItemReviewCard } from '../review/EditorReview.tsx'
 import { OverridePanel } from '../review/OverridePanel.tsx'
@@ -53,6 +54,7 @@ import { countsText, excerpt } from '../screening/findings.ts'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { gapLinkLabels } from '../standards/Readiness.tsx'
 import { StateBadge } from './ContentListPage.tsx'
+import { PublishPanel } from '../publishing/PublishPanel.tsx'
 import { CorrectionsPanel } from './CorrectionsPanel.tsx'
 import {
   audienceLabels,
@@ -729,6 +731,7 @@ function Editor({ item }: { item: Item }) {
                 ) : null}
               </Group>
             </Group>
+            <MediaPanel item={item} editable={editable} />
             <DetailsCard
               form={form}
               referencesText={referencesText}
@@ -807,6 +810,7 @@ function Editor({ item }: { item: Item }) {
               )}
             </Card>
             <VersionsCard item={item} />
+            <PublishPanel item={item} />
             <CorrectionsPanel item={item} />
             <Timeline itemId={item.id} />
           </Stack>

@@ -35,6 +35,7 @@ import {
 import { Timeline } from '../content/Timeline.tsx'
 import { VersionDiffView } from '../content/VersionDiff.tsx'
 import { formatDate } from '../lib/format.ts'
+import { ReviewMedia } from '../media/ReviewMedia.tsx'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
 import { excerpt } from '../screening/findings.ts'
@@ -120,6 +121,7 @@ export function ReviewPage() {
   return (
     <Stack gap="lg">
       <ReviewForm key={version.data.assignment.assignmentId} version={version.data} />
+      <ReviewMedia itemId={itemId} />
       <Timeline itemId={itemId} />
     </Stack>
   )

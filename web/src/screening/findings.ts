@@ -87,4 +87,5 @@ export const fieldLabels: Record<Finding['field'], string> = {
   hashtags: 'Hashtags',
   references: 'References',
   altText: 'Alt text',
+  media: 'Media',
 }
