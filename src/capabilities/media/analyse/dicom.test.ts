@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingSchema } from '#src/capabilities/screening/screening.schema.ts'
@@ -144,6 +145,41 @@ describe('rendering', () => {
     const mid = await grey(rescaled.png, 40, 32)
     expect(mid).toBeGreaterThan(20)
     expect(mid).toBeLessThan(235)
+  })
+
+  it('decodes baseline JPEG pixel data (transfer syntax 1.2.840.10008.1.2.4.50)', async () => {
+    const require = createRequire(import.meta.url)
+    const dcmjs = require('dcmjs') as {
+      data: { DicomDict: new (m: object) => { dict: object; write(o?: object): ArrayBuffer } }
+    }
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c0c0c0' } })
+      .greyscale()
+      .jpeg()
+      .toBuffer()
+    const el = (vr: string, ...Value: unknown[]) => ({ vr, Value })
+    const dict = new dcmjs.data.DicomDict({
+      '00020001': el('OB', new Uint8Array([0, 1]).buffer),
+      '00020002': el('UI', '1.2.840.10008.5.1.4.1.1.7'),
+      '00020003': el('UI', '1.2.3.4.5'),
+      '00020010': el('UI', '1.2.840.10008.1.2.4.50'),
+      '00020012': el('UI', '1.2.3.4'),
+    })
+    dict.dict = {
+      '00080016': el('UI', '1.2.840.10008.5.1.4.1.1.7'),
+      '00080018': el('UI', '1.2.3.4.5'),
+      '00280002': el('US', 1),
+      '00280004': el('CS', 'MONOCHROME2'),
+      '00280010': el('US', 30),
+      '00280011': el('US', 40),
+      '00280100': el('US', 8),
+      '00280101': el('US', 8),
+      '00280102': el('US', 7),
+      '00280103': el('US', 0),
+      '7FE00010': el('OB', jpeg.buffer.slice(jpeg.byteOffset, jpeg.byteOffset + jpeg.length)),
+    }
+    const rendering = await renderDicom(Buffer.from(dict.write({ fragmentMultiframe: false })))
+    expect([rendering.width, rendering.height]).toEqual([40, 30])
+    expect(Math.abs((await grey(rendering.png, 20, 15)) - 0xc0)).toBeLessThan(4)
   })
 
   it('gives clear errors for no pixel data and for compressed pixels it cannot decode', async () => {
