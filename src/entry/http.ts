@@ -173,7 +173,7 @@ export function buildHttpApp(rounds: Rounds): Router {
   })
 
   // Rounds' own public pages and feeds (server-rendered; never the web UI's page).
-  app.route('/', publicRoutes(rounds.accounts))
+  app.route('/', publicRoutes(rounds.accounts, rounds.media))
 
   // The web UI: built files, and index.html for every client-side route.
   if (existsSync(webDist)) {

@@ -61,6 +61,12 @@ describe.each(testDialects)('publishing to the organisation’s fediverse actor 
     expect(create?.object.content).toContain('Five moments for hand hygiene.')
     expect(create?.object.url).toBe(`${TEST_BASE_URL}/orgs/${w.org.slug}/items/${itemId}`)
 
+    // A browser opening the post is sent to the item's page.
+    const opened = await rounds.app.request(new URL(create?.object.id as string).pathname, {
+      headers: { accept: 'text/html' },
+    })
+    expect(opened.status).toBe(303)
+    expect(opened.headers.get('location')).toBe(create?.object.url)
     const page = await rounds.app.request(`/orgs/${w.org.slug}/items/${itemId}`, {
       headers: { accept: 'text/html' },
     })

@@ -190,6 +190,55 @@ describe.each(testDialects)('public pages and feeds on %s', (dialect) => {
     expect((await html(`/orgs/${other.slug}/items/${items.published?.id}`)).status).toBe(404)
   })
 
+  it('serves the published version’s image (its sanitised file), and nothing else', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    )
+    const now = new Date().toISOString()
+    await rounds.database.db
+      .insertInto('media_upload')
+      .values({
+        id: 'img-1',
+        organisation_id: org.id,
+        item_id: items.published?.id as string,
+        uploaded_by: author.id,
+        kind: 'image',
+        filename: 'ecg.png',
+        mime: 'image/png',
+        size: png.length,
+        received: png.length,
+        status: 'ready',
+        stage: 'done',
+        progress: 1,
+        error_code: null,
+        error_message: null,
+        width: 1,
+        height: 1,
+        duration: null,
+        metadata: '[]',
+        findings: '[]',
+        derivatives: JSON.stringify({
+          derivatives: [{ name: 'sanitised', mime: 'image/png', size: png.length, width: 1, height: 1 }],
+          frames: [],
+        }),
+        created_at: now,
+        updated_at: now,
+        screened_at: now,
+      })
+      .execute()
+    await rounds.media.storage.derivatives.put('img-1/sanitised', png)
+    await rounds.media.storage.quarantine.put('img-1/original', Buffer.from('the original, never served'))
+    const res = await html(`/orgs/${org.slug}/items/${items.published?.id}/media/img-1`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('image/png')
+    expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true)
+    // Not through another item, not an id the published version does not name.
+    expect((await html(`/orgs/${org.slug}/items/${items.thread?.id}/media/img-1`)).status).toBe(404)
+    expect((await html(`/orgs/${org.slug}/items/${items.published?.id}/media/other`)).status).toBe(404)
+    expect((await html(`/orgs/${org.slug}/items/${items.draft?.id}/media/img-1`)).status).toBe(404)
+  })
+
   it('pages are cacheable: ETag, Cache-Control, 304 on If-None-Match', async () => {
     const path = `/orgs/${org.slug}/items/${items.published?.id}`
     const first = await html(path)

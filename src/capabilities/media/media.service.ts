@@ -429,6 +429,25 @@ export async function readDerivative(
   return { data, mime: d.mime }
 }
 
+/**
+ * The file published for an upload: the redacted image when one was made, otherwise the
+ * sanitised file. No permission check: public pages call it only for media of an item's
+ * published version.
+ */
+export async function readPublishedMedia(
+  deps: Pick<MediaDeps, 'db' | 'storage'>,
+  itemId: string,
+  uploadId: string,
+): Promise<{ data: Buffer; mime: string } | null> {
+  const upload = await findUpload(deps.db, uploadId)
+  if (!upload || upload.itemId !== itemId) return null
+  const d =
+    upload.derivatives.find((x) => x.name === 'redacted') ??
+    upload.derivatives.find((x) => x.name === 'sanitised')
+  const data = d ? await deps.storage.derivatives.get(keys.derivative(upload.id, d.name)) : null
+  return d && data ? { data, mime: d.mime } : null
+}
+
 export async function readFrame(
   deps: MediaDeps,
   actor: Actor,

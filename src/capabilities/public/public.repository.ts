@@ -50,6 +50,19 @@ export async function listPublicItems(
     if (!first.has(t.item_id)) first.set(t.item_id, toIso(t.occurred_at))
     if (t.version_id) lastVersion.set(t.item_id, t.version_id)
   }
+  // A publish recorded without its version (older data): the item's newest version, which is
+  // the approved one (a published item cannot be edited).
+  for (const id of first.keys()) {
+    if (lastVersion.has(id)) continue
+    const latest = await db
+      .selectFrom('content_version')
+      .select('id')
+      .where('item_id', '=', id)
+      .orderBy('number', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    if (latest) lastVersion.set(id, latest.id)
+  }
   const versionIds = [...lastVersion.values()]
   const versions = versionIds.length
     ? await db

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { findOrganisationBySlug, findUserById } from '#src/capabilities/accounts/accounts.repository.ts'
-import { findMediaData } from '#src/capabilities/federation/federation.repository.ts'
+import { findMediaData, findPost } from '#src/capabilities/federation/federation.repository.ts'
+import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
 import { AppError } from '#src/platform/errors.ts'
 import type { HttpEnv } from '#src/platform/http/app.ts'
 import { buildFeed } from './public.feeds.ts'
@@ -23,7 +24,7 @@ import { getOrganisationPage, getPublicItem, getSeriesPage, type PublicDeps } fr
  * search engine, a screen reader or a feed reader can use without JavaScript. Responses
  * carry an ETag and a short shared cache lifetime (a withdrawal must take effect quickly).
  */
-export function publicRoutes(deps: PublicDeps): Hono<HttpEnv> {
+export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'storage'>): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>()
   const base = deps.publicBaseUrl
 
@@ -48,6 +49,19 @@ export function publicRoutes(deps: PublicDeps): Hono<HttpEnv> {
       'text/vtt; charset=utf-8',
     ),
   )
+  // Images and videos of the published version: the sanitised (or redacted) file, never the upload.
+  app.get('/orgs/:slug/items/:id/media/:mediaId', async (c) => {
+    const { item } = await getPublicItem(deps, c.req.param('slug'), c.req.param('id'))
+    const mediaId = c.req.param('mediaId')
+    const file = item.version.fields.media.some((m) => m.id === mediaId)
+      ? await readPublishedMedia(media, item.id, mediaId)
+      : null
+    if (!file) throw new AppError('NOT_FOUND', { message: 'no such image or video on this item' })
+    c.header('cache-control', 'public, max-age=300')
+    c.header('content-type', file.mime)
+    c.header('x-content-type-options', 'nosniff')
+    return c.body(new Uint8Array(file.data))
+  })
   app.get('/orgs/:slug/series/:id', (c) =>
     page(c, async () =>
       seriesPageHtml(base, await getSeriesPage(deps, c.req.param('slug'), c.req.param('id'))),
@@ -104,6 +118,18 @@ export function publicRoutes(deps: PublicDeps): Hono<HttpEnv> {
     c.header('x-content-type-options', 'nosniff')
     return c.body(Buffer.from(media.dataBase64, 'base64'))
   })
+
+  // A fediverse post opened in a browser: its item's public page.
+  for (const kind of ['posts', 'videos'])
+    app.get(`/orgs/:slug/${kind}/:id`, async (c) => {
+      const org = await findOrganisationBySlug(deps.db, c.req.param('slug'))
+      const post = org ? await findPost(deps.db, org.id, c.req.param('id')) : null
+      if (!post || post.deletedAt) {
+        if (acceptsHtml(c)) return c.html(errorPageHtml(404, 'There is no post at this address.'), 404)
+        throw new AppError('NOT_FOUND', { message: 'no such post' })
+      }
+      return c.redirect(post.url, 303)
+    })
 
   // Anything else under /orgs is not a page: never the web app's index.html.
   app.all('/orgs/*', (c) => {
