@@ -303,6 +303,35 @@ describe.each(testDialects)('content items and the submission gate on %s', (dial
       )
     })
 
+    it('lists how many blocking findings stopped an item until an editor overrides them', async () => {
+      const { item, finding, count } = await blocked('Mrs Ellen Hartley and Mr Tom Okafor came in together.')
+      const entry = async (as: SignedInUser) => {
+        const { items: list } = await expectJson<{ items: Array<{ id: string; blocking: number }> }>(
+          await call(rounds, 'GET', items(), { cookie: as.cookie }),
+          200,
+        )
+        return list.find((i) => i.id === item.id)?.blocking
+      }
+      expect(count).toBeGreaterThan(1)
+      expect(await entry(w.editor)).toBe(count)
+      expect(await entry(w.author)).toBe(count)
+      await expectJson(
+        await call(rounds, 'POST', overridePath(item.id), {
+          cookie: w.editor.cookie,
+          body: { ...finding, reason: 'Consent on file for the first patient' },
+        }),
+        201,
+      )
+      expect(await entry(w.editor)).toBe(count - 1)
+      const clean = await create(w.author, { title: 'Clean', body: CLEAN })
+      expect(await entry(w.author)).toBe(count - 1)
+      const { items: list } = await expectJson<{ items: Array<{ id: string; blocking: number }> }>(
+        await call(rounds, 'GET', items(), { cookie: w.author.cookie }),
+        200,
+      )
+      expect(list.find((i) => i.id === clean.id)?.blocking).toBe(0)
+    })
+
     it('an override is stored, audited without the text, shown with the item, and lets that version through', async () => {
       const { item, finding, count } = await blocked()
       expect(count).toBe(1)

@@ -298,6 +298,41 @@ export async function findLatestScreening(
   return r ? { report: JSON.parse(r.report) as Report, screenedAt: toIso(r.screened_at) } : null
 }
 
+/**
+ * For each of these items whose latest version was stopped at screening: that version and
+ * the newest screening report that found blocking problems on it.
+ */
+export async function listBlockedLatestScreenings(
+  db: Executor,
+  itemIds: readonly string[],
+): Promise<Map<string, { versionId: string; versionNumber: number; report: Report }>> {
+  const out = new Map<string, { versionId: string; versionNumber: number; report: Report }>()
+  if (itemIds.length === 0) return out
+  const rows = await db
+    .selectFrom('content_screening as s')
+    .innerJoin('content_version as v', 'v.id', 's.version_id')
+    .select(['v.item_id', 'v.id as version_id', 'v.number', 's.report'])
+    .where('v.item_id', 'in', [...itemIds])
+    .where('s.blocking', '>', 0)
+    .where('v.number', '=', (eb) =>
+      eb
+        .selectFrom('content_version as latest')
+        .select((x) => x.fn.max('latest.number').as('n'))
+        .whereRef('latest.item_id', '=', 'v.item_id'),
+    )
+    .orderBy('s.screened_at', 'desc')
+    .orderBy('s.id', 'desc')
+    .execute()
+  for (const r of rows)
+    if (!out.has(r.item_id))
+      out.set(r.item_id, {
+        versionId: r.version_id,
+        versionNumber: Number(r.number),
+        report: JSON.parse(r.report) as Report,
+      })
+  return out
+}
+
 export async function listOverrides(
   db: Executor,
   versionId: string,

@@ -238,7 +238,14 @@ export type Item = z.infer<typeof itemSchema>
 
 export const itemListEntrySchema = itemSchema
   .pick({ id: true, kind: true, state: true, seriesId: true, author: true, createdAt: true, updatedAt: true })
-  .extend({ title: z.string() })
+  .extend({
+    title: z.string(),
+    /**
+     * Blocking findings no override resolves on the latest version, when screening stopped it
+     * at submission and the item is still a draft or has changes requested; 0 otherwise.
+     */
+    blocking: z.number().int(),
+  })
   .meta({ id: 'ItemListEntry' })
 export type ItemListEntry = z.infer<typeof itemListEntrySchema>
 

@@ -30,6 +30,7 @@ import {
   insertSeries,
   insertTransition,
   insertVersion,
+  listBlockedLatestScreenings,
   listItems,
   listOverrides,
   listSeries,
@@ -341,6 +342,10 @@ export async function listItemsFor(
   const user = signedIn(actor)
   const all = can(user, 'review.manage', { organisationId: org.id })
   const rows = await listItems(deps.db, org.id, { ...filter, ...(all ? {} : { authorId: user.userId }) })
+  const blocking = await blockedCounts(
+    deps.db,
+    rows.filter((r) => r.state === 'draft' || r.state === 'changes_requested').map((r) => r.id),
+  )
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -348,9 +353,20 @@ export async function listItemsFor(
     seriesId: r.seriesId,
     author: { id: r.authorId, name: r.authorName },
     title: r.fields.title,
+    blocking: blocking.get(r.id) ?? 0,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   }))
+}
+
+/** Unresolved blocking findings on each item's latest version, for items screening stopped. */
+async function blockedCounts(db: Executor, itemIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  for (const [itemId, s] of await listBlockedLatestScreenings(db, itemIds)) {
+    const n = unresolvedFindings(s.report, await listOverrides(db, s.versionId, s.versionNumber)).length
+    if (n > 0) counts.set(itemId, n)
+  }
+  return counts
 }
 
 /** One item with its state, working copy, latest version and that version's overrides. */

@@ -75,7 +75,14 @@ export function ItemsTable({
               </Table.Td>
               <Table.Td>{kindLabels[item.kind].label}</Table.Td>
               <Table.Td>
-                <StateBadge state={item.state} />
+                <Group gap={6} wrap="nowrap">
+                  <StateBadge state={item.state} />
+                  {item.blocking > 0 ? (
+                    <Badge color="red" variant="outline" data-testid="blocking-count">
+                      {item.blocking} blocking
+                    </Badge>
+                  ) : null}
+                </Group>
               </Table.Td>
               {showAuthor ? <Table.Td>{item.author.name}</Table.Td> : null}
               <Table.Td>
@@ -308,6 +315,9 @@ export function ReviewQueuePage() {
   })
   const [state, setState] = useState<ItemState | null>(null)
   const all = useItems(organisation.slug, state)
+  // Drafts and revisions that screening stopped: an editor may override a finding with a reason.
+  const everything = useItems(organisation.slug, null)
+  const stopped = (everything.data?.items ?? []).filter((i) => i.blocking > 0)
   const pending = submitted.isPending || inReview.isPending
   const error = submitted.error ?? inReview.error
   const waiting = [...(submitted.data?.items ?? [])].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
@@ -348,6 +358,18 @@ export function ReviewQueuePage() {
             <ItemsTable items={waiting} showAuthor label="Waiting for assignment" />
           )}
         </Card>
+        {stopped.length > 0 ? (
+          <Card withBorder radius="md" padding="md" component="section" aria-labelledby="stopped-heading">
+            <Title order={2} size="h4" id="stopped-heading" mb="xs">
+              Stopped at screening
+            </Title>
+            <Text size="sm" c="dimmed" mb="sm">
+              Submissions screening refused. Open one to override a finding with a written reason (for
+              example, consent on file), or leave the author to fix it.
+            </Text>
+            <ItemsTable items={stopped} showAuthor label="Stopped at screening" />
+          </Card>
+        ) : null}
         <Card withBorder radius="md" padding="md" component="section" aria-labelledby="in-review-heading">
           <Title order={2} size="h4" id="in-review-heading" mb="sm">
             In review
