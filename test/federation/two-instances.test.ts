@@ -25,11 +25,18 @@ import { createTestMember, createTestOrganisation } from '#test/support/factorie
  * them fetch each other's documents on 127.0.0.1).
  */
 type Instance = {
+  dialect: 'sqlite' | 'postgres'
+  keyByte: number
+  databaseUrl: string
+  port: number
   rounds: Rounds
   base: string
   runtime: FederationRuntime
   server: ServerType
   worker: JobWorker
+  /** Stops the server, worker and database connection, keeping the database. */
+  stop(): Promise<void>
+  drop(): Promise<void>
   close(): Promise<void>
 }
 
@@ -45,9 +52,15 @@ async function freePort(): Promise<number> {
   })
 }
 
-async function startInstance(dialect: 'sqlite' | 'postgres', keyByte: number): Promise<Instance> {
-  const database = await createTestDatabaseUrl(dialect)
-  const port = await freePort()
+async function startInstance(
+  dialect: 'sqlite' | 'postgres',
+  keyByte: number,
+  existing?: { databaseUrl: string; port: number; drop: () => Promise<void> },
+): Promise<Instance> {
+  const database = existing
+    ? { url: existing.databaseUrl, drop: existing.drop }
+    : await createTestDatabaseUrl(dialect)
+  const port = existing?.port ?? (await freePort())
   const base = `http://127.0.0.1:${port}`
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -62,16 +75,28 @@ async function startInstance(dialect: 'sqlite' | 'postgres', keyByte: number): P
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
   const worker = rounds.createWorker({ pollMs: 50 })
   worker.start()
+  let stopped = false
+  const stop = async () => {
+    if (stopped) return
+    stopped = true
+    await worker.stop()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await rounds.close()
+  }
   return {
+    dialect,
+    keyByte,
+    databaseUrl: database.url,
+    port,
     rounds,
     base,
     runtime: { deps: { ...rounds.accounts, keyring: config.encryptionKeys }, federation: rounds.federation },
     server,
     worker,
+    stop,
+    drop: database.drop,
     async close() {
-      await worker.stop()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await rounds.close()
+      await stop()
       await database.drop()
     },
   }
@@ -241,6 +266,42 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
       reposts: 0,
       replies: 0,
     })
+  }, 60_000)
+
+  it('a delivery queued when A stops is sent after A restarts (the queue is in A’s database)', async () => {
+    await a.worker.stop()
+    const part = { index: 0, text: 'Queued before a restart.', media: [] }
+    const queued = await connector.publishPart(
+      { credentials: { serviceUrl: a.base } },
+      {
+        idempotencyKey: 'item-2:v1:fediverse:0',
+        parts: [part],
+        hashtags: [],
+        canonicalUrl: `${a.base}/orgs/${orgA.slug}/items/item-2`,
+      },
+      part,
+      null,
+    )
+    const pending = await a.rounds.database.db
+      .selectFrom('job')
+      .select('payload')
+      .where('name', '=', 'federation.task')
+      .execute()
+    expect(pending.length).toBeGreaterThan(0)
+    // The sealed task carries no private key in clear.
+    for (const job of pending) expect(job.payload).not.toContain('privateKey')
+    const first = a
+    await first.stop()
+    a = await startInstance(dialect, first.keyByte, {
+      databaseUrl: first.databaseUrl,
+      port: first.port,
+      drop: first.drop,
+    })
+    connector = createFediverseConnector(() => a.runtime)
+    remote.push(queued)
+    await eventually('B to receive the queued post', async () =>
+      (await listInbox(b.runtime, adminB, orgB.slug)).some((r) => r.objectUri === queued.remoteId),
+    )
   }, 60_000)
 
   it('A deletes the thread: B drops the posts, the objects are gone', async () => {
