@@ -3,7 +3,10 @@ import exifr from 'exifr'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Item } from '#src/capabilities/content/content.schema.ts'
+import { parseDicom } from '#src/capabilities/media/analyse/dicom.ts'
 import { redactImage } from '#src/capabilities/media/analyse/redact.ts'
+import { syntheticDicom } from '#src/capabilities/media/analyse/testing/synthetic.ts'
+import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { CHUNK_CONTENT_TYPE, type Upload } from '#src/capabilities/media/media.schema.ts'
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
@@ -64,8 +67,12 @@ const seen: Finding[] = [
   },
 ]
 
-/** OCR and face models are exercised in the analysers' own tests; here the pipeline is. */
+/**
+ * OCR and face models are exercised in the analysers' own tests; here the pipeline is. DICOM
+ * parsing, de-identification and rendering are the real ones (plain JavaScript, fast).
+ */
 const analysers: MediaAnalysers = {
+  dicom: createNodeAnalysers().dicom,
   image: async (_image, ctx) => {
     await ctx.progress(0.5, 'reading text')
     return seen
@@ -387,6 +394,64 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       200,
     )
     expect(after.fields.media).toEqual([])
+  })
+
+  it('de-identifies and renders a scan; its header findings inform but do not block', async () => {
+    const item = await newItem()
+    const { id, res } = await upload(item.id, 'wrist.dcm', 'dicom', await syntheticDicom(), 40_000)
+    expect(await expectJson<Upload>(res, 200)).toMatchObject({
+      status: 'quarantined',
+      mime: 'application/dicom',
+    })
+    await rounds.createWorker().drain()
+    const ready = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(ready.status).toBe('ready')
+    expect(ready.derivatives.map((d) => [d.name, d.mime]).sort()).toEqual([
+      ['deidentified', 'application/dicom'],
+      ['sanitised', 'image/png'],
+    ])
+    expect(ready.findings.map((f) => f.text)).toEqual(expect.arrayContaining(['DOE^JANE', 'Ellen Hartley']))
+    expect(ready.metadataRemoved.map((m) => m.description)).toEqual(
+      expect.arrayContaining(['DICOM PatientName emptied', 'DICOM private attribute (0009,1001) removed']),
+    )
+    const file = await call(rounds, 'GET', `${uploads(item.id)}/${id}/files/deidentified`, {
+      cookie: w.author.cookie,
+    })
+    const parsed = parseDicom(Buffer.from(await file.arrayBuffer()))
+    expect(JSON.stringify(parsed.dataset)).not.toMatch(/DOE\^JANE|MRN4857773/)
+    // What blocks is what the rendering shows (the stand-in reads a name and a face), not the header.
+    const blocked = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect(
+      mediaDetails(blocked)
+        .map((d) => d.category)
+        .sort(),
+    ).toEqual(['name', 'photo'])
+  })
+
+  it('refuses a scan without pixel data, keeping none of it', async () => {
+    const item = await newItem()
+    const { id, res } = await upload(
+      item.id,
+      'report.dcm',
+      'dicom',
+      await syntheticDicom({ withPixels: false }),
+      40_000,
+    )
+    await expectJson(res, 200)
+    await rounds.createWorker().drain()
+    const refused = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      error: { code: 'DICOM_NO_PIXEL_DATA' },
+      derivatives: [],
+    })
+    expect(quarantined(id)).toEqual([])
   })
 
   it('captions files become the item’s captions', async () => {

@@ -47,7 +47,10 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
       const deidentified = deidentifyDicom(parsed)
       const removed: RemovedMetadata[] = deidentified.actions.map((a) => ({
         group: 'other',
-        description: `DICOM ${a.keyword || a.tag} ${ACTION_WORDS[a.action] ?? 'removed'}`,
+        description:
+          a.keyword && a.keyword !== a.tag
+            ? `DICOM ${a.keyword} ${ACTION_WORDS[a.action] ?? 'removed'}`
+            : `DICOM private attribute (${a.tag.slice(-8, -4)},${a.tag.slice(-4)}) ${ACTION_WORDS[a.action] ?? 'removed'}`,
       }))
       await ctx.progress(0.6, 'rendering the image')
       const rendering = await renderDicom(parsed)
