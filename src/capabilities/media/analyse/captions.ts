@@ -1,6 +1,6 @@
 import { type CompiledPolicy, compilePolicy, screen } from '#src/capabilities/screening/evaluate.ts'
 import type { Finding, PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
-import { IMAGE_TEXT_PACKS } from './image-text.ts'
+import { imageTextPolicy } from './image-text.ts'
 
 /**
  * A video's captions, screened cue by cue. The screening engine reads SRT and VTT (the
@@ -33,8 +33,7 @@ export function screenCaptions(
     )
     return { findings: report.findings.filter((f) => f.ruleId === 'platform.captions') }
   }
-  const packs = (base.packs ?? IMAGE_TEXT_PACKS).filter((p) => IMAGE_TEXT_PACKS.includes(p))
-  const report = screen({ captions: raw, language: 'auto' }, compilePolicy({ ...base, packs }))
+  const report = screen({ captions: raw, language: 'auto' }, imageTextPolicy(policy).compiled)
   return {
     findings: report.findings
       .filter((f) => f.field === 'captions')

@@ -61,6 +61,26 @@ export function boxOverlap(a: MediaBox, b: MediaBox): number {
   return union > 0 ? inter / union : 0
 }
 
+const compiledForImages = new WeakMap<object, { compiled: CompiledPolicy; packs: PackId[] }>()
+
+/**
+ * The organisation's policy narrowed to IMAGE_TEXT_PACKS, compiled once per policy object
+ * (a video calls this for every frame; compiling a policy with a long retraction list is not free).
+ */
+export function imageTextPolicy(policy: PolicyInput | CompiledPolicy): {
+  compiled: CompiledPolicy
+  packs: PackId[]
+} {
+  const cached = compiledForImages.get(policy)
+  if (cached) return cached
+  const base =
+    'policy' in policy && typeof policy.policy === 'object' ? policy.policy : (policy as PolicyInput)
+  const packs = (base.packs ?? IMAGE_TEXT_PACKS).filter((p) => IMAGE_TEXT_PACKS.includes(p))
+  const result = { compiled: compilePolicy({ ...base, packs }), packs }
+  compiledForImages.set(policy, result)
+  return result
+}
+
 /**
  * Runs the screening engine over OCR lines and places each finding on the image.
  * `policy` is the organisation's; only the packs in IMAGE_TEXT_PACKS (and in the policy) run.
@@ -72,10 +92,7 @@ export function screenOcrLines(
 ): ScreenedText {
   const { text, placed } = layoutWords(lines)
   if (!text.trim()) return { text, findings: [] }
-  const base =
-    'policy' in policy && typeof policy.policy === 'object' ? policy.policy : (policy as PolicyInput)
-  const packs = (base.packs ?? IMAGE_TEXT_PACKS).filter((p) => IMAGE_TEXT_PACKS.includes(p))
-  const compiled = compilePolicy({ ...base, packs })
+  const { compiled, packs } = imageTextPolicy(policy)
   const report = screen({ body: text, language: 'auto' }, compiled)
   const out: Finding[] = []
   const engineFindings = packs.includes('confidentiality')

@@ -107,6 +107,28 @@ describe('geometry of the OCR passes', () => {
       width: 20,
       height: 10,
     })
+    // A very large photo read at reduced size: boxes grow back to the original's pixels.
+    const reduced = {
+      scale: 0.5,
+      rotation: 0,
+      scaledSize: { width: 2000, height: 1000 },
+      size: { width: 2000, height: 1000 },
+    }
+    expect(passBoxToOriginal({ x0: 100, y0: 50, x1: 150, y1: 60 }, reduced, 4000, 2000)).toEqual({
+      x: 200,
+      y: 100,
+      width: 100,
+      height: 20,
+    })
+    // Straightened by 90°: a wide box in the turned rendering was a tall one in the original.
+    const turned = {
+      scale: 1,
+      rotation: 90,
+      scaledSize: { width: 200, height: 100 },
+      size: { width: 100, height: 200 },
+    }
+    const back = passBoxToOriginal({ x0: 40, y0: 0, x1: 60, y1: 10 }, turned, 200, 100)
+    expect([back.width, back.height]).toEqual([10, 20])
   })
 
   it('estimates the angle of tilted text lines and leaves level text alone', async () => {

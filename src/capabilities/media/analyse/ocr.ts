@@ -186,10 +186,11 @@ export function passBoxToOriginal(
     x1 = Math.max(x1, sx)
     y1 = Math.max(y1, sy)
   }
-  const x = Math.max(0, Math.floor(x0))
-  const y = Math.max(0, Math.floor(y0))
-  const xe = Math.min(width, Math.ceil(x1))
-  const ye = Math.min(height, Math.ceil(y1))
+  // The epsilon keeps floating-point noise from the rotation from adding a pixel.
+  const x = Math.max(0, Math.floor(x0 + 1e-6))
+  const y = Math.max(0, Math.floor(y0 + 1e-6))
+  const xe = Math.min(width, Math.ceil(x1 - 1e-6))
+  const ye = Math.min(height, Math.ceil(y1 - 1e-6))
   return { x, y, width: Math.max(0, xe - x), height: Math.max(0, ye - y) }
 }
 
@@ -273,7 +274,12 @@ export async function prepareForOcr(
     const width = grey.info.width
     const height = grey.info.height
     const longSide = Math.max(width, height)
-    const scale = Math.max(1, Math.min(maxScale, longSide <= 1600 ? 2 : longSide <= 2400 ? 1.5 : 1))
+    // Very large photographs are read at 4,000 px on the long side: text that matters in a
+    // 12-megapixel photo is far larger than the model needs, and OCR time grows with pixels.
+    const scale =
+      longSide > 4000
+        ? 4000 / longSide
+        : Math.max(1, Math.min(maxScale, longSide <= 1600 ? 2 : longSide <= 2400 ? 1.5 : 1))
     const sw = Math.round(width * scale)
     const sh = Math.round(height * scale)
     const up =
