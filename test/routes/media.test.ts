@@ -9,6 +9,7 @@ import { syntheticDicom } from '#src/capabilities/media/analyse/testing/syntheti
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { CHUNK_CONTENT_TYPE, type Upload } from '#src/capabilities/media/media.schema.ts'
+import { expireAbandonedUploads } from '#src/capabilities/media/media.service.ts'
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
@@ -452,6 +453,30 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       derivatives: [],
     })
     expect(quarantined(id)).toEqual([])
+  })
+
+  it('deletes the chunks of an upload abandoned for a day', async () => {
+    const item = await newItem()
+    const photo = await photoWithGps()
+    const created = await expectJson<Upload>(
+      await open(w.author, item.id, { filename: 'half.jpg', size: photo.length, kind: 'image' }),
+      201,
+    )
+    await expectJson(await chunk(w.author, item.id, created.id, 0, photo.subarray(0, 1000)), 200)
+    expect(quarantined(created.id).length).toBeGreaterThan(0)
+    expect(await expireAbandonedUploads(rounds.media)).toBe(0)
+    await rounds.database.db
+      .updateTable('media_upload')
+      .set({ updated_at: new Date(Date.now() - 25 * 60 * 60 * 1000).toISOString() })
+      .where('id', '=', created.id)
+      .execute()
+    expect(await expireAbandonedUploads(rounds.media)).toBe(1)
+    expect(quarantined(created.id)).toEqual([])
+    const after = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${created.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(after).toMatchObject({ status: 'rejected', error: { code: 'UPLOAD_CLOSED' } })
   })
 
   it('captions files become the item’s captions', async () => {

@@ -1,8 +1,19 @@
 import { z } from 'zod'
+import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
 import { defineJob, type JobDefinition } from '#src/platform/jobs/queue.ts'
-import { type MediaDeps, SCREEN_UPLOAD_ATTEMPTS, SCREEN_UPLOAD_JOB, screenUpload } from './media.service.ts'
+import {
+  EXPIRE_UPLOADS_JOB,
+  expireAbandonedUploads,
+  type MediaDeps,
+  SCREEN_UPLOAD_ATTEMPTS,
+  SCREEN_UPLOAD_JOB,
+  screenUpload,
+} from './media.service.ts'
 
-/** Screening of an uploaded file, enqueued with the upload's completion. */
+/**
+ * Screening of an uploaded file, enqueued with the upload's completion; and daily at 03:00
+ * UTC, the chunks of abandoned uploads deleted.
+ */
 export function mediaJobs(deps: () => MediaDeps): JobDefinition<unknown>[] {
   return [
     defineJob({
@@ -11,5 +22,10 @@ export function mediaJobs(deps: () => MediaDeps): JobDefinition<unknown>[] {
       maxAttempts: SCREEN_UPLOAD_ATTEMPTS,
       handler: (payload, context) => screenUpload(deps(), payload.uploadId, context),
     }),
+    defineDailyJob({ name: EXPIRE_UPLOADS_JOB, hourUtc: 3, deps, run: () => expireAbandonedUploads(deps()) }),
   ]
+}
+
+export function scheduleUploadExpiry(deps: MediaDeps): Promise<boolean> {
+  return scheduleDailyJob(deps, EXPIRE_UPLOADS_JOB)
 }

@@ -262,3 +262,25 @@ export async function isAssignedReviewer(db: Executor, itemId: string, userId: s
     .executeTakeFirst()
   return r !== undefined
 }
+
+/** Uploads still receiving whose last chunk is older than `before` (abandoned by their client). */
+export async function listStaleReceiving(db: Executor, before: string): Promise<UploadRow[]> {
+  const rows = await db
+    .selectFrom('media_upload')
+    .selectAll()
+    .where('status', '=', 'receiving')
+    .where('updated_at', '<', before)
+    .execute()
+  return rows.map(mapUpload)
+}
+
+/** How many files an item holds (everything but refused uploads). */
+export async function countLiveUploads(db: Executor, itemId: string): Promise<number> {
+  const r = await db
+    .selectFrom('media_upload')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('item_id', '=', itemId)
+    .where('status', '!=', 'rejected')
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}

@@ -17,10 +17,12 @@ import type { MediaAnalysers, RedactRegion } from './media.analysers.ts'
 import { checkImageHeader, sanitiseImage } from './media.image.ts'
 import {
   advanceReceived,
+  countLiveUploads,
   deleteUpload as deleteUploadRow,
   findUpload,
   insertUpload,
   isAssignedReviewer,
+  listStaleReceiving,
   listUploads,
   setDerivatives,
   setUploadProgress,
@@ -47,6 +49,11 @@ export type MediaDeps = AccountsDeps & {
 }
 
 export const SCREEN_UPLOAD_JOB = 'media.screen'
+export const EXPIRE_UPLOADS_JOB = 'media.expire-abandoned'
+/** An item's media slots are limited to 20 (content.schema.ts). */
+export const MAX_FILES_PER_ITEM = 20
+/** An upload that has received nothing for this long is abandoned: its chunks are deleted. */
+export const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000
 /** Attempts before an upload whose screening keeps failing is refused. */
 export const SCREEN_UPLOAD_ATTEMPTS = 3
 
@@ -184,6 +191,11 @@ export async function createUpload(
     throw new AppError('PAYLOAD_TOO_LARGE', {
       message: `${parsed.kind} files are limited to ${formatBytes(limit)}; this one is ${formatBytes(parsed.size)}`,
       details: { limit, size: parsed.size },
+    })
+  if ((await countLiveUploads(deps.db, item.id)) >= MAX_FILES_PER_ITEM)
+    throw new AppError('CONFLICT', {
+      message: `an item holds at most ${MAX_FILES_PER_ITEM} files; remove one first`,
+      details: { limit: MAX_FILES_PER_ITEM },
     })
   const id = deps.ids.next()
   const at = deps.clock.now().toISOString()
@@ -697,6 +709,25 @@ export async function screenUpload(
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Deletes the chunks of uploads nobody has sent to for ABANDONED_AFTER_MS and refuses them
+ * (the daily `media.expire-abandoned` job). Returns how many.
+ */
+export async function expireAbandonedUploads(deps: MediaDeps): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - ABANDONED_AFTER_MS).toISOString()
+  const stale = await listStaleReceiving(deps.db, before)
+  for (const upload of stale)
+    await reject(
+      deps,
+      upload,
+      new AppError('UPLOAD_CLOSED', {
+        message: 'the upload was abandoned (no bytes for a day); upload the file again',
+      }),
+      null,
+    )
+  return stale.length
 }
 
 function formatBytes(n: number): string {
