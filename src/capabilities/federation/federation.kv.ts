@@ -8,12 +8,16 @@ import { toIso } from '#src/platform/db/database.ts'
  * Fedify's key-value store over Rounds' own database (SQLite or PostgreSQL): its document
  * cache, public-key cache and inbox idempotence records. A key is stored as the JSON text of
  * its parts, so a prefix of parts is a prefix of the text (`["a","b"` for `["a","b",…]`).
- * Expired entries read as absent and are swept by `sweepExpired`.
+ * Expired entries read as absent; every SWEEP_EVERY writes also delete the expired rows
+ * (an indexed delete), so the table does not grow with stale cache entries.
  */
+const SWEEP_EVERY = 200
+
 export function createDbKvStore(deps: { db: Db; clock: Clock }): KvStore & {
   sweepExpired(): Promise<number>
 } {
   const { db, clock } = deps
+  let writes = 0
   const encodeKey = (key: KvKey) => JSON.stringify(key)
   const expiry = (options?: KvStoreSetOptions) =>
     options?.ttl
@@ -42,6 +46,15 @@ export function createDbKvStore(deps: { db: Db; clock: Clock }): KvStore & {
       .execute()
   }
 
+  async function sweepExpired(): Promise<number> {
+    const r = await db
+      .deleteFrom('federation_kv')
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', clock.now().toISOString())
+      .executeTakeFirst()
+    return Number(r.numDeletedRows)
+  }
+
   return {
     async get<T = unknown>(key: KvKey): Promise<T | undefined> {
       const found = await read(db, key)
@@ -49,6 +62,7 @@ export function createDbKvStore(deps: { db: Db; clock: Clock }): KvStore & {
     },
     async set(key, value, options) {
       await write(db, key, value, options)
+      if (++writes % SWEEP_EVERY === 0) await sweepExpired()
     },
     async delete(key) {
       await db.deleteFrom('federation_kv').where('key', '=', encodeKey(key)).execute()
@@ -80,13 +94,6 @@ export function createDbKvStore(deps: { db: Db; clock: Clock }): KvStore & {
         yield { key: JSON.parse(row.key) as KvKey, value: JSON.parse(row.value) as unknown }
       }
     },
-    async sweepExpired() {
-      const r = await db
-        .deleteFrom('federation_kv')
-        .where('expires_at', 'is not', null)
-        .where('expires_at', '<=', clock.now().toISOString())
-        .executeTakeFirst()
-      return Number(r.numDeletedRows)
-    },
+    sweepExpired,
   }
 }
