@@ -36,6 +36,13 @@ const ReviewQueuePage = lazy(() =>
 const ItemEditorPage = lazy(() =>
   import('./content/ItemEditorPage.tsx').then((m) => ({ default: m.ItemEditorPage })),
 )
+// Publishing: the organisation's channels and the platform sign-in callback.
+const ChannelsPage = lazy(() =>
+  import('./publishing/ChannelsPage.tsx').then((m) => ({ default: m.ChannelsPage })),
+)
+const OAuthCallbackPage = lazy(() =>
+  import('./publishing/ChannelsPage.tsx').then((m) => ({ default: m.OAuthCallbackPage })),
+)
 const ReviewsPage = lazy(() => import('./review/ReviewPage.tsx').then((m) => ({ default: m.ReviewsPage })))
 const ReviewPage = lazy(() => import('./review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })))
 const NotificationsPage = lazy(() =>
@@ -272,9 +279,17 @@ export function App() {
           <Route
             path="/publishing"
             element={
-              <Permitted permission="publishing.manage">
-                <ComingSoonPage {...comingSoon.publishing} />
-              </Permitted>
+              <LazyPage>
+                <ChannelsPage />
+              </LazyPage>
+            }
+          />
+          <Route
+            path="/publishing/callback/:channel"
+            element={
+              <LazyPage>
+                <OAuthCallbackPage />
+              </LazyPage>
             }
           />
           <Route

@@ -45,6 +45,7 @@ import {
 import { formatDateTime } from '../lib/format.ts'
 import { MediaPanel } from '../media/MediaPanel.tsx'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
+import { PublishPanel } from '../publishing/PublishPanel.tsx'
 import { ItemReviewCard } from '../review/EditorReview.tsx'
 import { OverridePanel } from '../review/OverridePanel.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
@@ -54,7 +55,6 @@ import { countsText, excerpt } from '../screening/findings.ts'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { gapLinkLabels } from '../standards/Readiness.tsx'
 import { StateBadge } from './ContentListPage.tsx'
-import { PublishPanel } from '../publishing/PublishPanel.tsx'
 import { CorrectionsPanel } from './CorrectionsPanel.tsx'
 import {
   audienceLabels,

@@ -1,0 +1,123 @@
+import { type MastodonFake, startMastodonFake } from '../fakes/mastodon.ts'
+import {
+  apiCall,
+  apiSignIn,
+  expect as baseExpect,
+  demo,
+  demoOrganisation,
+  findMember,
+  test,
+} from './fixtures.ts'
+
+// Delivery runs in the server's worker (polling each second) on a shared machine: be patient.
+const expect = baseExpect.configure({ timeout: 30_000 })
+test.describe.configure({ timeout: 240_000 })
+
+const TOKEN = 'e2e-mastodon-token-5d1c'
+const body =
+  'Early antibiotics in septic shock save lives. Every hour of delay costs more of them. ' +
+  'Take cultures first when you can do so without delay, then give the first dose. ' +
+  'Measure lactate, give fluids for hypotension, and call for senior help early. ' +
+  'Reassess within the hour and write down what you found and what you did. ' +
+  'Sepsis screening tools miss some patients, so trust a nurse who is worried. ' +
+  'Older people and those on immunosuppressants may not mount a fever at all. ' +
+  'Look for the source: chest, urine, abdomen, skin, lines and the central nervous system.'
+
+let mastodon: MastodonFake
+test.beforeAll(async () => {
+  mastodon = await startMastodonFake({ token: TOKEN })
+})
+test.afterAll(async () => {
+  await mastodon?.close()
+})
+
+const completeReview = {
+  noConflict: true,
+  rmetriq: {
+    contentQuality: 3,
+    clearCredentials: 2,
+    bias: 3,
+    references: 2,
+    dates: 2,
+    attribution: 3,
+    prePublicationReview: 2,
+  },
+  accuracy: 6,
+  utility: 6,
+  recommendation: 'accept',
+}
+
+test('an editor connects Mastodon, previews and publishes an approved item, sees it delivered, then withdraws it everywhere', async ({
+  page,
+  login,
+  playwright,
+}) => {
+  const org = `/api/orgs/${demoOrganisation.slug}`
+  const title = `Sepsis: the first hour ${Date.now().toString(36)}`
+
+  // The workflow before publishing, through the API: written, submitted, reviewed twice, approved.
+  const author = await apiSignIn(playwright, demo.author)
+  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, { kind: 'post', title, body })
+  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
+  await author.dispose()
+  const admin = await apiSignIn(playwright, demo.admin)
+  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
+  await admin.dispose()
+  const editor = await apiSignIn(playwright, demo.editor)
+  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
+    editor,
+    'POST',
+    `${org}/items/${item.id}/review/assignments`,
+    { reviewerIds: reviewers.map((r) => r.userId) },
+  )
+  for (const [i, r] of reviewers.entries()) {
+    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
+    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
+    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
+    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
+    await reviewer.dispose()
+  }
+  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
+    decision: 'accept',
+    message: 'Clear.',
+  })
+  await editor.dispose()
+
+  // The editor connects the organisation's Mastodon account.
+  await login(demo.editor)
+  await page.goto('/publishing')
+  await expect(page.getByRole('heading', { level: 1, name: 'Channels' })).toBeVisible()
+  const card = page.getByRole('region', { name: 'Mastodon' })
+  await card.getByLabel('Server address').fill(mastodon.url)
+  await card.getByLabel('Access token').fill(TOKEN)
+  await card.getByRole('button', { name: 'Connect Mastodon' }).click()
+  await expect(card.getByText(`@rounds@${new URL(mastodon.url).host}`)).toBeVisible()
+  await expect(card.getByText('Connected', { exact: true })).toBeVisible()
+  await expect(page.getByText(TOKEN)).toHaveCount(0)
+
+  // The Publish panel on the approved item: previews per channel.
+  await page.goto(`/content/${item.id}`)
+  const panel = page.getByRole('region', { name: 'Publishing' })
+  const preview = panel.getByRole('region', { name: 'Mastodon preview' })
+  await expect(preview.getByTestId('preview-mastodon-0')).toBeVisible()
+  const previewed = await preview.locator('[data-testid^="preview-mastodon-"]').allInnerTexts()
+  expect(previewed.length).toBeGreaterThan(1)
+  expect(previewed.at(-1)).toContain(`/orgs/${demoOrganisation.slug}/items/${item.id}`)
+  await preview.getByLabel('Publish to Mastodon').check()
+  await panel.getByRole('region', { name: 'Rounds preview' }).getByLabel('Publish to Rounds').check()
+  await panel.getByRole('button', { name: 'Publish now to 2 channels' }).click()
+
+  // Delivered: both channels published, the thread on the platform is the preview, word for word.
+  await expect(panel.getByTestId('status-mastodon')).toHaveText('Published')
+  await expect(panel.getByTestId('status-rounds')).toHaveText('Published')
+  expect(mastodon.live().map((s) => s.text)).toEqual(previewed)
+  await expect(panel.getByRole('link', { name: 'Part 1' }).first()).toBeVisible()
+
+  // Withdrawn everywhere: the posts are deleted on Mastodon.
+  await panel.getByRole('button', { name: 'Withdraw everywhere…' }).click()
+  await panel.getByLabel('Why is it withdrawn?').fill('Superseded by the new sepsis guideline.')
+  await panel.getByRole('button', { name: 'Withdraw everywhere', exact: true }).click()
+  await expect(panel.getByTestId('status-mastodon')).toHaveText('Withdrawn')
+  await expect(panel.getByTestId('status-rounds')).toHaveText('Withdrawn')
+  expect(mastodon.live()).toHaveLength(0)
+})
