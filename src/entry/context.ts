@@ -8,12 +8,12 @@ import { createRoundsFederation, type RoundsFederation } from '#src/capabilities
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { mediaJobs } from '#src/capabilities/media/media.jobs.ts'
-import type { MediaDeps } from '#src/capabilities/media/media.service.ts'
+import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
 import { createMediaStorage } from '#src/capabilities/media/storage.ts'
 import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { fediverseConnectorFactory } from '#src/capabilities/publishing/connectors/fediverse.ts'
 import { connectorFactories, createConnectorRegistry } from '#src/capabilities/publishing/connectors/index.ts'
-import { noMedia, type PublishingDeps } from '#src/capabilities/publishing/publishing.deps.ts'
+import type { PublishingDeps } from '#src/capabilities/publishing/publishing.deps.ts'
 import { publishingJobs } from '#src/capabilities/publishing/publishing.jobs.ts'
 import { reviewJobs } from '#src/capabilities/review/review.jobs.ts'
 import { trainingJobs } from '#src/capabilities/standards/training.jobs.ts'
@@ -122,7 +122,12 @@ export function openRounds(
       ],
     }),
     oauthClients: config.oauthClients,
-    media: noMedia,
+    media: {
+      read: async (itemId, slotId) => {
+        const file = await readPublishedMedia(media, itemId, slotId)
+        return file ? { mimeType: file.mime, bytes: file.data } : null
+      },
+    },
     fetch: (input, init) => fetch(input, init),
   }
   return {

@@ -428,6 +428,37 @@ describe.each(testDialects)('publishing on %s', (dialect) => {
       expect(mastodon.statuses.length - before).toBe(pub?.deliveries.length)
     })
 
+    it('sends the published media file with its alt text on the first part, and refuses when it is missing', async () => {
+      const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3])
+      const files = new Map<string, Uint8Array>()
+      const original = rounds.publishing.media
+      rounds.publishing.media = {
+        read: async (_itemId, slotId) =>
+          files.has(slotId) ? { mimeType: 'image/png', bytes: files.get(slotId) as Uint8Array } : null,
+      }
+      try {
+        const id = await approved({
+          media: [{ id: 'slot-xray', kind: 'image', altText: 'Chest x-ray, left lower lobe consolidation' }],
+        })
+        const blocked = (await preview(id)).previews.find((v) => v.channel === 'mastodon')
+        expect(blocked?.problems.map((p) => p.code)).toContain('MEDIA_UNAVAILABLE')
+        files.set('slot-xray', png)
+        const before = mastodon.statuses.length
+        await expectJson(await publish(id, ['mastodon']), 201)
+        await drain()
+        const first = mastodon.statuses[before]
+        const media = mastodon.media.find((m) => m.id === first?.mediaIds[0])
+        expect(media).toMatchObject({
+          description: 'Chest x-ray, left lower lobe consolidation',
+          bytes: png.length,
+          mimeType: 'image/png',
+        })
+        expect(mastodon.statuses[before + 1]?.mediaIds ?? []).toEqual([])
+      } finally {
+        rounds.publishing.media = original
+      }
+    }, 20_000)
+
     it('schedules for later: nothing goes before the time', async () => {
       const id = await approved()
       const before = mastodon.statuses.length

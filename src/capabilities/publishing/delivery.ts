@@ -109,7 +109,7 @@ async function mediaFor(
 ) {
   const out: OutgoingMedia[] = []
   for (const m of post.parts[index]?.media ?? []) {
-    const file = await deps.media.read(publication.organisationId, m.slotId)
+    const file = await deps.media.read(publication.itemId, m.slotId)
     if (!file)
       throw new ChannelError(publication.channel, 'A media file of this item is not available.', {
         permanent: true,

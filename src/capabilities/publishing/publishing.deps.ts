@@ -2,9 +2,12 @@ import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.t
 import type { Keyring } from '#src/platform/secrets.ts'
 import type { ConnectorRegistry } from './connectors/index.ts'
 
-/** Reads the sanitised bytes of an item's media slot (the media capability provides it). */
+/**
+ * Reads the file published for an item's media slot: the redacted or sanitised derivative,
+ * never the quarantined original (the media capability provides it).
+ */
 export type MediaSource = {
-  read(organisationId: string, slotId: string): Promise<{ mimeType: string; bytes: Uint8Array } | null>
+  read(itemId: string, slotId: string): Promise<{ mimeType: string; bytes: Uint8Array } | null>
 }
 
 export type PublishingDeps = AccountsDeps & {
@@ -17,5 +20,5 @@ export type PublishingDeps = AccountsDeps & {
   fetch: typeof fetch
 }
 
-/** Until the media capability serves sanitised bytes to publishing, no media can be sent. */
+/** No media store (tests of text-only posts): items with media cannot be published. */
 export const noMedia: MediaSource = { read: async () => null }

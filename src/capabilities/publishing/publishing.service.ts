@@ -127,7 +127,7 @@ async function previewsFor(
   const canonicalUrl = canonicalUrlFor(deps.publicBaseUrl, item.organisationSlug, item.id)
   let mediaMissing = false
   for (const slot of version.fields.media)
-    if (!(await deps.media.read(item.organisationId, slot.id))) mediaMissing = true
+    if (!(await deps.media.read(item.id, slot.id))) mediaMissing = true
   const out: ChannelPreview[] = []
   for (const r of deps.connectors.list()) {
     if (channels && !channels.includes(r.channel)) continue
