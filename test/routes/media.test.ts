@@ -1,11 +1,15 @@
-import { readdirSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import exifr from 'exifr'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Item } from '#src/capabilities/content/content.schema.ts'
 import { parseDicom } from '#src/capabilities/media/analyse/dicom.ts'
 import { redactImage } from '#src/capabilities/media/analyse/redact.ts'
-import { syntheticDicom } from '#src/capabilities/media/analyse/testing/synthetic.ts'
+import { syntheticDicom, syntheticVideo } from '#src/capabilities/media/analyse/testing/synthetic.ts'
+import { stripVideoMetadata } from '#src/capabilities/media/analyse/video.ts'
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { CHUNK_CONTENT_TYPE, type Upload } from '#src/capabilities/media/media.schema.ts'
@@ -31,6 +35,9 @@ import {
 } from './helpers.ts'
 
 type World = Awaited<ReturnType<typeof createOrgWithRoles>>
+
+const work = mkdtempSync(join(tmpdir(), 'rounds-media-routes-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /** The blocking findings a refusal names that are in uploaded files. */
 const mediaDetails = (e: { error: { details?: unknown } }) =>
@@ -74,6 +81,24 @@ const seen: Finding[] = [
  */
 const analysers: MediaAnalysers = {
   dicom: createNodeAnalysers().dicom,
+  // The real metadata stripping; the frame reading stands in (one finding at 2 s, one frame).
+  video: async (path, ctx) => {
+    const sanitisedPath = join(ctx.workDir, 'sanitised.mp4')
+    await stripVideoMetadata(path, sanitisedPath)
+    const frame = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#444' } })
+      .jpeg()
+      .toBuffer()
+    return {
+      findings: [{ ...(seen[0] as Finding), time: 2 }],
+      removed: [{ group: 'gps', description: 'GPS position 51.517, -0.176 removed' }],
+      sanitisedPath,
+      mime: 'video/mp4',
+      duration: 4,
+      width: 640,
+      height: 360,
+      frames: [{ time: 2, jpeg: frame, width: 320, height: 180 }],
+    }
+  },
   image: async (_image, ctx) => {
     await ctx.progress(0.5, 'reading text')
     return seen
@@ -477,6 +502,41 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       200,
     )
     expect(after).toMatchObject({ status: 'rejected', error: { code: 'UPLOAD_CLOSED' } })
+  })
+
+  it('strips a video’s metadata, keeps frames for reviewers and places findings in time', async () => {
+    const item = await newItem()
+    const mp4 = join(work, 'clip.mp4')
+    await syntheticVideo(mp4, [{ seconds: 2 }, { seconds: 2, lines: ['Ellen Hartley'] }], { metadata: true })
+    const { id, res } = await upload(item.id, 'clip.mp4', 'video', readFileSync(mp4), 60_000)
+    expect(await expectJson<Upload>(res, 200)).toMatchObject({ status: 'quarantined', mime: 'video/mp4' })
+    const slot = await expectJson<Item>(
+      await call(rounds, 'GET', `${items()}/${item.id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(slot.fields.media).toEqual([{ id, kind: 'video' }])
+    await rounds.createWorker().drain()
+    const ready = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(ready).toMatchObject({ status: 'ready', duration: 4, frames: [{ index: 0, time: 2 }] })
+    expect(ready.findings[0]).toMatchObject({ time: 2, box: NAME_BOX, field: 'media' })
+    const video = await call(rounds, 'GET', `${uploads(item.id)}/${id}/files/sanitised`, {
+      cookie: w.editor.cookie,
+    })
+    expect(video.headers.get('content-type')).toBe('video/mp4')
+    const out = join(work, 'served.mp4')
+    writeFileSync(out, Buffer.from(await video.arrayBuffer()))
+    const tags = execFileSync('exiftool', ['-j', '-a', '-G1', '-ee', out], { encoding: 'utf8' })
+    expect(tags).not.toMatch(/GPS|51\.51|Ward 7|Rounds Test Phone/i)
+    const frame = await call(rounds, 'GET', `${uploads(item.id)}/${id}/frames/0`, { cookie: w.editor.cookie })
+    expect(frame.headers.get('content-type')).toBe('image/jpeg')
+    await expectError(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}/frames/9`, { cookie: w.editor.cookie }),
+      404,
+      'NOT_FOUND',
+    )
   })
 
   it('captions files become the item’s captions', async () => {
