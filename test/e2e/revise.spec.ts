@@ -1,5 +1,17 @@
 import type { Locator, Page } from '@playwright/test'
-import { apiSignIn, expect as baseExpect, demo, findMember, test } from './fixtures.ts'
+import {
+  apiCall,
+  apiSignIn,
+  apiSignUp,
+  expect as baseExpect,
+  demo,
+  demoOrganisation,
+  findMember,
+  latestMailTo,
+  linkIn,
+  test,
+  uniqueEmail,
+} from './fixtures.ts'
 
 // Four people in four browser contexts on a shared machine: give each expectation more time.
 const expect = baseExpect.configure({ timeout: 30_000 })
@@ -181,4 +193,120 @@ test('a case post is screened, reviewed, revised, re-reviewed with the diff and 
   await expect(page.getByTestId('approved-hash')).toHaveText(hash)
   const compare = page.getByRole('region', { name: 'Compare versions' })
   await expect(compare.getByTestId('version-diff').locator('ins')).toContainText(addition)
+})
+
+test('an editor overrides a blocking finding with a reason reviewers see; a reviewer declines and the editor replaces them from the queue', async ({
+  page,
+  login,
+  loginInNewContext,
+  playwright,
+}) => {
+  // A third reviewer joins through an invitation, so there is someone to replace a decline with.
+  const admin = await apiSignIn(playwright, demo.admin)
+  const thirdEmail = uniqueEmail('third-reviewer')
+  const thirdPassword = 'third-reviewer-password'
+  await apiCall(admin, 'POST', `/api/orgs/${demoOrganisation.slug}/invitations`, {
+    email: thirdEmail,
+    roles: ['reviewer'],
+  })
+  const token = linkIn(latestMailTo(thirdEmail)?.text ?? '')
+    .split('/')
+    .pop()
+  const joining = await apiSignUp(playwright, {
+    name: 'Dr Tess Third',
+    email: thirdEmail,
+    password: thirdPassword,
+  })
+  await apiCall(joining, 'POST', '/api/invitations/accept', { token })
+  await joining.dispose()
+  const first = await findMember(admin, demo.reviewer)
+  const second = await findMember(admin, demo.reviewer2)
+  await admin.dispose()
+
+  // The author's case names the patient, who has consented; screening refuses it.
+  const title = `Consented case ${Date.now().toString(36)}`
+  await login(demo.author)
+  await page.goto('/content')
+  await page.getByRole('button', { name: 'New item' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New item' })
+  await dialog.getByLabel('Title').fill(title)
+  await dialog.getByRole('radio', { name: 'Post' }).check()
+  await dialog.getByRole('button', { name: 'Create draft' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
+  const itemId = new URL(page.url()).pathname.split('/').pop() ?? ''
+  await page.getByRole('textbox', { name: 'Body' }).click()
+  await page.keyboard.insertText('Mrs Ellen Hartley asked us to share her story of sepsis caught early.')
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved')
+  const submitCard = page.getByRole('region', { name: 'Review', exact: true })
+  await submitCard.getByRole('button', { name: 'Submit for review' }).click()
+  await expect(submitCard.getByRole('alert')).toContainText('screening found blocking problems')
+
+  // The editor finds it stopped at screening and overrides each finding with a reason.
+  const reason = 'Written consent on file from the patient, form 2026-031, scope: teaching posts.'
+  const editor = await loginInNewContext(demo.editor)
+  await editor.page.goto('/review-queue')
+  await editor.page
+    .getByRole('table', { name: 'Stopped at screening' })
+    .getByRole('link', { name: title })
+    .click()
+  const panel = editor.page.getByTestId('override-panel')
+  const overrides = panel.getByRole('button', { name: /^Override “/ })
+  await expect(overrides.first()).toBeVisible()
+  for (let i = 0; i < 10 && (await overrides.count()) > 0; i++) {
+    const before = await overrides.count()
+    await overrides.first().click()
+    await panel.getByLabel('Reason for the override').fill(reason)
+    await panel.getByRole('button', { name: 'Override finding' }).click()
+    if (before > 1) await expect(overrides).toHaveCount(before - 1)
+  }
+  await expect(panel).toHaveCount(0)
+  await expect(editor.page.getByRole('region', { name: 'Versions and timeline' })).toContainText(reason)
+
+  // The author submits the same version again; it goes through.
+  await page.reload()
+  await submitCard.getByRole('button', { name: 'Submit for review' }).click()
+  await expect(submitCard.getByTestId('item-state')).toHaveText('Submitted')
+
+  // The editor assigns the two demo reviewers; the first sees the override and its reason, and declines.
+  await editor.page.reload()
+  const assign = editor.page.getByRole('region', { name: 'Assign reviewers' })
+  await assign.getByRole('checkbox', { name: first.name }).check()
+  await assign.getByRole('checkbox', { name: second.name }).check()
+  await assign.getByRole('button', { name: 'Assign reviewers' }).click()
+  await expect(editor.page.getByRole('table', { name: 'Reviews side by side' })).toContainText(first.name)
+  const r1 = await loginInNewContext(demo.reviewer)
+  await openAssignment(r1.page, title, 1)
+  await expect(r1.page.getByTestId('overrides')).toContainText(reason)
+  await r1.page.getByRole('button', { name: 'Decline', exact: true }).click()
+  await r1.page.getByLabel('Reason for declining').fill('I treated this patient.')
+  await r1.page.getByRole('button', { name: 'Decline review' }).click()
+  await expect(r1.page).toHaveURL(/\/reviews$/)
+  await expect(
+    r1.page
+      .getByRole('table', { name: 'Your review assignments' })
+      .getByRole('row', { name: new RegExp(title) }),
+  ).toContainText('Declined')
+
+  // The queue shows the decline and offers the eligible reviewers, the excluded with reasons.
+  await editor.page.goto('/review-queue')
+  const row = editor.page
+    .getByRole('table', { name: 'In review' })
+    .getByRole('row', { name: new RegExp(title) })
+  await expect(row).toContainText('I treated this patient.')
+  await row.getByRole('button', { name: `Replace a reviewer of ${title}` }).click()
+  const modal = editor.page.getByRole('dialog', { name: `Replace a reviewer: ${title}` })
+  const excluded = modal.getByRole('list', { name: 'Excluded reviewers' })
+  await expect(excluded).toContainText(`${first.name} — the reviewer declined this round`)
+  await expect(excluded).toContainText(`${second.name} — the reviewer is already assigned to this round`)
+  await modal.getByRole('checkbox', { name: 'Dr Tess Third' }).check()
+  await modal.getByRole('button', { name: 'Assign replacement' }).click()
+  await expect(modal).toHaveCount(0)
+  await expect(row).toContainText('Dr Tess Third: assigned')
+  await expect(row.getByRole('button', { name: /^Replace a reviewer/ })).toHaveCount(0)
+
+  // The replacement finds the request in their list.
+  const third = await loginInNewContext(thirdEmail, thirdPassword)
+  await openAssignment(third.page, title, 1)
+  await expect(third.page.getByTestId('overrides')).toContainText(reason)
+  expect(itemId).not.toBe('')
 })

@@ -14,8 +14,9 @@ import {
   Textarea,
   Title,
 } from '@mantine/core'
+import { notifications } from '@mantine/notifications'
 import { useRef, useState } from 'react'
-import { Link, useParams } from 'react-router'
+import { Link, useNavigate, useParams } from 'react-router'
 import { errorMessage } from '../api/client.ts'
 import {
   type MyAssignment,
@@ -176,6 +177,7 @@ function ReviewForm({ version }: { version: ReviewVersion }) {
   const save = useSaveReview(organisation.slug, version.itemId, a.assignmentId)
   const submit = useSubmitReview(organisation.slug, version.itemId, a.assignmentId)
   const decline = useDeclineReview(organisation.slug, version.itemId, a.assignmentId)
+  const navigate = useNavigate()
   const editor = useRef<DraftEditorHandle>(null)
   const closed = a.status !== 'assigned'
   const [draft, setDraft] = useState<ReviewDraft>({
@@ -405,7 +407,18 @@ function ReviewForm({ version }: { version: ReviewVersion }) {
                 ) : null}
                 <Button
                   color="red"
-                  onClick={() => decline.mutate(reason.trim())}
+                  onClick={() =>
+                    decline.mutate(reason.trim(), {
+                      // A reviewer who declined no longer reads the item: back to the list.
+                      onSuccess: () => {
+                        notifications.show({
+                          color: 'gray',
+                          message: 'You declined this review; the editor will ask someone else.',
+                        })
+                        navigate('/reviews')
+                      },
+                    })
+                  }
                   disabled={!reason.trim()}
                   loading={decline.isPending}
                 >
