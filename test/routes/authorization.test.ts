@@ -824,6 +824,10 @@ const table: Record<string, RouteCase> = {
       return { path: `/api/me/declared-conflicts/${conflict.id}` }
     },
   },
+  'GET /api/orgs/{slug}/authors': {
+    expect: anyMember,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/authors` }),
+  },
   'GET /api/companies': { expect: anySignedIn, prepare: async () => ({ path: '/api/companies?q=novo' }) },
   'GET /api/authors/{userId}/card': {
     expect: everyone,

@@ -770,6 +770,13 @@ describe.each(testDialects)('disclosures on %s', (dialect) => {
           cookie: u.cookie,
           body: { authorId: 'nobody', reason: 'My trainee' },
         }),
+        ['category', 'organisation'],
+      )
+      await expectValidationError(
+        await call(rounds, 'POST', path, {
+          cookie: u.cookie,
+          body: { authorId: 'nobody', organisation: w.org.slug, category: 'supervisor_trainee' },
+        }),
         ['authorId'],
       )
       await expectValidationError(
@@ -785,7 +792,13 @@ describe.each(testDialects)('disclosures on %s', (dialect) => {
       const { conflict } = await expectJson<{ conflict: DeclaredConflictView }>(
         await call(rounds, 'POST', path, {
           cookie: u.cookie,
-          body: { authorId: w.author.id, companyName: 'Genentech', reason: 'We hold a joint grant' },
+          body: {
+            authorId: w.author.id,
+            organisation: w.org.slug,
+            companyName: 'Genentech',
+            category: 'financial',
+            reason: 'We hold a joint grant',
+          },
         }),
         201,
       )
@@ -793,6 +806,7 @@ describe.each(testDialects)('disclosures on %s', (dialect) => {
         id: expect.any(String),
         author: { id: w.author.id, name: w.author.name },
         company: { id: expect.any(String), name: 'Genentech', parent: 'Roche' },
+        category: 'financial',
         reason: 'We hold a joint grant',
         declaredAt: START.toISOString(),
       })

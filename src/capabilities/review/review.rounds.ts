@@ -10,7 +10,11 @@ import { notifyReviewerAssigned } from '#src/capabilities/notifications/notifica
 import { lookupBrand } from '#src/capabilities/screening/lexicons/brands.ts'
 import { canonicalCompany } from '#src/capabilities/screening/lexicons/companies.ts'
 import type { Report } from '#src/capabilities/screening/screening.schema.ts'
-import { findReviewerConflicts, loadReviewerConflictFacts } from '#src/capabilities/standards/conflicts.ts'
+import {
+  conflictReasonsFor,
+  findReviewerConflicts,
+  loadReviewerConflictFacts,
+} from '#src/capabilities/standards/conflicts.ts'
 import { findOrganisationSettings } from '#src/capabilities/standards/settings.repository.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import {
@@ -64,6 +68,8 @@ export async function evaluateCandidates(
   now: Date,
   item: Pick<ItemRow, 'id' | 'organisationId' | 'authorId'>,
   round: RoundRow | null,
+  /** The item's author sees a declared conflict only as "not available" (conflictReasonsFor). */
+  viewer: { isAuthor: boolean } = { isAuthor: false },
 ): Promise<Candidates> {
   const version = await findLatestVersion(db, item.id)
   const screening = version ? await findLatestScreening(db, version.id) : null
@@ -75,11 +81,10 @@ export async function evaluateCandidates(
   const excluded: Candidates['excluded'] = []
   for (const m of members) {
     const facts = await loadReviewerConflictFacts(db, m.id, now)
-    const reasons = findReviewerConflicts({
-      authorId: item.authorId,
-      companiesMentioned,
-      reviewer: facts,
-    }).map((c) => c.reason)
+    const reasons = conflictReasonsFor(
+      findReviewerConflicts({ authorId: item.authorId, companiesMentioned, reviewer: facts }),
+      viewer,
+    )
     const prior = open.find((a) => a.reviewerId === m.id)
     if (prior?.status === 'declined') reasons.push('the reviewer declined this round')
     else if (prior) reasons.push('the reviewer is already assigned to this round')

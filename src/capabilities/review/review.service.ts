@@ -222,7 +222,9 @@ export async function listReviewerCandidates(
 ): Promise<Candidates> {
   const l = await loadItem(deps, actor, slug, itemId)
   requireEditor(l)
-  return evaluateCandidates(deps.db, deps.clock.now(), l.item, await findLatestRound(deps.db, l.item.id))
+  return evaluateCandidates(deps.db, deps.clock.now(), l.item, await findLatestRound(deps.db, l.item.id), {
+    isAuthor: l.author,
+  })
 }
 
 /**
@@ -253,7 +255,7 @@ export async function assignReviewers(
   const unique = [...new Set(input.reviewerIds)]
   if (unique.length !== input.reviewerIds.length)
     throw new AppError('REVIEWER_NOT_ELIGIBLE', { message: 'a reviewer is named twice' })
-  const candidates = await evaluateCandidates(deps.db, deps.clock.now(), item, reuse)
+  const candidates = await evaluateCandidates(deps.db, deps.clock.now(), item, reuse, { isAuthor: l.author })
   for (const id of unique) {
     const c = [...candidates.eligible, ...candidates.excluded].find((x) => x.id === id)
     if (!c)

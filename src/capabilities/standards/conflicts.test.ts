@@ -5,10 +5,12 @@ import { testDialects } from '#test/support/database.ts'
 import { createTestUser } from '#test/support/factories.ts'
 import { createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import {
+  conflictReasonsFor,
   findReviewerConflicts,
   loadReviewerConflictFacts,
   type ReviewerConflict,
   type ReviewerConflictFacts,
+  UNDISCLOSED_CONFLICT,
 } from './conflicts.ts'
 import { addRelationship, declareConflict, removeRelationship } from './disclosure.service.ts'
 
@@ -179,6 +181,46 @@ describe('findReviewerConflicts', () => {
     expect(findReviewerConflicts({ authorId: authorId ?? 'auth', companiesMentioned, reviewer })).toEqual(
       expected,
     )
+  })
+})
+
+describe('declared conflicts with a category', () => {
+  it.each([
+    [
+      'personal_relationship',
+      'We are married',
+      'the reviewer declared a conflict with this author (personal relationship): We are married',
+    ],
+    ['supervisor_trainee', '', 'the reviewer declared a conflict with this author (supervisor or trainee)'],
+    [
+      'financial',
+      'We co-own a company',
+      'the reviewer declared a conflict with this author (financial): We co-own a company',
+    ],
+    [
+      'other',
+      'We fell out publicly',
+      'the reviewer declared a conflict with this author (other): We fell out publicly',
+    ],
+  ] as const)('%s reads as the category and the note', (category, reason, expected) => {
+    const found = findReviewerConflicts({
+      authorId: 'auth',
+      companiesMentioned: [],
+      reviewer: reviewer({ declaredConflicts: [{ authorId: 'auth', category, reason }] }),
+    })
+    expect(found).toEqual([{ kind: 'declared', reason: expected }])
+  })
+
+  it('the item\'s author sees a declared conflict only as "not available"; other reasons stay', () => {
+    const conflicts: ReviewerConflict[] = [
+      { kind: 'declared', reason: 'the reviewer declared a conflict with this author (financial): shares' },
+      { kind: 'company-relationship', reason: 'the reviewer has a financial relationship with Pfizer' },
+    ]
+    expect(conflictReasonsFor(conflicts, { isAuthor: true })).toEqual([
+      UNDISCLOSED_CONFLICT,
+      'the reviewer has a financial relationship with Pfizer',
+    ])
+    expect(conflictReasonsFor(conflicts, { isAuthor: false })).toEqual(conflicts.map((c) => c.reason))
   })
 })
 

@@ -1,7 +1,12 @@
 import { canonicalCompany, sameCompany } from '#src/capabilities/screening/lexicons/companies.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { listDeclaredConflicts, listRelevantRelationships } from './disclosure.repository.ts'
-import type { Nature } from './disclosure.schema.ts'
+import {
+  type ConflictCategory,
+  conflictCategoryLabels,
+  conflictCategorySchema,
+  type Nature,
+} from './disclosure.schema.ts'
 import { joinList, natureNouns } from './disclosure.statement.ts'
 import { relevanceWindowStart } from './disclosure.window.ts'
 
@@ -17,6 +22,7 @@ export type ReviewerRelationship = { id?: string | undefined; company: string; n
 export type DeclaredConflict = {
   authorId?: string | undefined
   company?: string | undefined
+  category?: ConflictCategory | undefined
   reason: string
 }
 export type ReviewerConflictFacts = {
@@ -74,7 +80,9 @@ export function findReviewerConflicts(input: {
     const companyMatches = d.company === undefined || company !== undefined
     if (!authorMatches || !companyMatches) continue
     const what = [d.authorId ? 'this author' : null, company ?? null].filter(Boolean).join(' and ')
-    out.push({ kind: 'declared', reason: `the reviewer declared a conflict with ${what}: ${d.reason}` })
+    const kind = d.category ? ` (${conflictCategoryLabels[d.category]})` : ''
+    const note = d.reason.trim() ? `: ${d.reason.trim()}` : ''
+    out.push({ kind: 'declared', reason: `the reviewer declared a conflict with ${what}${kind}${note}` })
   }
   return out
 }
@@ -94,10 +102,33 @@ export async function loadReviewerConflictFacts(
   return {
     id: reviewerId,
     relationships: relationships.map((r) => ({ id: r.id, company: r.company.name, nature: r.nature })),
-    declaredConflicts: declared.map((d) => ({
-      ...(d.author ? { authorId: d.author.id } : {}),
-      ...(d.company ? { company: d.company.name } : {}),
-      reason: d.reason,
-    })),
+    declaredConflicts: declared.map((d) => {
+      const category = conflictCategorySchema.safeParse(d.category).data
+      return {
+        ...(d.author ? { authorId: d.author.id } : {}),
+        ...(d.company ? { company: d.company.name } : {}),
+        ...(category ? { category } : {}),
+        reason: d.reason,
+      }
+    }),
   }
+}
+
+/** What an item's author is told about a reviewer left out for a conflict they declared. */
+export const UNDISCLOSED_CONFLICT = 'the reviewer is not available for this item'
+
+/**
+ * The reasons to show a viewer. A reviewer's declaration about an author is theirs to make in
+ * confidence: when the viewer is the item's author (an editor managing review of their own
+ * item), a declared conflict reads only as "not available", so the author cannot learn who
+ * declared what about them.
+ */
+export function conflictReasonsFor(
+  conflicts: readonly ReviewerConflict[],
+  viewer: { isAuthor: boolean },
+): string[] {
+  const out = conflicts.map((c) =>
+    c.kind === 'declared' && viewer.isAuthor ? UNDISCLOSED_CONFLICT : c.reason,
+  )
+  return [...new Set(out)]
 }

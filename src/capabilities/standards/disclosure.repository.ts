@@ -327,6 +327,7 @@ export type DeclaredConflictRow = {
   userId: string
   author: { id: string; name: string } | null
   company: { id: string; name: string; parent: string } | null
+  category: string | null
   reason: string
   declaredAt: string
 }
@@ -342,6 +343,7 @@ export async function listDeclaredConflicts(db: Executor, userId: string): Promi
       'd.user_id',
       'd.author_id',
       'd.reason',
+      'd.category',
       'd.created_at',
       'a.name as author_name',
       'c.id as company_id',
@@ -361,6 +363,7 @@ export async function listDeclaredConflicts(db: Executor, userId: string): Promi
       r.company_id && r.company_name && r.company_parent
         ? { id: r.company_id, name: r.company_name, parent: r.company_parent }
         : null,
+    category: r.category,
     reason: r.reason,
     declaredAt: toIso(r.created_at),
   }))
@@ -373,6 +376,8 @@ export async function insertDeclaredConflict(
     userId: string
     authorId: string | null
     companyId: string | null
+    category: string | null
+    organisationId: string | null
     reason: string
     at: string
   },
@@ -384,6 +389,8 @@ export async function insertDeclaredConflict(
       user_id: d.userId,
       author_id: d.authorId,
       company_id: d.companyId,
+      category: d.category,
+      organisation_id: d.organisationId,
       reason: d.reason,
       created_at: d.at,
     })

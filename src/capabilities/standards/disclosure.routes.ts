@@ -13,6 +13,7 @@ import {
   mitigationCreateSchema,
   mitigationSchema,
   myDisclosuresSchema,
+  organisationAuthorSchema,
   relationshipChangeSchema,
   relationshipCreateSchema,
   relationshipUpdateSchema,
@@ -26,6 +27,7 @@ import {
   getMyStatement,
   listMemberDisclosures,
   listMyDeclaredConflicts,
+  listOrganisationAuthors,
   recordMitigation,
   removeRelationship,
   updateRelationship,
@@ -131,11 +133,25 @@ const routes = {
     path: '/me/declared-conflicts',
     tags,
     summary: 'Declare a conflict with an author, a company, or both (you will not review their items)',
+    description:
+      'With an author: name the organisation you chose them from and a category (personal_relationship, supervisor_trainee, financial, other); words are required only for other. The author is never told.',
     security: cookieAuth,
     request: { body: jsonBody(declaredConflictCreateSchema) },
     responses: {
       201: jsonContent(z.object({ conflict: declaredConflictSchema }), 'Declared'),
-      ...errorResponses(400, 401),
+      ...errorResponses(400, 401, 404, 409),
+    },
+  }),
+  authors: createRoute({
+    method: 'get',
+    path: '/orgs/{slug}/authors',
+    tags,
+    summary: "The organisation's authors, by name and profession (members; for declaring a conflict)",
+    security: cookieAuth,
+    request: { params: z.object({ slug: slugSchema }) },
+    responses: {
+      200: jsonContent(z.object({ authors: z.array(organisationAuthorSchema) }), 'Authors'),
+      ...errorResponses(401, 404),
     },
   }),
   withdraw: createRoute({
@@ -195,6 +211,9 @@ export function disclosureRoutes(deps: AccountsDeps): Router {
   )
   app.openapi(routes.declare, async (c) =>
     c.json({ conflict: await declareConflict(deps, c.get('actor'), c.req.valid('json')) }, 201),
+  )
+  app.openapi(routes.authors, async (c) =>
+    c.json({ authors: await listOrganisationAuthors(deps, c.get('actor'), c.req.valid('param').slug) }, 200),
   )
   app.openapi(routes.withdraw, async (c) => {
     await withdrawConflict(deps, c.get('actor'), c.req.valid('param').conflictId)

@@ -224,11 +224,31 @@ export const mitigationCreateSchema = z
   })
   .meta({ id: 'MitigationCreate' })
 
+/** Why a reviewer should not review an author's work. */
+export const conflictCategories = [
+  'personal_relationship',
+  'supervisor_trainee',
+  'financial',
+  'other',
+] as const
+export const conflictCategorySchema = z.enum(conflictCategories).meta({ id: 'ConflictCategory' })
+export type ConflictCategory = z.infer<typeof conflictCategorySchema>
+
+export const conflictCategoryLabels: Record<ConflictCategory, string> = {
+  personal_relationship: 'personal relationship',
+  supervisor_trainee: 'supervisor or trainee',
+  financial: 'financial',
+  other: 'other',
+}
+
 export const declaredConflictSchema = z
   .object({
     id: z.string(),
     author: z.object({ id: z.string(), name: z.string() }).nullable(),
     company: companySummarySchema.nullable(),
+    /** Null for conflicts declared before categories existed, and for company-only conflicts. */
+    category: conflictCategorySchema.nullable(),
+    /** The declarer's own words (may be empty when the category says enough). */
     reason: z.string(),
     declaredAt: z.string(),
   })
@@ -238,15 +258,39 @@ export type DeclaredConflictView = z.infer<typeof declaredConflictSchema>
 export const declaredConflictCreateSchema = z
   .object({
     authorId: z.string().min(1).max(64).optional(),
+    /** The organisation whose author list the author was chosen from (required with authorId). */
+    organisation: z.string().min(1).max(64).optional(),
     companyId: companyIdSchema.optional(),
     companyName: companyNameSchema.optional(),
-    reason: z.string().trim().min(5, 'say why (at least 5 characters)').max(500),
+    category: conflictCategorySchema.optional(),
+    reason: z.string().trim().max(500).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.companyId && v.companyName) requireOneCompany(v, ctx)
     if (!v.authorId && !v.companyId && !v.companyName) {
       ctx.addIssue({ code: 'custom', path: ['authorId'], message: 'name an author, a company, or both' })
     }
+    if (v.authorId && !v.category) {
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'say what kind of conflict it is' })
+    }
+    if (v.authorId && !v.organisation) {
+      ctx.addIssue({ code: 'custom', path: ['organisation'], message: 'name the organisation of the author' })
+    }
+    // A category says enough for a conflict with an author, except "other"; anything else needs words.
+    const needsWords = !v.category || v.category === 'other'
+    if (needsWords && (v.reason ?? '').length < 5) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say why (at least 5 characters)' })
+    }
   })
   .meta({ id: 'DeclaredConflictCreate' })
 export type DeclaredConflictCreate = z.infer<typeof declaredConflictCreateSchema>
+
+/** A member who writes for the organisation, as any member may see them (no contact details). */
+export const organisationAuthorSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    profession: z.string().nullable(),
+  })
+  .meta({ id: 'OrganisationAuthor' })
+export type OrganisationAuthor = z.infer<typeof organisationAuthorSchema>

@@ -45,10 +45,12 @@ import type {
   MemberDisclosure,
   Mitigation,
   MyDisclosures,
+  OrganisationAuthor,
   Relationship,
   RelationshipCreate,
   RelationshipUpdate,
 } from './disclosure.schema.ts'
+import { conflictCategorySchema } from './disclosure.schema.ts'
 import { disclosureStatement } from './disclosure.statement.ts'
 import { attestationExpiry, isoDateOf, isRelevant, relevanceWindowStart } from './disclosure.window.ts'
 
@@ -478,7 +480,35 @@ export async function recordMitigation(
 }
 
 function declaredView(d: DeclaredConflictRow): DeclaredConflictView {
-  return { id: d.id, author: d.author, company: d.company, reason: d.reason, declaredAt: d.declaredAt }
+  return {
+    id: d.id,
+    author: d.author,
+    company: d.company,
+    category: conflictCategorySchema.safeParse(d.category).data ?? null,
+    reason: d.reason,
+    declaredAt: d.declaredAt,
+  }
+}
+
+/**
+ * The organisation's authors, for any member to pick from when declaring a conflict: names and
+ * profession only (no email, no registration), alphabetical. Not the caller themselves.
+ */
+export async function listOrganisationAuthors(
+  deps: AccountsDeps,
+  actor: Actor,
+  slug: string,
+): Promise<OrganisationAuthor[]> {
+  const org = await resolveOrganisation(deps, actor, slug, 'screening.use')
+  const me = actor.kind === 'user' ? actor.userId : null
+  return (await listMembers(deps.db, org.id))
+    .filter((m) => m.roles.includes('author') && m.id !== me)
+    .map((m) => ({
+      id: m.id,
+      name: m.identity.displayName?.trim() || m.name,
+      profession: m.identity.profession,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** Conflicts you have declared (as a reviewer) and not withdrawn. */
@@ -498,28 +528,56 @@ export async function declareConflict(
 ): Promise<DeclaredConflictView> {
   const { userId } = self(actor)
   const hasCompany = !!(input.companyId || input.companyName)
+  // An author is chosen from an organisation both belong to; no one else can be named.
+  const org =
+    input.authorId && input.organisation
+      ? await resolveOrganisation(deps, actor, input.organisation, 'screening.use')
+      : null
+  if (input.authorId === userId) throw invalid('authorId', 'you cannot declare a conflict with yourself')
   if (hasCompany) await ensureCompanyList(deps)
   return deps.db.transaction().execute(async (tx) => {
-    if (input.authorId && !(await findUserById(tx, input.authorId))) {
+    if (input.authorId && org && !(await findMemberRoles(tx, org.id, input.authorId)).includes('author')) {
+      throw invalid('authorId', `no author with this id in ${org.name}`)
+    }
+    // Operators and tests may name an author without an organisation (the API cannot).
+    if (input.authorId && !org && !(await findUserById(tx, input.authorId))) {
       throw invalid('authorId', 'no such person')
     }
     const company = hasCompany ? await resolveCompany(tx, deps, userId, input) : null
+    const existing = await listDeclaredConflicts(tx, userId)
+    if (
+      input.authorId &&
+      existing.some(
+        (d) => d.author?.id === input.authorId && (d.company?.id ?? null) === (company?.company.id ?? null),
+      )
+    ) {
+      throw new AppError('CONFLICT', {
+        message: 'you have already declared this conflict; withdraw it first to change it',
+      })
+    }
     const id = deps.ids.next()
     await insertDeclaredConflict(tx, {
       id,
       userId,
       authorId: input.authorId ?? null,
       companyId: company?.company.id ?? null,
-      reason: input.reason,
+      category: input.category ?? null,
+      organisationId: org?.id ?? null,
+      reason: input.reason ?? '',
       at: deps.clock.now().toISOString(),
     })
+    // The audit trail keeps who and what kind, never the declarer's words.
     await recordAudit(tx, deps, {
       actorId: userId,
       action: 'conflict.declared',
       resourceType: 'declared_conflict',
       resourceId: id,
-      organisationId: null,
-      summary: { authorId: input.authorId ?? null, companyId: company?.company.id ?? null },
+      organisationId: org?.id ?? null,
+      summary: {
+        authorId: input.authorId ?? null,
+        companyId: company?.company.id ?? null,
+        category: input.category ?? null,
+      },
     })
     return declaredView(
       (await listDeclaredConflicts(tx, userId)).find((d) => d.id === id) as DeclaredConflictRow,

@@ -21,6 +21,7 @@ import type {
   MemberDisclosureList,
   Mitigation,
   MyDisclosures,
+  OrganisationAuthor,
   OrganisationCertificate,
   OrganisationSettings,
   Question,
@@ -52,6 +53,7 @@ export const standardsKeys = {
   myCertificates: ['my', 'certificates'] as const,
   disclosures: ['my', 'disclosures'] as const,
   declaredConflicts: ['my', 'declared-conflicts'] as const,
+  authors: (slug: string) => ['orgs', slug, 'authors'] as const,
   memberDisclosures: (slug: string) => ['orgs', slug, 'disclosures'] as const,
   companies: (q: string) => ['companies', q] as const,
   authorCards: ['authors'] as const,
@@ -367,6 +369,15 @@ export function useDeclaredConflicts() {
   return useQuery({
     queryKey: standardsKeys.declaredConflicts,
     queryFn: () => api<{ conflicts: DeclaredConflict[] }>('GET', '/api/me/declared-conflicts'),
+  })
+}
+
+/** The organisation's authors, by name and profession (any member). */
+export function useOrganisationAuthors(slug: string) {
+  return useQuery({
+    queryKey: standardsKeys.authors(slug),
+    queryFn: () => api<{ authors: OrganisationAuthor[] }>('GET', `${org(slug)}/authors`),
+    enabled: slug !== '',
   })
 }
 

@@ -29,11 +29,13 @@ import type {
   Attestation as SchemaAttestation,
   AttestationKind as SchemaAttestationKind,
   AttestationStatus as SchemaAttestationStatus,
+  ConflictCategory as SchemaConflictCategory,
   DeclaredConflictView as SchemaDeclaredConflict,
   MemberDisclosure as SchemaMemberDisclosure,
   Mitigation as SchemaMitigation,
   MyDisclosures as SchemaMyDisclosures,
   Nature as SchemaNature,
+  OrganisationAuthor as SchemaOrganisationAuthor,
   Relationship as SchemaRelationship,
 } from '../../../src/capabilities/standards/disclosure.schema.ts'
 import type { Readiness as SchemaReadiness } from '../../../src/capabilities/standards/gate.schema.ts'
@@ -272,10 +274,21 @@ export type RelationshipChange = { relationship: Relationship; attestationSupers
 
 export type DeclaredConflictInput = {
   authorId?: string
+  organisation?: string
   companyId?: string
   companyName?: string
-  reason: string
+  category?: ConflictCategory
+  reason?: string
 }
+
+export const conflictCategories = [
+  'personal_relationship',
+  'supervisor_trainee',
+  'financial',
+  'other',
+] as const satisfies readonly SchemaConflictCategory[]
+export type ConflictCategory = SchemaConflictCategory
+export type OrganisationAuthor = SchemaOrganisationAuthor
 
 // ---- professional standards: the gate, the author card, settings ----
 

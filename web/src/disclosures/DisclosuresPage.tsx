@@ -20,13 +20,13 @@ import { notifications } from '@mantine/notifications'
 import { useState } from 'react'
 import { Link } from 'react-router'
 import { errorMessage, isApiError } from '../api/client.ts'
-import { useMembers } from '../api/queries.ts'
 import {
   useAddRelationship,
   useAttest,
   useDeclareConflict,
   useDeclaredConflicts,
   useMyDisclosures,
+  useOrganisationAuthors,
   useRemoveRelationship,
   useUpdateRelationship,
   useWithdrawConflict,
@@ -34,15 +34,23 @@ import {
 import type {
   AmountBand,
   AttestationKind,
+  ConflictCategory,
   MyDisclosures,
   Nature,
+  Profession,
   Relationship,
   RelationshipChange,
   RelationshipInput,
 } from '../api/types.ts'
 import { formatCalendarDate, formatDate, todayIso } from '../lib/format.ts'
 import { applyFieldErrors, focusFirstInvalid } from '../lib/forms.ts'
-import { amountBandOptions, natureOptions } from '../lib/labels.ts'
+import {
+  amountBandOptions,
+  conflictCategoryLabels,
+  conflictCategoryOptions,
+  natureOptions,
+  professionLabels,
+} from '../lib/labels.ts'
 import { useOrganisation } from '../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { CompanyField, type CompanyValue, companyRef } from './CompanyField.tsx'
@@ -466,22 +474,29 @@ function Statement({ data }: { data: MyDisclosures }) {
 // ---- declared conflicts (reviewers) ----
 
 function DeclaredConflicts() {
-  const { organisation, can } = useOrganisation()
+  const { organisation } = useOrganisation()
+  const slug = organisation?.slug ?? ''
   const conflicts = useDeclaredConflicts()
   const declare = useDeclareConflict()
   const withdraw = useWithdrawConflict()
-  const canListMembers = can('members.read')
-  const members = useMembers(organisation?.slug ?? '', canListMembers)
+  const authors = useOrganisationAuthors(slug)
   const [error, setError] = useState<string | null>(null)
-  const form = useForm<{ company: CompanyValue; authorId: string | null; reason: string }>({
-    initialValues: { company: { name: '', id: null }, authorId: null, reason: '' },
+  const form = useForm<{
+    company: CompanyValue
+    authorId: string | null
+    category: ConflictCategory | null
+    reason: string
+  }>({
+    initialValues: { company: { name: '', id: null }, authorId: null, category: null, reason: '' },
     validate: {
-      reason: (value) => (value.trim().length >= 5 ? null : 'Say why (at least 5 characters)'),
+      category: (value, values) => (values.authorId && !value ? 'Say what kind of conflict it is' : null),
+      reason: (value, values) =>
+        (!values.authorId || values.category === 'other') && value.trim().length < 5
+          ? 'Say why (at least 5 characters)'
+          : null,
       company: (value, values) =>
         !value.name.trim() && !values.authorId
-          ? canListMembers
-            ? 'Name a company, an author, or both'
-            : 'Name the company'
+          ? 'Name an author, a company, or both'
           : value.name.trim() && value.name.trim().length < 2
             ? 'At least 2 characters'
             : null,
@@ -492,8 +507,9 @@ function DeclaredConflicts() {
     try {
       await declare.mutateAsync({
         ...(values.company.name.trim() ? companyRef(values.company) : {}),
-        ...(values.authorId ? { authorId: values.authorId } : {}),
-        reason: values.reason.trim(),
+        ...(values.authorId ? { authorId: values.authorId, organisation: slug } : {}),
+        ...(values.category ? { category: values.category } : {}),
+        ...(values.reason.trim() ? { reason: values.reason.trim() } : {}),
       })
       notifications.show({
         color: 'teal',
@@ -501,10 +517,17 @@ function DeclaredConflicts() {
       })
       form.reset()
     } catch (caught) {
-      if (applyFieldErrors(form, caught, ['reason'])) focusFirstInvalid()
+      if (applyFieldErrors(form, caught, ['reason', 'category', 'authorId'])) focusFirstInvalid()
       else setError(errorMessage(caught, 'Could not declare the conflict.'))
     }
   }, focusFirstInvalid)
+  const authorOptions = (authors.data?.authors ?? []).map((a) => ({
+    value: a.id,
+    label: a.profession
+      ? `${a.name} (${professionLabels[a.profession as Profession] ?? a.profession})`
+      : a.name,
+  }))
+  const noteRequired = !form.values.authorId || form.values.category === 'other'
 
   return (
     <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="conflicts-heading">
@@ -513,7 +536,8 @@ function DeclaredConflicts() {
       </Title>
       <Text size="sm" c="dimmed" mb="md">
         Besides your own financial relationships, declare anything else that means you should not review an
-        author’s work or items about a company: a family tie, a rivalry, a recent job offer.
+        author’s work or items about a company: a family tie, supervising them, money between you, a rivalry.
+        You will not be assigned their items; the author is not told.
       </Text>
       {conflicts.isPending ? (
         <PageLoader label="Loading declared conflicts" />
@@ -532,7 +556,12 @@ function DeclaredConflicts() {
                   <Text size="sm" fw={600}>
                     {[c.author?.name, c.company?.name].filter(Boolean).join(' · ') || 'Conflict'}
                   </Text>
-                  <Text size="sm">{c.reason}</Text>
+                  {c.category ? (
+                    <Text size="sm" c="dimmed">
+                      {conflictCategoryLabels[c.category]}
+                    </Text>
+                  ) : null}
+                  {c.reason ? <Text size="sm">{c.reason}</Text> : null}
                   <Text size="xs" c="dimmed">
                     Declared {formatDate(c.declaredAt)}
                   </Text>
@@ -552,7 +581,7 @@ function DeclaredConflicts() {
                         }),
                     })
                   }
-                  aria-label={`Withdraw the conflict: ${c.reason}`}
+                  aria-label={`Withdraw the conflict with ${[c.author?.name, c.company?.name].filter(Boolean).join(' and ') || 'this author'}`}
                 >
                   Withdraw
                 </Button>
@@ -569,32 +598,38 @@ function DeclaredConflicts() {
             </Alert>
           ) : null}
           <Group grow align="flex-start" wrap="wrap">
-            <CompanyField
-              label="Company"
-              description="Optional if you name an author."
-              value={form.values.company}
-              onChange={(value) => form.setFieldValue('company', value)}
-              error={form.errors.company}
+            <Select
+              label="Author"
+              description="An author of this organisation whose work you should not review."
+              placeholder={authors.isPending ? 'Loading authors…' : 'Choose an author'}
+              clearable
+              searchable
+              nothingFoundMessage="No author by that name"
+              data={authorOptions}
+              comboboxProps={{ withinPortal: true }}
+              {...form.getInputProps('authorId')}
             />
-            {canListMembers ? (
-              <Select
-                label="Author"
-                description="Optional if you name a company."
-                placeholder="Choose a member"
-                clearable
-                searchable
-                data={(members.data?.members ?? []).map((m) => ({
-                  value: m.userId,
-                  label: m.identity.displayName || m.name,
-                }))}
-                comboboxProps={{ withinPortal: true }}
-                {...form.getInputProps('authorId')}
-              />
-            ) : null}
+            <Select
+              label="Kind of conflict"
+              placeholder="Choose one"
+              data={conflictCategoryOptions}
+              disabled={!form.values.authorId}
+              required={!!form.values.authorId}
+              comboboxProps={{ withinPortal: true }}
+              {...form.getInputProps('category')}
+            />
           </Group>
+          <CompanyField
+            label="Company"
+            description="Optional if you name an author."
+            value={form.values.company}
+            onChange={(value) => form.setFieldValue('company', value)}
+            error={form.errors.company}
+          />
           <Textarea
-            label="Reason"
-            required
+            label={noteRequired ? 'Reason' : 'Note (optional)'}
+            description="Seen by you and the editors who assign reviewers; never by the author."
+            required={noteRequired}
             autosize
             minRows={2}
             maxLength={500}
@@ -614,7 +649,6 @@ function DeclaredConflicts() {
 export function DisclosuresPage() {
   const { can } = useOrganisation()
   const disclosures = useMyDisclosures()
-  const reviews = can('review.perform') || can('review.manage')
   return (
     <>
       <PageTitle
@@ -644,11 +678,9 @@ export function DisclosuresPage() {
               <Statement data={disclosures.data} />
             </Stack>
           </Grid.Col>
-          {reviews ? (
-            <Grid.Col span={12}>
-              <DeclaredConflicts />
-            </Grid.Col>
-          ) : null}
+          <Grid.Col span={12}>
+            <DeclaredConflicts />
+          </Grid.Col>
         </Grid>
       )}
     </>

@@ -1,6 +1,7 @@
 import type {
   AmountBand,
   AttestationStatus,
+  ConflictCategory,
   Nature,
   OrganisationSettings,
   Profession,
@@ -8,7 +9,15 @@ import type {
   Role,
   TrainingTopic,
 } from '../api/types.ts'
-import { amountBands, natures, professions, registrationBodies, roles, trainingTopics } from '../api/types.ts'
+import {
+  amountBands,
+  conflictCategories,
+  natures,
+  professions,
+  registrationBodies,
+  roles,
+  trainingTopics,
+} from '../api/types.ts'
 
 export const roleLabels: Record<Role, string> = {
   admin: 'Admin',
@@ -133,3 +142,15 @@ export const guidanceLabels: Record<OrganisationSettings['guidance'], string> = 
   us: 'US (AMA, FSMB, HIPAA, ACCME)',
   both: 'Both UK and US',
 }
+
+export const conflictCategoryLabels: Record<ConflictCategory, string> = {
+  personal_relationship: 'Personal relationship',
+  supervisor_trainee: 'Supervisor or trainee',
+  financial: 'Financial',
+  other: 'Other',
+}
+
+export const conflictCategoryOptions = conflictCategories.map((value) => ({
+  value,
+  label: conflictCategoryLabels[value],
+}))
