@@ -1,4 +1,5 @@
 import { createServer } from 'node:net'
+import { Create, isActor, Like, Note, Undo } from '@fedify/vocab'
 import { type ServerType, serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
@@ -246,7 +247,7 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
     expect(outbox.totalItems).toBe(2)
   }, 60_000)
 
-  it('B likes and boosts the first post; the counts arrive in A’s metrics', async () => {
+  it('B likes, boosts and replies to the first post, then takes the like back; the counts follow in A’s metrics', async () => {
     const received = (await listInbox(b.runtime, adminB, orgB.slug)).find(
       (r) => r.objectUri === remote[0]?.remoteId,
     )
@@ -254,13 +255,54 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
     await reactToReceived(b.runtime, adminB, orgB.slug, received?.id as string, 'like')
     await reactToReceived(b.runtime, adminB, orgB.slug, received?.id as string, 'announce')
     // Liking twice is still one like.
-    await reactToReceived(b.runtime, adminB, orgB.slug, received?.id as string, 'like')
+    const liked = await reactToReceived(b.runtime, adminB, orgB.slug, received?.id as string, 'like')
+    expect(liked.likeUri).toBeTruthy()
     const ctx = { credentials: { serviceUrl: a.base } }
     const metrics = await eventually('A to count the like and the boost', async () => {
       const m = await connector.metrics?.(ctx, remote[0] as RemotePost)
       return m && m.likes === 1 && m.reposts === 1 ? m : null
     })
     expect(metrics).toEqual({ likes: 1, reposts: 1, replies: 0 })
+
+    // A reply from B, then B takes its like back: both signed by B's actor, as any server would.
+    const ctxB = b.rounds.federation.createContext(new URL(b.base), undefined)
+    const meB = ctxB.getActorUri(orgB.slug)
+    const actorA = await ctxB.lookupObject(`${a.base}/orgs/${orgA.slug}`)
+    if (!actorA || !isActor(actorA)) throw new Error('A’s actor could not be fetched from B')
+    const replyId = new URL(`${b.base}/orgs/${orgB.slug}/posts/reply-1`)
+    await ctxB.sendActivity(
+      { identifier: orgB.slug },
+      actorA,
+      new Create({
+        id: new URL(`${replyId.href}#create`),
+        actor: meB,
+        object: new Note({
+          id: replyId,
+          attribution: meB,
+          replyTarget: new URL(remote[0]?.remoteId as string),
+          content: '<p>Thanks, useful!</p>',
+        }),
+      }),
+    )
+    await ctxB.sendActivity(
+      { identifier: orgB.slug },
+      actorA,
+      new Undo({
+        id: new URL(`${meB.href}#undo-like`),
+        actor: meB,
+        object: new Like({
+          id: new URL(liked.likeUri as string),
+          actor: meB,
+          object: new URL(remote[0]?.remoteId as string),
+        }),
+      }),
+    )
+    expect(
+      await eventually('A to count the reply and drop the like', async () => {
+        const m = await connector.metrics?.(ctx, remote[0] as RemotePost)
+        return m && m.replies === 1 && m.likes === 0 ? m : null
+      }),
+    ).toEqual({ likes: 0, reposts: 1, replies: 1 })
     expect(await connector.metrics?.(ctx, remote[1] as RemotePost)).toEqual({
       likes: 0,
       reposts: 0,

@@ -387,6 +387,7 @@ export async function listMedia(db: Executor, postId: string): Promise<MediaRow[
 
 export async function findMediaData(
   db: Executor,
+  organisationId: string,
   postId: string,
   position: number,
 ): Promise<{ mediaType: string; dataBase64: string } | null> {
@@ -395,6 +396,7 @@ export async function findMediaData(
     .innerJoin('federation_post as p', 'p.id', 'm.post_id')
     .select(['m.media_type', 'm.data_base64'])
     .where('m.post_id', '=', postId)
+    .where('p.organisation_id', '=', organisationId)
     .where('m.position', '=', position)
     .where('p.deleted_at', 'is', null)
     .executeTakeFirst()

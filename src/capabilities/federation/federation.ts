@@ -281,7 +281,11 @@ export function createRoundsFederation(deps: FederationDeps, options: Federation
     })
     .on(Undo, async (ctx, undo) => {
       if (!undo.actorId) return
-      const object = await undo.getObject({ crossOrigin: 'trust', ...ctx })
+      const object = await undo.getObject({
+        documentLoader: ctx.documentLoader,
+        contextLoader: ctx.contextLoader,
+        suppressError: true,
+      })
       if (object instanceof Follow) {
         const parsed = object.objectId ? ctx.parseUri(object.objectId) : null
         if (parsed?.type !== 'actor') return
@@ -334,7 +338,11 @@ export function createRoundsFederation(deps: FederationDeps, options: Federation
     })
     .on(Create, async (ctx, create) => {
       if (!create.actorId) return
-      const object = await create.getObject({ crossOrigin: 'trust', ...ctx })
+      const object = await create.getObject({
+        documentLoader: ctx.documentLoader,
+        contextLoader: ctx.contextLoader,
+        suppressError: true,
+      })
       if (!(object instanceof Note || object instanceof Video) || !object.id) return
       // Only the author's own objects: a Create may not put words in someone else's mouth.
       if (object.attributionId && object.attributionId.href !== create.actorId.href) return

@@ -111,7 +111,9 @@ export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'st
     const org = await findOrganisationBySlug(deps.db, c.req.param('slug'))
     const position = Number.parseInt(c.req.param('position'), 10)
     const media =
-      org && Number.isInteger(position) ? await findMediaData(deps.db, c.req.param('id'), position) : null
+      org && Number.isInteger(position)
+        ? await findMediaData(deps.db, org.id, c.req.param('id'), position)
+        : null
     if (!media) throw new AppError('NOT_FOUND', { message: 'no such attachment' })
     c.header('cache-control', 'public, max-age=86400, immutable')
     c.header('content-type', media.mediaType)
