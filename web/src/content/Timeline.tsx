@@ -72,7 +72,8 @@ export function describeEntry(e: TimelineEntry): string {
       return 'the approval expired'
     default:
       if (e.action.startsWith('content.') && str(s.to)) return `moved the item to ${state(s.to)}`
-      return e.action
+      // Events of other capabilities (media, publishing…): their action in words.
+      return e.action.replace(/^[a-z]+\./, '').replaceAll('_', ' ').replaceAll('.', ': ')
   }
 }
 
