@@ -73,7 +73,10 @@ export function describeEntry(e: TimelineEntry): string {
     default:
       if (e.action.startsWith('content.') && str(s.to)) return `moved the item to ${state(s.to)}`
       // Events of other capabilities (media, publishing…): their action in words.
-      return e.action.replace(/^[a-z]+\./, '').replaceAll('_', ' ').replaceAll('.', ': ')
+      return e.action
+        .replace(/^[a-z]+\./, '')
+        .replaceAll('_', ' ')
+        .replaceAll('.', ': ')
   }
 }
 
