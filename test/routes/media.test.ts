@@ -530,6 +530,14 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
     writeFileSync(out, Buffer.from(await video.arrayBuffer()))
     const tags = execFileSync('exiftool', ['-j', '-a', '-G1', '-ee', out], { encoding: 'utf8' })
     expect(tags).not.toMatch(/GPS|51\.51|Ward 7|Rounds Test Phone/i)
+    // Players seek with byte ranges.
+    const part = await call(rounds, 'GET', `${uploads(item.id)}/${id}/files/sanitised`, {
+      cookie: w.editor.cookie,
+      headers: { range: 'bytes=10-109' },
+    })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('content-range')).toBe(`bytes 10-109/${readFileSync(out).length}`)
+    expect(Buffer.from(await part.arrayBuffer()).equals(readFileSync(out).subarray(10, 110))).toBe(true)
     const frame = await call(rounds, 'GET', `${uploads(item.id)}/${id}/frames/0`, { cookie: w.editor.cookie })
     expect(frame.headers.get('content-type')).toBe('image/jpeg')
     await expectError(

@@ -18,7 +18,7 @@ import {
   getUpload,
   listItemUploads,
   type MediaDeps,
-  readDerivative,
+  openDerivative,
   readFrame,
   redactUpload,
   removeUpload,
@@ -108,7 +108,7 @@ const routes = {
     path: '/orgs/{slug}/items/{itemId}/uploads/{uploadId}/files/{name}',
     tags,
     summary:
-      'A file Rounds made from the upload (sanitised, redacted, de-identified). Originals are never served',
+      'A file Rounds made from the upload (sanitised, redacted, de-identified); a Range header gets 206 with that part. Originals are never served',
     security: cookieAuth,
     request: { params: uploadParams.extend({ name: derivativeNameSchema }) },
     responses: { 200: binary('The file'), ...errorResponses(401, 403, 404) },
@@ -144,6 +144,15 @@ async function readChunk(body: ReadableStream<Uint8Array> | null, limit: number)
     parts.push(value)
   }
   return Buffer.concat(parts)
+}
+
+/** A single `bytes=a-b` or `bytes=a-` range (what players send); anything else serves the whole file. */
+function parseRange(header: string | undefined): { start: number; end: number } | undefined {
+  const m = header ? /^bytes=(\d+)-(\d*)$/.exec(header.trim()) : null
+  if (!m) return undefined
+  const start = Number(m[1])
+  const end = m[2] ? Number(m[2]) : Number.MAX_SAFE_INTEGER
+  return end >= start ? { start, end } : undefined
 }
 
 export function mediaRoutes(deps: MediaDeps): Router {
@@ -186,11 +195,24 @@ export function mediaRoutes(deps: MediaDeps): Router {
   })
   app.openapi(routes.file, async (c) => {
     const p = c.req.valid('param')
-    const file = await readDerivative(deps, c.get('actor'), p.slug, p.itemId, p.uploadId, p.name)
+    const range = parseRange(c.req.header('range'))
+    const file = await openDerivative(deps, c.get('actor'), p.slug, p.itemId, p.uploadId, p.name, range)
     c.header('content-type', file.mime)
     c.header('cache-control', 'private, no-store')
+    c.header('accept-ranges', 'bytes')
     c.header('content-disposition', `inline; filename="${p.uploadId}-${p.name}"`)
-    return c.body(new Uint8Array(file.data), 200)
+    if (file.range) {
+      if (file.range.start >= file.size) {
+        await file.body.cancel()
+        c.header('content-range', `bytes */${file.size}`)
+        return c.body(null, 416 as 200)
+      }
+      c.header('content-range', `bytes ${file.range.start}-${file.range.end}/${file.size}`)
+      c.header('content-length', String(file.range.end - file.range.start + 1))
+      return c.body(file.body, 206 as 200)
+    }
+    c.header('content-length', String(file.size))
+    return c.body(file.body, 200)
   })
   app.openapi(routes.frame, async (c) => {
     const p = c.req.valid('param')

@@ -40,7 +40,7 @@ import {
   uploadCreateSchema,
 } from './media.schema.ts'
 import { checkFileType } from './media.sniff.ts'
-import type { MediaStorage } from './storage.ts'
+import type { ByteRange, MediaStorage, OpenedBlob } from './storage.ts'
 
 export type MediaDeps = AccountsDeps & {
   storage: MediaStorage
@@ -425,20 +425,24 @@ export async function getUpload(
   return present(deps, upload, item)
 }
 
-/** A derivative's bytes (never the original: quarantine is not served). */
-export async function readDerivative(
+/**
+ * A derivative as a stream, whole or a byte range (videos are seeked). Never the original:
+ * quarantine is not served.
+ */
+export async function openDerivative(
   deps: MediaDeps,
   actor: Actor,
   slug: string,
   itemId: string,
   uploadId: string,
   name: DerivativeName,
-): Promise<{ data: Buffer; mime: string }> {
+  range?: ByteRange,
+): Promise<OpenedBlob & { mime: string }> {
   const { upload } = await loadUpload(deps, actor, slug, itemId, uploadId, 'read')
   const d = upload.derivatives.find((x) => x.name === name)
-  const data = d ? await deps.storage.derivatives.get(keys.derivative(upload.id, name)) : null
-  if (!d || !data) throw new AppError('NOT_FOUND', { message: `upload ${uploadId} has no ${name} file` })
-  return { data, mime: d.mime }
+  const opened = d ? await deps.storage.derivatives.open(keys.derivative(upload.id, name), range) : null
+  if (!d || !opened) throw new AppError('NOT_FOUND', { message: `upload ${uploadId} has no ${name} file` })
+  return { ...opened, mime: d.mime }
 }
 
 /**

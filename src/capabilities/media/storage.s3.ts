@@ -80,6 +80,22 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
       if (!res.ok) await fail('get', res)
       return Buffer.from(await res.arrayBuffer())
     },
+    async open(key, range) {
+      const res = await client.fetch(
+        urlOf(key),
+        range ? { headers: { range: `bytes=${range.start}-${range.end}` } } : {},
+      )
+      if (res.status === 404) {
+        await res.body?.cancel()
+        return null
+      }
+      if (!res.ok || !res.body) await fail('get', res)
+      const total = /\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1]
+      const size = Number(total ?? res.headers.get('content-length') ?? 0)
+      const partial =
+        res.status === 206 && range ? { start: range.start, end: Math.min(range.end, size - 1) } : null
+      return { body: res.body as ReadableStream<Uint8Array>, size, range: partial }
+    },
     async getToFile(key, path) {
       const res = await client.fetch(urlOf(key))
       if (res.status === 404) {

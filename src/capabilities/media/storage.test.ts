@@ -82,6 +82,18 @@ describe.each(setups)('media storage on %s', (_name, setup) => {
     await s.storage.quarantine.delete('u2/never-there')
   })
 
+  it('opens objects as streams, whole or a byte range', async () => {
+    await s.storage.derivatives.put('u3/sanitised', Buffer.from('0123456789'))
+    const whole = await s.storage.derivatives.open('u3/sanitised')
+    expect(whole?.size).toBe(10)
+    expect(whole?.range).toBeNull()
+    expect(await new Response(whole?.body).text()).toBe('0123456789')
+    const part = await s.storage.derivatives.open('u3/sanitised', { start: 2, end: 5 })
+    expect(part).toMatchObject({ size: 10, range: { start: 2, end: 5 } })
+    expect(await new Response(part?.body).text()).toBe('2345')
+    expect(await s.storage.derivatives.open('u3/none')).toBeNull()
+  })
+
   it('refuses keys that could escape the store', async () => {
     await expect(s.storage.derivatives.put('../etc/passwd', Buffer.from('x'))).rejects.toThrow(
       /invalid storage key/,

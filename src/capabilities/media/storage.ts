@@ -19,6 +19,11 @@ export type BlobStore = {
   putFile(key: string, path: string): Promise<void>
   /** The object's bytes, or null when there is none. */
   get(key: string): Promise<Buffer | null>
+  /**
+   * A stream of the object (or of bytes `range.start`–`range.end`, inclusive) and its total
+   * size, or null when there is none. For serving large files without holding them in memory.
+   */
+  open(key: string, range?: ByteRange): Promise<OpenedBlob | null>
   /** Streams the object to a local file; false when there is none. */
   getToFile(key: string, path: string): Promise<boolean>
   delete(key: string): Promise<void>
@@ -29,6 +34,9 @@ export type BlobStore = {
 }
 
 export type MediaStorage = { quarantine: BlobStore; derivatives: BlobStore }
+
+export type ByteRange = { start: number; end: number }
+export type OpenedBlob = { body: ReadableStream<Uint8Array>; size: number; range: ByteRange | null }
 
 /** Builds the stores the configuration names. */
 export function createMediaStorage(config: MediaConfig): MediaStorage {
@@ -85,6 +93,18 @@ export function createLocalStore(root: string): BlobStore {
         if (missing(e)) return null
         throw e
       }
+    },
+    async open(key, range) {
+      let size: number
+      try {
+        size = (await stat(pathOf(key))).size
+      } catch (e) {
+        if (missing(e)) return null
+        throw e
+      }
+      const r = range ? { start: range.start, end: Math.min(range.end, size - 1) } : null
+      const stream = createReadStream(pathOf(key), r ? { start: r.start, end: r.end } : {})
+      return { body: Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>, size, range: r }
     },
     async getToFile(key, path) {
       try {

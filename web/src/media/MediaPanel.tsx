@@ -381,6 +381,20 @@ export function UploadCard({
                 </Stack>
               </SimpleGrid>
             ) : null}
+            {upload.kind === 'video' && sanitised ? (
+              <Stack gap={4}>
+                <Text size="xs" c="dimmed">
+                  The video without its metadata (what is published)
+                </Text>
+                {/* biome-ignore lint/a11y/useMediaCaption: the item's captions are edited beside it, not attached to this preview */}
+                <video
+                  controls
+                  preload="metadata"
+                  src={`${fileUrl(slug, itemId, upload.id, 'sanitised')}`}
+                  style={{ width: '100%', maxHeight: 360, borderRadius: 4, background: '#000' }}
+                />
+              </Stack>
+            ) : null}
             {upload.kind === 'video' && upload.frames.length > 0 && upload.width ? (
               <Stack gap={4}>
                 <Text size="xs" c="dimmed">
