@@ -170,6 +170,7 @@ export async function openRevisionRound(
       title: version.fields.title,
       authorName: item.authorName,
       anonymous: previous.anonymous,
+      revised: true,
       assignmentId: id,
       reviewerId: a.reviewerId,
       dueAt,
