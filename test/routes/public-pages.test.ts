@@ -287,6 +287,9 @@ describe.each(testDialects)('public pages and feeds on %s', (dialect) => {
       'Sepsis in five posts',
     ])
     expect(json.items[1]?.content_html).toContain('Personal views')
+    expect(json.items[0]?.content_html).toContain(
+      '<strong>Correction:</strong> The gauge colour chart was wrong: grey is 16G, not 18G.',
+    )
     expect(json.items[1]?.content_html).not.toMatch(/<script|onerror=/)
 
     const series = (await (

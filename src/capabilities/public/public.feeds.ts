@@ -19,6 +19,8 @@ export function buildFeed(options: {
   description: string
   items: PublicItemRow[]
   authors: Map<string, string>
+  /** Correction notices by item id, shown above the text. */
+  corrections: Map<string, string[]>
   format: FeedFormat
 }): { body: string; contentType: string } {
   const { baseUrl, org } = options
@@ -42,6 +44,9 @@ export function buildFeed(options: {
     const f = item.version.fields
     const url = `${baseUrl}${itemPath(org.slug, item.id)}`
     const parts = [
+      ...(options.corrections.get(item.id) ?? []).map(
+        (notice) => `<p><strong>Correction:</strong> ${escapeHtml(notice)}</p>`,
+      ),
       f.voice === 'personal' ? '<p><strong>Personal views</strong></p>' : '',
       f.body.trim() ? renderMarkdown(f.body) : '',
       ...f.parts.map((p) => `<p>${escapeHtml(p).replaceAll('\n', '<br>')}</p>`),

@@ -41,6 +41,8 @@ function page(options: {
   canonical: string
   feeds: string
   org: OrganisationRow
+  /** The ActivityPub document for the same thing (the organisation's actor), when there is one. */
+  activityPub?: string
   body: Html
 }): Html {
   const base = orgPath(options.org.slug)
@@ -55,7 +57,7 @@ ${options.description ? html`<meta name="description" content="${options.descrip
 <link rel="alternate" type="application/rss+xml" title="${options.org.name} (RSS)" href="${feedPath(options.feeds, 'rss')}">
 <link rel="alternate" type="application/atom+xml" title="${options.org.name} (Atom)" href="${feedPath(options.feeds, 'atom')}">
 <link rel="alternate" type="application/feed+json" title="${options.org.name} (JSON Feed)" href="${feedPath(options.feeds, 'json')}">
-<link rel="alternate" type="application/activity+json" href="${options.canonical}">
+${options.activityPub ? html`<link rel="alternate" type="application/activity+json" href="${options.activityPub}">` : ''}
 <style>${raw(styles)}</style>
 </head>
 <body>
@@ -125,6 +127,7 @@ export function organisationPageHtml(
     canonical: `${baseUrl}${base}`,
     feeds: base,
     org,
+    activityPub: `${baseUrl}${base}`,
     body: html`<h1>${org.name}</h1>
 ${org.description ? html`<p>${org.description}</p>` : ''}
 <section aria-labelledby="published">

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { findOrganisationBySlug, findUserById } from '#src/capabilities/accounts/accounts.repository.ts'
+import { listCorrections } from '#src/capabilities/content/corrections.service.ts'
 import { findMediaData, findPost } from '#src/capabilities/federation/federation.repository.ts'
 import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -85,6 +86,7 @@ export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'st
         description: org.description || `Medical teaching published by ${org.name}`,
         items: data.items,
         authors: await authorNames(deps, data.items),
+        corrections: await correctionNotices(deps, data.items),
         format,
       })
       return cached(c, feed.body, feed.contentType)
@@ -100,6 +102,7 @@ export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'st
         description: data.series.description || `A series by ${org.name}`,
         items: data.items,
         authors: await authorNames(deps, data.items),
+        corrections: await correctionNotices(deps, data.items),
         format,
       })
       return cached(c, feed.body, feed.contentType)
@@ -181,6 +184,18 @@ function cached(c: Context<HttpEnv>, body: string, contentType: string): Respons
   if (match?.split(',').some((t) => t.trim() === etag)) return c.body(null, 304)
   c.header('content-type', contentType)
   return c.body(body)
+}
+
+async function correctionNotices(deps: PublicDeps, items: PublicItemRow[]): Promise<Map<string, string[]>> {
+  const notices = new Map<string, string[]>()
+  for (const item of items) {
+    if (item.state !== 'corrected') continue
+    notices.set(
+      item.id,
+      (await listCorrections(deps.db, item.id)).map((c) => c.notice),
+    )
+  }
+  return notices
 }
 
 async function authorNames(deps: PublicDeps, items: PublicItemRow[]): Promise<Map<string, string>> {
