@@ -44,6 +44,10 @@ export type MastodonFake = {
   requests: { method: string; path: string; idempotencyKey: string | null }[]
   /** How many GET /api/v1/media/:id polls answer 206 before the media is ready. */
   mediaProcessingPolls: number
+  /** A status is created at once but answered only after this delay (a slow server, or a caller cut off mid-call). */
+  statusResponseDelayMs: number
+  /** Called after a status is created, before it is answered (to cut a caller off mid-call). */
+  onStatusCreated: ((count: number) => void) | null
   /** The next matching requests fail with these responses, in order. */
   failNext(...responses: Scripted[]): void
   live(): FakeStatus[]
@@ -75,6 +79,8 @@ export async function startMastodonFake(
     media: [],
     requests: [],
     mediaProcessingPolls: 1,
+    statusResponseDelayMs: 0,
+    onStatusCreated: null,
     failNext: (...r) => scripted.push(...r),
     live: () => fake.statuses.filter((s) => !s.deleted),
     url: '',
@@ -211,6 +217,8 @@ export async function startMastodonFake(
       fake.statuses.push(s)
       const parent = fake.statuses.find((x) => x.id === s.inReplyToId)
       if (parent) parent.replies++
+      fake.onStatusCreated?.(fake.statuses.length)
+      if (fake.statusResponseDelayMs > 0) await new Promise((r) => setTimeout(r, fake.statusResponseDelayMs))
       return json(res, 200, present(s))
     }
     const statusMatch = /^\/api\/v1\/statuses\/(\w+)$/.exec(path)
