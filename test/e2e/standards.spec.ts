@@ -156,12 +156,12 @@ test('a new author is gated, fails the assessment once, passes, discloses, and b
   await checker.getByRole('button', { name: 'Check' }).click()
   const result = checker.getByRole('status', { name: 'Result' })
   await expect(result.getByText('Verified', { exact: true })).toBeVisible()
-  await expect(result.getByText('Signature valid')).toBeVisible()
+  await expect(result.getByText('Signature valid', { exact: true })).toBeVisible()
   await expect(result).toContainText('Alex Morgan')
   await checker.getByRole('textbox', { name: 'Credential' }).fill(`${jwt.slice(0, -4)}AAAA`)
   await checker.getByRole('button', { name: 'Check' }).click()
-  await expect(result.getByText('Not verified')).toBeVisible()
-  await expect(result.getByText('Signature does not match')).toBeVisible()
+  await expect(result.getByText('Not verified', { exact: true })).toBeVisible()
+  await expect(result.getByText('Signature does not match', { exact: true })).toBeVisible()
   await checker.close()
   await expect(certificate.getByRole('link', { name: 'Open the printable page' })).toHaveAttribute(
     'href',
