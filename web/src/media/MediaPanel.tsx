@@ -127,42 +127,44 @@ function FindingsOfUpload({ upload }: { upload: Upload }) {
     )
   const redacted = new Set(upload.derivatives.find((d) => d.name === 'redacted')?.covers ?? [])
   return (
-    <List size="sm" spacing={4} aria-label="Findings in the file" data-testid="media-findings">
+    <Stack
+      gap={6}
+      component="ul"
+      aria-label="Findings in the file"
+      data-testid="media-findings"
+      style={{ listStyle: 'none', padding: 0, margin: 0 }}
+    >
       {upload.findings.map((f, i) => (
-        <List.Item
-          // biome-ignore lint/suspicious/noArrayIndexKey: a finding's index is its identity in the upload
-          key={i}
-          icon={
-            <Badge size="xs" color={severityLabels[f.severity].color} variant="light">
-              {severityLabels[f.severity].badge}
-            </Badge>
-          }
-        >
-          <Text span size="sm" fw={600}>
-            {findingLabel(f)}
-          </Text>{' '}
-          <Text span size="sm">
+        // biome-ignore lint/suspicious/noArrayIndexKey: a finding's index is its identity in the upload
+        <Group key={i} component="li" gap="xs" wrap="nowrap" align="flex-start">
+          <Badge size="sm" color={severityLabels[f.severity].color} variant="light" style={{ flex: 'none' }}>
+            {severityLabels[f.severity].badge}
+          </Badge>
+          <Text size="sm">
+            <Text span size="sm" fw={600}>
+              {findingLabel(f)}
+            </Text>{' '}
             {f.message}
+            {f.time !== undefined ? (
+              <Text span size="xs" c="dimmed">
+                {' '}
+                at {f.time.toFixed(1)} s
+              </Text>
+            ) : null}
+            {f.category === 'photo' && upload.consented ? (
+              <Badge size="xs" color="teal" ml={6}>
+                consent on record
+              </Badge>
+            ) : null}
+            {redacted.has(i) ? (
+              <Badge size="xs" color="teal" ml={6}>
+                redacted
+              </Badge>
+            ) : null}
           </Text>
-          {f.time !== undefined ? (
-            <Text span size="xs" c="dimmed">
-              {' '}
-              at {f.time.toFixed(1)} s
-            </Text>
-          ) : null}
-          {f.category === 'photo' && upload.consented ? (
-            <Badge size="xs" color="teal" ml={6}>
-              consent on record
-            </Badge>
-          ) : null}
-          {redacted.has(i) ? (
-            <Badge size="xs" color="teal" ml={6}>
-              redacted
-            </Badge>
-          ) : null}
-        </List.Item>
+        </Group>
       ))}
-    </List>
+    </Stack>
   )
 }
 
