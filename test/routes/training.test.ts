@@ -642,7 +642,10 @@ describe.each(testDialects)('certificate reminders on %s', (dialect) => {
     expect(reminders).toHaveLength(1)
     expect(reminders[0]?.subject).toContain('10 January 2027')
     expect(reminders[0]?.text).toContain('in 30 days')
-    expect(reminders[0]?.text).toContain(`/orgs/${w.org.slug}/training`)
+    // The web app's training page (there is no /orgs/{slug}/training page).
+    expect(reminders[0]?.text).toContain(
+      'Renew it by taking the training again in Reminder Teaching: http://localhost:3000/training',
+    )
 
     // The next days: no second reminder for the same certificate.
     clock.set(new Date('2026-12-12T06:00:00.000Z'))

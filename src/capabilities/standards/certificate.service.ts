@@ -313,7 +313,7 @@ export async function sendCertificateReminders(deps: AccountsDeps): Promise<numb
           `Your Rounds training certificate for ${c.organisation.name} expires on ${formatDate(c.expiresAt)}, in ${days} day${days === 1 ? '' : 's'}.`,
           `After that you cannot submit content for review in ${c.organisation.name} until you pass the assessment again.`,
           '',
-          `Renew it by taking the training again: ${deps.publicBaseUrl}/orgs/${c.organisation.slug}/training`,
+          `Renew it by taking the training again in ${c.organisation.name}: ${deps.publicBaseUrl}/training`,
           '',
           `Certificate ${c.id}`,
         ].join('\n'),
