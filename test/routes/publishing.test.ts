@@ -526,6 +526,16 @@ describe.each(testDialects)('publishing on %s', (dialect) => {
         403,
         'FORBIDDEN',
       )
+      // The plain withdrawal would leave the posts up: it points to withdrawing everywhere.
+      const plain = await expectError(
+        await call(rounds, 'POST', `${item(id)}/withdraw`, {
+          cookie: w.editor.cookie,
+          body: { reason: 'Wrong dose' },
+        }),
+        409,
+        'CONFLICT',
+      )
+      expect(plain.error.message).toMatch(/withdraw it everywhere/)
       const withdrawing = await expectJson<{ publications: Publication[] }>(
         await call(rounds, 'POST', `${item(id)}/publishing/withdraw`, {
           cookie: w.editor.cookie,

@@ -743,6 +743,18 @@ export async function withdrawItem(
     (item.authorId === user.userId && can(user, 'content.create', resource) && early.includes(item.state))
   if (!allowed) throw new AppError('FORBIDDEN', { message: 'you may not withdraw this item' })
   if (!nextState(item.state, 'withdraw')) throw illegal(item.state, 'withdraw')
+  // Posts already on channels must come down with the item: publishing's withdrawal does both.
+  const live = await deps.db
+    .selectFrom('publication')
+    .select('id')
+    .where('item_id', '=', item.id)
+    .where('status', 'not in', ['cancelled', 'withdrawn'])
+    .executeTakeFirst()
+  if (live)
+    throw new AppError('CONFLICT', {
+      message:
+        'This item is scheduled or published on channels: withdraw it everywhere from its Publishing panel (POST …/publishing/withdraw), which also removes the posts.',
+    })
   await deps.db.transaction().execute(async (tx) => {
     const latest = await findLatestVersion(tx, item.id)
     await transition(tx, deps, item, 'withdraw', user.userId, {
