@@ -217,6 +217,16 @@ describe.skipIf(!network)('Bluesky connector against a local PDS', () => {
       .catch((e) => e)
     expect(wrong).toBeInstanceOf(ChannelError)
     expect(wrong).toMatchObject({ permanent: true, reauthorise: true })
+    const refused = await connector
+      .publishPart(
+        { credentials: { ...credentials, password: 'aaaa-bbbb-cccc-dddd' } },
+        post(),
+        { index: 0, text: 'Never posted.', media: [] },
+        null,
+      )
+      .catch((e) => e)
+    expect(refused).toMatchObject({ permanent: true, reauthorise: true })
+    expect(refused.message).toMatch(/Connect the Bluesky account again/)
   })
 
   it('publishes a 3-part thread with an image and alt text that reads back from the PDS as sent', async () => {

@@ -382,9 +382,12 @@ export function createBlueskyConnector(env: ConnectorEnv): ChannelConnector {
     const key = cacheKey(credentials)
     let s = sessions.get(key)
     if (!s) {
-      s = open(credentials)
-      sessions.set(key, s)
-      s.catch(() => sessions.delete(key))
+      const opened = open(credentials)
+      sessions.set(key, opened)
+      opened.catch(() => {
+        if (sessions.get(key) === opened) sessions.delete(key)
+      })
+      s = opened
     }
     return s
   }
@@ -395,13 +398,19 @@ export function createBlueskyConnector(env: ConnectorEnv): ChannelConnector {
    */
   async function withSession<T>(ctx: PostContext, fn: (s: Session) => Promise<T>): Promise<T> {
     try {
+      // A refused sign-in is final here: trying the same password twice only spends the allowance.
+      const current = await session(ctx.credentials)
       try {
-        return await fn(await session(ctx.credentials))
+        return await fn(current)
       } catch (error) {
         if (!isAuthFailure(error) || !ctx.credentials.password) throw error
         sessions.delete(cacheKey(ctx.credentials))
+        const key = cacheKey(ctx.credentials)
         const fresh = login(ctx.credentials)
-        sessions.set(cacheKey(ctx.credentials), fresh)
+        sessions.set(key, fresh)
+        fresh.catch(() => {
+          if (sessions.get(key) === fresh) sessions.delete(key)
+        })
         return await fn(await fresh)
       }
     } catch (error) {
