@@ -607,6 +607,58 @@ export interface MediaUploadTable {
   screened_at: NullableTimestamp
 }
 
+export interface LrsClientTable {
+  id: string
+  organisation_id: string
+  name: string
+  key: string
+  secret_hash: string
+  created_by: string | null
+  created_at: Timestamp
+  last_used_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+}
+
+export interface XapiStatementTable {
+  organisation_id: string
+  id: string
+  /** ISO-8601 text (UTC, milliseconds): sorts as text on both databases. */
+  stored: string
+  verb_id: string
+  registration: string | null
+  voids: string | null
+  voided: number
+  client_id: string | null
+  statement: string
+}
+
+export interface XapiStatementRefTable {
+  organisation_id: string
+  statement_id: string
+  kind: string
+  value: string
+  direct: number
+}
+
+export interface LrsForwardingTable {
+  organisation_id: string
+  endpoint: string
+  username: string
+  secret: string
+  version: string
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
+export interface XapiForwardOutboxTable {
+  organisation_id: string
+  statement_id: string
+  created_at: Timestamp
+  next_attempt_at: Timestamp
+  attempts: number
+  last_error: string | null
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -656,4 +708,9 @@ export interface DB {
   publication: PublicationTable
   delivery: DeliveryTable
   media_upload: MediaUploadTable
+  lrs_client: LrsClientTable
+  xapi_statement: XapiStatementTable
+  xapi_statement_ref: XapiStatementRefTable
+  lrs_forwarding: LrsForwardingTable
+  xapi_forward_outbox: XapiForwardOutboxTable
 }

@@ -13,6 +13,7 @@ import * as credentialIssuerKeys from './2026-11-27T00-35-00-credential-issuer-k
 import * as publishing from './2026-11-27T01-00-00-publishing.ts'
 import * as federation from './2026-11-27T01-30-00-federation.ts'
 import * as media from './2026-11-27T02-00-00-media.ts'
+import * as xapi from './2026-11-27T03-00-00-xapi.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T01-00-00-publishing': publishing,
   '2026-11-27T01-30-00-federation': federation,
   '2026-11-27T02-00-00-media': media,
+  '2026-11-27T03-00-00-xapi': xapi,
 }

@@ -1,0 +1,223 @@
+import { type Expression, type SqlBool, sql } from 'kysely'
+import type { Executor } from '#src/platform/db/database.ts'
+import type { StoredStatement } from './xapi.schema.ts'
+import { type StatementRefs, statementRefs } from './xapi.statement.ts'
+
+/** Kysely queries for stored statements and the agents/activities they mention. */
+
+// Both databases take at least 32,766 bound parameters; rows per insert stay well below.
+const CHUNK = 200
+
+export type StatementRow = {
+  id: string
+  stored: string
+  verbId: string
+  registration: string | null
+  voids: string | null
+  voided: boolean
+  clientId: string | null
+  statement: StoredStatement
+}
+
+export async function findStatementsByIds(
+  db: Executor,
+  organisationId: string,
+  ids: string[],
+): Promise<Map<string, StatementRow>> {
+  const found = new Map<string, StatementRow>()
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('xapi_statement')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .where('id', 'in', ids.slice(i, i + CHUNK))
+      .execute()
+    for (const r of rows) found.set(r.id, toRow(r))
+  }
+  return found
+}
+
+export async function findStatement(
+  db: Executor,
+  organisationId: string,
+  id: string,
+): Promise<StatementRow | null> {
+  const row = await db
+    .selectFrom('xapi_statement')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row ? toRow(row) : null
+}
+
+/** Ids among `ids` that some stored voiding statement of the organisation targets. */
+export async function findVoidedTargets(
+  db: Executor,
+  organisationId: string,
+  ids: string[],
+): Promise<Set<string>> {
+  const out = new Set<string>()
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('xapi_statement')
+      .select('voids')
+      .where('organisation_id', '=', organisationId)
+      .where('voids', 'in', ids.slice(i, i + CHUNK))
+      .execute()
+    for (const r of rows) if (r.voids) out.add(r.voids)
+  }
+  return out
+}
+
+export async function insertStatements(
+  db: Executor,
+  organisationId: string,
+  rows: Array<Omit<StatementRow, 'verbId' | 'registration' | 'voids'> & { voids: string | null }>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK)
+    await db
+      .insertInto('xapi_statement')
+      .values(
+        chunk.map((r) => ({
+          organisation_id: organisationId,
+          id: r.id,
+          stored: r.stored,
+          verb_id: r.statement.verb.id,
+          registration: (r.statement.context?.registration as string | undefined) ?? null,
+          voids: r.voids,
+          voided: r.voided ? 1 : 0,
+          client_id: r.clientId,
+          statement: JSON.stringify(r.statement),
+        })),
+      )
+      .execute()
+  }
+  const refs: Array<{
+    organisation_id: string
+    statement_id: string
+    kind: string
+    value: string
+    direct: number
+  }> = []
+  for (const r of rows) {
+    const found: StatementRefs = statementRefs(r.statement)
+    for (const [value, direct] of found.agents)
+      refs.push({
+        organisation_id: organisationId,
+        statement_id: r.id,
+        kind: 'agent',
+        value,
+        direct: +direct,
+      })
+    for (const [value, direct] of found.activities)
+      refs.push({
+        organisation_id: organisationId,
+        statement_id: r.id,
+        kind: 'activity',
+        value,
+        direct: +direct,
+      })
+  }
+  for (let i = 0; i < refs.length; i += CHUNK * 2)
+    await db
+      .insertInto('xapi_statement_ref')
+      .values(refs.slice(i, i + CHUNK * 2))
+      .execute()
+}
+
+/** Marks stored statements voided (never voiding statements themselves). */
+export async function markVoided(db: Executor, organisationId: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK)
+    await db
+      .updateTable('xapi_statement')
+      .set({ voided: 1 })
+      .where('organisation_id', '=', organisationId)
+      .where('id', 'in', ids.slice(i, i + CHUNK))
+      .where('voids', 'is', null)
+      .execute()
+}
+
+export type StatementQuery = {
+  agent?: string | undefined
+  relatedAgents?: boolean | undefined
+  verb?: string | undefined
+  activity?: string | undefined
+  relatedActivities?: boolean | undefined
+  registration?: string | undefined
+  since?: string | undefined
+  until?: string | undefined
+  ascending: boolean
+  limit: number
+  /** Only statements stored at or before this instant (the first page's time): stable pages. */
+  through: string
+  after?: { stored: string; id: string } | undefined
+}
+
+/** One page of non-voided statements matching the filters, in stored order. */
+export async function queryStatementRows(
+  db: Executor,
+  organisationId: string,
+  q: StatementQuery,
+): Promise<StatementRow[]> {
+  let query = db
+    .selectFrom('xapi_statement as s')
+    .selectAll('s')
+    .where('s.organisation_id', '=', organisationId)
+    .where('s.voided', '=', 0)
+    .where('s.stored', '<=', q.through)
+  if (q.verb) query = query.where('s.verb_id', '=', q.verb)
+  if (q.registration) query = query.where('s.registration', '=', q.registration)
+  if (q.since) query = query.where('s.stored', '>', q.since)
+  if (q.until) query = query.where('s.stored', '<=', q.until)
+  const refFilter = (kind: 'agent' | 'activity', value: string, related: boolean) =>
+    query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('xapi_statement_ref as r')
+          .select(sql`1`.as('one'))
+          .whereRef('r.organisation_id', '=', 's.organisation_id')
+          .whereRef('r.statement_id', '=', 's.id')
+          .where('r.kind', '=', kind)
+          .where('r.value', '=', value)
+          .$if(!related, (w) => w.where('r.direct', '=', 1)),
+      ),
+    )
+  if (q.agent) query = refFilter('agent', q.agent, q.relatedAgents ?? false)
+  if (q.activity) query = refFilter('activity', q.activity, q.relatedActivities ?? false)
+  if (q.after) {
+    const { stored, id } = q.after
+    query = query.where(({ eb, or, and }) => {
+      const op = q.ascending ? '>' : '<'
+      return or([
+        eb('s.stored', op, stored),
+        and([eb('s.stored', '=', stored), eb('s.id', op, id)]),
+      ]) as Expression<SqlBool>
+    })
+  }
+  const dir = q.ascending ? 'asc' : 'desc'
+  const rows = await query.orderBy('s.stored', dir).orderBy('s.id', dir).limit(q.limit).execute()
+  return rows.map(toRow)
+}
+
+function toRow(r: {
+  id: string
+  stored: string
+  verb_id: string
+  registration: string | null
+  voids: string | null
+  voided: number
+  client_id: string | null
+  statement: string
+}): StatementRow {
+  return {
+    id: r.id,
+    stored: r.stored,
+    verbId: r.verb_id,
+    registration: r.registration,
+    voids: r.voids,
+    voided: Number(r.voided) === 1,
+    clientId: r.client_id,
+    statement: JSON.parse(r.statement) as StoredStatement,
+  }
+}
