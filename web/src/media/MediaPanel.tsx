@@ -304,6 +304,15 @@ export function UploadCard({
             </Button>
           ) : null}
         </Group>
+        {upload.status === 'receiving' ? (
+          <Stack gap={4}>
+            <Progress value={(100 * upload.received) / upload.size} aria-label="Bytes received" />
+            <Text size="xs" c="dimmed">
+              {formatBytes(upload.received)} of {formatBytes(upload.size)} received.
+              {editable ? ' Choose the same file again to carry on from there.' : ''}
+            </Text>
+          </Stack>
+        ) : null}
         {upload.status === 'screening' || upload.status === 'quarantined' ? (
           <Stack gap={4}>
             <Progress value={upload.progress} animated aria-label="Screening progress" />
@@ -483,7 +492,11 @@ export function MediaPanel({ item, editable }: { item: Item; editable: boolean }
       return
     }
     abort.current = new AbortController()
-    setSending({ name: file.name, progress: { sent: 0, total: file.size } })
+    // The same file again after an interruption: resume the unfinished upload.
+    const unfinished = uploads.data?.uploads.find(
+      (u) => u.status === 'receiving' && u.filename === file.name && u.size === file.size,
+    )
+    setSending({ name: file.name, progress: { sent: unfinished?.received ?? 0, total: file.size } })
     try {
       await uploadFile(
         slug,
@@ -492,6 +505,7 @@ export function MediaPanel({ item, editable }: { item: Item; editable: boolean }
         kind,
         (progress) => setSending({ name: file.name, progress }),
         abort.current.signal,
+        unfinished,
       )
     } catch (caught) {
       setError(errorMessage(caught))

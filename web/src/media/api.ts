@@ -106,9 +106,13 @@ export async function uploadFile(
   kind: MediaKind,
   onProgress: (p: UploadProgress) => void,
   signal: AbortSignal,
+  /** An earlier upload of the same file that did not finish: carry on from what the server has. */
+  resume?: Upload,
 ): Promise<Upload> {
-  let upload = await api<Upload>('POST', base(slug, itemId), { filename: file.name, size: file.size, kind })
+  let upload =
+    resume ?? (await api<Upload>('POST', base(slug, itemId), { filename: file.name, size: file.size, kind }))
   const url = `${base(slug, itemId)}/${seg(upload.id)}`
+  if (resume) upload = await api<Upload>('GET', url)
   let offset = upload.received
   let failures = 0
   while (offset < file.size) {
