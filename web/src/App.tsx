@@ -40,6 +40,9 @@ const ItemEditorPage = lazy(() =>
 const ChannelsPage = lazy(() =>
   import('./publishing/ChannelsPage.tsx').then((m) => ({ default: m.ChannelsPage })),
 )
+const FediversePage = lazy(() =>
+  import('./publishing/FediversePage.tsx').then((m) => ({ default: m.FediversePage })),
+)
 const OAuthCallbackPage = lazy(() =>
   import('./publishing/ChannelsPage.tsx').then((m) => ({ default: m.OAuthCallbackPage })),
 )
@@ -281,6 +284,14 @@ export function App() {
             element={
               <LazyPage>
                 <ChannelsPage />
+              </LazyPage>
+            }
+          />
+          <Route
+            path="/publishing/fediverse"
+            element={
+              <LazyPage>
+                <FediversePage />
               </LazyPage>
             }
           />

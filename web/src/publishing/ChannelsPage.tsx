@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -12,7 +13,7 @@ import {
   Title,
 } from '@mantine/core'
 import { useEffect, useId, useState } from 'react'
-import { useParams, useSearchParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { errorMessage, isApiError } from '../api/client.ts'
 import {
   type ChannelId,
@@ -106,6 +107,11 @@ function ChannelCard({ option }: { option: ChannelOption }) {
         </Text>
         {option.connection === 'none' ? (
           <Text size="sm">Nothing to connect: Rounds publishes this channel itself.</Text>
+        ) : null}
+        {option.channel === 'fediverse' ? (
+          <Anchor component={Link} to="/publishing/fediverse" size="sm">
+            Followers, follows and received posts
+          </Anchor>
         ) : null}
         {connected ? (
           <Stack gap={4}>
