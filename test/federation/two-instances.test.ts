@@ -1,5 +1,5 @@
 import { createServer } from 'node:net'
-import { Create, isActor, Like, Note, Undo } from '@fedify/vocab'
+import { Create, Follow, isActor, Like, Note, Undo } from '@fedify/vocab'
 import { type ServerType, serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
@@ -356,5 +356,31 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
       headers: { accept: 'application/activity+json' },
     })
     expect(res.status).toBe(404)
+  }, 60_000)
+
+  it('B unfollows (Undo Follow): A no longer counts it as a follower', async () => {
+    const ctxB = b.rounds.federation.createContext(new URL(b.base), undefined)
+    const meB = ctxB.getActorUri(orgB.slug)
+    const actorA = await ctxB.lookupObject(`${a.base}/orgs/${orgA.slug}`)
+    if (!actorA || !isActor(actorA)) throw new Error('A’s actor could not be fetched from B')
+    const following = await b.rounds.database.db
+      .selectFrom('federation_following')
+      .select('follow_uri')
+      .executeTakeFirstOrThrow()
+    await ctxB.sendActivity(
+      { identifier: orgB.slug },
+      actorA,
+      new Undo({
+        id: new URL(`${meB.href}#undo-follow`),
+        actor: meB,
+        object: new Follow({ id: new URL(following.follow_uri), actor: meB, object: actorA.id }),
+      }),
+    )
+    await eventually('A to drop the follower', async () => {
+      const res = await fetch(`${a.base}/orgs/${orgA.slug}/followers`, {
+        headers: { accept: 'application/activity+json' },
+      })
+      return ((await res.json()) as { totalItems: number }).totalItems === 0
+    })
   }, 60_000)
 })
