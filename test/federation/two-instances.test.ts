@@ -247,6 +247,55 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
     expect(outbox.totalItems).toBe(2)
   }, 60_000)
 
+  it('a video item goes out as a Video with its file and alt text; B receives it', async () => {
+    const mp4 = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex')
+    const part = {
+      index: 0,
+      text: 'How to insert a cannula, in 60 seconds.',
+      media: [
+        {
+          kind: 'video' as const,
+          mimeType: 'video/mp4',
+          bytes: mp4,
+          altText: 'Hands inserting a cannula into a model arm',
+          captionsVtt: 'WEBVTT\n\n00:00.000 --> 00:02.000\nClean the skin first.\n',
+        },
+      ],
+    }
+    const video = await connector.publishPart(
+      { credentials: { serviceUrl: a.base } },
+      {
+        idempotencyKey: 'item-3:v1:fediverse:0',
+        title: 'Cannulation',
+        parts: [part],
+        hashtags: [],
+        canonicalUrl: `${a.base}/orgs/${orgA.slug}/items/item-3`,
+      },
+      part,
+      null,
+    )
+    remote.push(video)
+    expect(video.remoteId).toContain('/videos/')
+    const object = (await (
+      await fetch(video.remoteId, { headers: { accept: 'application/activity+json' } })
+    ).json()) as {
+      type: string
+      name: string
+      attachment: { type: string; mediaType: string; name: string; url: string }
+    }
+    expect(object).toMatchObject({ type: 'Video', name: 'Cannulation' })
+    expect(object.attachment).toMatchObject({
+      type: 'Document',
+      mediaType: 'video/mp4',
+      name: 'Hands inserting a cannula into a model arm',
+    })
+    expect(Buffer.from(await (await fetch(object.attachment.url)).arrayBuffer()).equals(mp4)).toBe(true)
+    const received = await eventually('B to receive the video', async () =>
+      (await listInbox(b.runtime, adminB, orgB.slug)).find((r) => r.objectUri === video.remoteId),
+    )
+    expect(received.objectType).toBe('Video')
+  }, 60_000)
+
   it('B likes, boosts and replies to the first post, then takes the like back; the counts follow in A’s metrics', async () => {
     const received = (await listInbox(b.runtime, adminB, orgB.slug)).find(
       (r) => r.objectUri === remote[0]?.remoteId,
