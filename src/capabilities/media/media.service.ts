@@ -39,7 +39,7 @@ import {
   type UploadCreate,
   uploadCreateSchema,
 } from './media.schema.ts'
-import { checkFileType } from './media.sniff.ts'
+import { checkHead } from './media.sniff.ts'
 import type { ByteRange, MediaStorage, OpenedBlob } from './storage.ts'
 
 export type MediaDeps = AccountsDeps & {
@@ -62,7 +62,6 @@ type UserActor = Extract<Actor, { kind: 'user' }>
 const keys = {
   part: (id: string, offset: number) => `${id}/parts/${String(offset).padStart(15, '0')}`,
   parts: (id: string) => `${id}/parts/`,
-  original: (id: string) => `${id}/original`,
   folder: (id: string) => `${id}/`,
   derivative: (id: string, name: DerivativeName) => `${id}/${name}`,
   frame: (id: string, index: number) => `${id}/frames/${String(index).padStart(5, '0')}.jpg`,
@@ -323,76 +322,85 @@ async function reject(
   })
 }
 
+/**
+ * The checks that answer the last chunk at once, from the file's head (its first chunk): the
+ * type by content, the name and kind agreeing and, for an image that came in one chunk, its
+ * declared dimensions. Captions (small) are read whole. Assembling a large file and decoding it
+ * is left to the screening job, so the request stays short however big the file.
+ */
 async function finalise(deps: MediaDeps, user: UserActor, item: ItemRow, upload: UploadRow): Promise<void> {
-  const dir = await workDir()
+  const parts = await deps.storage.quarantine.list(keys.parts(upload.id))
+  const first = parts[0] ? await deps.storage.quarantine.get(parts[0]) : null
+  if (!first) throw new Error(`upload ${upload.id}: no chunks stored`)
+  let sniffed: Awaited<ReturnType<typeof checkHead>>
+  let captions: string | null = null
   try {
-    const path = join(dir, 'original')
-    await assemble(deps, upload, path)
-    let sniffed: Awaited<ReturnType<typeof checkFileType>>
-    let captions: string | null = null
-    try {
-      sniffed = await checkFileType(path, upload.filename, upload.kind)
-      if (sniffed.kind === 'image') await checkImageHeader(path, deps.media.maxPixels)
-      if (sniffed.kind === 'captions') captions = await readCaptions(path)
-    } catch (e) {
-      if (!isAppError(e)) throw e
-      await reject(deps, upload, e, user.userId)
-      throw e
-    }
-    if (captions !== null) {
-      // Captions are text: they become the item's captions and are screened cue by cue with
-      // the rest of its text. Nothing of the file is kept.
-      await updateItem(deps, user, null, item.id, { captions })
-      await deps.storage.quarantine.deletePrefix(keys.folder(upload.id))
-      await deps.db.transaction().execute(async (tx) => {
-        await setUploadStatus(tx, upload.id, {
-          status: 'ready',
-          stage: 'captions added to the item',
-          progress: 100,
-          at: deps.clock.now().toISOString(),
-          mime: sniffed.mime,
-          screenedAt: deps.clock.now().toISOString(),
-        })
-        await audit(tx, deps, user.userId, 'media.upload_completed', upload, { kind: 'captions' })
-      })
-      return
-    }
-    await deps.storage.quarantine.putFile(keys.original(upload.id), path)
-    await deps.storage.quarantine.deletePrefix(keys.parts(upload.id))
+    sniffed = await checkHead(first.subarray(0, 4100), upload.filename, upload.kind)
+    if (sniffed.kind === 'image' && parts.length === 1) await checkImageHeader(first, deps.media.maxPixels)
+    if (sniffed.kind === 'captions') captions = decodeCaptions(await readParts(deps, parts))
+  } catch (e) {
+    if (!isAppError(e)) throw e
+    await reject(deps, upload, e, user.userId)
+    throw e
+  }
+  if (captions !== null) {
+    // Captions are text: they become the item's captions and are screened cue by cue with
+    // the rest of its text. Nothing of the file is kept.
+    await updateItem(deps, user, null, item.id, { captions })
+    await deps.storage.quarantine.deletePrefix(keys.folder(upload.id))
     await deps.db.transaction().execute(async (tx) => {
       await setUploadStatus(tx, upload.id, {
-        status: 'quarantined',
-        stage: 'waiting for screening',
-        progress: 0,
+        status: 'ready',
+        stage: 'captions added to the item',
+        progress: 100,
         at: deps.clock.now().toISOString(),
         mime: sniffed.mime,
-        from: ['receiving'],
+        screenedAt: deps.clock.now().toISOString(),
       })
-      await audit(tx, deps, user.userId, 'media.upload_completed', upload, {
-        kind: sniffed.kind,
-        mime: sniffed.mime,
-      })
-      await deps.queue.enqueue(
-        tx,
-        SCREEN_UPLOAD_JOB,
-        { uploadId: upload.id },
-        { maxAttempts: SCREEN_UPLOAD_ATTEMPTS },
-      )
+      await audit(tx, deps, user.userId, 'media.upload_completed', upload, { kind: 'captions' })
     })
-    // The file takes a slot on the item (the slot id is the upload id), so the item's
-    // content hash, versions and submission account for it.
-    const fresh = (await findItem(deps.db, item.id)) as ItemRow
-    if (!fresh.fields.media.some((m) => m.id === upload.id))
-      await updateItem(deps, user, null, item.id, {
-        media: [...fresh.fields.media, { id: upload.id, kind: sniffed.kind === 'video' ? 'video' : 'image' }],
-      })
-  } finally {
-    await rm(dir, { recursive: true, force: true })
+    return
   }
+  await deps.db.transaction().execute(async (tx) => {
+    await setUploadStatus(tx, upload.id, {
+      status: 'quarantined',
+      stage: 'waiting for screening',
+      progress: 0,
+      at: deps.clock.now().toISOString(),
+      mime: sniffed.mime,
+      from: ['receiving'],
+    })
+    await audit(tx, deps, user.userId, 'media.upload_completed', upload, {
+      kind: sniffed.kind,
+      mime: sniffed.mime,
+    })
+    await deps.queue.enqueue(
+      tx,
+      SCREEN_UPLOAD_JOB,
+      { uploadId: upload.id },
+      { maxAttempts: SCREEN_UPLOAD_ATTEMPTS },
+    )
+  })
+  // The file takes a slot on the item (the slot id is the upload id), so the item's
+  // content hash, versions and submission account for it.
+  const fresh = (await findItem(deps.db, item.id)) as ItemRow
+  if (!fresh.fields.media.some((m) => m.id === upload.id))
+    await updateItem(deps, user, null, item.id, {
+      media: [...fresh.fields.media, { id: upload.id, kind: sniffed.kind === 'video' ? 'video' : 'image' }],
+    })
 }
 
-async function readCaptions(path: string): Promise<string> {
-  const bytes = await readFile(path)
+async function readParts(deps: MediaDeps, parts: string[]): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for (const key of parts) {
+    const bytes = await deps.storage.quarantine.get(key)
+    if (!bytes) throw new Error(`chunk ${key} vanished`)
+    chunks.push(bytes)
+  }
+  return Buffer.concat(chunks)
+}
+
+function decodeCaptions(bytes: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
   } catch {
@@ -593,8 +601,8 @@ export async function screenUpload(
   const dir = await workDir()
   try {
     const path = join(dir, 'original')
-    if (!(await deps.storage.quarantine.getToFile(keys.original(upload.id), path)))
-      throw new AppError('MEDIA_UNREADABLE', { message: 'the uploaded file is missing; upload it again' })
+    await step('assembling the file', 3)
+    await assemble(deps, upload, path)
     const derivatives: Derivative[] = []
     const frames: Frame[] = []
     let findings: Finding[] = []

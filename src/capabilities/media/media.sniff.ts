@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { fileTypeFromBuffer } from 'file-type'
 import { AppError } from '#src/platform/errors.ts'
@@ -65,22 +64,10 @@ export async function sniffBytes(head: Uint8Array): Promise<{ mime: string } | n
 }
 
 /**
- * Confirms the file is an accepted type, of the declared kind, and named consistently.
- * Throws UNSUPPORTED_MEDIA_TYPE or MEDIA_TYPE_MISMATCH with a message a user can act on.
+ * Confirms the file (its head: the first 4 kB) is an accepted type, of the declared kind,
+ * and named consistently. Throws UNSUPPORTED_MEDIA_TYPE or MEDIA_TYPE_MISMATCH with a message
+ * a user can act on.
  */
-export async function checkFileType(path: string, filename: string, declared: MediaKind): Promise<Sniffed> {
-  const handle = await open(path, 'r')
-  let head: Uint8Array
-  try {
-    const buf = Buffer.alloc(4100)
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0)
-    head = buf.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
-  }
-  return checkHead(head, filename, declared)
-}
-
 export async function checkHead(head: Uint8Array, filename: string, declared: MediaKind): Promise<Sniffed> {
   const found = await sniffBytes(head)
   if (!found)
