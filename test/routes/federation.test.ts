@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decryptSecret } from '#src/platform/secrets.ts'
+import { loadActorKeyPairs } from '#src/capabilities/federation/federation.keys.ts'
+import { storedSecretColumns } from '#src/entry/stored-secrets.ts'
+import { createKeyring, decryptSecret, rotateSecrets } from '#src/platform/secrets.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestOrganisation } from '#test/support/factories.ts'
 import { createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
@@ -72,6 +74,33 @@ describe.each(testDialects)('the organisation as a fediverse actor on %s', (dial
     // The same keys on the next request: made once, kept.
     const again = (await (await get(`/orgs/${org.slug}`)).json()) as typeof actor
     expect(again.publicKey.publicKeyPem).toBe(actor.publicKey.publicKeyPem)
+  })
+
+  it('rounds secrets rotate moves the actor keys to the new key, and they still load', async () => {
+    const before = (await (await get(`/orgs/${org.slug}`)).json()) as { publicKey: { publicKeyPem: string } }
+    const current = rounds.config.encryptionKeys.keys
+    const newKey = { id: 'next', key: Buffer.alloc(32, 9) }
+    const report = await rotateSecrets(
+      rounds.database.db,
+      createKeyring([newKey, ...current]),
+      storedSecretColumns,
+    )
+    expect(report.byColumn.find((c) => c.table === 'federation_actor_key')?.rotated).toBeGreaterThanOrEqual(2)
+    try {
+      // Only the new key is needed now.
+      const pairs = await loadActorKeyPairs(
+        { db: rounds.database.db, clock: rounds.clock, ids: rounds.ids, keyring: createKeyring([newKey]) },
+        org.id,
+      )
+      expect(pairs).toHaveLength(2)
+      const spki = Buffer.from(
+        await crypto.subtle.exportKey('spki', pairs[0]?.publicKey as CryptoKey),
+      ).toString('base64')
+      expect(before.publicKey.publicKeyPem.replace(/-----[A-Z ]+-----|\s/g, '')).toBe(spki)
+    } finally {
+      // Back to the key this test server runs with.
+      await rotateSecrets(rounds.database.db, createKeyring([...current, newKey]), storedSecretColumns)
+    }
   })
 
   it('serves the outbox and followers collections (empty at first)', async () => {
