@@ -126,8 +126,9 @@ async function previewsFor(
   const statement = await findCurrentStatement(deps.db, item.authorId, now)
   const canonicalUrl = canonicalUrlFor(deps.publicBaseUrl, item.organisationSlug, item.id)
   let mediaMissing = false
-  for (const slot of version.fields.media)
+  for (const slot of version.fields.media) {
     if (!(await deps.media.read(item.id, slot.id))) mediaMissing = true
+  }
   const out: ChannelPreview[] = []
   for (const r of deps.connectors.list()) {
     if (channels && !channels.includes(r.channel)) continue
