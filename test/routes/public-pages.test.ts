@@ -134,6 +134,16 @@ describe.each(testDialects)('public pages and feeds on %s', (dialect) => {
     expect(text.indexOf('Inserting a cannula')).toBeLessThan(text.indexOf('Atrial fibrillation'))
   })
 
+  it('a hashtag link (from a fediverse post) lists the items with that tag', async () => {
+    const text = await (await html(`/orgs/${org.slug}?tag=meded`)).text()
+    expect(text).toContain('Published with #meded')
+    expect(text).toContain('Atrial fibrillation')
+    expect(text).not.toContain('Inserting a cannula')
+    const hostile = await (await html(`/orgs/${org.slug}?tag=${encodeURIComponent('<script>')}`)).text()
+    expect(hostile).toContain('Published with #&lt;script&gt;')
+    expect(hostile).toContain('Nothing published with this tag.')
+  })
+
   it('the item page shows the published version, sanitised, with author card, disclosures, voice label and references', async () => {
     const res = await html(`/orgs/${org.slug}/items/${items.published?.id}`)
     expect(res.status).toBe(200)

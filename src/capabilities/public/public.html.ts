@@ -97,8 +97,8 @@ export function itemTitle(item: Pick<PublicItemRow, 'version'>): string {
   return first.length > 80 ? `${first.slice(0, 79)}…` : first || 'Untitled'
 }
 
-function itemList(slug: string, items: PublicItemRow[]): Html {
-  if (items.length === 0) return html`<p>Nothing published yet.</p>`
+function itemList(slug: string, items: PublicItemRow[], empty = 'Nothing published yet.'): Html {
+  if (items.length === 0) return html`<p>${empty}</p>`
   return html`<ol reversed>
 ${items.map(
   (i) =>
@@ -117,7 +117,12 @@ const kindLabel: Record<PublicItemRow['kind'], string> = {
 
 export function organisationPageHtml(
   baseUrl: string,
-  data: { organisation: OrganisationRow; items: PublicItemRow[]; series: { id: string; title: string }[] },
+  data: {
+    organisation: OrganisationRow
+    items: PublicItemRow[]
+    series: { id: string; title: string }[]
+    tag: string | null
+  },
 ): Html {
   const { organisation: org } = data
   const base = orgPath(org.slug)
@@ -131,8 +136,8 @@ export function organisationPageHtml(
     body: html`<h1>${org.name}</h1>
 ${org.description ? html`<p>${org.description}</p>` : ''}
 <section aria-labelledby="published">
-<h2 id="published">Published</h2>
-${itemList(org.slug, data.items)}
+<h2 id="published">${data.tag ? html`Published with #${data.tag} <a href="${base}">(show all)</a>` : 'Published'}</h2>
+${itemList(org.slug, data.items, data.tag ? 'Nothing published with this tag.' : undefined)}
 </section>
 ${
   data.series.length

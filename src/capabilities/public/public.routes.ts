@@ -30,7 +30,12 @@ export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'st
   const base = deps.publicBaseUrl
 
   app.get('/orgs/:slug', (c) =>
-    page(c, async () => organisationPageHtml(base, await getOrganisationPage(deps, c.req.param('slug')))),
+    page(c, async () =>
+      organisationPageHtml(
+        base,
+        await getOrganisationPage(deps, c.req.param('slug'), { tag: c.req.query('tag')?.slice(0, 100) }),
+      ),
+    ),
   )
   app.get('/orgs/:slug/items/:id', (c) =>
     page(c, async () => {
@@ -76,7 +81,7 @@ export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'st
   ]
   for (const [file, format] of feeds) {
     app.get(`/orgs/:slug/${file}`, async (c) => {
-      const data = await getOrganisationPage(deps, c.req.param('slug'), 50).catch(asJson)
+      const data = await getOrganisationPage(deps, c.req.param('slug'), { limit: 50 }).catch(asJson)
       const org = data.organisation
       const feed = buildFeed({
         baseUrl: base,

@@ -34,6 +34,8 @@ export type OrganisationPage = {
   organisation: OrganisationRow
   items: PublicItemRow[]
   series: { id: string; title: string }[]
+  /** The hashtag the list is filtered by (links from fediverse posts), lower case. */
+  tag: string | null
 }
 
 async function publicOrganisation(deps: PublicDeps, slug: string): Promise<OrganisationRow> {
@@ -46,14 +48,20 @@ async function publicOrganisation(deps: PublicDeps, slug: string): Promise<Organ
 export async function getOrganisationPage(
   deps: PublicDeps,
   slug: string,
-  limit = 100,
+  options: { limit?: number; tag?: string } = {},
 ): Promise<OrganisationPage> {
   const organisation = await publicOrganisation(deps, slug)
-  const [items, series] = await Promise.all([
-    listPublicItems(deps.db, organisation.id, { limit }),
+  const tag = options.tag?.replace(/^#/, '').trim().toLowerCase() || null
+  const [all, series] = await Promise.all([
+    listPublicItems(deps.db, organisation.id, tag ? {} : { limit: options.limit ?? 100 }),
     listSeriesTitles(deps.db, organisation.id),
   ])
-  return { organisation, items, series }
+  const items = tag
+    ? all
+        .filter((i) => i.version.fields.hashtags.some((h) => h.replace(/^#/, '').toLowerCase() === tag))
+        .slice(0, options.limit ?? 100)
+    : all
+  return { organisation, items, series, tag }
 }
 
 /** One published item with its author card, correction notices and series. */
