@@ -16,6 +16,7 @@ import {
   getItemAsOperator,
   submitItem,
 } from '#src/capabilities/content/content.service.ts'
+import { createLrsClient } from '#src/capabilities/learning/xapi/lrs-clients.service.ts'
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import { detectMediaFile, screenMediaFile } from '#src/capabilities/media/media.cli.ts'
 import { DEFAULT_MAX_PIXELS } from '#src/capabilities/media/media.image.ts'
@@ -242,6 +243,28 @@ export function buildCli(): Command {
               ...shown.overrides.map((v) => `  override ${v.ruleId} "${v.text}": ${v.reason}`),
             ].join('\n'),
           )
+      }),
+    )
+
+  const lrsClient = program
+    .command('lrs-client')
+    .description('Credentials for the built-in Learning Record Store')
+  lrsClient
+    .command('create')
+    .description(
+      'Create LRS client credentials; prints {"key","secret","endpoint"} as JSON (the secret only now)',
+    )
+    .requiredOption('--org <slug>', 'organisation whose statements the client reads and writes')
+    .requiredOption('--name <name>', 'what the client is, e.g. "Moodle"')
+    .action((o: { org: string; name: string }) =>
+      withRounds(async (rounds) => {
+        const organisation = await requireOrganisation(rounds.accounts, o.org)
+        const created = await createLrsClient(rounds.learning, {
+          organisationId: organisation.id,
+          name: o.name,
+          actorId: null,
+        })
+        print(JSON.stringify({ key: created.key, secret: created.secret, endpoint: created.endpoint }))
       }),
     )
 

@@ -5,6 +5,8 @@ import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.t
 import { createDbKvStore } from '#src/capabilities/federation/federation.kv.ts'
 import { createJobMessageQueue, federationJobs } from '#src/capabilities/federation/federation.queue.ts'
 import { createRoundsFederation, type RoundsFederation } from '#src/capabilities/federation/federation.ts'
+import type { LrsDeps } from '#src/capabilities/learning/xapi/lrs-forwarding.service.ts'
+import { xapiJobs } from '#src/capabilities/learning/xapi/xapi.jobs.ts'
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { mediaJobs } from '#src/capabilities/media/media.jobs.ts'
@@ -44,6 +46,8 @@ export type Rounds = {
   media: MediaDeps
   /** Channel accounts, previews, delivery and withdrawal (connectors by channel). */
   publishing: PublishingDeps
+  /** The Learning Record Store: statements, LRS clients, forwarding to an external LRS. */
+  learning: LrsDeps
   createWorker(options?: { leaseMs?: number; pollMs?: number }): JobWorker
   close(): Promise<void>
 }
@@ -76,6 +80,7 @@ export function openRounds(
     ...notificationJobs(() => accounts),
     ...publishingJobs(() => publishing),
     ...mediaJobs(() => media),
+    ...xapiJobs(() => learning),
     ...federationJobs(() => ({
       keyring: config.encryptionKeys,
       run: (message) => federation.processQueuedTask(undefined, message),
@@ -91,6 +96,7 @@ export function openRounds(
     log,
     publicBaseUrl: config.publicBaseUrl,
   }
+  const learning: LrsDeps = { ...accounts, keyring: config.encryptionKeys }
   const media: MediaDeps = {
     ...accounts,
     storage: createMediaStorage(config.media),
@@ -144,6 +150,7 @@ export function openRounds(
     federation,
     media,
     publishing,
+    learning,
     createWorker: (o = {}) =>
       createWorker({
         db: database.db,

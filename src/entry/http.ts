@@ -15,6 +15,8 @@ import { correctionRoutes } from '#src/capabilities/content/corrections.routes.t
 import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
 import { federationRoutes } from '#src/capabilities/federation/federation.routes.ts'
+import { lrsRoutes } from '#src/capabilities/learning/xapi/lrs.routes.ts'
+import { xapiHttp } from '#src/capabilities/learning/xapi/xapi.http.ts'
 import { mediaRoutes } from '#src/capabilities/media/media.routes.ts'
 import { notificationRoutes } from '#src/capabilities/notifications/notifications.routes.ts'
 import { publicRoutes } from '#src/capabilities/public/public.routes.ts'
@@ -76,6 +78,7 @@ export function apiRoutes(rounds: Rounds): Router {
     })),
   )
   api.route('/', publishingRoutes(rounds.publishing))
+  api.route('/', lrsRoutes(rounds.learning))
   return api
 }
 
@@ -86,6 +89,12 @@ export function buildHttpApp(rounds: Rounds): Router {
 
   // The fediverse: WebFinger, NodeInfo, the organisations' actors, inboxes and outboxes.
   mountFederation(app, rounds.federation)
+
+  // The built-in Learning Record Store (HTTP Basic per LRS client; outside /api and its cookies).
+  app.route(
+    '/xapi',
+    xapiHttp(rounds.learning, { bodyLimitBytes: Math.max(config.bodyLimitBytes, 8 * 1024 * 1024) }),
+  )
 
   // A browser always names the page that sent a state-changing request; a page on another
   // site may not act with our users' cookies. (Clients without an Origin, such as curl or

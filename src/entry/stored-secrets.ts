@@ -1,4 +1,5 @@
 import { actorKeySecretColumn } from '#src/capabilities/federation/federation.keys.ts'
+import { forwardingSecretColumn } from '#src/capabilities/learning/xapi/xapi.forward.ts'
 import { publishingSecretColumns } from '#src/capabilities/publishing/channels.service.ts'
 import { issuerKeySecretColumn } from '#src/capabilities/standards/credential.keys.ts'
 import type { SecretColumn } from '#src/platform/secrets.ts'
@@ -12,4 +13,5 @@ export const storedSecretColumns: SecretColumn[] = [
   ...publishingSecretColumns,
   actorKeySecretColumn,
   issuerKeySecretColumn,
+  forwardingSecretColumn,
 ]

@@ -8,6 +8,7 @@ import {
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
 import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
+import { createLrsClient } from '#src/capabilities/learning/xapi/lrs-clients.service.ts'
 import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
 import { createUpload } from '#src/capabilities/media/media.service.ts'
 import { notify } from '#src/capabilities/notifications/notifications.service.ts'
@@ -128,6 +129,40 @@ const trainingQuestion = {
 } as const
 
 const table: Record<string, RouteCase> = {
+  'GET /api/orgs/{slug}/lrs-clients': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/lrs-clients` }),
+  },
+  'POST /api/orgs/{slug}/lrs-clients': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/lrs-clients`, body: { name: 'Moodle' } }),
+  },
+  'POST /api/orgs/{slug}/lrs-clients/{clientId}/revoke': {
+    expect: adminOnly,
+    prepare: async (rounds, w) => {
+      const created = await createLrsClient(rounds.learning, {
+        organisationId: w.org.id,
+        name: 'To revoke',
+        actorId: null,
+      })
+      return { path: `/api/orgs/${w.org.slug}/lrs-clients/${created.client.id}/revoke` }
+    },
+  },
+  'GET /api/orgs/{slug}/lrs-forwarding': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/lrs-forwarding` }),
+  },
+  'PUT /api/orgs/{slug}/lrs-forwarding': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/lrs-forwarding`,
+      body: { endpoint: 'https://lrs.example.org/xapi/', username: 'rounds', secret: 's3cret' },
+    }),
+  },
+  'DELETE /api/orgs/{slug}/lrs-forwarding': {
+    expect: adminOnly,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/lrs-forwarding` }),
+  },
   'GET /api/orgs/{slug}/settings': {
     expect: anyMember,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/settings` }),

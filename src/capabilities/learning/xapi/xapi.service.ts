@@ -89,10 +89,10 @@ export async function recordStatements(deps: XapiDeps, input: RecordStatementsIn
       prepared.map((s) => s.id),
     )
     const fresh: StoredStatement[] = []
-    for (const s of prepared) {
+    for (const [i, s] of prepared.entries()) {
       const old = existing.get(s.id)
       if (!old) fresh.push(s)
-      else if (!sameStatement(old.statement, s))
+      else if (!sameStatement(old.statement, { ...s, timestamp: validated[i]?.timestamp }))
         throw new AppError('CONFLICT', {
           message: `a different statement with id ${s.id} is already stored; statements never change`,
           details: { id: s.id },
