@@ -4,6 +4,9 @@ import type { ItemFieldsInput } from '#src/capabilities/content/content.schema.t
 import { createItem, getItem, submitItem } from '#src/capabilities/content/content.service.ts'
 import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
 import { REFRESH_ACCOUNT_JOB } from '#src/capabilities/publishing/channels.service.ts'
+import type { ConnectorFactory } from '#src/capabilities/publishing/connector.ts'
+import { createConnectorRegistry } from '#src/capabilities/publishing/connectors/index.ts'
+import { createMastodonConnector } from '#src/capabilities/publishing/connectors/mastodon.ts'
 import type {
   ChannelAccount,
   ChannelOption,
@@ -458,6 +461,55 @@ describe.each(testDialects)('publishing on %s', (dialect) => {
         rounds.publishing.media = original
       }
     }, 20_000)
+
+    it("keeps to the platform's documented rate limit, counting what was already sent", async () => {
+      const sent: string[] = []
+      const limited: ConnectorFactory = {
+        channel: 'mastodon',
+        connection: 'none',
+        create: (env) => {
+          const base = createMastodonConnector(env)
+          return {
+            ...base,
+            capabilities: { ...base.capabilities, rateLimit: { posts: 2, windowMs: 60_000 } },
+            async publishPart(_ctx, _post, part) {
+              sent.push(part.text)
+              return { remoteId: `r${sent.length}` }
+            },
+          }
+        },
+      }
+      const original = rounds.publishing.connectors
+      rounds.publishing.connectors = createConnectorRegistry({
+        publicBaseUrl: rounds.config.publicBaseUrl,
+        now: () => clock.now(),
+        factories: [limited],
+      })
+      try {
+        // Earlier posts of this organisation on Mastodon are out of the window.
+        clock.advance(61_000)
+        const id = await approved()
+        const parts = (await preview(id)).previews[0]?.post.parts.length ?? 0
+        expect(parts).toBeGreaterThan(2)
+        await expectJson(await publish(id, ['mastodon']), 201)
+        await drain()
+        expect(sent).toHaveLength(2)
+        const [pub] = await publications(id)
+        expect(pub?.deliveries[2]?.error).toMatch(/Waiting for Mastodon's rate limit/)
+        clock.advance(61_000)
+        await drain()
+        expect(sent.length).toBe(Math.min(parts, 4))
+        clock.advance(61_000 * parts)
+        for (let i = 0; i < parts; i++) {
+          await drain()
+          clock.advance(61_000)
+        }
+        expect(sent).toHaveLength(parts)
+        expect((await publications(id))[0]?.status).toBe('published')
+      } finally {
+        rounds.publishing.connectors = original
+      }
+    })
 
     it('schedules for later: nothing goes before the time', async () => {
       const id = await approved()

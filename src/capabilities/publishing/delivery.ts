@@ -167,7 +167,11 @@ async function rateLimitWait(deps: PublishingDeps, l: Loaded): Promise<Date | nu
   const now = deps.clock.now()
   const sends = await listRecentSends(
     deps.db,
-    { accountId: l.publication.accountId, channel: l.publication.channel },
+    {
+      accountId: l.publication.accountId,
+      organisationId: l.publication.organisationId,
+      channel: l.publication.channel,
+    },
     new Date(now.getTime() - windowMs).toISOString(),
   )
   if (sends.length < posts) return null

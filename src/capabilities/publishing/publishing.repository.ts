@@ -346,12 +346,12 @@ export async function updateDelivery(
 }
 
 /**
- * Sent times of the account's (or, without an account, the channel's) posts since `since`,
- * oldest first: the delivery's rate limiter counts them against the platform's window.
+ * Sent times of the account's (or, without an account, the organisation's on that channel)
+ * posts since `since`, oldest first: the rate limiter counts them against the platform's window.
  */
 export async function listRecentSends(
   db: Executor,
-  scope: { accountId: string | null; channel: string },
+  scope: { accountId: string | null; organisationId: string; channel: string },
   since: string,
 ): Promise<string[]> {
   let q = db
@@ -361,7 +361,7 @@ export async function listRecentSends(
     .where('d.sent_at', '>=', since)
   q = scope.accountId
     ? q.where('p.account_id', '=', scope.accountId)
-    : q.where('p.channel', '=', scope.channel)
+    : q.where('p.organisation_id', '=', scope.organisationId).where('p.channel', '=', scope.channel)
   const rows = await q.orderBy('d.sent_at').execute()
   return rows.map((r) => toIso(r.sent_at) as string)
 }
