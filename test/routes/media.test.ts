@@ -17,6 +17,7 @@ import { expireAbandonedUploads } from '#src/capabilities/media/media.service.ts
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
+import { startS3 } from '#test/fakes/s3.ts'
 import { testDialects } from '#test/support/database.ts'
 import {
   FIXTURE_GPS,
@@ -557,5 +558,73 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       200,
     )
     expect(after.fields.captions).toBe(vtt.toString())
+  })
+})
+
+describe('media uploads on S3-compatible storage (s3rver)', () => {
+  let rounds: TestRounds
+  let w: World
+  let s3: Awaited<ReturnType<typeof startS3>>
+  beforeAll(async () => {
+    s3 = await startS3(['rounds-media', 'rounds-quarantine'])
+    rounds = await createTestRounds('sqlite', {
+      env: {
+        MEDIA_STORAGE: 's3',
+        MEDIA_S3_ENDPOINT: s3.endpoint,
+        MEDIA_S3_BUCKET: 'rounds-media',
+        MEDIA_S3_QUARANTINE_BUCKET: 'rounds-quarantine',
+        MEDIA_S3_ACCESS_KEY_ID: s3.accessKeyId,
+        MEDIA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        MEDIA_CHUNK_BYTES: '65536',
+      },
+      mediaAnalysers: analysers,
+    })
+    w = await createOrgWithRoles(rounds)
+  })
+  afterAll(async () => {
+    await rounds?.close()
+    await s3?.close()
+  })
+
+  it('receives chunks into the quarantine bucket and serves only the derivative from the media bucket', async () => {
+    const item = await expectJson<Item>(
+      await call(rounds, 'POST', `/api/orgs/${w.org.slug}/items`, {
+        cookie: w.author.cookie,
+        body: { kind: 'image', title: 'On S3' },
+      }),
+      201,
+    )
+    const base = `/api/orgs/${w.org.slug}/items/${item.id}/uploads`
+    const photo = await photoWithGps({ lines: ['Ellen Hartley'] })
+    const created = await expectJson<Upload>(
+      await call(rounds, 'POST', base, {
+        cookie: w.author.cookie,
+        body: { filename: 'ward.jpg', size: photo.length, kind: 'image' },
+      }),
+      201,
+    )
+    for (let offset = 0; offset < photo.length; offset += 3_000) {
+      const res = await rounds.app.request(`${base}/${created.id}`, {
+        method: 'PATCH',
+        headers: {
+          origin: TEST_BASE_URL,
+          cookie: w.author.cookie,
+          'content-type': CHUNK_CONTENT_TYPE,
+          'upload-offset': String(offset),
+        },
+        body: photo.subarray(offset, offset + 3_000),
+      })
+      await expectJson(res, 200)
+    }
+    expect((await rounds.media.storage.quarantine.list(`${created.id}/`)).length).toBeGreaterThan(1)
+    await rounds.createWorker().drain()
+    expect(await rounds.media.storage.quarantine.list(`${created.id}/`)).toEqual([])
+    expect(await rounds.media.storage.derivatives.list(`${created.id}/`)).toEqual([`${created.id}/sanitised`])
+    const file = await call(rounds, 'GET', `${base}/${created.id}/files/sanitised`, {
+      cookie: w.author.cookie,
+    })
+    expect(file.status).toBe(200)
+    const bytes = Buffer.from(await file.arrayBuffer())
+    expect(await exifr.gps(bytes)).toBeUndefined()
   })
 })
