@@ -23,7 +23,12 @@ import { completeReview } from '#test/support/review-flow.ts'
 export async function blueskyNewsroom(
   rounds: Rounds,
   bluesky: { handle: string; appPassword: string },
-): Promise<{ slug: string; schedule(n: number): Promise<string> }> {
+): Promise<{
+  slug: string
+  approve(n: number): Promise<string>
+  publish(itemId: string): Promise<void>
+  schedule(n: number): Promise<string>
+}> {
   const org = await createTestOrganisation(rounds, { name: 'Delivery Teaching' })
   const author = await createTestMember(rounds, org.id, ['author'])
   const editor = await createTestMember(rounds, org.id, ['editor'])
@@ -44,44 +49,50 @@ export async function blueskyNewsroom(
     password: bluesky.appPassword,
   })
 
+  /** Item `n` ("Moment n of the series: …") through submission, two reviews and acceptance; its id. */
+  async function approve(n: number): Promise<string> {
+    const item = await createItem(rounds.accounts, authorActor, org.slug, {
+      kind: 'post',
+      title: `Hand hygiene ${n}`,
+      body: `Moment ${n} of the series: clean hands before touching a patient.`,
+    })
+    await submitItem(rounds.accounts, authorActor, org.slug, item.id)
+    const round = await assignReviewers(rounds.accounts, editorActor, org.slug, item.id, {
+      reviewerIds: reviewerUsers.map((r) => r.id),
+    })
+    for (const r of round.reviews) {
+      const reviewer = reviewers.get(r.reviewer.id as string)
+      if (!reviewer) throw new Error('an unexpected reviewer')
+      await saveReview(rounds.accounts, reviewer, org.slug, item.id, r.assignmentId as string, completeReview)
+      await submitReview(rounds.accounts, reviewer, org.slug, item.id, r.assignmentId as string)
+    }
+    await decideReview(rounds.accounts, editorActor, org.slug, item.id, {
+      decision: 'accept',
+      message: 'Good.',
+    })
+    return item.id
+  }
+
+  /** Schedules the approved item to Bluesky now, as the editor does from its preview. */
+  async function publish(itemId: string): Promise<void> {
+    const preview = await previewItem(rounds.publishing, editorActor, org.slug, itemId)
+    const p = preview.previews.find((v) => v.channel === 'bluesky')
+    if (!p) throw new Error('no Bluesky preview')
+    await publishItem(rounds.publishing, editorActor, org.slug, itemId, {
+      contentHash: preview.contentHash,
+      channels: [{ channel: 'bluesky', previewHash: p.previewHash }],
+    })
+  }
+
   return {
     slug: org.slug,
-    /** Item `n` ("Moment n of the series: …"), approved and scheduled to Bluesky now; its id. */
+    approve,
+    publish,
+    /** Item `n`, approved and scheduled to Bluesky now; its id. */
     async schedule(n) {
-      const item = await createItem(rounds.accounts, authorActor, org.slug, {
-        kind: 'post',
-        title: `Hand hygiene ${n}`,
-        body: `Moment ${n} of the series: clean hands before touching a patient.`,
-      })
-      await submitItem(rounds.accounts, authorActor, org.slug, item.id)
-      const round = await assignReviewers(rounds.accounts, editorActor, org.slug, item.id, {
-        reviewerIds: reviewerUsers.map((r) => r.id),
-      })
-      for (const r of round.reviews) {
-        const reviewer = reviewers.get(r.reviewer.id as string)
-        if (!reviewer) throw new Error('an unexpected reviewer')
-        await saveReview(
-          rounds.accounts,
-          reviewer,
-          org.slug,
-          item.id,
-          r.assignmentId as string,
-          completeReview,
-        )
-        await submitReview(rounds.accounts, reviewer, org.slug, item.id, r.assignmentId as string)
-      }
-      await decideReview(rounds.accounts, editorActor, org.slug, item.id, {
-        decision: 'accept',
-        message: 'Good.',
-      })
-      const preview = await previewItem(rounds.publishing, editorActor, org.slug, item.id)
-      const p = preview.previews.find((v) => v.channel === 'bluesky')
-      if (!p) throw new Error('no Bluesky preview')
-      await publishItem(rounds.publishing, editorActor, org.slug, item.id, {
-        contentHash: preview.contentHash,
-        channels: [{ channel: 'bluesky', previewHash: p.previewHash }],
-      })
-      return item.id
+      const id = await approve(n)
+      await publish(id)
+      return id
     },
   }
 }
