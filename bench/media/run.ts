@@ -171,7 +171,9 @@ let i = 0
 for (const size of SIZES)
   for (const font of fonts)
     for (const background of BACKGROUNDS) {
-      const angle = ANGLES[i++ % ANGLES.length] as number
+      // The angle cycles independently of the background (4 of each would pair them up).
+      const angle = ANGLES[(i + Math.floor(i / BACKGROUNDS.length)) % ANGLES.length] as number
+      i++
       const sample = labelSample()
       const img = await textImage({ lines: sample.lines, size, font, background, angle })
       const t0 = performance.now()

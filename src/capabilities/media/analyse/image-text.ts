@@ -52,6 +52,14 @@ export function unionBox(boxes: readonly MediaBox[]): MediaBox | undefined {
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
 }
 
+/** How much of the smaller box lies inside the other (1 when one contains the other). */
+export function boxContainment(a: MediaBox, b: MediaBox): number {
+  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
+  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y))
+  const smaller = Math.min(a.width * a.height, b.width * b.height)
+  return smaller > 0 ? (ix * iy) / smaller : 0
+}
+
 /** Intersection over union of two boxes (0 when they do not touch). */
 export function boxOverlap(a: MediaBox, b: MediaBox): number {
   const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
@@ -105,7 +113,12 @@ export function screenOcrLines(
     const box = unionBox(covered.map((p) => p.word.box))
     if (!box) continue
     const finding: Finding = { ...f, box, ...(extra.time !== undefined ? { time: extra.time } : {}) }
-    const twin = out.find((o) => o.ruleId === finding.ruleId && o.box && boxOverlap(o.box, box) > 0.3)
+    const twin = out.find(
+      (o) =>
+        o.ruleId === finding.ruleId &&
+        o.box &&
+        (boxOverlap(o.box, box) > 0.3 || boxContainment(o.box, box) > 0.8),
+    )
     if (twin) {
       // The same identifier read by two passes: keep the more severe, then the longer reading.
       const rank = { block: 0, warn: 1, info: 2 }
@@ -118,7 +131,15 @@ export function screenOcrLines(
     }
     out.push(finding)
   }
-  return { text, findings: out }
+  // A note (info) about words a blocking finding already covers adds nothing to the picture.
+  const blocking = out.filter((f) => f.severity === 'block' && f.box)
+  const kept = out.filter(
+    (f) =>
+      f.severity !== 'info' ||
+      !f.box ||
+      !blocking.some((b) => b.box && boxContainment(b.box, f.box as MediaBox) > 0.8),
+  )
+  return { text, findings: kept }
 }
 
 /** "Name:", "Patient:", "Pt name" at the start of a line: a form field whose value is a name. */

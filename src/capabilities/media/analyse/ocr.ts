@@ -195,11 +195,16 @@ export function passBoxToOriginal(
 }
 
 /**
- * Estimates how far text is turned from horizontal, in degrees (clockwise positive), from an
- * ink mask: the angle whose row projection of the ink is most peaked (text lines make sharp
- * peaks only when they are level). Searches ±25° in 1° steps, then ±1° in 0.25° steps.
+ * Estimates how far text is turned from horizontal, in degrees (clockwise positive), and how
+ * tall its lines are, from an ink mask: the angle whose row projection of the ink is most
+ * peaked (text lines make sharp peaks only when they are level; ±25° in 1° steps, then ±1° in
+ * 0.25° steps), and the median height of the peaks at that angle.
  */
-export function estimateSkew(ink: Uint8Array, width: number, height: number): number {
+export function estimateLayout(
+  ink: Uint8Array,
+  width: number,
+  height: number,
+): { skew: number; lineHeight: number | undefined } {
   const xs: number[] = []
   const ys: number[] = []
   const step = Math.max(1, Math.floor(Math.sqrt((width * height) / 400_000)))
@@ -209,18 +214,21 @@ export function estimateSkew(ink: Uint8Array, width: number, height: number): nu
         xs.push(x - width / 2)
         ys.push(y - height / 2)
       }
-  if (xs.length < 50) return 0
-  const bins = new Float64Array(Math.ceil(Math.hypot(width, height)) + 4)
-  const score = (deg: number) => {
+  if (xs.length < 50) return { skew: 0, lineHeight: undefined }
+  const bins = new Float64Array(Math.ceil(Math.hypot(width, height) / step) + 4)
+  const off = bins.length / 2
+  const project = (deg: number) => {
     const r = (deg * Math.PI) / 180
     const c = Math.cos(r)
     const sn = Math.sin(r)
     bins.fill(0)
-    const off = bins.length / 2
     for (let i = 0; i < xs.length; i++) {
-      const yy = Math.floor(-(xs[i] as number) * sn + (ys[i] as number) * c + off)
+      const yy = Math.floor((-(xs[i] as number) * sn + (ys[i] as number) * c) / step + off)
       bins[yy] = (bins[yy] as number) + 1
     }
+  }
+  const score = (deg: number) => {
+    project(deg)
     let sum = 0
     for (let i = 0; i < bins.length; i++) sum += (bins[i] as number) * (bins[i] as number)
     return sum
@@ -244,13 +252,57 @@ export function estimateSkew(ink: Uint8Array, width: number, height: number): nu
     }
   }
   // Only straighten when the gain is clear: photos and scans without text lines have none.
-  return Math.abs(best) >= 1.5 && bestScore > level * 1.15 ? best : 0
+  const skew = Math.abs(best) >= 1.5 && bestScore > level * 1.15 ? best : 0
+  project(skew)
+  let max = 0
+  for (let i = 0; i < bins.length; i++) max = Math.max(max, bins[i] as number)
+  const runs: number[] = []
+  let run = 0
+  for (let i = 0; i <= bins.length; i++) {
+    if (i < bins.length && (bins[i] as number) >= max * 0.15) run++
+    else {
+      if (run * step >= 4) runs.push(run * step)
+      run = 0
+    }
+  }
+  runs.sort((a, b) => a - b)
+  return { skew, lineHeight: runs.length ? runs[Math.floor(runs.length / 2)] : undefined }
+}
+
+/** The angle of the text lines in an ink mask (see estimateLayout). */
+export function estimateSkew(ink: Uint8Array, width: number, height: number): number {
+  return estimateLayout(ink, width, height).skew
+}
+
+/** Pixels much brighter (dark images) or darker (light images) than their neighbourhood. */
+async function inkMask(
+  grey: Buffer,
+  width: number,
+  height: number,
+  dark: boolean,
+  sigma: number,
+): Promise<{ ink: Uint8Array; png: Buffer }> {
+  const local = await sharp(grey, { raw: { width, height, channels: 1 } })
+    .blur(sigma)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer()
+  const ink = new Uint8Array(grey.length)
+  const png = Buffer.alloc(grey.length, 255)
+  for (let i = 0; i < grey.length; i++) {
+    const d = dark ? (grey[i] as number) - (local[i] as number) : (local[i] as number) - (grey[i] as number)
+    if (d > 28) {
+      ink[i] = 1
+      png[i] = 0
+    }
+  }
+  return { ink, png }
 }
 
 /**
  * Turns an image into the renderings tesseract reads best:
- * - greyscale, upscaled 2× when small so 10–14 px text reaches the ~20 px x-height the model
- *   was trained on (1.5× for medium images);
+ * - greyscale, scaled so text lines are about 40 px tall (10–14 px text upscaled up to 2×,
+ *   large text left alone), the line height measured from the image itself;
  * - a `grey` pass: contrast stretched, inverted when the image is mostly dark (tesseract
  *   expects dark text on a light page);
  * - an ink pass: pixels much brighter (dark images: X-ray overlays) or much darker (light
@@ -262,7 +314,13 @@ export function estimateSkew(ink: Uint8Array, width: number, height: number): nu
 export async function prepareForOcr(
   image: Buffer,
   maxScale = 2,
-): Promise<{ width: number; height: number; skew: number; passes: PreparedPass[] }> {
+): Promise<{
+  width: number
+  height: number
+  skew: number
+  lineHeight: number | undefined
+  passes: PreparedPass[]
+}> {
   try {
     // rotate() applies EXIF orientation, so boxes are in the image as people see it.
     const grey = await sharp(image, { limitInputPixels: MAX_OCR_INPUT_PIXELS, failOn: 'error' })
@@ -274,12 +332,21 @@ export async function prepareForOcr(
     const width = grey.info.width
     const height = grey.info.height
     const longSide = Math.max(width, height)
-    // Very large photographs are read at 4,000 px on the long side: text that matters in a
-    // 12-megapixel photo is far larger than the model needs, and OCR time grows with pixels.
+    let sum = 0
+    for (let i = 0; i < grey.data.length; i++) sum += grey.data[i] as number
+    const dark = sum / Math.max(1, grey.data.length) < 110
+    // First look at the image as it is: the angle of the text and the height of its lines.
+    const first = await inkMask(grey.data, width, height, dark, 10)
+    const { skew, lineHeight } = estimateLayout(first.ink, width, height)
+    // Scale so lines are about 40 px tall (the model reads 20–60 px text best): small text is
+    // upscaled up to `maxScale`, large text left alone. Very large photographs are read at
+    // 4,000 px on the long side; OCR time grows with pixels.
     const scale =
       longSide > 4000
         ? 4000 / longSide
-        : Math.max(1, Math.min(maxScale, longSide <= 1600 ? 2 : longSide <= 2400 ? 1.5 : 1))
+        : lineHeight
+          ? Math.max(1, Math.min(maxScale, 40 / lineHeight))
+          : Math.max(1, Math.min(maxScale, longSide <= 1600 ? 2 : longSide <= 2400 ? 1.5 : 1))
     const sw = Math.round(width * scale)
     const sh = Math.round(height * scale)
     const up =
@@ -290,25 +357,11 @@ export async function prepareForOcr(
             .toColourspace('b-w')
             .raw()
             .toBuffer()
-    let sum = 0
-    for (let i = 0; i < up.length; i++) sum += up[i] as number
-    const dark = sum / Math.max(1, up.length) < 110
     const raw = { raw: { width: sw, height: sh, channels: 1 as const } }
-    const local = await sharp(up, raw)
-      .blur(Math.max(6, Math.round(12 * scale)))
-      .toColourspace('b-w')
-      .raw()
-      .toBuffer()
-    const ink = new Uint8Array(up.length)
-    const inkPng = Buffer.alloc(up.length, 255)
-    for (let i = 0; i < up.length; i++) {
-      const d = dark ? (up[i] as number) - (local[i] as number) : (local[i] as number) - (up[i] as number)
-      if (d > 28) {
-        ink[i] = 1
-        inkPng[i] = 0
-      }
-    }
-    const skew = estimateSkew(ink, sw, sh)
+    // The neighbourhood that counts as "background" grows with the text, so thick strokes of
+    // large letters are not hollowed out.
+    const sigma = Math.max(6, Math.round(lineHeight ? lineHeight * scale * 0.6 : 12 * scale))
+    const inkPng = scale === 1 && sigma === 10 ? first.png : (await inkMask(up, sw, sh, dark, sigma)).png
     const finish = async (s: Sharp, name: OcrPassName): Promise<PreparedPass> => {
       const turned = skew ? s.rotate(-skew, { background: '#ffffff' }) : s
       const out = await turned.png().toBuffer({ resolveWithObject: true })
@@ -329,7 +382,7 @@ export async function prepareForOcr(
       await finish(sharp(greyPng), 'grey'),
       await finish(sharp(inkPng, raw), dark ? 'bright-text' : 'dark-text'),
     ]
-    return { width, height, skew, passes }
+    return { width, height, skew, lineHeight, passes }
   } catch (error) {
     if (error instanceof AppError) throw error
     const message = error instanceof Error ? error.message : ''
