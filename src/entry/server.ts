@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import { scheduleForwardSweep } from '#src/capabilities/learning/xapi/xapi.jobs.ts'
 import { scheduleUploadExpiry } from '#src/capabilities/media/media.jobs.ts'
 import { scheduleNotificationReminders } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { scheduleApprovalExpiry } from '#src/capabilities/review/review.jobs.ts'
@@ -25,6 +26,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await scheduleApprovalExpiry(rounds.accounts)
   await scheduleNotificationReminders(rounds.accounts)
   await scheduleUploadExpiry(rounds.media)
+  await scheduleForwardSweep(rounds.learning)
 
   if (config.env !== 'production' && config.demoSeed === 'auto') {
     const empty = !(await rounds.database.db.selectFrom('auth_user').select('id').limit(1).executeTakeFirst())

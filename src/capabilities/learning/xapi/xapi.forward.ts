@@ -146,7 +146,8 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
           last_error: error,
         }))
         .where('organisation_id', '=', organisationId)
-        .where('statement_id', 'in', ids)
+        // Every due row, not just this batch: the LRS is failing, so all of them wait.
+        .where('next_attempt_at', '<=', now)
         .execute()
       await deps.queue.enqueue(tx, FORWARD_JOB, { organisationId }, { runAt: next })
     })

@@ -1,0 +1,58 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A fake external LRS on loopback: accepts POST /xapi/statements with Basic credentials and
+ * records what it stores. `failNext(n)` makes the next n requests fail with 503, as an LRS
+ * that is down; `down()` / `up()` switch it off and on.
+ */
+export type LrsFake = {
+  endpoint: string
+  statements: Map<string, unknown>
+  requests: number
+  authorizations: string[]
+  failNext(n: number): void
+  close(): Promise<void>
+}
+
+export async function startLrsFake(): Promise<LrsFake> {
+  let failures = 0
+  const fake = {
+    statements: new Map<string, unknown>(),
+    requests: 0,
+    authorizations: [] as string[],
+  }
+  const server: Server = createServer((req, res) => {
+    fake.requests += 1
+    fake.authorizations.push(req.headers.authorization ?? '')
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      if (failures > 0) {
+        failures -= 1
+        res.writeHead(503).end('down for maintenance')
+        return
+      }
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/xapi/statements' ||
+        !req.headers['x-experience-api-version']
+      ) {
+        res.writeHead(400).end()
+        return
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ id: string }>
+      for (const s of body) fake.statements.set(s.id, s)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body.map((s) => s.id)))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return Object.assign(fake, {
+    endpoint: `http://127.0.0.1:${port}/xapi/`,
+    failNext(n: number) {
+      failures = n
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  })
+}

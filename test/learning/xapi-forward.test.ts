@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
+import { setForwarding } from '#src/capabilities/learning/xapi/lrs-forwarding.service.ts'
+import { roundsAuthority } from '#src/capabilities/learning/xapi/xapi.actors.ts'
+import { forwardBackoffMs, forwardStatements } from '#src/capabilities/learning/xapi/xapi.forward.ts'
+import { recordStatements } from '#src/capabilities/learning/xapi/xapi.service.ts'
+import { manualClock } from '#src/platform/clock.ts'
+import { type LrsFake, startLrsFake } from '#test/fakes/lrs.ts'
+import { testDialects } from '#test/support/database.ts'
+import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
+import { createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
+
+const statement = (i: number) => ({
+  actor: { account: { homePage: `${TEST_BASE_URL}/`, name: `anon:learner-${i % 3}xxxxx` } },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+  object: { id: `https://example.org/quiz/q${i}` },
+})
+
+describe.each(testDialects)('forwarding statements to an external LRS (%s)', (dialect) => {
+  let rounds: TestRounds
+  let lrs: LrsFake
+  const clock = manualClock(new Date('2026-11-27T09:00:00.000Z'))
+
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect, { clock })
+    lrs = await startLrsFake()
+  })
+  afterAll(async () => {
+    await lrs.close()
+    await rounds.close()
+  })
+
+  it('retries with backoff while the LRS fails and loses no statement when it recovers', async () => {
+    const org = await createTestOrganisation(rounds)
+    const admin = await createTestMember(rounds, org.id, ['admin'])
+    await setForwarding(rounds.learning, await loadActor(rounds.accounts, admin.id), org.slug, {
+      endpoint: lrs.endpoint,
+      username: 'rounds',
+      secret: 'external-secret',
+      version: '1.0.3',
+    })
+    const record = (from: number, n: number) =>
+      recordStatements(rounds.learning, {
+        organisationId: org.id,
+        authority: roundsAuthority(TEST_BASE_URL),
+        statements: Array.from({ length: n }, (_, i) => statement(from + i)),
+      })
+    const ids = [...(await record(0, 150)), ...(await record(150, 30))]
+    const worker = rounds.createWorker()
+
+    lrs.failNext(3)
+    await worker.drain()
+    // The first send failed: nothing delivered, every statement still waiting, retry later.
+    expect(lrs.statements.size).toBe(0)
+    const waiting = await rounds.database.db
+      .selectFrom('xapi_forward_outbox')
+      .select(['attempts', 'next_attempt_at', 'last_error'])
+      .where('organisation_id', '=', org.id)
+      .execute()
+    expect(waiting).toHaveLength(180)
+    expect(waiting.every((w) => w.attempts === 1)).toBe(true)
+    expect(lrs.requests).toBe(1)
+    expect(waiting.some((w) => w.attempts === 1 && w.last_error === 'the external LRS answered 503')).toBe(
+      true,
+    )
+
+    // Before the backoff has passed nothing is sent; after it, the job runs again (and fails twice more).
+    for (const attempt of [1, 2]) {
+      clock.advance(forwardBackoffMs(attempt) + 1000)
+      await worker.drain()
+      expect(lrs.requests).toBe(attempt + 1)
+    }
+    expect(lrs.statements.size).toBe(0)
+    // Meanwhile more statements arrive.
+    ids.push(...(await record(180, 20)))
+    clock.advance(forwardBackoffMs(3) + 1000)
+    await worker.drain()
+
+    expect([...lrs.statements.keys()].sort()).toEqual([...ids].sort())
+    expect(
+      lrs.authorizations.every(
+        (a) => a === `Basic ${Buffer.from('rounds:external-secret').toString('base64')}`,
+      ),
+    ).toBe(true)
+    const left = await rounds.database.db
+      .selectFrom('xapi_forward_outbox')
+      .select('statement_id')
+      .where('organisation_id', '=', org.id)
+      .execute()
+    expect(left).toHaveLength(0)
+    // The forwarded statement is the stored one (authority and stored included).
+    const first = lrs.statements.get(ids[0] as string) as Record<string, unknown>
+    expect(first).toMatchObject({ id: ids[0], authority: roundsAuthority(TEST_BASE_URL) })
+    expect(first.stored).toBeTruthy()
+  })
+
+  it('does nothing for an organisation without forwarding', async () => {
+    const org = await createTestOrganisation(rounds)
+    await recordStatements(rounds.learning, {
+      organisationId: org.id,
+      authority: roundsAuthority(TEST_BASE_URL),
+      statements: [statement(1)],
+    })
+    const before = lrs.requests
+    expect(await forwardStatements(rounds.learning, org.id)).toEqual({ sent: 0, failed: 0, remaining: 0 })
+    expect(lrs.requests).toBe(before)
+  })
+
+  it('backs off 30 s, 1 min, 2 min … up to an hour', () => {
+    expect([1, 2, 3, 8, 20].map(forwardBackoffMs)).toEqual([30_000, 60_000, 120_000, 3_600_000, 3_600_000])
+  })
+})
