@@ -12,6 +12,7 @@ import { syntheticDicom, syntheticVideo } from '#src/capabilities/media/analyse/
 import { stripVideoMetadata } from '#src/capabilities/media/analyse/video.ts'
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
+import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
 import { CHUNK_CONTENT_TYPE, type Upload } from '#src/capabilities/media/media.schema.ts'
 import { expireAbandonedUploads } from '#src/capabilities/media/media.service.ts'
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
@@ -19,6 +20,7 @@ import { issueCertificateAsOperator } from '#src/capabilities/standards/certific
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { startS3 } from '#test/fakes/s3.ts'
 import { testDialects } from '#test/support/database.ts'
+import { createTestMember } from '#test/support/factories.ts'
 import {
   FIXTURE_GPS,
   photoWithGps,
@@ -26,6 +28,7 @@ import {
   pngWithText,
   truncatedJpeg,
 } from '#test/support/media-fixtures.ts'
+import { approvedItem } from '#test/support/review-flow.ts'
 import { call, createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
 import {
   createOrgWithRoles,
@@ -546,6 +549,56 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       404,
       'NOT_FOUND',
     )
+  })
+
+  it('redacting the file of an approved item voids the approval, like any edit', async () => {
+    const reviewer2 = await createTestMember(rounds, w.org.id, ['reviewer'])
+    const { itemId } = await approvedItem(rounds, {
+      org: w.org,
+      author: w.author,
+      editor: w.editor,
+      reviewers: [w.reviewer, reviewer2],
+    })
+    const created = await expectJson<Upload>(
+      await open(w.author, itemId, { filename: 'late.png', size: 10, kind: 'image' }),
+      201,
+    )
+    // As screening leaves it (written directly: the point here is the approval).
+    const png = await sharp({ create: { width: 300, height: 120, channels: 3, background: '#eee' } })
+      .png()
+      .toBuffer()
+    await rounds.media.storage.derivatives.put(`${created.id}/sanitised`, png)
+    await setUploadStatus(rounds.database.db, created.id, {
+      status: 'ready',
+      stage: 'screened',
+      progress: 100,
+      at: new Date().toISOString(),
+      findings: [{ ...(seen[0] as Finding), field: 'media', start: 0, end: 1, uploadId: created.id }],
+      derivatives: {
+        derivatives: [{ name: 'sanitised', mime: 'image/png', size: png.length, width: 300, height: 120 }],
+        frames: [],
+      },
+    })
+    expect(
+      (
+        await expectJson<Item>(
+          await call(rounds, 'GET', `${items()}/${itemId}`, { cookie: w.author.cookie }),
+          200,
+        )
+      ).state,
+    ).toBe('approved')
+    await expectJson(
+      await call(rounds, 'POST', `${uploads(itemId)}/${created.id}/redact`, {
+        cookie: w.author.cookie,
+        body: {},
+      }),
+      200,
+    )
+    const after = await expectJson<Item>(
+      await call(rounds, 'GET', `${items()}/${itemId}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(after.state).toBe('changes_requested')
   })
 
   it('captions files become the item’s captions', async () => {

@@ -6,7 +6,7 @@ import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accoun
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { findItem, type ItemRow } from '#src/capabilities/content/content.repository.ts'
 import type { ItemFields } from '#src/capabilities/content/content.schema.ts'
-import { updateItem } from '#src/capabilities/content/content.service.ts'
+import { applyItemTransition, updateItem } from '#src/capabilities/content/content.service.ts'
 import { isEditable } from '#src/capabilities/content/content.state.ts'
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
 import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
@@ -525,6 +525,7 @@ export async function redactUpload(
 ): Promise<Upload> {
   const { user, item, upload } = await loadUpload(deps, actor, slug, itemId, uploadId, 'write')
   const request = redactRequestSchema.parse(input)
+  // (Editable states only; in an approved or scheduled item, redacting voids the approval below.)
   if (upload.status !== 'ready')
     throw new AppError('CONFLICT', {
       message: `the upload is ${upload.status}; redact it once screening is done`,
@@ -559,6 +560,10 @@ export async function redactUpload(
   await deps.db.transaction().execute(async (tx) => {
     await setDerivatives(tx, upload.id, derivatives, upload.frames, deps.clock.now().toISOString())
     await audit(tx, deps, user.userId, 'media.redacted', upload, { regions: regions.length })
+    // The redacted file is what gets published: changing it after approval is an edit, which
+    // voids the approval like any other (the item goes back to changes requested).
+    if (item.state === 'approved' || item.state === 'scheduled')
+      await applyItemTransition(tx, deps, item.id, 'edit', user.userId)
   })
   return present(deps, (await findUpload(deps.db, upload.id)) as UploadRow, item)
 }
