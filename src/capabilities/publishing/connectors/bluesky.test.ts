@@ -1,4 +1,14 @@
-import { type AppBskyEmbedImages, type AppBskyFeedPost, XRPCError } from '@atproto/api'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import {
+  type AppBskyEmbedImages,
+  type AppBskyEmbedVideo,
+  type AppBskyFeedPost,
+  XRPCError,
+} from '@atproto/api'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalBluesky, startLocalBluesky } from '#test/support/atproto.ts'
@@ -107,6 +117,34 @@ async function png(width: number, height: number): Promise<Uint8Array> {
   )
 }
 
+/** A one-second H.264 test pattern from the OS's ffmpeg, or null when there is none. */
+async function mp4(): Promise<Uint8Array | null> {
+  const dir = await mkdtemp(join(tmpdir(), 'rounds-bsky-video-'))
+  try {
+    const out = join(dir, 'clip.mp4')
+    await promisify(execFile)('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x120:rate=10',
+      '-t',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      '-movflags',
+      '+faststart',
+      out,
+    ])
+    return new Uint8Array(await readFile(out))
+  } catch {
+    return null
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 const CANONICAL = 'https://rounds.example.org/o/st-elsewhere/items/sepsis-signs'
 
 function threadPost(key: string, image: Uint8Array): OutgoingPost {
@@ -167,6 +205,7 @@ const env = (baseUrl: string) => ({
   publicBaseUrl: 'https://rounds.example.org',
 })
 
+const testVideo = await mp4()
 let network: LocalBluesky | null = null
 let startFailure: unknown = null
 try {
@@ -342,6 +381,42 @@ describe.skipIf(!network)('Bluesky connector against a local PDS', () => {
     expect(stuck).toBeInstanceOf(ChannelError)
     expect(stuck).toMatchObject({ permanent: true, reauthorise: true })
   })
+
+  it.skipIf(!testVideo)(
+    'publishes one video with its alt text and captions (the clip comes from ffmpeg)',
+    async () => {
+      const video = testVideo as Uint8Array
+      const connector = createBlueskyConnector(env(net.pdsUrl))
+      const captions = 'WEBVTT\n\n00:00.000 --> 00:01.000\nWash your hands for twenty seconds.\n'
+      const remote = await connector.publishPart(
+        { credentials },
+        { ...post(), idempotencyKey: 'video-check' },
+        {
+          index: 0,
+          text: 'Hand washing in one second.',
+          media: [
+            {
+              kind: 'video',
+              mimeType: 'video/mp4',
+              bytes: video,
+              altText: 'Hands under a tap',
+              captionsVtt: captions,
+            },
+          ],
+        },
+        null,
+      )
+      const embed = (await read(remote)).record.embed as AppBskyEmbedVideo.Main
+      expect(embed.$type).toBe('app.bsky.embed.video')
+      expect(embed.alt).toBe('Hands under a tap')
+      expect(embed.video.mimeType).toBe('video/mp4')
+      expect(embed.video.size).toBe(video.byteLength)
+      expect(embed.captions).toHaveLength(1)
+      expect(embed.captions?.[0]?.lang).toBe('en')
+      expect(embed.captions?.[0]?.file.mimeType).toBe('text/vtt')
+      await connector.delete({ credentials }, remote)
+    },
+  )
 
   it('refuses what Bluesky would refuse before sending anything, in plain words', async () => {
     const connector = createBlueskyConnector(env(net.pdsUrl))
