@@ -439,3 +439,40 @@ test('an editor records mitigation for a member’s relationship', async ({ page
     await member.dispose()
   }
 })
+
+test('an admin revokes a certificate; its public page and the holder see it revoked', async ({
+  page,
+  login,
+  loginInNewContext,
+}) => {
+  // Alex Morgan (the new author) passed the assessment earlier in this file.
+  await login(demo.admin)
+  await page.goto('/settings/training')
+  await page.getByRole('tab', { name: 'Certificates' }).click()
+  const row = page
+    .getByRole('table', { name: 'Certificates' })
+    .getByRole('row')
+    .filter({ hasText: 'Alex Morgan' })
+  await expect(row).toContainText('Valid')
+  await row.getByRole('button', { name: 'Revoke' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Revoke the certificate' })
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('no')
+  await dialog.getByRole('button', { name: 'Revoke' }).click()
+  await expect(dialog.getByText('Say why (at least 5 characters)')).toBeVisible()
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('Issued in error: the assessment was shared')
+  await dialog.getByRole('button', { name: 'Revoke' }).click()
+  await expect(page.getByText('Alex Morgan’s certificate was revoked.')).toBeVisible()
+  await expect(row).toContainText('Revoked')
+  await expect(row.getByRole('button', { name: 'Revoke' })).toHaveCount(0)
+
+  // The holder no longer holds a valid certificate; their list shows it revoked, and its public page says why.
+  const holder = await loginInNewContext(demo.newAuthor)
+  await holder.page.goto('/training')
+  await expect(holder.page.getByRole('region', { name: 'Your certificate' })).toHaveCount(0)
+  const mine = holder.page.getByRole('table', { name: 'My certificates' }).getByRole('row').nth(1)
+  await expect(mine).toContainText('Revoked')
+  await mine.getByRole('link', { name: 'Public page' }).click()
+  await expect(holder.page.getByText('Revoked', { exact: true }).first()).toBeVisible()
+  await expect(holder.page.getByRole('alert')).toContainText('Issued in error: the assessment was shared')
+  await holder.context.close()
+})

@@ -183,6 +183,9 @@ function MyCertificates() {
                         <Anchor href={links.credential} download size="sm">
                           Open Badges
                         </Anchor>
+                        <Anchor href={certificate.verificationUrl} size="sm">
+                          Public page
+                        </Anchor>
                       </Group>
                     </Table.Td>
                   </Table.Tr>
