@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findValidCertificate } from '#src/capabilities/standards/certificate.repository.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { verifyCredentialJwt } from '#src/capabilities/standards/credential.jwt.ts'
+import { loadIssuerSigningKey } from '#src/capabilities/standards/credential.keys.ts'
 import type { CredentialVerification } from '#src/capabilities/standards/credential.schema.ts'
 import type { CertificateVerification } from '#src/capabilities/standards/training.schema.ts'
+import { storedSecretColumns } from '#src/entry/stored-secrets.ts'
 import { manualClock } from '#src/platform/clock.ts'
+import { createKeyring, generateKey, rotateSecrets } from '#src/platform/secrets.ts'
 import { testDialects } from '#test/support/database.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import { createOrgWithRoles, expectError, expectJson, expectValidationError } from './helpers.ts'
@@ -94,6 +97,31 @@ describe.each(testDialects)('signed Open Badges credentials on %s', (dialect) =>
       404,
       'ORGANISATION_NOT_FOUND',
     )
+  })
+
+  it('rounds secrets rotate moves the private key to a new encryption key; the same key pair signs', async () => {
+    const current = rounds.config.encryptionKeys.keys
+    const newKey = generateKey()
+    const before = await loadIssuerSigningKey(
+      { ...rounds.accounts, keyring: rounds.config.encryptionKeys },
+      w.org.id,
+    )
+    const report = await rotateSecrets(
+      rounds.database.db,
+      createKeyring([newKey, ...current]),
+      storedSecretColumns,
+    )
+    expect(report.byColumn.find((c) => c.table === 'credential_issuer_key')?.rotated).toBe(1)
+    try {
+      const after = await loadIssuerSigningKey(
+        { ...rounds.accounts, keyring: createKeyring([newKey]) },
+        w.org.id,
+      )
+      expect(after.kid).toBe(before.kid)
+      expect(after.publicJwk.x).toBe(before.publicJwk.x)
+    } finally {
+      await rotateSecrets(rounds.database.db, createKeyring([...current, newKey]), storedSecretColumns)
+    }
   })
 
   it('verifies a valid credential and names the holder and issuer', async () => {
