@@ -104,7 +104,7 @@ export function diffFields(before: ItemFields & { kind?: string }, after: ItemFi
   for (const f of others.sort()) {
     const b = (before as Record<string, unknown>)[f]
     const a = (after as Record<string, unknown>)[f]
-    if (JSON.stringify(b) !== JSON.stringify(a))
+    if (JSON.stringify(b ?? null) !== JSON.stringify(a ?? null))
       fields.push({ field: f, before: b ?? null, after: a ?? null })
   }
   return { text, fields }

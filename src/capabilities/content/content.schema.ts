@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { quizSchema } from '#src/capabilities/learning/quizzes/quiz.schema.ts'
 import {
   channelIdSchema,
   fieldNameSchema,
@@ -129,6 +130,8 @@ const fieldShape = {
   references: z.array(itemReferenceSchema).max(100),
   consents: z.array(consentRecordSchema).max(20),
   channels: z.array(channelIdSchema).max(10),
+  /** Questions for learners (pre, post and delayed quizzes); null or absent when there is none. */
+  quiz: quizSchema.nullable(),
 }
 
 /** Every field of an item. All of it is published, except consent details. */
@@ -146,6 +149,7 @@ export const itemFieldsSchema = z.object({
   references: fieldShape.references.default([]),
   consents: fieldShape.consents.default([]),
   channels: fieldShape.channels.default([]),
+  quiz: fieldShape.quiz.optional(),
 })
 export type ItemFieldsInput = z.input<typeof itemFieldsSchema>
 export type ItemFields = z.output<typeof itemFieldsSchema> & {
