@@ -10,6 +10,7 @@ import { blueskyConnectorFactory } from './bluesky.ts'
 import { mastodonConnectorFactory } from './mastodon.ts'
 import { roundsConnectorFactory } from './rounds.ts'
 import { xConnectorFactory } from './x.ts'
+import { youtubeConnectorFactory } from './youtube.ts'
 
 /**
  * Every channel Rounds can publish to. A connector registers here, once; nothing else
@@ -21,6 +22,7 @@ export const connectorFactories: readonly ConnectorFactory[] = [
   blueskyConnectorFactory,
   mastodonConnectorFactory,
   xConnectorFactory,
+  youtubeConnectorFactory,
 ]
 
 export type RegisteredChannel = {

@@ -1,0 +1,88 @@
+import { channelSpecs } from '#src/capabilities/screening/channels.ts'
+import type { ChannelId } from '#src/capabilities/screening/screening.schema.ts'
+import { ChannelError, type ConnectorEnv } from '../connector.ts'
+
+/**
+ * Plain-fetch plumbing shared by the connectors that speak a platform's REST API directly
+ * (YouTube, Meta, TikTok, LinkedIn): a network failure or timeout becomes a retryable
+ * ChannelError in plain words; an HTTP refusal is handed to the platform's own translator.
+ * Nothing here logs a request, a token or post text.
+ */
+export type HttpRefusal = { status: number; headers: Headers; body: unknown; doing: string }
+
+export type Http = {
+  /** Sends and returns the response whatever its status (for protocols where 308/206 mean progress). */
+  raw(doing: string, url: string, init?: RequestInit, signal?: AbortSignal): Promise<Response>
+  /** Sends, translates a non-2xx answer through `refuse`, and parses the JSON body (null when empty). */
+  json<T>(doing: string, url: string, init?: RequestInit, signal?: AbortSignal): Promise<T>
+  /** Translates a refused response (its body already read) into a ChannelError. */
+  fail(res: Response, doing: string): Promise<ChannelError>
+}
+
+export async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text().catch(() => '')
+  if (!text) return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+export function createHttp(
+  env: ConnectorEnv,
+  channel: ChannelId,
+  refuse: (refusal: HttpRefusal) => ChannelError,
+  timeoutMs = 120_000,
+): Http {
+  const label = channelSpecs[channel].label
+  const raw = async (doing: string, url: string, init: RequestInit = {}, signal?: AbortSignal) => {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    try {
+      return await env.fetch(url, {
+        ...init,
+        redirect: 'manual',
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      })
+    } catch (cause) {
+      if (signal?.aborted) throw new ChannelError(channel, `Stopped while ${doing}.`, { cause })
+      const timedOut = timeout.aborted
+      throw new ChannelError(
+        channel,
+        timedOut ? `${label} took too long while ${doing}.` : `${label} could not be reached while ${doing}.`,
+        { cause },
+      )
+    }
+  }
+  const fail = async (res: Response, doing: string) =>
+    refuse({ status: res.status, headers: res.headers, body: await readBody(res), doing })
+  return {
+    raw,
+    fail,
+    async json<T>(doing: string, url: string, init?: RequestInit, signal?: AbortSignal) {
+      const res = await raw(doing, url, init, signal)
+      if (!res.ok) throw await fail(res, doing)
+      return (await readBody(res)) as T
+    },
+  }
+}
+
+/** Waits `ms`, or stops early (with a ChannelError) when the job's lease is lost. */
+export function pause(ms: number, channel: ChannelId, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ChannelError(channel, 'Stopped while waiting.'))
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(new ChannelError(channel, 'Stopped while waiting.'))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Texts compared for "was this already posted": whitespace runs folded, ends trimmed. */
+export const sameText = (a: string, b: string) =>
+  a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim()
