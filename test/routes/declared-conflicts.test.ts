@@ -133,6 +133,8 @@ describe.each(testDialects)('conflicts declared with a named author on %s', (dia
       .where('resource_id', '=', conflict.id)
       .executeTakeFirstOrThrow()
     expect(JSON.stringify(audit)).not.toContain('educational supervisor')
+    // Not in the organisation's audit trail, which its admins (perhaps the author) read.
+    expect(audit.organisation_id).toBeNull()
     await expectError(
       await declare(w.reviewer, { authorId: priya.id, organisation: w.org.slug, category: 'financial' }),
       409,

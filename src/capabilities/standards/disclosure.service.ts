@@ -566,13 +566,14 @@ export async function declareConflict(
       reason: input.reason ?? '',
       at: deps.clock.now().toISOString(),
     })
-    // The audit trail keeps who and what kind, never the declarer's words.
+    // The audit trail keeps who and what kind, never the declarer's words. It is not filed under
+    // the organisation: its admins read that trail, and the author may be one of them.
     await recordAudit(tx, deps, {
       actorId: userId,
       action: 'conflict.declared',
       resourceType: 'declared_conflict',
       resourceId: id,
-      organisationId: org?.id ?? null,
+      organisationId: null,
       summary: {
         authorId: input.authorId ?? null,
         companyId: company?.company.id ?? null,
