@@ -659,6 +659,36 @@ export interface XapiForwardOutboxTable {
   last_error: string | null
 }
 
+export interface LearnerTable {
+  id: string
+  user_id: string | null
+  consent_version: string
+  consented_at: Timestamp
+}
+
+export interface LearningSessionTable {
+  id: string
+  organisation_id: string
+  item_id: string
+  version_id: string
+  learner_id: string
+  delayed_token_hash: string | null
+  delayed_due_at: NullableTimestamp
+  reminded_at: NullableTimestamp
+  created_at: Timestamp
+}
+
+export interface QuizAttemptTable {
+  id: string
+  session_id: string
+  kind: string
+  answers: string
+  raw: number
+  max: number
+  passed: number
+  created_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -713,4 +743,7 @@ export interface DB {
   xapi_statement_ref: XapiStatementRefTable
   lrs_forwarding: LrsForwardingTable
   xapi_forward_outbox: XapiForwardOutboxTable
+  learner: LearnerTable
+  learning_session: LearningSessionTable
+  quiz_attempt: QuizAttemptTable
 }
