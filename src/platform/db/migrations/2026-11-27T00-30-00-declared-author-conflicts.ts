@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Why a reviewer declared a conflict with an author: personal_relationship,
   // supervisor_trainee, financial or other. Conflicts declared before this column hold only
-  // free text, and read as 'other'. `organisation_id` is where it was declared (for the
-  // audit trail and the organisation's author list); the conflict applies everywhere.
+  // free text. `organisation_id` is the organisation whose author list the author was chosen
+  // from; the conflict applies in every organisation.
   await db.schema.alterTable('declared_conflict').addColumn('category', 'text').execute()
   await db.schema
     .alterTable('declared_conflict')
