@@ -60,6 +60,9 @@ const LessonPage = lazy(() => import('./training/LessonPage.tsx').then((m) => ({
 const AssessmentPage = lazy(() =>
   import('./training/AssessmentPage.tsx').then((m) => ({ default: m.AssessmentPage })),
 )
+const LrsClientsPage = lazy(() =>
+  import('./learning/LrsClientsPage.tsx').then((m) => ({ default: m.LrsClientsPage })),
+)
 const TrainingAdminPage = lazy(() =>
   import('./training/TrainingAdminPage.tsx').then((m) => ({ default: m.TrainingAdminPage })),
 )
@@ -342,6 +345,16 @@ export function App() {
               <Permitted permission="organisation.manage">
                 <LazyPage>
                   <TrainingAdminPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          <Route
+            path="/settings/learning-records"
+            element={
+              <Permitted permission="organisation.manage">
+                <LazyPage>
+                  <LrsClientsPage />
                 </LazyPage>
               </Permitted>
             }

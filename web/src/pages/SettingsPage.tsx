@@ -204,6 +204,32 @@ function TrainingContentSummary() {
   )
 }
 
+function LearningRecordsSummary() {
+  return (
+    <Card
+      withBorder
+      padding="lg"
+      radius="md"
+      maw={640}
+      component="section"
+      aria-labelledby="learning-records-heading"
+    >
+      <Title order={2} size="h4" id="learning-records-heading" mb="xs">
+        Learning records
+      </Title>
+      <Stack gap="sm" align="flex-start">
+        <Text size="sm" c="dimmed">
+          Credentials for your tools to read and write xAPI statements in Rounds’ Learning Record Store, and
+          forwarding of every statement to your institution’s LRS.
+        </Text>
+        <Button component={Link} to="/settings/learning-records" variant="light">
+          Manage learning records
+        </Button>
+      </Stack>
+    </Card>
+  )
+}
+
 function ScreeningPolicySummary({ slug, canEdit }: { slug: string; canEdit: boolean }) {
   const policy = useScreeningPolicy(slug)
   const latest = policy.data?.history[0]
@@ -286,6 +312,7 @@ export function SettingsPage() {
         </Card>
         <PolicySection slug={organisation.slug} canEdit={canEdit} />
         {canEdit ? <TrainingContentSummary /> : null}
+        {canEdit ? <LearningRecordsSummary /> : null}
         <ScreeningPolicySummary slug={organisation.slug} canEdit={canEdit} />
       </Stack>
     </>

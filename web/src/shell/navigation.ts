@@ -37,6 +37,7 @@ const unlistedItems: readonly NavItem[] = [
   // Every member may read the policy their drafts are screened under; admins edit it.
   { label: 'Screening policy', path: '/settings/screening', permission: 'screening.use' },
   { label: 'Training content', path: '/settings/training', permission: 'organisation.manage' },
+  { label: 'Learning records', path: '/settings/learning-records', permission: 'organisation.manage' },
   { label: 'Organisation disclosures', path: '/disclosures/organisation', permission: 'members.read' },
 ]
 
