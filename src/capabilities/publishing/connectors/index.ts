@@ -9,6 +9,7 @@ import type {
 import { blueskyConnectorFactory } from './bluesky.ts'
 import { mastodonConnectorFactory } from './mastodon.ts'
 import { roundsConnectorFactory } from './rounds.ts'
+import { tiktokConnectorFactory } from './tiktok.ts'
 import { xConnectorFactory } from './x.ts'
 import { youtubeConnectorFactory } from './youtube.ts'
 
@@ -23,6 +24,7 @@ export const connectorFactories: readonly ConnectorFactory[] = [
   mastodonConnectorFactory,
   xConnectorFactory,
   youtubeConnectorFactory,
+  tiktokConnectorFactory,
 ]
 
 export type RegisteredChannel = {
