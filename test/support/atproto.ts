@@ -54,7 +54,12 @@ async function dropSchemas(url: string, schemas: string[]): Promise<void> {
   }
 }
 
-export async function startLocalBluesky(options: { appView?: boolean } = {}): Promise<LocalBluesky> {
+export async function startLocalBluesky(
+  options: {
+    appView?: boolean /** The PDS's documented rate limits, off unless asked for. */
+    rateLimits?: boolean
+  } = {},
+): Promise<LocalBluesky> {
   const postgresUrl = process.env.ROUNDS_TEST_POSTGRES_URL
   const redisHost = process.env.ROUNDS_TEST_REDIS_HOST ?? '127.0.0.1:6379'
   let appViewMissing: string | null = null
@@ -71,10 +76,14 @@ export async function startLocalBluesky(options: { appView?: boolean } = {}): Pr
     schemas = [`bsync_${suffix}`, `appview_${suffix}`, `ozone_${suffix}`]
     // dev-env reads the Redis host from the environment only.
     process.env.REDIS_HOST = redisHost
-    full = await TestNetwork.create({ dbPostgresUrl: postgresUrl, dbPostgresSchema: suffix })
+    full = await TestNetwork.create({
+      dbPostgresUrl: postgresUrl,
+      dbPostgresSchema: suffix,
+      ...(options.rateLimits ? { pds: { rateLimitsEnabled: true } } : {}),
+    })
     net = full
   } else {
-    net = await TestNetworkNoAppView.create({})
+    net = await TestNetworkNoAppView.create(options.rateLimits ? { pds: { rateLimitsEnabled: true } } : {})
   }
   const pdsUrl = net.pds.url
 

@@ -7,6 +7,7 @@ import {
   type AppBskyEmbedImages,
   type AppBskyEmbedVideo,
   type AppBskyFeedPost,
+  AtpAgent,
   XRPCError,
 } from '@atproto/api'
 import sharp from 'sharp'
@@ -481,6 +482,31 @@ describe.skipIf(!network)('Bluesky connector against a local PDS', () => {
       .delete({ credentials }, { remoteId: `at://${bob.did}/app.bsky.feed.post/${blueskyRecordKey('x', 0)}` })
       .catch((e) => e)
     expect(notOurs).toMatchObject({ permanent: true })
+  })
+})
+
+describe.skipIf(!network)('Bluesky connector against a PDS enforcing its rate limits', () => {
+  it("waits for the PDS's RateLimit-Reset after a real 429", async () => {
+    const limited = await startLocalBluesky({ appView: false, rateLimits: true })
+    try {
+      const account = await limited.createAccount('limited.test')
+      // The PDS allows 30 sign-ins per account in 5 minutes; spend them.
+      for (let i = 0; i < 30; i++)
+        await new AtpAgent({ service: limited.pdsUrl }).login({
+          identifier: 'limited.test',
+          password: account.appPassword,
+        })
+      const refused = await createBlueskyConnector(env(limited.pdsUrl))
+        .verify?.({ serviceUrl: limited.pdsUrl, identifier: 'limited.test', password: account.appPassword })
+        .catch((e) => e)
+      expect(refused).toBeInstanceOf(ChannelError)
+      expect(refused).toMatchObject({ status: 429, permanent: false, reauthorise: false })
+      expect(refused.retryAfterMs).toBeGreaterThan(200_000)
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(300_000)
+      expect(refused.message).toMatch(/rate limit/)
+    } finally {
+      await limited.close()
+    }
   })
 })
 
