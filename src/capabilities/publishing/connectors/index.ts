@@ -7,6 +7,7 @@ import type {
   OAuthProvider,
 } from '../connector.ts'
 import { blueskyConnectorFactory } from './bluesky.ts'
+import { linkedinConnectorFactory } from './linkedin.ts'
 import { mastodonConnectorFactory } from './mastodon.ts'
 import { roundsConnectorFactory } from './rounds.ts'
 import { tiktokConnectorFactory } from './tiktok.ts'
@@ -25,6 +26,7 @@ export const connectorFactories: readonly ConnectorFactory[] = [
   xConnectorFactory,
   youtubeConnectorFactory,
   tiktokConnectorFactory,
+  linkedinConnectorFactory,
 ]
 
 export type RegisteredChannel = {
