@@ -118,6 +118,10 @@ describe.each(testDialects)('recording xAPI statements (%s)', (dialect) => {
       seen.push(...page.statements.map((s) => s.id))
     }
     expect([...seen].sort()).toEqual([...ids].sort())
+    // limit 0 is the server's maximum page, not an empty one.
+    const all = await queryStatements(rounds.accounts, org.id, { filters: { limit: 0, agent: learner } })
+    expect(all.statements).toHaveLength(ids.length)
+    expect(all.more).toBeNull()
     const byActivity = await queryStatements(rounds.accounts, org.id, {
       filters: { activity: 'https://example.org/a/0' },
     })

@@ -190,7 +190,11 @@ export async function queryStatements(
 ): Promise<{ statements: StoredStatement[]; more: StatementCursor | null; through: string }> {
   const filters = request.cursor?.filters ?? { ...request.filters, format: request.filters.format ?? 'exact' }
   const through = request.cursor?.through ?? deps.clock.now().toISOString()
-  const limit = Math.min(filters.limit && filters.limit > 0 ? filters.limit : DEFAULT_LIMIT, MAX_LIMIT)
+  // limit 0 asks for the server's maximum (xAPI); no limit, the default page.
+  const limit =
+    filters.limit === 0
+      ? MAX_LIMIT
+      : Math.min(filters.limit && filters.limit > 0 ? filters.limit : DEFAULT_LIMIT, MAX_LIMIT)
   const since = filters.since ? new Date(filters.since).toISOString() : undefined
   const until = filters.until ? new Date(filters.until).toISOString() : undefined
   const rows = await queryStatementRows(deps.db, organisationId, {
