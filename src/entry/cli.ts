@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { roles } from '#src/capabilities/accounts/accounts.schema.ts'
 import { requireOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
@@ -329,6 +329,14 @@ type ScreenOptions = {
   policy?: string
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 /** `rounds screen`: needs no database unless --org names an organisation policy. */
 async function runScreen(files: string[], o: ScreenOptions) {
   let policy = compilePolicy({})
@@ -345,6 +353,13 @@ async function runScreen(files: string[], o: ScreenOptions) {
     })
   }
   if (o.jsonl) return screenJsonl(o.jsonl, { language: o.lang, policy }, process.stdout)
+  // `--redact` takes an optional folder. A value that names an existing file (or -) is the
+  // first file to screen, so `rounds screen --redact draft.md` still prints the redacted text.
+  let redactDir: string | undefined
+  if (typeof o.redact === 'string') {
+    if (o.redact === '-' || isFile(o.redact)) files = [o.redact, ...files]
+    else redactDir = o.redact
+  }
   if (files.length === 0)
     throw new AppError('VALIDATION_FAILED', {
       message: 'name at least one file (or - for stdin), or use --jsonl',
@@ -366,7 +381,7 @@ async function runScreen(files: string[], o: ScreenOptions) {
       {
         json: !!o.json,
         redact: !!o.redact,
-        redactDir: typeof o.redact === 'string' ? o.redact : undefined,
+        redactDir,
         language: o.lang,
         policy,
         media,

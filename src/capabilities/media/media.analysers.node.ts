@@ -3,12 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import sharp from 'sharp'
-import { deidentifyDicom, dicomHeaderFindings, parseDicom, renderDicom } from './analyse/dicom.ts'
-import { detectFaces, faceFinding } from './analyse/faces.ts'
-import { screenOcrLines } from './analyse/image-text.ts'
-import { createOcrPool, type OcrPool } from './analyse/ocr.ts'
-import { redactImage } from './analyse/redact.ts'
-import { analyseVideo, stripVideoMetadata } from './analyse/video.ts'
+import type { OcrPool } from './analyse/ocr.ts'
 import type { MediaAnalysers } from './media.analysers.ts'
 import type { RemovedMetadata } from './media.schema.ts'
 
@@ -20,20 +15,33 @@ const ACTION_WORDS: Record<string, string> = {
   U: 'replaced with a new UID',
 }
 
+// The analysers load tesseract.js, TensorFlow.js and dcmjs: imported on first use, so a
+// process that never screens a file (a CLI command, a worker with no media jobs) does not pay.
+const load = {
+  dicom: () => import('./analyse/dicom.ts'),
+  faces: () => import('./analyse/faces.ts'),
+  imageText: () => import('./analyse/image-text.ts'),
+  ocr: () => import('./analyse/ocr.ts'),
+  redact: () => import('./analyse/redact.ts'),
+  video: () => import('./analyse/video.ts'),
+}
+
 /**
  * The analysers of src/capabilities/media/analyse wired to the pipeline's port: OCR (a
  * tesseract.js pool started on first use), faces, redaction, DICOM and video.
  */
 export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): MediaAnalysers {
-  let pool: OcrPool | null = null
+  let pool: Promise<OcrPool> | null = null
   const ocr = () => {
-    pool ??= createOcrPool({ size: options.ocrWorkers ?? 1 })
+    pool ??= load.ocr().then((m) => m.createOcrPool({ size: options.ocrWorkers ?? 1 }))
     return pool
   }
   const analysers: MediaAnalysers = {
     async image(image, ctx) {
       await ctx.progress(0, 'reading text')
-      const read = await ocr().recognise(image)
+      const { screenOcrLines } = await load.imageText()
+      const { detectFaces, faceFinding } = await load.faces()
+      const read = await (await ocr()).recognise(image)
       const text = screenOcrLines(read.lines, ctx.policy).findings
       await ctx.progress(0.6, 'looking for faces')
       const faces = (await detectFaces(image)).map((f) => faceFinding(f))
@@ -41,6 +49,7 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
       return [...text, ...faces]
     },
     async dicom(path, ctx) {
+      const { deidentifyDicom, dicomHeaderFindings, parseDicom, renderDicom } = await load.dicom()
       const parsed = parseDicom(await readFile(path))
       const header = dicomHeaderFindings(parsed)
       await ctx.progress(0.3, 'de-identifying')
@@ -63,6 +72,7 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
       }
     },
     async video(path, ctx) {
+      const { analyseVideo, stripVideoMetadata } = await load.video()
       const stages: Record<string, [number, number]> = {
         probe: [0, 0.05],
         frames: [0.05, 0.35],
@@ -79,7 +89,7 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
       }
       const result = await analyseVideo(
         path,
-        { ocr: ocr(), policy: ctx.policy },
+        { ocr: await ocr(), policy: ctx.policy },
         {
           onProgress: (p) => {
             const [a, b] = stages[p.stage] ?? [0, 1]
@@ -119,6 +129,7 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
       }
     },
     async redact(image, regions) {
+      const { redactImage } = await load.redact()
       const out = await redactImage(image, {
         fill: regions.filter((r) => r.mode === 'fill').map((r) => r.box),
         blur: regions.filter((r) => r.mode === 'blur').map((r) => r.box),
@@ -126,8 +137,9 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
       return out.data
     },
     async close() {
-      await pool?.close()
+      const p = pool
       pool = null
+      await (await p)?.close()
     },
   }
   return analysers
