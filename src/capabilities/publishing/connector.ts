@@ -66,6 +66,11 @@ export type OutgoingMedia = {
   altText?: string
   /** Captions (WebVTT) for video, when the item has them. */
   captionsVtt?: string
+  /**
+   * Where Rounds' public page serves this same file (the item's media route), for platforms
+   * that fetch media from a URL instead of receiving bytes (Instagram, Facebook).
+   */
+  publicUrl?: string
 }
 
 /** One rendered part of a post: exactly the bytes the editor previewed. */

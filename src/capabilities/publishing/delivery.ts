@@ -120,6 +120,7 @@ async function mediaFor(
       bytes: file.bytes,
       ...(m.altText ? { altText: m.altText } : {}),
       ...(m.captions && post.captionsVtt ? { captionsVtt: post.captionsVtt } : {}),
+      publicUrl: `${post.canonicalUrl}/media/${encodeURIComponent(m.slotId)}`,
     })
   }
   return out

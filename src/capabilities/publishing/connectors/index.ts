@@ -9,6 +9,7 @@ import type {
 import { blueskyConnectorFactory } from './bluesky.ts'
 import { linkedinConnectorFactory } from './linkedin.ts'
 import { mastodonConnectorFactory } from './mastodon.ts'
+import { facebookConnectorFactory, instagramConnectorFactory } from './meta.ts'
 import { roundsConnectorFactory } from './rounds.ts'
 import { tiktokConnectorFactory } from './tiktok.ts'
 import { xConnectorFactory } from './x.ts'
@@ -27,6 +28,8 @@ export const connectorFactories: readonly ConnectorFactory[] = [
   youtubeConnectorFactory,
   tiktokConnectorFactory,
   linkedinConnectorFactory,
+  instagramConnectorFactory,
+  facebookConnectorFactory,
 ]
 
 export type RegisteredChannel = {
