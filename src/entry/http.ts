@@ -15,6 +15,10 @@ import { correctionRoutes } from '#src/capabilities/content/corrections.routes.t
 import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
 import { federationRoutes } from '#src/capabilities/federation/federation.routes.ts'
+import { metricsRoutes } from '#src/capabilities/learning/metrics/metrics.routes.ts'
+import { learningApiRoutes } from '#src/capabilities/learning/quizzes/learning.api.ts'
+import { playerScript } from '#src/capabilities/learning/quizzes/learning.player.ts'
+import { learnerRoutes } from '#src/capabilities/learning/quizzes/learning.routes.ts'
 import { lrsRoutes } from '#src/capabilities/learning/xapi/lrs.routes.ts'
 import { xapiHttp } from '#src/capabilities/learning/xapi/xapi.http.ts'
 import { mediaRoutes } from '#src/capabilities/media/media.routes.ts'
@@ -78,7 +82,15 @@ export function apiRoutes(rounds: Rounds): Router {
     })),
   )
   api.route('/', publishingRoutes(rounds.publishing))
+  api.route('/', metricsRoutes(rounds.publishing))
   api.route('/', lrsRoutes(rounds.learning))
+  api.route(
+    '/',
+    learningApiRoutes(
+      { ...rounds.accounts, ...rounds.learning },
+      { clientKey: (c) => clientIp(c, rounds.config.trustProxy) },
+    ),
+  )
   return api
 }
 
@@ -181,8 +193,23 @@ export function buildHttpApp(rounds: Rounds): Router {
     })
   })
 
+  // Learners' quiz pages beside the public item pages, and the public player's script.
+  app.get('/learning/player.js', (c) => {
+    c.header('content-type', 'text/javascript; charset=utf-8')
+    c.header('cache-control', 'public, max-age=300')
+    return c.body(playerScript)
+  })
+  app.route(
+    '/',
+    learnerRoutes(
+      { ...rounds.accounts, ...rounds.learning },
+      async (headers) => (await auth.api.getSession({ headers }))?.user.id ?? null,
+      config.trustedOrigins,
+    ),
+  )
+
   // Rounds' own public pages and feeds (server-rendered; never the web UI's page).
-  app.route('/', publicRoutes(rounds.accounts, rounds.media))
+  app.route('/', publicRoutes(rounds.accounts, rounds.media, rounds.config.encryptionKeys))
 
   // The web UI: built files, and index.html for every client-side route.
   if (existsSync(webDist)) {

@@ -32,6 +32,7 @@ import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
 import { startXFake, type XFake } from '#test/fakes/x.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
+import { createItemInState } from '#test/support/published.ts'
 import { approvedItem, publishedItem, type ReviewCast } from '#test/support/review-flow.ts'
 import { call, createTestRounds, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
 import {
@@ -147,6 +148,25 @@ const table: Record<string, RouteCase> = {
       })
       return { path: `/api/orgs/${w.org.slug}/lrs-clients/${created.client.id}/revoke` }
     },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/learning/events': {
+    expect: everyone,
+    prepare: async (rounds, w) => {
+      const item = await createItemInState(rounds, {
+        organisationId: w.org.id,
+        authorId: w.author.id,
+        state: 'published',
+        published: true,
+        fields: { title: 'Hand hygiene', body: 'Five moments.' },
+      })
+      return { path: `/api/orgs/${w.org.slug}/items/${item.id}/learning/events`, body: { type: 'viewed' } }
+    },
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/learning': {
+    expect: authorOrEditor,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/learning`,
+    }),
   },
   'GET /api/orgs/{slug}/lrs-forwarding': {
     expect: adminOnly,

@@ -2,7 +2,14 @@ import { z } from 'zod'
 
 /** What a notification is about. Each is written for its recipient when the event happens. */
 export const notificationKindSchema = z
-  .enum(['review.assigned', 'review.due_soon', 'review.overdue', 'review.decided', 'approval.expiring'])
+  .enum([
+    'review.assigned',
+    'review.due_soon',
+    'review.overdue',
+    'review.decided',
+    'approval.expiring',
+    'quiz.delayed_due',
+  ])
   .meta({ id: 'NotificationKind' })
 export type NotificationKind = z.infer<typeof notificationKindSchema>
 

@@ -35,7 +35,7 @@ nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}
 img,video{max-width:100%;height:auto}ol.thread>li{margin-bottom:1rem}
 `
 
-function page(options: {
+export function page(options: {
   title: string
   description?: string
   canonical: string
@@ -82,7 +82,7 @@ ${options.body}
 </html>`
 }
 
-const dateText = (iso: string) =>
+export const dateText = (iso: string) =>
   new Date(iso).toLocaleDateString('en-GB', {
     day: 'numeric',
     month: 'long',
@@ -207,7 +207,7 @@ ${item.corrections.map(
 )}
 ${videos.map(
   (v) =>
-    html`<figure><video controls preload="metadata" src="${mediaPath(org.slug, item.id, v.id)}"${v.altText ? html` aria-label="${v.altText}"` : ''}>${
+    html`<figure><video controls preload="metadata" data-media-id="${v.id}" src="${mediaPath(org.slug, item.id, v.id)}"${v.altText ? html` aria-label="${v.altText}"` : ''}>${
       f.captions.trim()
         ? html`<track kind="captions" src="${path}/captions.vtt" srclang="en" label="English" default>`
         : ''
@@ -251,6 +251,11 @@ ${
       )}</ol></section>`
     : ''
 }
+${
+  f.quiz?.questions.length
+    ? html`<section aria-labelledby="learn" class="card"><h2 id="learn">Test yourself</h2><p>A short quiz before and after the content shows what you learned.</p><p><a href="${path}/learn">Start the quiz</a> · <a href="${path}/learn/post">I have read it: take the post quiz</a></p></section>`
+    : ''
+}
 ${f.hashtags.length ? html`<p class="meta">${f.hashtags.map((t) => `#${t.replace(/^#/, '')}`).join(' ')}</p>` : ''}
 <section aria-labelledby="author" class="card">
 <h2 id="author">About the author</h2>
@@ -259,7 +264,8 @@ ${f.hashtags.length ? html`<p class="meta">${f.hashtags.map((t) => `#${t.replace
 <p>${item.author.disclosure ? item.author.disclosure.statement : 'No current disclosure statement is on record for this author.'}</p>
 ${f.voice === 'personal' ? html`<p><span class="label">Personal views</span> These are the author's personal views, not those of ${org.name} or their employer.</p>` : ''}
 </section>
-</article>`,
+</article>
+<script src="/learning/player.js" data-endpoint="/api${path}/learning/events" defer></script>`,
   })
 }
 

@@ -67,4 +67,5 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   'review.overdue': 'Review overdue',
   'review.decided': 'Decision',
   'approval.expiring': 'Approval expiring',
+  'quiz.delayed_due': 'Follow-up quiz',
 }

@@ -10,6 +10,7 @@ const kindColours: Record<Notification['kind'], string> = {
   'review.overdue': 'red',
   'review.decided': 'teal',
   'approval.expiring': 'orange',
+  'quiz.delayed_due': 'grape',
 }
 
 /**

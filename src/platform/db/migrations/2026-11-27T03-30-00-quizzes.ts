@@ -48,9 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('quiz_attempt')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('session_id', 'text', (c) =>
-      c.notNull().references('learning_session.id').onDelete('cascade'),
-    )
+    .addColumn('session_id', 'text', (c) => c.notNull().references('learning_session.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('answers', 'text', (c) => c.notNull())
     .addColumn('raw', 'integer', (c) => c.notNull())
