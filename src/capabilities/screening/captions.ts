@@ -1,4 +1,5 @@
 import type { CueSpan } from './rule.ts'
+import { execAll } from './text.ts'
 
 /**
  * Reads captions or a transcript. For SRT and VTT, each cue's text keeps its offsets in the
@@ -15,7 +16,7 @@ export function parseCaptions(raw: string): { format: 'srt' | 'vtt' | 'plain'; c
   const cues: CueSpan[] = []
   const timing =
     /^[ \t]*((?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3})[ \t]*-->[ \t]*((?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3})[^\n]*$/gm
-  const matches = [...raw.matchAll(timing)]
+  const matches = [...execAll(timing, raw)]
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i] as RegExpMatchArray & { index: number }
     const lineEnd = m.index + m[0].length

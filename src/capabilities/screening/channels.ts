@@ -1,5 +1,5 @@
 import type { ChannelId } from './screening.schema.ts'
-import { sentences } from './text.ts'
+import { execAll, sentences } from './text.ts'
 import { findUrls } from './urls.ts'
 
 /**
@@ -177,7 +177,7 @@ function specialRuns(text: string, spec: ChannelSpec): Array<readonly [number, n
   if (spec.urlLength === undefined && !spec.localMentions) return []
   const runs: Array<readonly [number, number, number]> = []
   if (spec.localMentions) {
-    for (const m of text.matchAll(REMOTE_MENTION))
+    for (const m of execAll(REMOTE_MENTION, text))
       runs.push([m.index, m.index + m[0].length, (m[1] as string).length])
   }
   if (spec.urlLength !== undefined) {
@@ -331,7 +331,7 @@ function cut(
   const bounds: number[] = [start]
   const slice = text.slice(start, end)
   re.lastIndex = 0
-  for (const m of slice.matchAll(re)) {
+  for (const m of execAll(re, slice)) {
     const b = start + m.index + m[0].length
     if (b > start && b < end) bounds.push(b)
   }

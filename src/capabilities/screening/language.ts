@@ -1,3 +1,5 @@
+import { execAll } from './text.ts'
+
 const EN = new Set([
   'the',
   'and',
@@ -63,7 +65,7 @@ export function detectLanguage(text: string): 'en' | 'es' {
   let en = 0
   let es = 0
   const sample = text.length > 20_000 ? text.slice(0, 20_000) : text
-  for (const m of sample.toLowerCase().matchAll(/\p{L}+/gu)) {
+  for (const m of execAll(/\p{L}+/gu, sample.toLowerCase())) {
     const w = m[0]
     if (EN.has(w)) en++
     if (ES.has(w)) es++

@@ -1,3 +1,4 @@
+import { execAll } from './text.ts'
 /**
  * References: DOIs, PubMed ids (PMID), PubMed Central ids (PMCID) and URLs, as authors write them
  * ("doi:10.1056/NEJMoa2034577", "https://doi.org/…", "PMID: 12345678", "PMC7654321",
@@ -131,13 +132,13 @@ function insertSorted<T extends SpanLike>(spans: T[], span: T): void {
  */
 export function findReferenceIds(text: string): ParsedReference[] {
   const out: ParsedReference[] = []
-  for (const m of text.matchAll(DOI_IN_TEXT)) {
+  for (const m of execAll(DOI_IN_TEXT, text)) {
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     const doi = normaliseDoi(text.slice(start + m[0].indexOf(m[1] as string), end))
     if (doi) insertSorted(out, { kind: 'doi', id: doi, href: `https://doi.org/${doi}`, start, end })
   }
-  for (const m of text.matchAll(PMID_IN_TEXT)) {
+  for (const m of execAll(PMID_IN_TEXT, text)) {
     const digits = (m[1] ?? m[2]) as string
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
@@ -150,14 +151,14 @@ export function findReferenceIds(text: string): ParsedReference[] {
       end,
     })
   }
-  for (const m of text.matchAll(PMCID_IN_TEXT)) {
+  for (const m of execAll(PMCID_IN_TEXT, text)) {
     const id = ((m[1] ?? m[2]) as string).replace(/\s/g, '').toUpperCase()
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     if (!/^PMC\d{1,9}$/.test(id) || overlaps(out, start, end)) continue
     insertSorted(out, { kind: 'pmcid', id, href: `https://pmc.ncbi.nlm.nih.gov/articles/${id}/`, start, end })
   }
-  for (const m of text.matchAll(URL_IN_TEXT)) {
+  for (const m of execAll(URL_IN_TEXT, text)) {
     const start = m.index
     const end = trimmedEnd(text, start, start + m[0].length)
     const url = text.slice(start, end)
@@ -181,7 +182,7 @@ export function findMalformedIds(
   // In prose ("10.5/day", "www.nhs.uk", "PMCs") only identifiers announced as such are checked.
   const prose = options.prose === true
   // Look-alikes that announce an identifier but are not valid ones.
-  for (const m of text.matchAll(DOI_LIKE)) {
+  for (const m of execAll(DOI_LIKE, text)) {
     if (overlaps(found, m.index, m.index + m[0].length)) continue
     insertSorted(problems, {
       start: m.index,
@@ -190,7 +191,7 @@ export function findMalformedIds(
         'This is not a valid DOI: a DOI looks like 10.NNNN/suffix (a prefix of 4 to 9 digits, a slash, then the suffix).',
     })
   }
-  for (const m of prose ? [] : text.matchAll(/\b10\.\d{1,3}\/\S+/g)) {
+  for (const m of prose ? [] : execAll(/\b10\.\d{1,3}\/\S+/g, text)) {
     if (overlaps(found, m.index, m.index + m[0].length) || overlaps(problems, m.index, m.index + m[0].length))
       continue
     insertSorted(problems, {
@@ -199,7 +200,7 @@ export function findMalformedIds(
       message: 'This is not a valid DOI: the prefix after "10." must have 4 to 9 digits.',
     })
   }
-  for (const m of text.matchAll(/\bPMID:?\s*(\d{9,})\b/gi)) {
+  for (const m of execAll(/\bPMID:?\s*(\d{9,})\b/gi, text)) {
     insertSorted(problems, {
       start: m.index,
       end: m.index + m[0].length,

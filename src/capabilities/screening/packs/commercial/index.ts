@@ -10,7 +10,7 @@ import {
 } from '../../lexicons/promotional.ts'
 import type { Detection, Rule, ScreenContext, ScreenField } from '../../rule.ts'
 import type { DisclosureInput } from '../../screening.schema.ts'
-import { type Span, sentences, type Token, tokenize } from '../../text.ts'
+import { execAll, type Span, sentences, type Token, tokenize } from '../../text.ts'
 import { findUrls } from '../../urls.ts'
 
 /**
@@ -211,15 +211,15 @@ export const promotionalLanguage: Rule = {
       const text = field.text
       const push = (m: RegExpMatchArray & { index: number }, message: string) =>
         out.push({ field: field.name, start: m.index, end: m.index + m[0].length, message })
-      for (const m of text.matchAll(HYPE)) {
+      for (const m of execAll(HYPE, text)) {
         push(m, `"${m[0]}" is promotional language; education states what the evidence shows.`)
       }
-      for (const m of text.matchAll(SALES)) {
+      for (const m of execAll(SALES, text)) {
         push(m, `"${m[0]}" is a call to buy or a discount: this is marketing, not education.`)
       }
       let spans: Span[] | undefined
       const fieldBrands = brands.filter((b) => b.field === field)
-      for (const m of text.matchAll(SUPERLATIVE)) {
+      for (const m of execAll(SUPERLATIVE, text)) {
         spans ??= sentences(text)
         const s = spanAt(spans, m.index)
         if (!s) continue

@@ -1,4 +1,5 @@
 import type { ReferenceInput } from '../../screening.schema.ts'
+import { execAll } from '../../text.ts'
 
 /**
  * Citation markers in running text: numeric ("[1]", "[1, 3-5]", "[^2]", Markdown footnotes) and
@@ -32,9 +33,9 @@ function expand(list: string): string[] {
 /** Numeric and footnote markers, in order; each with the reference keys it points at. */
 export function findMarkers(text: string): Marker[] {
   const out: Marker[] = []
-  for (const m of text.matchAll(NUMERIC))
+  for (const m of execAll(NUMERIC, text))
     out.push({ start: m.index, end: m.index + m[0].length, keys: expand(m[1] as string) })
-  for (const m of text.matchAll(FOOTNOTE)) {
+  for (const m of execAll(FOOTNOTE, text)) {
     if (out.some((o) => o.start === m.index)) continue
     out.push({ start: m.index, end: m.index + m[0].length, keys: [m[1] as string] })
   }
@@ -43,7 +44,7 @@ export function findMarkers(text: string): Marker[] {
 
 /** Author-year citations: "(Smith 2020)", "(Smith et al., 2020; Jones 2019)". */
 export function findAuthorYear(text: string): Array<{ start: number; end: number }> {
-  return [...text.matchAll(AUTHOR_YEAR)].map((m) => ({ start: m.index, end: m.index + m[0].length }))
+  return [...execAll(AUTHOR_YEAR, text)].map((m) => ({ start: m.index, end: m.index + m[0].length }))
 }
 
 /** Where a "References" section starts in a text, or -1. Claims are not looked for after it. */
@@ -60,11 +61,11 @@ export function definedMarkers(references: readonly ReferenceInput[], texts: rea
     keys.add(r.marker ? r.marker.replace(/^\[?\^?|\]$/g, '').trim() : String(i + 1))
   })
   for (const text of texts) {
-    for (const m of text.matchAll(FOOTNOTE_DEFINITION)) keys.add(m[1] as string)
+    for (const m of execAll(FOOTNOTE_DEFINITION, text)) keys.add(m[1] as string)
     const section = referencesSectionStart(text)
     if (section >= 0) {
       const rest = text.slice(section)
-      for (const m of rest.matchAll(NUMBERED_LINE)) keys.add(String(Number(m[1] ?? m[2])))
+      for (const m of execAll(NUMBERED_LINE, rest)) keys.add(String(Number(m[1] ?? m[2])))
     }
   }
   return keys

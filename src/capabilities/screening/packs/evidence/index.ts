@@ -6,7 +6,7 @@ import {
   urlHost,
 } from '../../references.ts'
 import type { Detection, Rule, ScreenContext, ScreenField } from '../../rule.ts'
-import { type Span, sentences } from '../../text.ts'
+import { execAll, type Span, sentences } from '../../text.ts'
 import {
   definedMarkers,
   findAuthorYear,
@@ -109,7 +109,7 @@ function findClaims(a: FieldAnalysis): Claim[] {
   const bySentence = new Map<number, { kind: ClaimKind; at: number; trigger: string }>()
   for (const [kind, pattern] of claimPatterns) {
     pattern.lastIndex = 0
-    for (const m of text.matchAll(pattern)) {
+    for (const m of execAll(pattern, text)) {
       if (m.index >= a.proseEnd) break
       const i = sentenceAt(a.sentences, m.index)
       if (i < 0) continue

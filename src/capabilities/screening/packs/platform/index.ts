@@ -1,6 +1,7 @@
 import { channelSpecs, describeThreadSplit, measure } from '../../channels.ts'
 import { type Detection, itemAnchor, type Rule, type ScreenContext } from '../../rule.ts'
 import type { ChannelId, FieldName } from '../../screening.schema.ts'
+import { execAll } from '../../text.ts'
 
 /**
  * Platform and accessibility: each target channel's length and hashtag limits, alt text on
@@ -16,7 +17,7 @@ const CAPTIONS = 'WCAG 2.2 SC 1.2.2 Captions (Prerecorded) (Level A)'
 /** The text a channel publishes: the body, then any hashtags not already in it. */
 export function postText(ctx: ScreenContext): { text: string; bodyLength: number } {
   const body = ctx.input.body
-  const inBody = new Set([...body.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => (m[1] as string).toLowerCase()))
+  const inBody = new Set([...execAll(/#([\p{L}\p{N}_]+)/gu, body)].map((m) => (m[1] as string).toLowerCase()))
   const extra = ctx.input.hashtags
     .map((h) => (h.startsWith('#') ? h : `#${h}`))
     .filter((h) => !inBody.has(h.slice(1).toLowerCase()))
@@ -123,7 +124,7 @@ export const hashtags: Rule = {
     }
     const count = new Set([
       ...ctx.input.hashtags.map((h) => h.replace(/^#/, '').toLowerCase()),
-      ...[...ctx.input.body.matchAll(/(?:^|\s)#([\p{L}\p{N}_]+)/gu)].map((m) =>
+      ...[...execAll(/(?:^|\s)#([\p{L}\p{N}_]+)/gu, ctx.input.body)].map((m) =>
         (m[1] as string).toLowerCase(),
       ),
     ]).size

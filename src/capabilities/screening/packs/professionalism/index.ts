@@ -1,7 +1,7 @@
 import { type DerogatoryTerm, derogatoryTerms } from '../../lexicons/derogatory.ts'
 import { type Detection, itemAnchor, type Rule, type ScreenField } from '../../rule.ts'
 import type { FieldName } from '../../screening.schema.ts'
-import { fold } from '../../text.ts'
+import { execAll, fold } from '../../text.ts'
 
 /**
  * Professionalism: identify yourself by name when you identify as a clinician; no derogatory
@@ -229,7 +229,7 @@ export const derogatory: Rule = {
       }
       for (const { re, terms } of BUILT_IN) {
         re.lastIndex = 0
-        for (const m of f.text.matchAll(re)) {
+        for (const m of execAll(re, f.text)) {
           const i = m.findIndex((g, k) => k > 0 && g !== undefined)
           const term = terms[i - 1]
           if (term) report(m, term)
@@ -237,7 +237,7 @@ export const derogatory: Rule = {
       }
       for (const { re, term } of extra) {
         re.lastIndex = 0
-        for (const m of f.text.matchAll(re)) report(m, term)
+        for (const m of execAll(re, f.text)) report(m, term)
       }
     }
     return out
@@ -272,7 +272,7 @@ export const individualAdvice: Rule = {
     for (const f of ctx.fields) {
       if (!PROSE_FIELDS.has(f.name)) continue
       ADVICE_PATTERNS.lastIndex = 0
-      for (const m of f.text.matchAll(ADVICE_PATTERNS)) {
+      for (const m of execAll(ADVICE_PATTERNS, f.text)) {
         out.push({
           field: f.name,
           start: m.index,
@@ -308,7 +308,7 @@ export const unlabelledOpinion: Rule = {
     for (const f of fields) {
       if (f.name === 'hashtags') continue
       FIRST_PERSON_OPINION.lastIndex = 0
-      for (const m of f.text.matchAll(FIRST_PERSON_OPINION)) {
+      for (const m of execAll(FIRST_PERSON_OPINION, f.text)) {
         out.push({
           field: f.name,
           start: m.index,

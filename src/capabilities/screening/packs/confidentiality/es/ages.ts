@@ -1,4 +1,5 @@
 import type { Severity } from '../../../screening.schema.ts'
+import { execAll } from '../../../text.ts'
 import type { Claims } from './common.ts'
 
 /**
@@ -93,7 +94,7 @@ function severityOf(age: string): Severity {
 
 export function detectAges(text: string, claims: Claims): void {
   UNIT_G.lastIndex = 0
-  for (const u of text.matchAll(UNIT_G)) {
+  for (const u of execAll(UNIT_G, text)) {
     const windowStart = Math.max(0, u.index - 40)
     const num = text.slice(windowStart, u.index).match(NUM_BEFORE)
     if (!num) continue

@@ -1,4 +1,5 @@
 import type { Severity } from '../../../screening.schema.ts'
+import { execAll } from '../../../text.ts'
 
 /**
  * Shared shapes and helpers for the Spanish confidentiality detectors. Every detector writes
@@ -186,7 +187,7 @@ const TOKEN = /[A-Za-zÀ-ÖØ-öø-ɏ][A-Za-zÀ-ÖØ-öø-ɏ'’-]*\.?|\d+|[^\sA
 export function tokens(text: string, start: number, end: number): Tok[] {
   const out: Tok[] = []
   const seg = text.slice(start, end)
-  for (const m of seg.matchAll(TOKEN)) {
+  for (const m of execAll(TOKEN, seg)) {
     out.push({ start: start + m.index, end: start + m.index + m[0].length, text: m[0] })
   }
   return out

@@ -1,3 +1,4 @@
+import { execAll } from '../../../text.ts'
 import type { Claims } from './common.ts'
 
 /**
@@ -48,15 +49,15 @@ function block(claims: Claims, start: number, end: number): void {
 }
 
 export function detectDates(text: string, claims: Claims): void {
-  for (const m of text.matchAll(DAY_MONTH)) block(claims, m.index, m.index + m[0].length)
-  for (const m of text.matchAll(MONTH_SHORT_YEAR)) block(claims, m.index, m.index + m[0].length)
-  for (const m of text.matchAll(NUMERIC)) {
+  for (const m of execAll(DAY_MONTH, text)) block(claims, m.index, m.index + m[0].length)
+  for (const m of execAll(MONTH_SHORT_YEAR, text)) block(claims, m.index, m.index + m[0].length)
+  for (const m of execAll(NUMERIC, text)) {
     const [d = 0, mo = 0] = m[0].split(/\s?[/.-]\s?/).map(Number)
     if (d < 1 || d > 31 || mo < 1 || mo > 12) continue
     block(claims, m.index, m.index + m[0].length)
   }
   const years: Array<[number, number]> = []
-  for (const m of text.matchAll(YEAR_G)) {
+  for (const m of execAll(YEAR_G, text)) {
     const before = text.slice(Math.max(0, m.index - 45), m.index)
     const month = before.match(MONTH_BEFORE_YEAR)
     if (month) {
@@ -65,7 +66,7 @@ export function detectDates(text: string, claims: Claims): void {
     }
     if (m[0].length === 4) years.push([m.index, m.index + 4])
   }
-  for (const m of text.matchAll(MONTH_ALONE)) {
+  for (const m of execAll(MONTH_ALONE, text)) {
     const month = m[1] as string
     const start = m.index + m[0].length - month.length
     claims.add({

@@ -1,3 +1,4 @@
+import { execAll } from '../../../text.ts'
 import type { Claims } from './common.ts'
 import type { SignatureRegion } from './header.ts'
 
@@ -69,17 +70,17 @@ function digitCount(s: string): number {
 }
 
 export function detectIds(text: string, claims: Claims, regions: SignatureRegion[]): void {
-  for (const m of text.matchAll(LABELLED_ID)) {
+  for (const m of execAll(LABELLED_ID, text)) {
     const value = m[5] as string
     const start = m.index + m[0].lastIndexOf(value)
     const category = m[1] ? 'mrn' : m[2] ? 'health-plan' : m[3] ? 'ssn' : 'license'
     claims.add({ kind: 'id', start, end: start + value.length, category, severity: 'block' })
   }
-  for (const m of text.matchAll(DNI)) {
+  for (const m of execAll(DNI, text)) {
     if (!validDniOrNie(m[0])) continue
     claims.add({ kind: 'id', start: m.index, end: m.index + m[0].length, category: 'ssn', severity: 'block' })
   }
-  for (const m of text.matchAll(NASS)) {
+  for (const m of execAll(NASS, text)) {
     if (!validNass(m[0])) continue
     claims.add({
       kind: 'id',
@@ -94,7 +95,7 @@ export function detectIds(text: string, claims: Claims, regions: SignatureRegion
     if (!inRegion && !EMAIL_LABEL_BEFORE.test(text.slice(Math.max(0, start - 30), start))) continue
     claims.add({ kind: 'contact', start, end, category: 'email', severity: 'block' })
   }
-  for (const m of text.matchAll(LABELLED_PHONE)) {
+  for (const m of execAll(LABELLED_PHONE, text)) {
     const value = m[0]
     const n = digitCount(value)
     if (n < 6 || n > 14) continue
@@ -107,7 +108,7 @@ export function detectIds(text: string, claims: Claims, regions: SignatureRegion
       severity: 'block',
     })
   }
-  for (const m of text.matchAll(SPANISH_PHONE)) {
+  for (const m of execAll(SPANISH_PHONE, text)) {
     claims.add({
       kind: 'contact',
       start: m.index,

@@ -1,6 +1,6 @@
 import { esGivenNames } from '../../../lexicons/es-given-names.ts'
 import { esSurnames } from '../../../lexicons/es-surnames.ts'
-
+import { execAll } from '../../../text.ts'
 import { type Claims, foldWord, isCap, PARTICLES, type Tok, tokens } from './common.ts'
 
 /**
@@ -22,7 +22,7 @@ function kinWords(text: string): Array<[number, number]> {
   if (text !== kinText) {
     kinText = text
     kinFound = []
-    for (const m of text.matchAll(KIN_WORD)) kinFound.push([m.index, m.index + m[0].length])
+    for (const m of execAll(KIN_WORD, text)) kinFound.push([m.index, m.index + m[0].length])
   }
   return kinFound
 }
@@ -83,7 +83,7 @@ function ignored(words: string[], skip: ReadonlySet<string>): boolean {
 export function detectNames(text: string, claims: Claims, skip: ReadonlySet<string>): void {
   const nameMsg = 'Nombre de una persona (paciente o familiar): identifica al paciente.'
   const starts: Array<[number, 'title' | 'kin', boolean]> = []
-  for (const m of text.matchAll(TITLE)) starts.push([m.index + m[0].length, 'title', /^D\.?\s/.test(m[0])])
+  for (const m of execAll(TITLE, text)) starts.push([m.index + m[0].length, 'title', /^D\.?\s/.test(m[0])])
   for (const [, end] of kinWords(text)) {
     const gap = text.slice(end, end + 6).match(NAME_AFTER_KIN)
     if (gap) starts.push([end + gap[0].length, 'kin', false])
@@ -107,7 +107,7 @@ export function detectNames(text: string, claims: Claims, skip: ReadonlySet<stri
   }
   // Known given names, with any surnames that follow.
   CAP_WORD_G.lastIndex = 0
-  for (const m of text.matchAll(CAP_WORD_G)) {
+  for (const m of execAll(CAP_WORD_G, text)) {
     const word = m[0]
     // Acronyms (ANA, EMA, PIO) are not names; capitals in a header are read by the header rule.
     if (word === word.toUpperCase()) continue

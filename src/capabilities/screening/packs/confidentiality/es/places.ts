@@ -1,6 +1,6 @@
 import { esPlaces } from '../../../lexicons/es-places.ts'
 import { esRegions } from '../../../lexicons/es-regions.ts'
-
+import { execAll } from '../../../text.ts'
 import { type Claims, foldWord, isCap, PARTICLES, type Tok, tokens } from './common.ts'
 import type { SignatureRegion } from './header.ts'
 
@@ -285,7 +285,7 @@ function placesAfter(text: string, claims: Claims, from: number, any: boolean): 
 
 export function detectStreets(text: string, claims: Claims): void {
   STREET.lastIndex = 0
-  for (const m of text.matchAll(STREET)) {
+  for (const m of execAll(STREET, text)) {
     const s = m[0]
     // A sentence break inside the street name means this is prose, not an address.
     if (/[.!?]\s+[a-zß-öø-ÿ]/u.test(s.replace(/^\S+\s*/, '')) || s.split(/\s+/).length > 12) continue
@@ -327,7 +327,7 @@ export function detectStreets(text: string, claims: Claims): void {
 }
 
 export function detectPostcodes(text: string, claims: Claims): void {
-  for (const m of text.matchAll(POSTCODE_LABEL)) {
+  for (const m of execAll(POSTCODE_LABEL, text)) {
     const v = (m[1] ?? m[2]) as string
     const start = m.index + m[0].lastIndexOf(v)
     if (
@@ -344,7 +344,7 @@ export function detectPostcodes(text: string, claims: Claims): void {
       placesAfter(text, claims, start + 5, true)
     }
   }
-  for (const m of text.matchAll(POSTCODE_TOWN)) {
+  for (const m of execAll(POSTCODE_TOWN, text)) {
     const v = m[1] as string
     const start = m.index
     // Only a postcode when a known town follows.
@@ -366,7 +366,7 @@ export function detectPostcodes(text: string, claims: Claims): void {
 
 export function detectFacilities(text: string, claims: Claims): void {
   FACILITY.lastIndex = 0
-  for (const m of text.matchAll(FACILITY)) {
+  for (const m of execAll(FACILITY, text)) {
     const start = m.index
     const headEnd = start + m[0].length
     const toks = tokens(text, headEnd, lineEndFrom(text, headEnd, 120))
@@ -420,14 +420,14 @@ export function detectFacilities(text: string, claims: Claims): void {
 
 export function detectPlaces(text: string, claims: Claims, regions: SignatureRegion[]): void {
   TRIGGER_STRONG.lastIndex = 0
-  for (const m of text.matchAll(TRIGGER_STRONG)) {
+  for (const m of execAll(TRIGGER_STRONG, text)) {
     const from = m.index
     const toks = tokens(text, from, lineEndFrom(text, from, 80))
     const any = STRONG_ANY_BEFORE.test(text.slice(Math.max(0, from - 40), from))
     const run = placeRun(toks, 0, any)
     if (run) claimPlace(claims, run[0], run[1])
   }
-  for (const m of text.matchAll(PAREN_PLACE)) {
+  for (const m of execAll(PAREN_PLACE, text)) {
     const inner = (m[1] as string).trim()
     const innerStart = m.index + 1 + (m[1] as string).indexOf(inner)
     const innerIsCountry = COUNTRIES.has(foldWord(inner))
@@ -459,7 +459,7 @@ export function detectPlaces(text: string, claims: Claims, regions: SignatureReg
   }
   // "en Santander", "de Granada": a known place after a preposition (ambiguous words excluded).
   TRIGGER_WEAK.lastIndex = 0
-  for (const m of text.matchAll(TRIGGER_WEAK)) {
+  for (const m of execAll(TRIGGER_WEAK, text)) {
     const from = m.index
     const toks = tokens(text, from, lineEndFrom(text, from, 60))
     const first = toks[0]
@@ -486,7 +486,7 @@ const SIG_NUMBER = /(?<![\d/.,])(?:n[ºo°]\.?\s*)?(\d{1,4}[A-Za-z]?|s\/n|S\/N)(
 export function detectSignatureAddresses(text: string, claims: Claims, regions: SignatureRegion[]): void {
   for (const r of regions) {
     const seg = text.slice(r.start, r.end)
-    for (const m of seg.matchAll(SIG_POSTCODE)) {
+    for (const m of execAll(SIG_POSTCODE, seg)) {
       const start = r.start + m.index
       const end = start + m[0].length
       if (
@@ -517,7 +517,7 @@ export function detectSignatureAddresses(text: string, claims: Claims, regions: 
         if (run) claimPlace(claims, run[0], run[1])
       }
     }
-    for (const m of seg.matchAll(SIG_NUMBER)) {
+    for (const m of execAll(SIG_NUMBER, seg)) {
       const numStart = r.start + m.index
       let numEnd = numStart + m[0].length
       if (!claims.free(numStart, numEnd)) continue
@@ -555,7 +555,7 @@ const WARD =
 
 /** Ward, room and bed numbers ("planta 7B", "habitación 312", "cama 4"): they place the patient. */
 export function detectWards(text: string, claims: Claims): void {
-  for (const m of text.matchAll(WARD)) {
+  for (const m of execAll(WARD, text)) {
     claims.add({
       kind: 'address',
       start: m.index,
@@ -589,7 +589,7 @@ function claimCountry(claims: Claims, start: number, end: number): void {
  * birth or origin ("natural de Marruecos"), and the country in a report's signature line.
  */
 export function detectCountries(text: string, claims: Claims, regions: SignatureRegion[]): void {
-  for (const m of text.matchAll(COUNTRY_WORD)) {
+  for (const m of execAll(COUNTRY_WORD, text)) {
     const words = m[0].replace(/\.$/, '')
     const one = words.split(/\s+/, 1)[0] as string
     const phrase = COUNTRIES.has(foldWord(words)) ? words : COUNTRIES.has(foldWord(one)) ? one : null
