@@ -267,7 +267,7 @@ cores. The CPU-time figure is what one unshared core sustains. A profile of the 
 (100-statement batches, same machine, 2026-11-26) put validation at about 5 ms a batch, the
 inserts (the statement and its agent and activity rows) at about 15 ms and the commit at about
 15 ms (WAL checkpoints copying pages back to the database file); PostgreSQL does the inserts
-and the commit in its own process, which is why it is faster here.
+and the commit in its own process, which is why its CPU-time figure is higher.
 ${dialects.includes('postgres') ? '' : '\nPostgreSQL was not measured in this run (set ROUNDS_BENCH_POSTGRES_URL).\n'}
 SQLite serialises writers, so parallel clients gain only by overlapping HTTP and validation
 with another batch's write; PostgreSQL takes concurrent batches.
