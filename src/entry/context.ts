@@ -5,6 +5,8 @@ import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.t
 import { createDbKvStore } from '#src/capabilities/federation/federation.kv.ts'
 import { createJobMessageQueue, federationJobs } from '#src/capabilities/federation/federation.queue.ts'
 import { createRoundsFederation, type RoundsFederation } from '#src/capabilities/federation/federation.ts'
+import { metricsJobs } from '#src/capabilities/learning/metrics/metrics.jobs.ts'
+import { learningJobs } from '#src/capabilities/learning/quizzes/learning.jobs.ts'
 import type { LrsDeps } from '#src/capabilities/learning/xapi/lrs-forwarding.service.ts'
 import { xapiJobs } from '#src/capabilities/learning/xapi/xapi.jobs.ts'
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
@@ -79,8 +81,10 @@ export function openRounds(
     ...reviewJobs(() => accounts),
     ...notificationJobs(() => accounts),
     ...publishingJobs(() => publishing),
+    ...metricsJobs(() => publishing),
     ...mediaJobs(() => media),
     ...xapiJobs(() => learning),
+    ...learningJobs(() => ({ ...accounts, ...learning })),
     ...federationJobs(() => ({
       keyring: config.encryptionKeys,
       run: (message) => federation.processQueuedTask(undefined, message),

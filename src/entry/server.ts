@@ -1,5 +1,7 @@
 import { serve } from '@hono/node-server'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import { scheduleMetricsSweep } from '#src/capabilities/learning/metrics/metrics.jobs.ts'
+import { scheduleDelayedQuizReminders } from '#src/capabilities/learning/quizzes/learning.jobs.ts'
 import { scheduleForwardSweep } from '#src/capabilities/learning/xapi/xapi.jobs.ts'
 import { scheduleUploadExpiry } from '#src/capabilities/media/media.jobs.ts'
 import { scheduleNotificationReminders } from '#src/capabilities/notifications/notifications.jobs.ts'
@@ -27,6 +29,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await scheduleNotificationReminders(rounds.accounts)
   await scheduleUploadExpiry(rounds.media)
   await scheduleForwardSweep(rounds.learning)
+  await scheduleDelayedQuizReminders({ ...rounds.accounts, ...rounds.learning })
+  await scheduleMetricsSweep(rounds.publishing)
 
   if (config.env !== 'production' && config.demoSeed === 'auto') {
     const empty = !(await rounds.database.db.selectFrom('auth_user').select('id').limit(1).executeTakeFirst())
