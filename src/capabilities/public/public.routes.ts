@@ -5,8 +5,10 @@ import { findOrganisationBySlug, findUserById } from '#src/capabilities/accounts
 import { listCorrections } from '#src/capabilities/content/corrections.service.ts'
 import { findMediaData, findPost } from '#src/capabilities/federation/federation.repository.ts'
 import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
+import { verifyMediaSignature } from '#src/capabilities/publishing/outbound-media.ts'
 import { AppError } from '#src/platform/errors.ts'
 import type { HttpEnv } from '#src/platform/http/app.ts'
+import type { Keyring } from '#src/platform/secrets.ts'
 import { buildFeed } from './public.feeds.ts'
 import {
   errorPageHtml,
@@ -17,7 +19,7 @@ import {
   seriesPageHtml,
   seriesPath,
 } from './public.html.ts'
-import type { PublicItemRow } from './public.repository.ts'
+import { findItemState, type PublicItemRow } from './public.repository.ts'
 import { getOrganisationPage, getPublicItem, getSeriesPage, type PublicDeps } from './public.service.ts'
 
 /**
@@ -25,7 +27,12 @@ import { getOrganisationPage, getPublicItem, getSeriesPage, type PublicDeps } fr
  * search engine, a screen reader or a feed reader can use without JavaScript. Responses
  * carry an ETag and a short shared cache lifetime (a withdrawal must take effect quickly).
  */
-export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'storage'>): Hono<HttpEnv> {
+export function publicRoutes(
+  deps: PublicDeps,
+  media: Pick<MediaDeps, 'db' | 'storage'>,
+  /** Verifies signed media addresses given to platforms during delivery; none: only public items' media. */
+  keyring?: Keyring,
+): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>()
   const base = deps.publicBaseUrl
 
@@ -56,12 +63,31 @@ export function publicRoutes(deps: PublicDeps, media: Pick<MediaDeps, 'db' | 'st
     ),
   )
   // Images and videos of the published version: the sanitised (or redacted) file, never the upload.
+  // A platform that fetches media by URL (Instagram, Facebook) gets a signed address while the
+  // item is being delivered, before its page is public (publishing/outbound-media.ts).
   app.get('/orgs/:slug/items/:id/media/:mediaId', async (c) => {
-    const { item } = await getPublicItem(deps, c.req.param('slug'), c.req.param('id'))
     const mediaId = c.req.param('mediaId')
-    const file = item.version.fields.media.some((m) => m.id === mediaId)
-      ? await readPublishedMedia(media, item.id, mediaId)
-      : null
+    const itemId = c.req.param('id')
+    const signed =
+      keyring &&
+      verifyMediaSignature(
+        keyring,
+        new URL(c.req.url).pathname,
+        c.req.query('expires'),
+        c.req.query('sig'),
+        deps.clock.now(),
+      )
+    let file: Awaited<ReturnType<typeof readPublishedMedia>> = null
+    if (signed) {
+      const organisation = await findOrganisationBySlug(deps.db, c.req.param('slug'))
+      const state = organisation ? await findItemState(deps.db, organisation.id, itemId) : null
+      if (state && state.state !== 'withdrawn') file = await readPublishedMedia(media, itemId, mediaId)
+    } else {
+      const { item } = await getPublicItem(deps, c.req.param('slug'), itemId)
+      file = item.version.fields.media.some((m) => m.id === mediaId)
+        ? await readPublishedMedia(media, item.id, mediaId)
+        : null
+    }
     if (!file) throw new AppError('NOT_FOUND', { message: 'no such image or video on this item' })
     c.header('cache-control', 'public, max-age=300')
     c.header('content-type', file.mime)

@@ -16,6 +16,7 @@ import {
   type RemotePost,
 } from './connector.ts'
 import type { RegisteredChannel } from './connectors/index.ts'
+import { signedMediaUrl } from './outbound-media.ts'
 import type { PublishingDeps } from './publishing.deps.ts'
 import {
   claimPublication,
@@ -120,7 +121,11 @@ async function mediaFor(
       bytes: file.bytes,
       ...(m.altText ? { altText: m.altText } : {}),
       ...(m.captions && post.captionsVtt ? { captionsVtt: post.captionsVtt } : {}),
-      publicUrl: `${post.canonicalUrl}/media/${encodeURIComponent(m.slotId)}`,
+      publicUrl: signedMediaUrl(
+        deps.keyring,
+        `${post.canonicalUrl}/media/${encodeURIComponent(m.slotId)}`,
+        deps.clock.now(),
+      ),
     })
   }
   return out
