@@ -56,6 +56,14 @@ describe.each(testDialects)('recording xAPI statements (%s)', (dialect) => {
     })
   })
 
+  it('stores the same new statement sent by racing requests once, answering both', async () => {
+    const id = randomUUID()
+    const results = await Promise.all(Array.from({ length: 4 }, () => record([statement({ id })])))
+    expect(results).toEqual(Array.from({ length: 4 }, () => [id]))
+    const page = await queryStatements(rounds.accounts, orgId, { filters: { limit: 0 } })
+    expect(page.statements.filter((s) => s.id === id)).toHaveLength(1)
+  })
+
   it('stores a batch all or none', async () => {
     const good = randomUUID()
     await expect(

@@ -82,57 +82,71 @@ export async function recordStatements(deps: XapiDeps, input: RecordStatementsIn
     seen.add(s.id)
   }
 
-  await deps.db.transaction().execute(async (tx) => {
-    const existing = await findStatementsByIds(
-      tx,
-      organisationId,
-      prepared.map((s) => s.id),
-    )
-    const fresh: StoredStatement[] = []
-    for (const [i, s] of prepared.entries()) {
-      const old = existing.get(s.id)
-      if (!old) fresh.push(s)
-      else if (!sameStatement(old.statement, { ...s, timestamp: validated[i]?.timestamp }))
-        throw new AppError('CONFLICT', {
-          message: `a different statement with id ${s.id} is already stored; statements never change`,
-          details: { id: s.id },
-        })
-    }
-    if (fresh.length === 0) return
-    const voidingTargets = new Map<string, string>()
-    for (const s of fresh)
-      if (s.verb.id === VOIDED_VERB) voidingTargets.set(s.id, String((s.object as { id: string }).id))
-    // Statements voided by a voiding statement that arrived before them (or in this batch).
-    const alreadyVoided = await findVoidedTargets(
-      tx,
-      organisationId,
-      fresh.map((s) => s.id),
-    )
-    for (const target of voidingTargets.values()) alreadyVoided.add(target)
-    await insertStatements(
-      tx,
-      organisationId,
-      fresh.map((s) => {
-        const voids = voidingTargets.get(s.id) ?? null
-        return {
-          id: s.id,
-          stored,
-          voids,
-          voided: voids === null && alreadyVoided.has(s.id),
-          clientId: input.clientId ?? null,
-          statement: s,
-        }
-      }),
-    )
-    if (voidingTargets.size > 0) await markVoided(tx, organisationId, [...voidingTargets.values()])
-    await enqueueForwarding(
-      tx,
-      deps,
-      organisationId,
-      fresh.map((s) => s.id),
-    )
-  })
+  const store = () =>
+    deps.db.transaction().execute(async (tx) => {
+      const existing = await findStatementsByIds(
+        tx,
+        organisationId,
+        prepared.map((s) => s.id),
+      )
+      const fresh: StoredStatement[] = []
+      for (const [i, s] of prepared.entries()) {
+        const old = existing.get(s.id)
+        if (!old) fresh.push(s)
+        else if (!sameStatement(old.statement, { ...s, timestamp: validated[i]?.timestamp }))
+          throw new AppError('CONFLICT', {
+            message: `a different statement with id ${s.id} is already stored; statements never change`,
+            details: { id: s.id },
+          })
+      }
+      if (fresh.length === 0) return
+      const voidingTargets = new Map<string, string>()
+      for (const s of fresh)
+        if (s.verb.id === VOIDED_VERB) voidingTargets.set(s.id, String((s.object as { id: string }).id))
+      // Statements voided by a voiding statement that arrived before them (or in this batch).
+      const alreadyVoided = await findVoidedTargets(
+        tx,
+        organisationId,
+        fresh.map((s) => s.id),
+      )
+      for (const target of voidingTargets.values()) alreadyVoided.add(target)
+      await insertStatements(
+        tx,
+        organisationId,
+        fresh.map((s) => {
+          const voids = voidingTargets.get(s.id) ?? null
+          return {
+            id: s.id,
+            stored,
+            voids,
+            voided: voids === null && alreadyVoided.has(s.id),
+            clientId: input.clientId ?? null,
+            statement: s,
+          }
+        }),
+      )
+      if (voidingTargets.size > 0) await markVoided(tx, organisationId, [...voidingTargets.values()])
+      await enqueueForwarding(
+        tx,
+        deps,
+        organisationId,
+        fresh.map((s) => s.id),
+      )
+    })
+  try {
+    await store()
+  } catch (e) {
+    // Two requests raced to store the same new id (PostgreSQL runs them side by side): the
+    // loser runs again and now finds the statement, so it answers as for any resend.
+    if (!isUniqueViolation(e)) throw e
+    await store()
+  }
   return prepared.map((s) => s.id)
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
 
 /**
