@@ -103,6 +103,7 @@ export function screenOcrLines(
   const { compiled, packs } = imageTextPolicy(policy)
   const report = screen({ body: text, language: 'auto' }, compiled)
   const out: Finding[] = []
+  const confidence = new WeakMap<Finding, number>()
   const engineFindings = packs.includes('confidentiality')
     ? [...report.findings, ...labelledNames(text, report.findings)]
     : report.findings
@@ -113,6 +114,7 @@ export function screenOcrLines(
     const box = unionBox(covered.map((p) => p.word.box))
     if (!box) continue
     const finding: Finding = { ...f, box, ...(extra.time !== undefined ? { time: extra.time } : {}) }
+    confidence.set(finding, covered.reduce((n, p) => n + p.word.confidence, 0) / covered.length)
     const twin = out.find(
       (o) =>
         o.ruleId === finding.ruleId &&
@@ -120,14 +122,35 @@ export function screenOcrLines(
         (boxOverlap(o.box, box) > 0.3 || boxContainment(o.box, box) > 0.8),
     )
     if (twin) {
-      // The same identifier read by two passes: keep the more severe, then the longer reading.
+      // The same identifier read by two passes: keep the more severe; then the one covering
+      // more (a whole name over one of its words); then the reading tesseract was surer of
+      // ("07700 900484" over "07700 9500484").
       const rank = { block: 0, warn: 1, info: 2 }
-      if (
+      const a = finding.text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+      const b = twin.text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+      const longer = finding.text.length - twin.text.length
+      const sameRank = rank[finding.severity] === rank[twin.severity]
+      const better =
         rank[finding.severity] < rank[twin.severity] ||
-        (rank[finding.severity] === rank[twin.severity] && finding.text.length > twin.text.length)
-      )
-        out[out.indexOf(twin)] = finding
-      continue
+        (sameRank &&
+          (a !== b && a.includes(b)
+            ? true
+            : a !== b && b.includes(a)
+              ? false
+              : Math.abs(longer) > 2
+                ? longer > 0
+                : (confidence.get(finding) ?? 0) > (confidence.get(twin) ?? 0)))
+      if (!better) continue
+      // The winner replaces every reading it overlaps (a whole name replaces each of its words).
+      for (let k = out.length - 1; k >= 0; k--) {
+        const o = out[k] as Finding
+        if (
+          o.ruleId === finding.ruleId &&
+          o.box &&
+          (boxOverlap(o.box, box) > 0.3 || boxContainment(o.box, box) > 0.8)
+        )
+          out.splice(k, 1)
+      }
     }
     out.push(finding)
   }
@@ -180,17 +203,27 @@ const NAME_CITATION = 'HIPAA Privacy Rule, 45 CFR 164.514(b)(2)(i)(A): names'
 export function labelledNames(text: string, existing: readonly Finding[]): Finding[] {
   const out: Finding[] = []
   let lineStart = 0
-  for (const line of text.split('\n')) {
-    const label = NAME_LABEL.exec(line)
+  const all = text.split('\n')
+  for (let li = 0; li < all.length; li++) {
+    const line = all[li] as string
+    let label = NAME_LABEL.exec(line)
+    let valueLine = line
+    let valueLineStart = lineStart
+    // Sparse layouts split "Name:" from its value: a label alone on its line labels the next.
+    if (label && label[0].length === line.length && li + 1 < all.length) {
+      valueLine = all[li + 1] as string
+      valueLineStart = lineStart + line.length + 1
+      label = /^/.exec(valueLine)
+    }
     if (label) {
-      const rest = line.slice(label[0].length)
+      const rest = valueLine.slice(label[0].length)
       const stop = NEXT_LABEL.exec(rest)
       let value = stop ? rest.slice(0, stop.index) : rest
       value = value.replace(/[\s,;.]+$/, '')
       const words = value.split(/[\s,]+/).filter(Boolean)
       const nameShaped =
         words.length >= 2 && words.length <= 4 && words.every((w) => /^\p{Lu}[\p{L}'’-]*\.?$/u.test(w))
-      const start = lineStart + label[0].length
+      const start = valueLineStart + label[0].length
       const end = start + value.length
       const covered = existing.some(
         (f) => f.field === 'body' && f.category === 'name' && f.start <= start && f.end >= end,

@@ -233,5 +233,19 @@ describe('names in labelled fields', () => {
     expect(read(['Name:', 'EVANS,', 'Mary', 'DOB']).map((f) => f.text)).toEqual(['EVANS, Mary'])
     expect(read(['Name:', 'chest', 'radiograph'])).toEqual([])
     expect(read(['Name', 'of', 'the', 'study'])).toEqual([])
+    // Sparse layouts put the label on a line of its own.
+    const split = screenOcrLines([
+      { words: [word('Name:', 0)] },
+      { words: [word('PATEL,', 0), word('Tom', 40)] },
+    ])
+    expect(split.findings.filter((f) => f.category === 'name').map((f) => f.text)).toEqual(['PATEL, Tom'])
+  })
+
+  it('keeps the reading tesseract was surer of when two passes disagree', () => {
+    const line = (digits: string, confidence: number) => ({
+      words: [word('Tel', 0), { ...word('07700', 40), confidence }, { ...word(digits, 80), confidence }],
+    })
+    const { findings } = screenOcrLines([line('9500484', 60), line('900484', 95)])
+    expect(findings.filter((f) => f.category === 'phone').map((f) => f.text)).toEqual(['07700 900484'])
   })
 })
