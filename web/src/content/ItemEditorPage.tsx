@@ -64,6 +64,7 @@ import {
   submittableStates,
   topicLabel,
 } from './labels.ts'
+import { QuizCard, savableQuiz } from './QuizCard.tsx'
 import { Timeline } from './Timeline.tsx'
 import { VersionCompare } from './VersionDiff.tsx'
 
@@ -125,12 +126,24 @@ type Form = Pick<
   | 'hashtags'
   | 'captions'
   | 'references'
+  | 'quiz'
 >
 
 function formOf(fields: ItemFields): Form {
   const { title, voice, topics, audience, learningObjectives, channels, hashtags, captions, references } =
     fields
-  return { title, voice, topics, audience, learningObjectives, channels, hashtags, captions, references }
+  return {
+    title,
+    voice,
+    topics,
+    audience,
+    learningObjectives,
+    channels,
+    hashtags,
+    captions,
+    references,
+    quiz: fields.quiz ?? null,
+  }
 }
 
 /** References as text: one a line, "[1] 10.1056/…" (the marker is optional). */
@@ -480,12 +493,13 @@ function Editor({ item }: { item: Item }) {
   const [submitted, setSubmitted] = useState<ScreeningRecord | null>(null)
 
   const onChange = useCallback((patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch })), [])
+  const onQuiz = useCallback((quiz: Form['quiz']) => setForm((f) => ({ ...f, quiz })), [])
   const onReferences = useCallback((text: string) => {
     setReferencesText(text)
     setForm((f) => ({ ...f, references: textToReferences(text) }))
   }, [])
 
-  const payload: ItemUpdate = useMemo(() => ({ ...form, body }), [form, body])
+  const payload: ItemUpdate = useMemo(() => ({ ...savableQuiz(form), body }), [form, body])
   const payloadText = JSON.stringify(payload)
   const dirty = editable && payloadText !== savedPayload
 
@@ -739,6 +753,12 @@ function Editor({ item }: { item: Item }) {
               readOnly={!editable}
               onChange={onChange}
               onReferences={onReferences}
+            />
+            <QuizCard
+              quiz={form.quiz}
+              objectives={form.learningObjectives}
+              readOnly={!editable}
+              onChange={onQuiz}
             />
             <Card withBorder radius="md" padding="md" component="section" aria-labelledby="preview-heading">
               <Title order={2} size="h5" id="preview-heading" mb="sm">

@@ -17,6 +17,7 @@ import {
 import { notifications } from '@mantine/notifications'
 import { useRef, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
+import type { Quiz } from '../../../src/capabilities/learning/quizzes/quiz.schema.ts'
 import { errorMessage } from '../api/client.ts'
 import {
   type MyAssignment,
@@ -33,6 +34,7 @@ import {
   useSaveReview,
   useSubmitReview,
 } from '../api/review.ts'
+import { QuizReview } from '../content/QuizReview.tsx'
 import { Timeline } from '../content/Timeline.tsx'
 import { VersionDiffView } from '../content/VersionDiff.tsx'
 import { formatDate } from '../lib/format.ts'
@@ -245,6 +247,7 @@ function ReviewForm({ version }: { version: ReviewVersion }) {
               ref={editor}
               onChange={() => {}}
             />
+            <QuizReview quiz={(version.fields as { quiz?: Quiz | null }).quiz} />
             {version.overrides.length > 0 ? (
               <Alert color="yellow" title="Screening findings an editor overrode" data-testid="overrides">
                 <Stack gap={4}>
