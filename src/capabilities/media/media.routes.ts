@@ -76,7 +76,14 @@ const routes = {
     security: cookieAuth,
     request: {
       params: uploadParams,
-      headers: z.object({ [UPLOAD_OFFSET_HEADER]: z.coerce.number().int().nonnegative() }),
+      headers: z.object({
+        [UPLOAD_OFFSET_HEADER]: z
+          .string()
+          .regex(/^\d{1,15}$/, 'the byte offset: a whole number')
+          .meta({
+            description: 'Bytes the server has received so far (the `received` of the upload)',
+          }),
+      }),
       body: { required: true, ...binary('The chunk', CHUNK_CONTENT_TYPE) },
     },
     responses: {
@@ -119,7 +126,7 @@ const routes = {
     tags,
     summary: 'A sampled video frame (JPEG) for the frame strip',
     security: cookieAuth,
-    request: { params: uploadParams.extend({ index: z.coerce.number().int().nonnegative() }) },
+    request: { params: uploadParams.extend({ index: z.string().regex(/^\d{1,5}$/, 'a frame number') }) },
     responses: { 200: binary('The frame', 'image/jpeg'), ...errorResponses(401, 403, 404) },
   }),
 }
@@ -171,7 +178,7 @@ export function mediaRoutes(deps: MediaDeps): Router {
   })
   app.openapi(routes.chunk, async (c) => {
     const p = c.req.valid('param')
-    const offset = c.req.valid('header')[UPLOAD_OFFSET_HEADER]
+    const offset = Number(c.req.valid('header')[UPLOAD_OFFSET_HEADER])
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
     // Read only once the caller is known to be allowed to send bytes here.
     const read = async () => {
@@ -216,7 +223,7 @@ export function mediaRoutes(deps: MediaDeps): Router {
   })
   app.openapi(routes.frame, async (c) => {
     const p = c.req.valid('param')
-    const data = await readFrame(deps, c.get('actor'), p.slug, p.itemId, p.uploadId, p.index)
+    const data = await readFrame(deps, c.get('actor'), p.slug, p.itemId, p.uploadId, Number(p.index))
     c.header('content-type', 'image/jpeg')
     c.header('cache-control', 'private, no-store')
     return c.body(new Uint8Array(data), 200)
