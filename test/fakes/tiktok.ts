@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
@@ -34,6 +34,8 @@ export async function startTikTokFake() {
   const posts: FakeTikTok[] = []
   const state = {
     openId: 'tt-open-1',
+    clientKey: 'tt-client-key',
+    clientSecret: 'tt-client-secret',
     /** Status polls answering PROCESSING_UPLOAD before the post completes. */
     processingPolls: 1,
     /** The next publish fails with this reason. */
@@ -46,8 +48,61 @@ export async function startTikTokFake() {
     tokens.set(t, Date.now() + ttlMs)
     return t
   }
+  const codes = new Map<string, { challenge: string; redirectUri: string }>()
   let base = ''
-  const handle = ({ method, path, headers, body, res }: FakeRequest) => {
+  const handle = ({ method, url, path, headers, body, res }: FakeRequest) => {
+    // ── OAuth 2.0 (TikTok names the client id client_key and joins scopes with commas) ──
+    if (method === 'GET' && path === '/v2/auth/authorize/') {
+      const q = url.searchParams
+      if (
+        q.get('client_key') !== state.clientKey ||
+        !q.get('code_challenge') ||
+        !(q.get('scope') ?? '').split(',').includes('video.publish')
+      )
+        return sendJson(res, 400, { error: 'invalid_request' })
+      const code = randomBytes(8).toString('hex')
+      codes.set(code, {
+        challenge: q.get('code_challenge') as string,
+        redirectUri: q.get('redirect_uri') as string,
+      })
+      const back = new URL(q.get('redirect_uri') as string)
+      back.searchParams.set('code', code)
+      back.searchParams.set('state', q.get('state') ?? '')
+      res.writeHead(302, { location: back.toString() })
+      return res.end()
+    }
+    if (method === 'POST' && path === '/v2/oauth/token/') {
+      const form = new URLSearchParams(body.toString('utf8'))
+      if (form.get('client_key') !== state.clientKey || form.get('client_secret') !== state.clientSecret)
+        return sendJson(res, 401, {
+          error: 'invalid_client',
+          error_description: 'Client key or secret is incorrect.',
+        })
+      const c = codes.get(form.get('code') ?? '')
+      codes.delete(form.get('code') ?? '')
+      const challenge = createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url')
+      if (
+        form.get('grant_type') !== 'authorization_code' ||
+        !c ||
+        c.challenge !== challenge ||
+        c.redirectUri !== form.get('redirect_uri')
+      )
+        return sendJson(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'Authorization code is expired.',
+        })
+      return sendJson(res, 200, {
+        access_token: issueToken(),
+        expires_in: 86400,
+        open_id: state.openId,
+        refresh_token: `rft.${randomBytes(8).toString('hex')}`,
+        refresh_expires_in: 31536000,
+        scope: 'user.info.basic,video.publish',
+        token_type: 'Bearer',
+      })
+    }
     const upload = /^\/upload\/([a-f0-9]+)$/.exec(path)
     if (method === 'PUT' && upload) {
       const p = posts.find((x) => x.publishId === upload[1])

@@ -304,9 +304,9 @@ export async function startOAuth(
   })
   const url = new URL(provider.authorizeUrl)
   url.searchParams.set('response_type', 'code')
-  url.searchParams.set('client_id', client.clientId)
+  url.searchParams.set(provider.clientIdParam ?? 'client_id', client.clientId)
   url.searchParams.set('redirect_uri', redirectUri)
-  url.searchParams.set('scope', provider.scopes.join(' '))
+  url.searchParams.set('scope', provider.scopes.join(provider.scopeSeparator ?? ' '))
   url.searchParams.set('state', state)
   url.searchParams.set('code_challenge', sha256(verifier))
   url.searchParams.set('code_challenge_method', 'S256')
@@ -335,7 +335,7 @@ async function tokenRequest(
   if (client.clientSecret && provider.clientAuth === 'basic')
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`
   else {
-    body.set('client_id', client.clientId)
+    body.set(provider.clientIdParam ?? 'client_id', client.clientId)
     if (client.clientSecret) body.set('client_secret', client.clientSecret)
   }
   const label = channelSpecs[channel].label

@@ -163,6 +163,10 @@ export type OAuthProvider = {
   scopes: readonly string[]
   /** Confidential clients send the secret with HTTP Basic on the token request. */
   clientAuth: 'basic' | 'body'
+  /** The name the platform gives the client id parameter (TikTok: client_key); default client_id. */
+  clientIdParam?: string
+  /** How scopes are joined in the authorize URL (TikTok: ','); default a space. */
+  scopeSeparator?: string
 }
 
 /** The one registration point for a channel: its connector, how to connect, and its API's default base URL. */

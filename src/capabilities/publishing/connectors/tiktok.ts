@@ -302,6 +302,9 @@ export const tiktokConnectorFactory: ConnectorFactory = {
     tokenUrl: `${base}/v2/oauth/token/`,
     scopes: ['user.info.basic', 'video.publish', 'video.upload', 'video.list'],
     clientAuth: 'body',
+    // TikTok names the client id `client_key`, in the authorize URL and the token request.
+    clientIdParam: 'client_key',
+    scopeSeparator: ',',
   }),
   create: (env) => createTikTokConnector(env),
 }
