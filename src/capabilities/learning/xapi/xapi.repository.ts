@@ -1,4 +1,4 @@
-import { type Expression, type SqlBool, sql } from 'kysely'
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Executor } from '#src/platform/db/database.ts'
 import type { StoredStatement } from './xapi.schema.ts'
 import { type StatementRefs, statementRefs } from './xapi.statement.ts'
@@ -119,6 +119,14 @@ export async function insertStatements(
         value,
         direct: +direct,
       })
+    if (found.target)
+      refs.push({
+        organisation_id: organisationId,
+        statement_id: r.id,
+        kind: 'statementref',
+        value: found.target,
+        direct: 1,
+      })
   }
   for (let i = 0; i < refs.length; i += CHUNK * 2)
     await db
@@ -167,24 +175,18 @@ export async function queryStatementRows(
     .where('s.organisation_id', '=', organisationId)
     .where('s.voided', '=', 0)
     .where('s.stored', '<=', q.through)
-  if (q.verb) query = query.where('s.verb_id', '=', q.verb)
-  if (q.registration) query = query.where('s.registration', '=', q.registration)
   if (q.since) query = query.where('s.stored', '>', q.since)
   if (q.until) query = query.where('s.stored', '<=', q.until)
-  const refFilter = (kind: 'agent' | 'activity', value: string, related: boolean) =>
-    query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('xapi_statement_ref as r')
-          .select(sql`1`.as('one'))
-          .whereRef('r.organisation_id', '=', 's.organisation_id')
-          .whereRef('r.statement_id', '=', 's.id')
-          .where('r.kind', '=', kind)
-          .where('r.value', '=', value)
-          .$if(!related, (w) => w.where('r.direct', '=', 1)),
-      ),
+  const match = matchCondition('s', q)
+  if (match) {
+    // A statement that targets a matching one by StatementRef (a comment on it, the voiding
+    // statement of a voided one) is returned with it, as xAPI requires; the target itself may
+    // be voided. One level of reference is followed.
+    const target = matchCondition('t', q) as RawBuilder<SqlBool>
+    query = query.where(
+      sql<SqlBool>`(${match} or exists (select 1 from xapi_statement_ref sr join xapi_statement t on t.organisation_id = sr.organisation_id and t.id = sr.value where sr.organisation_id = s.organisation_id and sr.statement_id = s.id and sr.kind = 'statementref' and ${target}))`,
     )
-  if (q.agent) query = refFilter('agent', q.agent, q.relatedAgents ?? false)
-  if (q.activity) query = refFilter('activity', q.activity, q.relatedActivities ?? false)
+  }
   if (q.after) {
     const { stored, id } = q.after
     query = query.where(({ eb, or, and }) => {
@@ -198,6 +200,20 @@ export async function queryStatementRows(
   const dir = q.ascending ? 'asc' : 'desc'
   const rows = await query.orderBy('s.stored', dir).orderBy('s.id', dir).limit(q.limit).execute()
   return rows.map(toRow)
+}
+
+/** The agent/verb/activity/registration filters on the statement `alias`, or null for none. */
+function matchCondition(alias: 's' | 't', q: StatementQuery): RawBuilder<SqlBool> | null {
+  const col = (c: string) => sql.ref(`${alias}.${c}`)
+  const r = sql.raw(`${alias}r`)
+  const parts: RawBuilder<unknown>[] = []
+  if (q.verb) parts.push(sql`${col('verb_id')} = ${q.verb}`)
+  if (q.registration) parts.push(sql`${col('registration')} = ${q.registration}`)
+  const ref = (kind: 'agent' | 'activity', value: string, related: boolean) =>
+    sql`exists (select 1 from xapi_statement_ref ${r} where ${r}.organisation_id = ${col('organisation_id')} and ${r}.statement_id = ${col('id')} and ${r}.kind = ${kind} and ${r}.value = ${value}${related ? sql`` : sql` and ${r}.direct = 1`})`
+  if (q.agent) parts.push(ref('agent', q.agent, q.relatedAgents ?? false))
+  if (q.activity) parts.push(ref('activity', q.activity, q.relatedActivities ?? false))
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : null
 }
 
 function toRow(r: {

@@ -98,6 +98,30 @@ describe.each(testDialects)('recording xAPI statements (%s)', (dialect) => {
     expect(page.statements.map((s) => s.id)).not.toContain(target)
   })
 
+  it('returns statements that target a matching statement, including the voiding statement of a voided one', async () => {
+    const org = await createTestOrganisation(rounds)
+    const rec = (statements: unknown[]) =>
+      recordStatements(rounds.accounts, { organisationId: org.id, authority, statements })
+    const target = randomUUID()
+    const voided = randomUUID()
+    const [comment, voiding] = await rec([
+      statement({ id: target }),
+      statement({ id: voided }),
+      {
+        actor: { mbox: 'mailto:tutor@example.org' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/commented' },
+        object: { objectType: 'StatementRef', id: target },
+      },
+      {
+        actor: { mbox: 'mailto:admin@example.org' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+        object: { objectType: 'StatementRef', id: voided },
+      },
+    ]).then((ids) => ids.slice(2))
+    const found = await queryStatements(rounds.accounts, org.id, { filters: { verb: answered } })
+    expect(found.statements.map((s) => s.id).sort()).toEqual([target, comment, voiding].sort())
+  })
+
   it('pages with a stable cursor and filters by agent, verb and activity', async () => {
     const org = await createTestOrganisation(rounds)
     const learner = anonymousLearnerActor(TEST_BASE_URL, 'pseudo-12345678')

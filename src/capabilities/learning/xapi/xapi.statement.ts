@@ -66,7 +66,12 @@ export function agentKey(agent: Json | undefined): string | null {
   return null
 }
 
-export type StatementRefs = { agents: Map<string, boolean>; activities: Map<string, boolean> }
+export type StatementRefs = {
+  agents: Map<string, boolean>
+  activities: Map<string, boolean>
+  /** The id of the statement this one's object refers to (StatementRef), if any. */
+  target: string | null
+}
 
 /**
  * The agents and activities a statement mentions; `true` when direct (the actor or object:
@@ -75,7 +80,7 @@ export type StatementRefs = { agents: Map<string, boolean>; activities: Map<stri
  * activities, group members, anything inside a SubStatement).
  */
 export function statementRefs(s: Json): StatementRefs {
-  const refs: StatementRefs = { agents: new Map(), activities: new Map() }
+  const refs: StatementRefs = { agents: new Map(), activities: new Map(), target: null }
   const addAgent = (a: unknown, direct: boolean) => {
     if (!a || typeof a !== 'object') return
     const key = agentKey(a as Json)
@@ -105,6 +110,8 @@ export function statementRefs(s: Json): StatementRefs {
   addAgent(s.authority, false)
   addContext(s.context as Json | undefined)
   const object = s.object as Json
+  if (object.objectType === 'StatementRef' && typeof object.id === 'string')
+    refs.target = object.id.toLowerCase()
   if (object.objectType === 'SubStatement') {
     addAgent(object.actor, false)
     addObject(object.object as Json, false)
