@@ -23,6 +23,7 @@ describe.each(testDialects)('connecting channels with OAuth 2.0 on %s', (dialect
         ROUNDS_CHANNEL_BASE_URLS: `tiktok=${tiktok.url}`,
         ROUNDS_OAUTH_TIKTOK_CLIENT_ID: tiktok.state.clientKey,
         ROUNDS_OAUTH_TIKTOK_CLIENT_SECRET: tiktok.state.clientSecret,
+        ROUNDS_OAUTH_LINKEDIN_CLIENT_ID: 'li-client',
       },
     })
     w = await createOrgWithRoles(rounds, { name: 'Channel OAuth' })
@@ -40,6 +41,7 @@ describe.each(testDialects)('connecting channels with OAuth 2.0 on %s', (dialect
     for (const channel of ['youtube', 'instagram', 'facebook', 'tiktok', 'linkedin'])
       expect(list.channels.find((c) => c.channel === channel)).toMatchObject({ connection: 'oauth2' })
     expect(list.channels.find((c) => c.channel === 'tiktok')).toMatchObject({ available: true })
+    expect(list.channels.find((c) => c.channel === 'linkedin')).toMatchObject({ available: true })
     // No client configured: listed, not available.
     expect(list.channels.find((c) => c.channel === 'youtube')).toMatchObject({ available: false })
   })
@@ -79,5 +81,27 @@ describe.each(testDialects)('connecting channels with OAuth 2.0 on %s', (dialect
     )
     expect(stored.accountId).toBe(tiktok.state.openId)
     expect(row.credentials).not.toContain(stored.accessToken)
+  })
+  it('asks Google for offline access so YouTube tokens can be refreshed', async () => {
+    const rounds2 = await createTestRounds(dialect, {
+      env: { ROUNDS_CHANNEL_BASE_URLS: `youtube=${tiktok.url}`, ROUNDS_OAUTH_YOUTUBE_CLIENT_ID: 'yt-client' },
+    })
+    try {
+      const w2 = await createOrgWithRoles(rounds2, { name: 'YouTube OAuth' })
+      const start = await expectJson<{ authorizeUrl: string }>(
+        await call(rounds2, 'POST', `/api/orgs/${w2.org.slug}/channels/youtube/oauth/start`, {
+          cookie: w2.editor.cookie,
+          body: { redirectUri: 'http://localhost:3000/publishing/callback/youtube' },
+        }),
+        200,
+      )
+      const authorize = new URL(start.authorizeUrl)
+      expect(authorize.pathname).toBe('/o/oauth2/v2/auth')
+      expect(authorize.searchParams.get('access_type')).toBe('offline')
+      expect(authorize.searchParams.get('client_id')).toBe('yt-client')
+      expect(authorize.searchParams.get('scope')).toContain('https://www.googleapis.com/auth/youtube.upload')
+    } finally {
+      await rounds2.close()
+    }
   })
 })

@@ -310,6 +310,8 @@ export async function startOAuth(
   url.searchParams.set('state', state)
   url.searchParams.set('code_challenge', sha256(verifier))
   url.searchParams.set('code_challenge_method', 'S256')
+  for (const [name, value] of Object.entries(provider.authorizeParams ?? {}))
+    url.searchParams.set(name, value)
   return { authorizeUrl: url.toString(), state, expiresAt }
 }
 

@@ -167,6 +167,8 @@ export type OAuthProvider = {
   clientIdParam?: string
   /** How scopes are joined in the authorize URL (TikTok: ','); default a space. */
   scopeSeparator?: string
+  /** Extra authorize parameters (Google: access_type=offline so a refresh token is issued). */
+  authorizeParams?: Readonly<Record<string, string>>
 }
 
 /** The one registration point for a channel: its connector, how to connect, and its API's default base URL. */

@@ -369,6 +369,8 @@ export const youtubeConnectorFactory: ConnectorFactory = {
       'https://www.googleapis.com/auth/youtube.force-ssl',
     ],
     clientAuth: 'body',
+    // Google issues a refresh token only for offline access, and again only on renewed consent.
+    authorizeParams: { access_type: 'offline', prompt: 'consent' },
   }),
   create: (env) => createYouTubeConnector(env),
 }
