@@ -323,6 +323,16 @@ describe.each(testDialects)('learners on %s', (dialect) => {
   it('refuses a form from another site', async () => {
     const res = await post(`${learn()}/consent`, undefined, '', { origin: 'https://evil.example' })
     expect(res.status).toBe(403)
+    const nullOrigin = await post(`${learn()}/consent`, undefined, '', {
+      origin: 'null',
+      'sec-fetch-site': 'cross-site',
+    })
+    expect(nullOrigin.status).toBe(403)
+    const ours = await post(`${learn()}/consent`, undefined, '', {
+      origin: 'null',
+      'sec-fetch-site': 'same-origin',
+    })
+    expect(ours.status).toBe(303)
   })
 
   it('reminds a signed-in learner once when the delayed quiz opens', async () => {
