@@ -91,6 +91,10 @@ export const errorCodes = {
   CHANNEL_UNAVAILABLE: { status: 422, exit: 2 },
   /** The platform refused the credentials or the authorization (its reason in the message). */
   CHANNEL_REFUSED: { status: 422, exit: 2 },
+  /** An uploaded metrics file is not CSV (unclosed quote, empty, no header). */
+  CSV_UNREADABLE: { status: 422, exit: 2 },
+  /** A metrics file's layout is not recognised and no column mapping was given. */
+  CSV_LAYOUT_UNKNOWN: { status: 422, exit: 2 },
   /** The channel's preview has problems (too long, no disclosure, missing alt text…); details list them. */
   PUBLISH_BLOCKED: { status: 422, exit: 8 },
   /** The OAuth state is unknown, used, expired or someone else's. */

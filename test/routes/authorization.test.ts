@@ -548,6 +548,36 @@ const table: Record<string, RouteCase> = {
       path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/corrections`,
     }),
   },
+  'GET /api/orgs/{slug}/metrics': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/metrics` }),
+  },
+  'GET /api/orgs/{slug}/items/{itemId}/metrics': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/metrics`,
+    }),
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/metrics/refresh': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/metrics/refresh`,
+    }),
+  },
+  'POST /api/orgs/{slug}/metrics/imports/preview': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/metrics/imports/preview`,
+      body: { filename: 'tweets.csv', csv: 'Tweet id,impressions,likes\n1856712093845112832,100,3\n' },
+    }),
+  },
+  'POST /api/orgs/{slug}/metrics/imports': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({
+      path: `/api/orgs/${w.org.slug}/metrics/imports`,
+      body: { filename: 'tweets.csv', csv: 'Tweet id,impressions,likes\n1856712093845112832,100,3\n' },
+    }),
+  },
   'GET /api/orgs/{slug}/channels': {
     expect: membersReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/channels` }),

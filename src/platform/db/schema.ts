@@ -689,6 +689,43 @@ export interface QuizAttemptTable {
   created_at: Timestamp
 }
 
+export interface MetricSnapshotTable {
+  id: string
+  organisation_id: string
+  item_id: string
+  channel: string
+  remote_id: string
+  metric: string
+  /** double precision: PostgreSQL returns a number. */
+  value: number
+  source: string
+  period: string
+  captured_at: Timestamp
+  import_id: string | null
+}
+
+export interface MetricPollTable {
+  delivery_id: string
+  next_at: Timestamp
+  blocked_until: NullableTimestamp
+  failures: ColumnType<number, number | undefined, number>
+  last_polled_at: NullableTimestamp
+  last_error: string | null
+}
+
+export interface MetricImportTable {
+  id: string
+  organisation_id: string
+  layout: string
+  filename: string
+  file_hash: string
+  as_of: string
+  matched_rows: number
+  values_written: number
+  created_by: string | null
+  created_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -746,4 +783,7 @@ export interface DB {
   learner: LearnerTable
   learning_session: LearningSessionTable
   quiz_attempt: QuizAttemptTable
+  metric_snapshot: MetricSnapshotTable
+  metric_poll: MetricPollTable
+  metric_import: MetricImportTable
 }

@@ -15,6 +15,7 @@ import * as federation from './2026-11-27T01-30-00-federation.ts'
 import * as media from './2026-11-27T02-00-00-media.ts'
 import * as xapi from './2026-11-27T03-00-00-xapi.ts'
 import * as quizzes from './2026-11-27T03-30-00-quizzes.ts'
+import * as metrics from './2026-11-27T04-00-00-metrics.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T02-00-00-media': media,
   '2026-11-27T03-00-00-xapi': xapi,
   '2026-11-27T03-30-00-quizzes': quizzes,
+  '2026-11-27T04-00-00-metrics': metrics,
 }
