@@ -197,6 +197,8 @@ describe('Instagram and Facebook connectors (Graph API against an HTTP fake of t
     })
     await facebook.delete(fb, remote)
     expect(fake.posts.find((x) => x.id === remote.remoteId)?.deleted).toBe(true)
+    // Deleting again: Graph says the object does not exist, which withdrawal treats as gone.
+    await expect(facebook.delete(fb, remote)).rejects.toMatchObject({ status: 404, permanent: true })
   })
 
   it('waits on Graph rate-limit codes (4/17/32/613) and asks to reconnect on 190', async () => {

@@ -101,6 +101,12 @@ export function graphError(
       retryAfterMs: wait,
     })
   const said = e?.error_user_msg ?? e?.message
+  // Graph answers a missing object with 400 / code 100 (subcode 33): reported as 404, gone.
+  if (code === 100 && (e?.error_subcode === 33 || /does not exist/i.test(e?.message ?? '')))
+    return new ChannelError(channel, `${label} no longer has this post (${doing}).`, {
+      status: 404,
+      permanent: true,
+    })
   return new ChannelError(channel, `${label} refused ${doing}${said ? ` (${said})` : ''}.`, {
     status,
     permanent: true,
