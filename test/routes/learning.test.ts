@@ -115,7 +115,10 @@ describe.each(testDialects)('learners on %s', (dialect) => {
     expect(withQuiz).toContain(`data-endpoint="/api/orgs/${org.slug}/items/${itemId}/learning/events"`)
     const without = await (await page(`/orgs/${org.slug}/items/${plainItemId}`)).text()
     expect(without).not.toContain('/learn"')
-    expect((await page(`/orgs/${org.slug}/items/${plainItemId}/learn`)).status).toBe(404)
+    const none = await page(`/orgs/${org.slug}/items/${plainItemId}/learn`)
+    expect(none.status).toBe(404)
+    expect(none.headers.get('content-type')).toContain('text/html')
+    expect(await none.text()).toContain('this item has no quiz')
     const script = await rounds.app.request('/learning/player.js')
     expect(script.headers.get('content-type')).toContain('javascript')
   })
@@ -323,6 +326,7 @@ describe.each(testDialects)('learners on %s', (dialect) => {
   it('refuses a form from another site', async () => {
     const res = await post(`${learn()}/consent`, undefined, '', { origin: 'https://evil.example' })
     expect(res.status).toBe(403)
+    expect(await res.text()).toContain('requests from other sites are not accepted')
     const nullOrigin = await post(`${learn()}/consent`, undefined, '', {
       origin: 'null',
       'sec-fetch-site': 'cross-site',

@@ -189,3 +189,10 @@ export function messagePageHtml(
     html`<h1>${title}</h1><p>${message}</p>${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`,
   )
 }
+
+/** A refused request (another site's form, an oversized or malformed one), as a page. */
+export function learnerErrorHtml(message: string): Html {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>This did not work</title></head>
+<body><main id="main"><h1>This did not work</h1><p>${message}</p></main></body></html>`
+}

@@ -2,11 +2,13 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
+import { errorPageHtml } from '#src/capabilities/public/public.html.ts'
 import { AppError } from '#src/platform/errors.ts'
 import type { HttpEnv } from '#src/platform/http/app.ts'
 import {
   consentPageHtml,
   delayedNotOpenHtml,
+  learnerErrorHtml,
   learnPath,
   messagePageHtml,
   progressPageHtml,
@@ -60,6 +62,15 @@ export function learnerRoutes(
       },
     }),
   )
+
+  // A learner sees a page, not JSON: gone, missing, refused or malformed, in plain words.
+  app.onError((error, c) => {
+    if (!(error instanceof AppError) || error.status >= 500) throw error
+    c.header('cache-control', 'no-store')
+    const status = error.code === 'ITEM_GONE' ? 410 : error.status === 404 ? 404 : null
+    if (status) return c.html(errorPageHtml(status, error.message), status)
+    return c.html(learnerErrorHtml(error.message), error.status as 400)
+  })
 
   const load = (c: Context<HttpEnv>) => quizItem(deps, c.req.param('slug') ?? '', c.req.param('id') ?? '')
 
