@@ -577,10 +577,15 @@ function Editor({ item }: { item: Item }) {
       disclosures: [],
       disclosureShown: true,
       channels: form.channels,
-      media: [],
+      // The item's files (alt text, captions for video), as the server's gate will see them.
+      media: item.fields.media.map((m) => ({
+        kind: m.kind,
+        ...(m.altText !== undefined ? { altText: m.altText } : {}),
+        ...(m.kind === 'video' || item.kind === 'video' ? { hasCaptions: form.captions.trim() !== '' } : {}),
+      })),
       language: 'auto',
     }),
-    [form, body, displayName, me.identity.profession, me.user.name],
+    [form, body, displayName, me.identity.profession, me.user.name, item.fields.media, item.kind],
   )
   const [live, setLive] = useState<{
     findings: Finding[]
