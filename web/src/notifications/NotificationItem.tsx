@@ -23,6 +23,11 @@ export function useOpenNotification() {
   const markRead = useMarkNotificationRead()
   return (n: Notification) => {
     if (!n.readAt) markRead.mutate(n.id)
+    // Public pages (e.g. a learner's follow-up quiz) are served by the server, not this app.
+    if (n.link.startsWith('/orgs/')) {
+      window.location.assign(n.link)
+      return
+    }
     if (n.organisation && n.organisation.slug !== organisation?.slug) selectOrganisation(n.organisation.slug)
     navigate(n.link)
   }

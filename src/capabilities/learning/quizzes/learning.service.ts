@@ -339,8 +339,9 @@ export async function sendDelayedQuizReminders(deps: LearningDeps): Promise<numb
       await markReminded(tx, s.id, now)
       const ok = await notify(tx, deps, {
         userId: s.user_id as string,
-        organisationId: s.organisation_id,
-        itemId: s.item_id,
+        // The learner need not be a member of the publishing organisation.
+        organisationId: null,
+        itemId: null,
         kind: 'quiz.delayed_due',
         title: 'Your follow-up quiz is open',
         body: 'A few questions on what you learned, to see what stayed with you. It takes a minute or two.',
