@@ -151,11 +151,12 @@ export function findBrands(
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token
     const raw = token.text.toLowerCase()
-    const key = lowerKey(token.text)
+    const key = raw.endsWith("'s") || raw.endsWith('’s') ? raw.slice(0, -2) : raw
     let matched: BrandMatch | undefined
     let length = 0
     for (const index of indexes) {
-      const candidates = index.get(raw) ?? (key !== raw ? index.get(key) : undefined) ?? []
+      const candidates = index.get(raw) ?? (key !== raw ? index.get(key) : undefined)
+      if (!candidates) continue
       for (const entry of candidates) {
         const n = entry.words.length
         if (n <= length || i + n > tokens.length) continue

@@ -37,7 +37,7 @@ export function validNass(value: string): boolean {
 const DNI = /(?<![A-Za-zÀ-ÖØ-öø-ɏ0-9])(?:[XYZxyz][\s-]?\d{7}|\d{8})[\s-]?[A-Za-z](?![A-Za-zÀ-ÖØ-öø-ɏ0-9])/gu
 const NASS = /(?<![\d])\d{2}[\s/-]?\d{8}[\s/-]?\d{2}(?!\d)/g
 const LABELLED_ID =
-  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(NHC|N\.H\.C\.|[Hh]istoria\s+[Cc]l[ií]nica|n[ºo°]\s*(?:de\s+)?historia|CIPA|CIP)|(NASS|NUSS|[Nn][ºo°]\s*(?:de\s+)?(?:la\s+)?S\.?\s?S\.?|[Tt]arjeta\s+[Ss]anitaria|TSI)|(DNI|NIE|NIF|[Pp]asaporte)|(n[ºo°]\s*(?:de\s+)?col(?:egiado)?\.?|[Cc]olegiad[oa]\s*(?:n[ºo°]\.?)?|[Nn][úu]m(?:ero|\.)?\s+de\s+colegiad[oa]))\s*(?:n[ºo°]\.?|n[úu]mero|num\.)?\s*[:.]?\s*(((?:[A-Z]{1,4}[-\s]?)?\d[\d\s/.-]{2,18}\d(?:[-\s]?[A-Z](?![A-Za-zÀ-ÖØ-öø-ɏ]))?|[A-Z]{4}\d{6,12}))/gu
+  /(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(NHC|N\.H\.C\.|[Hh]istoria\s+[Cc]l[ií]nica|n[ºo°]\s*(?:de\s+)?historia|CIPA|CIP)|(NASS|NUSS|[Nn][ºo°]\s*(?:de\s+)?(?:la\s+)?S\.?\s?S\.?|[Tt]arjeta\s+[Ss]anitaria|TSI)|(DNI|NIE|NIF|[Pp]asaporte)|(n[ºo°]\s*(?:de\s+)?col(?:egiado)?\.?|[Cc]olegiad[oa]\s*(?:n[ºo°]\.?)?|[Nn][úu]m(?:ero|\.)?\s+de\s+colegiad[oa]))\s*(?:n[ºo°]\.?|n[úu]mero|num\.)?\s*[:.]?\s*(((?:[A-Z]{1,4}[-\s]?)?\d[\d\s/.-]{2,18}\d(?:[-\s]?[A-Z](?![A-Za-zÀ-ÖØ-öø-ɏ]))?|[A-Z]{4}\d{6,12}))/g
 const PHONE = String.raw`(?:\+\s?\d{2,3}[\s.-]?|\(\+?\d{2,4}\)\s?)?\d(?:[\s.-]?\d){5,12}(?!\d)`
 const LABELLED_PHONE = new RegExp(
   String.raw`(?<=(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:(fax)|tel[eé]fonos?(?:\s+m[oó]vil)?|tel[fs]?\.?|tfnos?\.?|tlfn?o?s?\.?|m[oó]vil|n[úu]mero\s+de\s+(?:tel[eé]fono|m[oó]vil)|al\s+n[uú]mero(?:\s+de\s+m[oó]vil)?|llamar\s+al)\s*(?:de\s+contacto)?\s*[:.]?\s*)${PHONE}`,
