@@ -52,6 +52,10 @@ export async function startMetaFake() {
   const posts: FakeMetaPost[] = []
   const state = {
     igUserId: '17841400000000001',
+    /** Where a media URL is fetched from (a test maps Rounds' public address to its loopback server). */
+    resolve: (url: string) => url,
+    appId: 'meta-app',
+    appSecret: 'meta-secret',
     pageId: '100000000000001',
     pageToken: '',
     /** Status polls a video container answers IN_PROGRESS. */
@@ -69,14 +73,36 @@ export async function startMetaFake() {
   state.pageToken = issueToken()
   const fetchFile = async (url: string) => {
     try {
-      const res = await fetch(url)
+      const res = await fetch(state.resolve(url))
       return res.ok ? (await res.arrayBuffer()).byteLength : -1
     } catch {
       return -1
     }
   }
 
+  const codes = new Set<string>()
   const handle = async ({ method, url, path, headers, body, res }: FakeRequest) => {
+    // ── Facebook Login (authorization code; the app id and secret in the token request) ──
+    if (method === 'GET' && path === '/v21.0/dialog/oauth') {
+      const q = url.searchParams
+      if (q.get('client_id') !== state.appId || !q.get('redirect_uri'))
+        return sendJson(res, 400, graphError(191, 'Invalid redirect'))
+      const code = randomBytes(8).toString('hex')
+      codes.add(code)
+      const back = new URL(q.get('redirect_uri') as string)
+      back.searchParams.set('code', code)
+      back.searchParams.set('state', q.get('state') ?? '')
+      res.writeHead(302, { location: back.toString() })
+      return res.end()
+    }
+    if (method === 'POST' && path === '/v21.0/oauth/access_token') {
+      const form = new URLSearchParams(body.toString('utf8'))
+      if (form.get('client_id') !== state.appId || form.get('client_secret') !== state.appSecret)
+        return sendJson(res, 400, graphError(1, 'Error validating client secret.'))
+      if (!codes.delete(form.get('code') ?? ''))
+        return sendJson(res, 400, graphError(100, 'This authorization code has been used.'))
+      return sendJson(res, 200, { access_token: issueToken(), token_type: 'bearer', expires_in: 5_183_944 })
+    }
     const bearer =
       (headers.authorization ?? '').replace(/^Bearer\s+/i, '') || (url.searchParams.get('access_token') ?? '')
     const expiry = tokens.get(bearer)
