@@ -100,7 +100,12 @@ export function openRounds(
     log,
     publicBaseUrl: config.publicBaseUrl,
   }
-  const learning: LrsDeps = { ...accounts, keyring: config.encryptionKeys }
+  const learning: LrsDeps = {
+    ...accounts,
+    keyring: config.encryptionKeys,
+    // An external LRS on a private network is refused in production (see xapi.address.ts).
+    allowPrivateNetwork: config.env !== 'production',
+  }
   const media: MediaDeps = {
     ...accounts,
     storage: createMediaStorage(config.media),

@@ -94,6 +94,32 @@ describe.each(testDialects)('forwarding statements to an external LRS (%s)', (di
     expect(first.stored).toBeTruthy()
   })
 
+  it('in production, refuses an endpoint on a private network and keeps the statements waiting', async () => {
+    const org = await createTestOrganisation(rounds)
+    const admin = await createTestMember(rounds, org.id, ['admin'])
+    await setForwarding(rounds.learning, await loadActor(rounds.accounts, admin.id), org.slug, {
+      endpoint: lrs.endpoint,
+      username: 'rounds',
+      secret: 'external-secret',
+      version: '1.0.3',
+    })
+    await recordStatements(rounds.learning, {
+      organisationId: org.id,
+      authority: roundsAuthority(TEST_BASE_URL),
+      statements: [statement(1)],
+    })
+    const before = lrs.requests
+    const outcome = await forwardStatements({ ...rounds.learning, allowPrivateNetwork: false }, org.id)
+    expect(outcome).toEqual({ sent: 0, failed: 1, remaining: 1 })
+    expect(lrs.requests).toBe(before)
+    const row = await rounds.database.db
+      .selectFrom('xapi_forward_outbox')
+      .select('last_error')
+      .where('organisation_id', '=', org.id)
+      .executeTakeFirstOrThrow()
+    expect(row.last_error).toContain('private or reserved address (127.0.0.1)')
+  })
+
   it('does nothing for an organisation without forwarding', async () => {
     const org = await createTestOrganisation(rounds)
     await recordStatements(rounds.learning, {

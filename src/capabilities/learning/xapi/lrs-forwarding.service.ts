@@ -11,7 +11,7 @@ import type { XapiDeps } from './xapi.service.ts'
  * Statements stored from then on are forwarded; removing it drops the statements still
  * waiting (they stay in Rounds' own LRS).
  */
-export type LrsDeps = XapiDeps & { keyring: Keyring }
+export type LrsDeps = XapiDeps & { keyring: Keyring; allowPrivateNetwork?: boolean }
 
 export async function getForwarding(deps: LrsDeps, actor: Actor, slug: string): Promise<Forwarding | null> {
   const { org } = await lrsClientAdmin(deps, actor, slug)

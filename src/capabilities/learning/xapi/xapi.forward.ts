@@ -3,6 +3,7 @@ import { type Db, type Executor, toIso } from '#src/platform/db/database.ts'
 import type { Queue } from '#src/platform/jobs/queue.ts'
 import type { Logger } from '#src/platform/logger.ts'
 import { decryptSecret, type Keyring, type SecretColumn } from '#src/platform/secrets.ts'
+import { refusedAddress } from './xapi.address.ts'
 
 /**
  * Forwarding to an organisation's external LRS. Every statement stored while forwarding is
@@ -27,6 +28,8 @@ export type ForwardDeps = {
   keyring: Keyring
   /** Outbound HTTP (a port, so tests can count calls); the global fetch by default. */
   fetch?: typeof fetch
+  /** Allow endpoints on loopback and private networks (development and tests, never production). */
+  allowPrivateNetwork?: boolean
 }
 
 export const forwardingSecretContext = (organisationId: string) => `lrs_forwarding:${organisationId}`
@@ -109,23 +112,26 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
       .execute()
     if (due.length === 0) break
     const ids = due.map((d) => d.statement_id)
-    let error: string | null = null
-    try {
-      const response = await doFetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: auth,
-          'content-type': 'application/json',
-          'x-experience-api-version': config.version,
-        },
-        body: `[${due.map((d) => d.statement).join(',')}]`,
-        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-      })
-      await response.body?.cancel().catch(() => {})
-      if (!response.ok) error = `the external LRS answered ${response.status}`
-    } catch (e) {
-      error = `the external LRS could not be reached (${e instanceof Error ? e.name : 'error'})`
-    }
+    let error: string | null = deps.allowPrivateNetwork ? null : await refusedAddress(url)
+    if (error === null)
+      try {
+        const response = await doFetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: auth,
+            'content-type': 'application/json',
+            'x-experience-api-version': config.version,
+          },
+          body: `[${due.map((d) => d.statement).join(',')}]`,
+          signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+          // A redirect could lead to an address the check above refused.
+          redirect: 'error',
+        })
+        await response.body?.cancel().catch(() => {})
+        if (!response.ok) error = `the external LRS answered ${response.status}`
+      } catch (e) {
+        error = `the external LRS could not be reached (${e instanceof Error ? e.name : 'error'})`
+      }
     if (error === null) {
       await deps.db
         .deleteFrom('xapi_forward_outbox')
