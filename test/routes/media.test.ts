@@ -312,7 +312,7 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
     const item = await newItem()
     const { id, res } = await upload(
       item.id,
-      'ward.jpg',
+      'Ellen_Hartley_ward.jpg',
       'image',
       await photoWithGps({ lines: ['Ellen Hartley'] }),
     )
@@ -330,6 +330,14 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
         .map((d) => d.category)
         .sort(),
     ).toEqual(['name', 'photo'])
+    // The name in the file name is reported, as a warning: it is never published.
+    const screened = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(screened.findings.filter((f) => f.message.startsWith('In the file name'))).toEqual([
+      expect.objectContaining({ severity: 'warn', text: 'Ellen Hartley', field: 'media' }),
+    ])
 
     // The patient consented to the photograph: the face no longer blocks.
     await expectJson(
@@ -379,7 +387,7 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
     )
     expect(
       submitted.screening.report.findings.filter((f) => f.field === 'media').map((f) => f.severity),
-    ).toEqual(['info', 'info'])
+    ).toEqual(['info', 'info', 'warn'])
   })
 
   it('refuses bad files with a clear error and keeps none of their bytes', async () => {

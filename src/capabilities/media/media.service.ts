@@ -14,6 +14,7 @@ import type { MediaConfig } from '#src/platform/config.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { AppError, isAppError } from '#src/platform/errors.ts'
 import type { MediaAnalysers, RedactRegion } from './media.analysers.ts'
+import { fileNameFindings } from './media.filename.ts'
 import { checkImageHeader, sanitiseImage } from './media.image.ts'
 import {
   advanceReceived,
@@ -700,7 +701,7 @@ export async function screenUpload(
         error: null,
         ...size,
         metadataRemoved: removed,
-        findings: placeFindings(upload.id, findings),
+        findings: placeFindings(upload.id, [...findings, ...fileNameFindings(upload.filename, policy)]),
         derivatives: { derivatives, frames },
         screenedAt: now(),
         from: ['screening'],
