@@ -104,6 +104,7 @@ test('a new user signs up, lands on creating an organisation, and becomes its ad
     'Profile',
     'Disclosures',
     'Analytics',
+    'Engagement',
     'Members',
     'Audit log',
     'Settings',

@@ -63,6 +63,7 @@ test("an admin gives a reviewer the editor role and the reviewer's navigation ch
       'Review queue',
       'Publishing',
       'Analytics',
+      'Engagement',
       'Members',
     ])
   } finally {

@@ -75,6 +75,7 @@ test('the organisation switcher changes the navigation and is remembered after a
     'Profile',
     'Disclosures',
     'Analytics',
+    'Engagement',
     'Members',
     'Audit log',
     'Settings',

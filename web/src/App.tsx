@@ -60,6 +60,9 @@ const LessonPage = lazy(() => import('./training/LessonPage.tsx').then((m) => ({
 const AssessmentPage = lazy(() =>
   import('./training/AssessmentPage.tsx').then((m) => ({ default: m.AssessmentPage })),
 )
+const EngagementPage = lazy(() =>
+  import('./learning/metrics/EngagementPage.tsx').then((m) => ({ default: m.EngagementPage })),
+)
 const LrsClientsPage = lazy(() =>
   import('./learning/LrsClientsPage.tsx').then((m) => ({ default: m.LrsClientsPage })),
 )
@@ -345,6 +348,16 @@ export function App() {
               <Permitted permission="organisation.manage">
                 <LazyPage>
                   <TrainingAdminPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          <Route
+            path="/engagement"
+            element={
+              <Permitted permission="analytics.read">
+                <LazyPage>
+                  <EngagementPage />
                 </LazyPage>
               </Permitted>
             }
