@@ -234,7 +234,7 @@ export async function latestSnapshots(
     .select(snapshotColumns.map((c) => `s.${c}` as const))
     .where('s.organisation_id', '=', organisationId)
     .orderBy('s.item_id')
-    .orderBy('s.source', 'desc')
+    .orderBy('s.source')
     .execute()
   return rows.map(mapSnapshot)
 }
