@@ -245,6 +245,31 @@ describe.each(testDialects)('engagement metrics on %s', (dialect) => {
     expect(await snapshotCount('api')).toBe(before + 3)
   })
 
+  it('a platform error in the sweep is shown, keeps what was read, and clears on the next good read', async () => {
+    const before = await snapshotCount('api')
+    clock.advance(4 * 60 * 60_000 + 60_000)
+    mastodon.failNext({ status: 503, path: /\/api\/v1\/statuses\// })
+    await drain()
+    let post = (await itemMetrics()).summary.posts.find((p) => p.channel === 'mastodon')
+    expect(post?.lastError).toBeTruthy()
+    expect(post?.metrics.likes).toBe(9)
+    expect(await snapshotCount('api')).toBe(before)
+    const poll = await rounds.database.db
+      .selectFrom('metric_poll')
+      .innerJoin('delivery', 'delivery.id', 'metric_poll.delivery_id')
+      .select(['metric_poll.next_at', 'metric_poll.failures'])
+      .where('delivery.remote_id', '=', statusId)
+      .executeTakeFirstOrThrow()
+    expect(Number(poll.failures)).toBe(1)
+    expect(new Date(poll.next_at).getTime()).toBeGreaterThan(clock.now().getTime())
+
+    clock.advance(24 * 60 * 60_000)
+    await drain()
+    post = (await itemMetrics()).summary.posts.find((p) => p.channel === 'mastodon')
+    expect(post?.lastError).toBeNull()
+    expect(await snapshotCount('api')).toBe(before + 3)
+  })
+
   it('previews a YouTube Studio export row by row, then imports it duplicate-safe', async () => {
     const body = { filename: 'Table data.csv', csv: fixture('youtube-studio.csv'), asOf: '2026-11-20' }
     const preview = await expectJson<ImportPreview>(
