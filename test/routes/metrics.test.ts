@@ -392,5 +392,12 @@ describe.each(testDialects)('engagement metrics on %s', (dialect) => {
       422,
       'CSV_UNREADABLE',
     )
+    await expectValidationError(
+      await call(rounds, 'POST', `${org()}/metrics/imports`, {
+        cookie: w.editor.cookie,
+        body: { filename: 'export.csv', csv, asOf: '2099-01-01' },
+      }),
+      ['asOf'],
+    )
   })
 })

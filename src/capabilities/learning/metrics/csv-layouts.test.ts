@@ -90,6 +90,9 @@ describe('parseMetricsCsv', () => {
       expect((e as AppError).code).toBe('CSV_UNREADABLE')
     }
     expect(() => parseMetricsCsv('')).toThrow(/empty/)
+    expect(() =>
+      parseMetricsCsv(`id,views\n${'1,2\n'.repeat(20_001)}`, { idColumn: 'id', metrics: { views: 'views' } }),
+    ).toThrow(/20001 rows/)
   })
 })
 

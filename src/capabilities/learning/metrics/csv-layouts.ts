@@ -185,7 +185,6 @@ export function parseMetricsCsv(text: string, mapping?: ColumnMapping | null): P
       relax_column_count: true,
       skip_empty_lines: true,
       trim: false,
-      to_line: MAX_ROWS + 1,
     }) as string[][]
   } catch (error) {
     const line = (error as { lines?: number }).lines
@@ -194,6 +193,10 @@ export function parseMetricsCsv(text: string, mapping?: ColumnMapping | null): P
     })
   }
   const [header, ...body] = records
+  if (body.length > MAX_ROWS)
+    throw new AppError('CSV_UNREADABLE', {
+      message: `The file has ${body.length} rows; Rounds imports up to ${MAX_ROWS} at a time. Export a shorter period.`,
+    })
   if (!header || header.length === 0)
     throw new AppError('CSV_UNREADABLE', { message: 'The file is empty: it has no header row.' })
   const headers = header.map((h) => h.trim())

@@ -409,7 +409,13 @@ async function prepareImport(
   input: MetricsImportRequest,
 ): Promise<Prepared> {
   const parsed = parseMetricsCsv(input.csv, input.mapping ?? null)
-  const asOf = input.asOf ?? deps.clock.now().toISOString().slice(0, 10)
+  const today = deps.clock.now().toISOString().slice(0, 10)
+  const asOf = input.asOf ?? today
+  if (asOf > today)
+    throw new AppError('VALIDATION_FAILED', {
+      message: 'The figures cannot be as of a day still to come',
+      details: [{ path: 'asOf', message: `must be ${today} or earlier` }],
+    })
   const match = matcher(await listPosts(deps.db, orgId))
   const rows: ImportRow[] = []
   const matches = new Map<number, PostRow>()
