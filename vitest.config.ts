@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
-    testTimeout: 30_000,
+    // Generous: the CLI and crash tests start real processes, which is slow on a busy machine.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
   },
