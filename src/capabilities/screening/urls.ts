@@ -28,6 +28,8 @@ export function findUrls(text: string, options: { bareHosts: 'common' | 'any' })
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     const token = m[0]
     if (token.length > MAX_URL || token.length < 4) continue
+    // Both kinds of link need a dotted host: most words stop here, before any string is made.
+    if (token.indexOf('.') === -1) continue
     const lower = token.toLowerCase()
     let offset = lower.indexOf('http://')
     if (offset === -1) offset = lower.indexOf('https://')
@@ -66,10 +68,12 @@ function trimUrlEnd(url: string): string {
   }
 }
 
+const HOST_ENDS = ['/', '?', '#', ':'] as const
+
 /** The host part of "host/path?query", or null when it is not a dotted host name. */
 function hostOf(rest: string): string | null {
   let end = rest.length
-  for (const sep of ['/', '?', '#', ':']) {
+  for (const sep of HOST_ENDS) {
     const i = rest.indexOf(sep)
     if (i !== -1 && i < end) end = i
   }
