@@ -55,6 +55,8 @@ export async function startMetaFake() {
     /** Where a media URL is fetched from (a test maps Rounds' public address to its loopback server). */
     resolve: (url: string) => url,
     appId: 'meta-app',
+    /** Short-lived tokens exchanged for long-lived ones. */
+    exchanges: 0,
     appSecret: 'meta-secret',
     pageId: '100000000000001',
     pageToken: '',
@@ -81,6 +83,7 @@ export async function startMetaFake() {
   }
 
   const codes = new Set<string>()
+  const shortLived = new Set<string>()
   const handle = async ({ method, url, path, headers, body, res }: FakeRequest) => {
     // ── Facebook Login (authorization code; the app id and secret in the token request) ──
     if (method === 'GET' && path === '/v21.0/dialog/oauth') {
@@ -99,9 +102,18 @@ export async function startMetaFake() {
       const form = new URLSearchParams(body.toString('utf8'))
       if (form.get('client_id') !== state.appId || form.get('client_secret') !== state.appSecret)
         return sendJson(res, 400, graphError(1, 'Error validating client secret.'))
+      if (form.get('grant_type') === 'fb_exchange_token') {
+        if (!shortLived.delete(form.get('fb_exchange_token') ?? ''))
+          return sendJson(res, 400, graphError(190, 'Invalid OAuth access token.'))
+        state.exchanges++
+        return sendJson(res, 200, { access_token: issueToken(), token_type: 'bearer', expires_in: 5_183_944 })
+      }
       if (!codes.delete(form.get('code') ?? ''))
         return sendJson(res, 400, graphError(100, 'This authorization code has been used.'))
-      return sendJson(res, 200, { access_token: issueToken(), token_type: 'bearer', expires_in: 5_183_944 })
+      // The code gives a short-lived token (about two hours).
+      const short = issueToken(7_200_000)
+      shortLived.add(short)
+      return sendJson(res, 200, { access_token: short, token_type: 'bearer', expires_in: 7200 })
     }
     const bearer =
       (headers.authorization ?? '').replace(/^Bearer\s+/i, '') || (url.searchParams.get('access_token') ?? '')

@@ -161,6 +161,9 @@ describe.each(testDialects)('publishing an image to Instagram on %s', (dialect) 
       200,
     )
     expect(account).toMatchObject({ channel: 'instagram', name: '@roundsmed', status: 'connected' })
+    // The short-lived token from the code was exchanged for a long-lived one (about 60 days).
+    expect(meta.state.exchanges).toBe(1)
+    expect(new Date(account.expiresAt as string).getTime() - Date.now()).toBeGreaterThan(50 * 86_400_000)
 
     const id = await approvedWithImage(`up-${Date.now()}`)
     const preview = await expectJson<PreviewSet>(

@@ -319,7 +319,8 @@ type TokenResponse = {
   access_token?: string
   refresh_token?: string
   expires_in?: number
-  error?: string
+  /** A string (RFC 6749), or Graph's error object (Meta). */
+  error?: string | { message?: string }
   error_description?: string
 }
 
@@ -354,7 +355,10 @@ async function tokenRequest(
   }
   const data = (await res.json().catch(() => ({}))) as TokenResponse
   if (!res.ok || !data.access_token) {
-    const why = data.error_description ?? data.error ?? `HTTP ${res.status}`
+    const why =
+      data.error_description ??
+      (typeof data.error === 'string' ? data.error : data.error?.message) ??
+      `HTTP ${res.status}`
     throw new ChannelError(channel, `${label} refused the authorization (${why})`, {
       status: res.status,
       permanent: res.status < 500,
@@ -397,12 +401,19 @@ export async function completeOAuth(
   const verifier = decryptJson<string>(deps.keyring, stored.codeVerifier, stateContext(stored.stateHash))
   let verified: { name: string; accountId: string | null; credentials: ChannelCredentials }
   try {
-    const credentials = await tokenRequest(deps, channel, {
+    let credentials = await tokenRequest(deps, channel, {
       grant_type: 'authorization_code',
       code: input.code,
       redirect_uri: stored.redirectUri,
       code_verifier: verifier,
     })
+    // Meta: the code gives a token for an hour or two; exchange it for the long-lived one.
+    const exchange = r.oauth?.exchangeGrant
+    if (exchange && credentials.accessToken)
+      credentials = await tokenRequest(deps, channel, {
+        grant_type: exchange,
+        [exchange]: credentials.accessToken,
+      })
     const withBase = { ...credentials, serviceUrl: r.baseUrl || credentials.serviceUrl }
     const v = r.connector.verify ? await r.connector.verify(withBase) : null
     verified = v

@@ -169,6 +169,11 @@ export type OAuthProvider = {
   scopeSeparator?: string
   /** Extra authorize parameters (Google: access_type=offline so a refresh token is issued). */
   authorizeParams?: Readonly<Record<string, string>>
+  /**
+   * A grant that exchanges the code's short-lived token for a long-lived one right after
+   * sign-in, sent as `grant_type=<name>&<name>=<token>` (Meta: fb_exchange_token).
+   */
+  exchangeGrant?: string
 }
 
 /** The one registration point for a channel: its connector, how to connect, and its API's default base URL. */

@@ -514,6 +514,8 @@ const metaOAuth = (scopes: string[]) => (base: string) => ({
   tokenUrl: `${base}/${GRAPH_VERSION}/oauth/access_token`,
   scopes,
   clientAuth: 'body' as const,
+  // A Page token made from a long-lived user token does not expire; from a short-lived one it lasts an hour.
+  exchangeGrant: 'fb_exchange_token',
 })
 
 export const instagramConnectorFactory: ConnectorFactory = {
