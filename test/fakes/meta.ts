@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
- * An HTTP-level fake of Meta's Graph API (v21.0) as documented (developers.facebook.com):
+ * An HTTP-level fake of Meta's Graph API (v24.0) as documented (developers.facebook.com):
  * Instagram content publishing — containers for images (image_url, alt_text), Reels
  * (media_type REELS, video_url) and carousels (children with is_carousel_item, then
  * CAROUSEL), each fetching its file from the given URL as Instagram does, status_code moving
@@ -86,7 +86,7 @@ export async function startMetaFake() {
   const shortLived = new Set<string>()
   const handle = async ({ method, url, path, headers, body, res }: FakeRequest) => {
     // ── Facebook Login (authorization code; the app id and secret in the token request) ──
-    if (method === 'GET' && path === '/v21.0/dialog/oauth') {
+    if (method === 'GET' && path === '/v24.0/dialog/oauth') {
       const q = url.searchParams
       if (q.get('client_id') !== state.appId || !q.get('redirect_uri'))
         return sendJson(res, 400, graphError(191, 'Invalid redirect'))
@@ -98,7 +98,7 @@ export async function startMetaFake() {
       res.writeHead(302, { location: back.toString() })
       return res.end()
     }
-    if (method === 'POST' && path === '/v21.0/oauth/access_token') {
+    if (method === 'POST' && path === '/v24.0/oauth/access_token') {
       const form = new URLSearchParams(body.toString('utf8'))
       if (form.get('client_id') !== state.appId || form.get('client_secret') !== state.appSecret)
         return sendJson(res, 400, graphError(1, 'Error validating client secret.'))
@@ -126,7 +126,7 @@ export async function startMetaFake() {
         400,
         graphError(190, 'Error validating access token: Session has expired.', { error_subcode: 463 }),
       )
-    const m = /^\/v21\.0\/(.+)$/.exec(path)
+    const m = /^\/v24\.0\/(.+)$/.exec(path)
     if (!m) return sendJson(res, 400, graphError(2500, 'Unknown path components'))
     const parts = (m[1] as string).split('/')
     const form = new URLSearchParams(body.toString('utf8'))

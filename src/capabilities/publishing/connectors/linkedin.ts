@@ -23,7 +23,7 @@ import { createHttp, type HttpRefusal, pause } from './http.ts'
  */
 export const LINKEDIN_API = 'https://api.linkedin.com'
 /** The Posts API version Rounds speaks (YYYYMM); LinkedIn supports each version for a year. */
-export const LINKEDIN_VERSION = '202511'
+export const LINKEDIN_VERSION = '202610'
 const LABEL = channelSpecs.linkedin.label
 
 const RESERVED = /[\\|{}@[\]()<>#*_~]/g

@@ -30,7 +30,7 @@ import { createHttp, type HttpRefusal, pause, sameText } from './http.ts'
  * 190 asks to reconnect.
  */
 export const GRAPH_API = 'https://graph.facebook.com'
-export const GRAPH_VERSION = 'v21.0'
+export const GRAPH_VERSION = 'v24.0'
 
 type GraphError = {
   error?: {
