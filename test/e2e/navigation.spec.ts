@@ -98,7 +98,7 @@ test('each navigation link opens its page', async ({ page, login }) => {
   const nav = page.getByRole('navigation', { name: 'Main' })
   for (const [link, heading] of [
     ['Review queue', 'Review queue'],
-    ['Publishing', 'Publishing'],
+    ['Publishing', 'Channels'],
     ['Analytics', 'Analytics'],
     ['Members', 'Members'],
     ['Profile', 'Profile'],
@@ -107,8 +107,6 @@ test('each navigation link opens its page', async ({ page, login }) => {
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
     await expect(nav.getByRole('link', { name: link, exact: true })).toHaveAttribute('aria-current', 'page')
   }
-  await nav.getByRole('link', { name: 'Publishing', exact: true }).click()
-  await expect(page.getByText('Coming with publishing')).toBeVisible()
 })
 
 test('a page the role does not allow is refused even by its address', async ({ page, login }) => {
