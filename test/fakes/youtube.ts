@@ -41,6 +41,7 @@ export async function startYouTubeFake() {
   const tokens = new Map<string, number>()
   const refreshTokens = new Set<string>()
   const sessions = new Map<string, Session>()
+  const codes = new Map<string, { offline: boolean }>()
   const videos: FakeVideo[] = []
   const state = {
     channelId: 'UCrounds000000000000000',
@@ -63,10 +64,35 @@ export async function startYouTubeFake() {
   }
   let base = ''
   const handle = ({ method, url, path, headers, body, req, res }: FakeRequest) => {
+    if (method === 'GET' && path === '/o/oauth2/v2/auth') {
+      const q = url.searchParams
+      if (q.get('client_id') !== state.clientId || q.get('code_challenge_method') !== 'S256')
+        return sendJson(res, 400, { error: 'invalid_request' })
+      const code = `4/${randomBytes(8).toString('hex')}`
+      codes.set(code, { offline: q.get('access_type') === 'offline' })
+      const back = new URL(q.get('redirect_uri') as string)
+      back.searchParams.set('code', code)
+      back.searchParams.set('state', q.get('state') ?? '')
+      res.writeHead(302, { location: back.toString() })
+      return res.end()
+    }
     if (method === 'POST' && path === '/token') {
       const form = new URLSearchParams(body.toString('utf8'))
       if (form.get('client_id') !== state.clientId || form.get('client_secret') !== state.clientSecret)
         return sendJson(res, 401, { error: 'invalid_client' })
+      if (form.get('grant_type') === 'authorization_code') {
+        const c = codes.get(form.get('code') ?? '')
+        codes.delete(form.get('code') ?? '')
+        if (!c)
+          return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Malformed auth code.' })
+        // Google issues a refresh token only for offline access.
+        return sendJson(res, 200, {
+          access_token: issueToken(),
+          expires_in: 3599,
+          token_type: 'Bearer',
+          ...(c.offline ? { refresh_token: issueRefreshToken() } : {}),
+        })
+      }
       if (form.get('grant_type') === 'refresh_token' && refreshTokens.has(form.get('refresh_token') ?? ''))
         return sendJson(res, 200, {
           access_token: issueToken(),
