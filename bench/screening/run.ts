@@ -48,6 +48,8 @@ type Corpus = {
   target: string
   /** Which findings the corpus's annotation can judge (the rest are left out of precision). */
   judged?: (f: Finding) => boolean
+  /** Also report the overall line per split (the part of a document id before its first '-'). */
+  splits?: boolean
 }
 
 // ---------- corpora ----------
@@ -151,6 +153,7 @@ function loadWnut(): Corpus {
       'neither right nor wrong here. The line "all findings judged" judges every finding anyway.',
     target: 'person + location recall >= 0.75 at precision >= 0.80',
     judged: (f) => (f.category === 'name' || f.category === 'location') && !f.text.startsWith('@'),
+    splits: true,
   }
 }
 
@@ -230,6 +233,7 @@ type Result = {
   allFindings: Counts
   byCategory: Map<string, Counts>
   byLabel: Map<string, Counts>
+  bySplit: Map<string, Counts>
   secs: number
   chars: number
 }
@@ -240,6 +244,7 @@ function evaluateCorpus(c: Corpus): Result {
   const allFindings = zero()
   const byCategory = new Map<string, Counts>()
   const byLabel = new Map<string, Counts>()
+  const bySplit = new Map<string, Counts>()
   const get = (m: Map<string, Counts>, k: string) => {
     let v = m.get(k)
     if (!v) {
@@ -258,12 +263,13 @@ function evaluateCorpus(c: Corpus): Result {
       (f) => f.pack === 'confidentiality' && f.field === 'body',
     )
     const missed: Span[] = []
+    const split = c.splits ? [get(bySplit, d.id.slice(0, d.id.indexOf('-')))] : []
     for (const s of d.spans) {
       if (!s.phi) continue
       const overlapping = findings.filter((f) => f.start < s.end && f.end > s.start)
       const hit = overlapping.length > 0
       const exact = findings.some((f) => f.start === s.start && f.end === s.end)
-      for (const k of [overall, allFindings, get(byCategory, s.category), get(byLabel, s.label)]) {
+      for (const k of [overall, allFindings, get(byCategory, s.category), get(byLabel, s.label), ...split]) {
         k.gold++
         if (hit) k.hit++
         if (exact) k.exact++
@@ -280,7 +286,7 @@ function evaluateCorpus(c: Corpus): Result {
       const tpExact = d.spans.some((s) => f.start === s.start && f.end === s.end)
       const judged = c.judged ? c.judged(f) : true
       const counters = [allFindings]
-      if (judged) counters.push(overall, get(byCategory, f.category))
+      if (judged) counters.push(overall, get(byCategory, f.category), ...split)
       if (judged && f.severity === 'block') counters.push(blockOnly)
       for (const k of counters) {
         k.findings++
@@ -304,7 +310,7 @@ function evaluateCorpus(c: Corpus): Result {
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, `${c.name}-false-negatives.txt`), fnLines.join('\n'))
   writeFileSync(join(outDir, `${c.name}-false-positives.txt`), fpLines.join('\n'))
-  return { corpus: c, overall, blockOnly, allFindings, byCategory, byLabel, secs, chars }
+  return { corpus: c, overall, blockOnly, allFindings, byCategory, byLabel, bySplit, secs, chars }
 }
 
 function row(name: string, k: Counts): string {
@@ -327,6 +333,7 @@ function report(r: Result): string {
     head,
     row('**overall**', r.overall),
   ]
+  for (const [k, v] of r.bySplit) lines.push(row(`${k} split only`, v))
   for (const [k, v] of [...r.byCategory].sort((a, b) => b[1].gold - a[1].gold || a[0].localeCompare(b[0])))
     lines.push(row(k, v))
   lines.push(
