@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { diffFields } from '#src/capabilities/content/content.diff.ts'
 import { contentHash, hashMaterial } from '#src/capabilities/content/content.hash.ts'
 import { type ItemFields, itemFieldsSchema } from '#src/capabilities/content/content.schema.ts'
 
@@ -41,5 +42,17 @@ describe('the quiz in the content hash', () => {
       contentHash('post', fields({ quiz: { questions: [{ ...question, prompt: 'Best first step?' }] } })),
     ).not.toBe(base)
     expect(contentHash('post', fields({ quiz: { questions: [question], delayDays: 7 } }))).not.toBe(base)
+  })
+})
+
+describe('the quiz in the version diff', () => {
+  it('shows no change between an item stored before quizzes (no key) and one without a quiz (null)', () => {
+    const { quiz: _none, ...old } = fields()
+    expect(diffFields(old as ItemFields, fields({ quiz: null })).fields).toEqual([])
+  })
+  it('shows a changed quiz to reviewers, before and after', () => {
+    const diff = diffFields(fields({ quiz: null }), fields({ quiz: { questions: [question] } }))
+    expect(diff.fields.map((f) => f.field)).toEqual(['quiz'])
+    expect(diff.fields[0]?.before).toBeNull()
   })
 })
