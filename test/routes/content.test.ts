@@ -241,6 +241,72 @@ describe.each(testDialects)('content items and the submission gate on %s', (dial
     })
   })
 
+  describe('quiz screening', () => {
+    const question = (explanation: string) => ({
+      id: 'q1',
+      type: 'single',
+      prompt: 'Which sign of sepsis comes first in older adults?',
+      explanation,
+      options: [
+        { id: 'a', text: 'New confusion', correct: true },
+        { id: 'b', text: 'Bradycardia' },
+      ],
+    })
+    const CLEAN_QUIZ = { questions: [question('New confusion is often the first sign in older adults.')] }
+
+    it('blocks a patient name in a quiz explanation, pointing at the question and its explanation', async () => {
+      const explanation = 'Mrs Ellen Hartley showed new confusion first.'
+      const item = await create(w.author, {
+        title: 'Sepsis signs',
+        body: CLEAN,
+        quiz: { questions: [question('Confusion is common.'), { ...question(explanation), id: 'q2' }] },
+      })
+      const body = (await expectError(
+        await submit(w.author, item.id),
+        422,
+        'SCREENING_BLOCKED',
+      )) as unknown as Blocked
+      const finding = body.error.details.find((d) => d.text.includes('Ellen Hartley'))
+      expect(finding).toMatchObject({
+        field: 'quiz',
+        quiz: { question: 2, questionId: 'q2', part: 'explanation' },
+      })
+      expect(body.error.details.every((d) => d.field === 'quiz')).toBe(true)
+      const after = await expectJson<Item>(
+        await call(rounds, 'GET', `${items()}/${item.id}`, { cookie: w.author.cookie }),
+        200,
+      )
+      expect(after.state).toBe('draft')
+      const v = await expectJson<Version>(
+        await call(rounds, 'GET', `${items()}/${item.id}/versions/1`, { cookie: w.editor.cookie }),
+        200,
+      )
+      const stored = v.screening?.report.findings.find((f) => f.text.includes('Ellen Hartley'))
+      expect(stored?.quiz).toEqual({ question: 2, questionId: 'q2', part: 'explanation' })
+    })
+
+    it('blocks a phone number in a quiz option, naming the option', async () => {
+      const q = question('Confusion is common.')
+      q.options[1] = { id: 'b', text: 'Call her daughter on 07700 900123' }
+      const item = await create(w.author, { title: 'Sepsis signs', body: CLEAN, quiz: { questions: [q] } })
+      const body = (await expectError(
+        await submit(w.author, item.id),
+        422,
+        'SCREENING_BLOCKED',
+      )) as unknown as Blocked
+      expect(body.error.details.find((d) => d.text === '07700 900123')).toMatchObject({
+        field: 'quiz',
+        quiz: { question: 1, questionId: 'q1', part: 'option', optionId: 'b' },
+      })
+    })
+
+    it('lets a clean quiz through to review', async () => {
+      const item = await create(w.author, { title: 'Sepsis signs', body: CLEAN, quiz: CLEAN_QUIZ })
+      const submitted = await expectJson<{ item: Item }>(await submit(w.author, item.id), 200)
+      expect(submitted.item.state).not.toBe('draft')
+    })
+  })
+
   describe('editor overrides', () => {
     async function blocked(text = 'Mrs Ellen Hartley came in with new confusion.') {
       const item = await create(w.author, { title: 'A case', body: text })

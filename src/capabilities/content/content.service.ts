@@ -559,7 +559,19 @@ export function toScreenInput(kind: string, fields: ItemFields, author: AuthorCo
       ...(m.kind === 'video' || kind === 'video' ? { hasCaptions: fields.captions.trim() !== '' } : {}),
     })),
     language: 'auto',
+    // The quiz is published on the item's public page, so its text is screened like the body.
+    quiz: quizScreenInput(fields.quiz),
   }
+}
+
+/** The published text of an item's quiz, as the screening engine reads it. */
+export function quizScreenInput(quiz: ItemFields['quiz'] | undefined): NonNullable<ScreenInput['quiz']> {
+  return (quiz?.questions ?? []).map((q) => ({
+    id: q.id,
+    prompt: q.prompt,
+    options: q.options.map((o) => ({ id: o.id, text: o.text })),
+    explanation: q.explanation,
+  }))
 }
 
 function blockedError(unresolved: Finding[], version: number): AppError {
@@ -575,6 +587,7 @@ function blockedError(unresolved: Finding[], version: number): AppError {
       text: f.text,
       message: f.message,
       ...(f.suggestion !== undefined ? { suggestion: f.suggestion } : {}),
+      ...(f.quiz !== undefined ? { quiz: f.quiz } : {}),
     })),
   })
 }

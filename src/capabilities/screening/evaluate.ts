@@ -1,7 +1,7 @@
 import { cueAt, parseCaptions } from './captions.ts'
 import { detectLanguage } from './language.ts'
 import { rules as allRules } from './packs/index.ts'
-import type { Rule, ScreenContext, ScreenField } from './rule.ts'
+import type { QuizSegment, Rule, ScreenContext, ScreenField } from './rule.ts'
 import {
   type FieldName,
   type Finding,
@@ -52,6 +52,7 @@ export function screen(
       if (seen.has(key)) continue
       seen.add(key)
       const cue = 'cues' in field ? cueAt(field.cues, d.start) : undefined
+      const segment = 'segments' in field ? segmentAt(field.segments, d.start) : undefined
       findings.push({
         ruleId: rule.id,
         pack: rule.pack,
@@ -61,6 +62,16 @@ export function screen(
         start: d.start,
         end: d.end,
         ...(cue ? { cue: { index: cue.index, start: cue.start, end: cue.end } } : {}),
+        ...(segment
+          ? {
+              quiz: {
+                question: segment.question,
+                questionId: segment.questionId,
+                part: segment.part,
+                ...(segment.optionId !== undefined ? { optionId: segment.optionId } : {}),
+              },
+            }
+          : {}),
         text: field.text.slice(d.start, d.end),
         message: d.message,
         citation: d.citation ?? rule.citation,
@@ -124,6 +135,8 @@ export function buildContext(input: ParsedScreenInput, compiled: CompiledPolicy)
     fields.push({ name: 'references', text: input.references.map((r) => r.value).join('\n') })
   const alt = input.media.map((m) => m.altText ?? '').filter(Boolean)
   if (alt.length) fields.push({ name: 'altText', text: alt.join('\n') })
+  const quiz = composeQuiz(input.quiz)
+  if (quiz.text) fields.push({ name: 'quiz', text: quiz.text, segments: quiz.segments })
   const language =
     input.language === 'auto' ? detectLanguage(fields.map((f) => f.text).join('\n')) : input.language
   const authorNames = new Set<string>()
@@ -145,4 +158,37 @@ export function buildContext(input: ParsedScreenInput, compiled: CompiledPolicy)
     retractedDois: compiled.retractedDois,
     authorNames,
   }
+}
+
+/**
+ * The quiz as one text: each prompt, option and explanation in order, separated by blank
+ * lines so no sentence or name runs from one part into the next. The segments map offsets
+ * back to the question and part an author edits.
+ */
+export function composeQuiz(questions: ParsedScreenInput['quiz']): { text: string; segments: QuizSegment[] } {
+  const segments: QuizSegment[] = []
+  let text = ''
+  const add = (part: string, location: Omit<QuizSegment, 'textStart' | 'textEnd'>) => {
+    if (part.trim() === '') return
+    if (text) text += '\n\n'
+    segments.push({ ...location, textStart: text.length, textEnd: text.length + part.length })
+    text += part
+  }
+  questions.forEach((q, i) => {
+    const at = { question: i + 1, questionId: q.id }
+    add(q.prompt, { ...at, part: 'prompt' })
+    for (const o of q.options) add(o.text, { ...at, part: 'option', optionId: o.id })
+    add(q.explanation, { ...at, part: 'explanation' })
+  })
+  return { text, segments }
+}
+
+/** The quiz part holding an offset (the one before it when the offset falls in a separator). */
+function segmentAt(segments: readonly QuizSegment[] | undefined, offset: number): QuizSegment | undefined {
+  let found: QuizSegment | undefined
+  for (const s of segments ?? []) {
+    if (s.textStart > offset) break
+    found = s
+  }
+  return found
 }

@@ -5,6 +5,7 @@ import type {
   PackId,
   ParsedScreenInput,
   Policy,
+  QuizLocation,
   Severity,
 } from './screening.schema.ts'
 
@@ -18,7 +19,11 @@ export type ScreenField = {
   name: FieldName
   text: string
   cues?: CueSpan[]
+  /** For the quiz: each prompt, option and explanation with its offsets into that text. */
+  segments?: QuizSegment[]
 }
+
+export type QuizSegment = QuizLocation & { textStart: number; textEnd: number }
 
 export type CueSpan = Cue & { textStart: number; textEnd: number }
 

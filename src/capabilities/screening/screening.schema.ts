@@ -15,7 +15,17 @@ export type PackId = z.infer<typeof packIdSchema>
 
 /** The fields of an input a finding can point into. */
 /** `media`: an uploaded file (image, scan, video); such findings name the upload and carry `box` / `time`. */
-export const fieldNames = ['title', 'body', 'captions', 'hashtags', 'references', 'altText', 'media'] as const
+/** `quiz`: the item's quiz questions; such findings carry `quiz` (which question, which part). */
+export const fieldNames = [
+  'title',
+  'body',
+  'captions',
+  'hashtags',
+  'references',
+  'altText',
+  'media',
+  'quiz',
+] as const
 export const fieldNameSchema = z.enum(fieldNames)
 export type FieldName = z.infer<typeof fieldNameSchema>
 
@@ -49,11 +59,16 @@ export function screenInputSize(input: {
   hashtags?: string[] | undefined
   references?: Array<{ value: string }> | undefined
   media?: Array<{ altText?: string | undefined }> | undefined
+  quiz?: Array<QuizQuestionInput> | undefined
 }): number {
   let n = (input.title?.length ?? 0) + (input.body?.length ?? 0) + (input.captions?.length ?? 0)
   for (const h of input.hashtags ?? []) n += h.length
   for (const r of input.references ?? []) n += r.value.length
   for (const m of input.media ?? []) n += m.altText?.length ?? 0
+  for (const q of input.quiz ?? []) {
+    n += q.prompt.length + (q.explanation?.length ?? 0)
+    for (const o of q.options ?? []) n += o.text.length
+  }
   return n
 }
 
@@ -77,6 +92,29 @@ export const mediaInputSchema = z.object({
   altText: z.string().max(5000).optional(),
   hasCaptions: z.boolean().optional(),
 })
+
+/** One quiz question as published with the item: its prompt, its options and its explanation. */
+export const quizQuestionInputSchema = z.object({
+  id: z.string().max(40),
+  prompt: z.string().max(2000),
+  options: z
+    .array(z.object({ id: z.string().max(40), text: z.string().max(1000) }))
+    .max(8)
+    .default([]),
+  explanation: z.string().max(4000).default(''),
+})
+export type QuizQuestionInput = z.input<typeof quizQuestionInputSchema>
+
+/** Where in a quiz a finding is: offsets in a `quiz` finding point into the quiz's composed text. */
+export const quizLocationSchema = z.object({
+  /** 1-based position of the question in the quiz. */
+  question: z.number().int().positive(),
+  questionId: z.string(),
+  part: z.enum(['prompt', 'option', 'explanation']),
+  /** For part `option`: the option's id. */
+  optionId: z.string().optional(),
+})
+export type QuizLocation = z.infer<typeof quizLocationSchema>
 
 export const screenInputSchema = z
   .object({
@@ -102,6 +140,8 @@ export const screenInputSchema = z
     channels: z.array(channelIdSchema).max(10).default([]),
     media: z.array(mediaInputSchema).max(50).default([]),
     language: z.enum(['en', 'es', 'auto']).default('auto'),
+    /** The item's quiz questions, published with it on its public page. */
+    quiz: z.array(quizQuestionInputSchema).max(30).default([]),
   })
   .meta({ id: 'ScreenInput' })
 export type ScreenInput = z.input<typeof screenInputSchema>
@@ -141,6 +181,8 @@ export const findingSchema = z
     time: z.number().nonnegative().optional(),
     /** For a finding in an uploaded file (field `media`): the upload's id. */
     uploadId: z.string().optional(),
+    /** For a finding in the quiz (field `quiz`): the question and the part of it. */
+    quiz: quizLocationSchema.optional(),
     text: z.string(),
     message: z.string(),
     citation: z.string(),

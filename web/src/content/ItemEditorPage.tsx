@@ -584,6 +584,13 @@ function Editor({ item }: { item: Item }) {
         ...(m.kind === 'video' || item.kind === 'video' ? { hasCaptions: form.captions.trim() !== '' } : {}),
       })),
       language: 'auto',
+      // The quiz is published with the item and screened at submission like the body.
+      quiz: (form.quiz?.questions ?? []).map((q) => ({
+        id: q.id,
+        prompt: q.prompt,
+        options: q.options.map((o) => ({ id: o.id, text: o.text })),
+        explanation: q.explanation ?? '',
+      })),
     }),
     [form, body, displayName, me.identity.profession, me.user.name, item.fields.media, item.kind],
   )

@@ -8,6 +8,7 @@ import {
   findingKey,
   fixFor,
   packLabel,
+  quizPlace,
   severityLabels,
   severityOrder,
 } from './findings.ts'
@@ -85,6 +86,7 @@ function FindingItem({
           <Text size="xs" c="dimmed">
             {packLabel(finding.pack)}
             {inDraft ? '' : ` · in ${fieldLabels[finding.field].toLowerCase()}`}
+            {finding.quiz ? ` (${quizPlace(finding.quiz)})` : ''}
             {finding.cue ? ` · cue ${finding.cue.index} at ${finding.cue.start}` : ''}
           </Text>
         </Group>

@@ -88,4 +88,16 @@ export const fieldLabels: Record<Finding['field'], string> = {
   references: 'References',
   altText: 'Alt text',
   media: 'Media',
+  quiz: 'Quiz',
+}
+
+/** Where in the quiz a finding is, as the author sees it: "question 2, explanation". */
+export function quizPlace(location: NonNullable<Finding['quiz']>): string {
+  const part =
+    location.part === 'option'
+      ? `option ${location.optionId ?? ''}`.trim()
+      : location.part === 'prompt'
+        ? 'question text'
+        : 'explanation'
+  return `question ${location.question}, ${part}`
 }

@@ -28,7 +28,7 @@ const PROMOTION =
 const AFFILIATE =
   'FTC Guides Concerning the Use of Endorsements and Testimonials in Advertising, 16 CFR 255.5 (disclose material connections)'
 
-const TEXT_FIELDS = new Set(['title', 'body', 'captions', 'hashtags', 'altText'])
+const TEXT_FIELDS = new Set(['title', 'body', 'captions', 'hashtags', 'altText', 'quiz'])
 
 type BrandHit = BrandMatch & { field: ScreenField }
 

@@ -30,7 +30,7 @@ const RETRACTION =
 const REFERENCES = "ICMJE Recommendations, 'References'"
 
 /** Fields where claims are looked for. Hashtags and references are not prose. */
-const PROSE_FIELDS = new Set(['title', 'body', 'captions', 'altText'])
+const PROSE_FIELDS = new Set(['title', 'body', 'captions', 'altText', 'quiz'])
 /** A marker this close after a sentence ("… mortality. [1]") still cites it. */
 const TRAILING_MARKER_WINDOW = 15
 

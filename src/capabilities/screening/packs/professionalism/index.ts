@@ -18,13 +18,20 @@ const ADVICE =
 const OPINION =
   'AMA Code of Medical Ethics Op. 2.3.2 (separate personal and professional content online); FSMB Social Media and Electronic Communications (2019)'
 
-const PROSE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['title', 'body', 'captions', 'altText'])
+const PROSE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
+  'title',
+  'body',
+  'captions',
+  'altText',
+  'quiz',
+])
 const HUMAN_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
   'title',
   'body',
   'captions',
   'hashtags',
   'altText',
+  'quiz',
 ])
 
 const CLINICIAN =
