@@ -328,8 +328,10 @@ async function tokenRequest(
   deps: PublishingDeps,
   channel: ChannelId,
   params: Record<string, string>,
+  target?: { url: string; method: 'GET' | 'POST' },
 ): Promise<ChannelCredentials> {
   const { provider, client } = oauthFor(deps, channel)
+  const tokenUrl = target?.url ?? provider.tokenUrl
   const body = new URLSearchParams(params)
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
@@ -344,12 +346,19 @@ async function tokenRequest(
   const label = channelSpecs[channel].label
   let res: Response
   try {
-    res = await deps.fetch(provider.tokenUrl, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(30_000),
-    })
+    res =
+      target?.method === 'GET'
+        ? await deps.fetch(`${tokenUrl}?${body.toString()}`, {
+            method: 'GET',
+            headers: { accept: 'application/json' },
+            signal: AbortSignal.timeout(30_000),
+          })
+        : await deps.fetch(tokenUrl, {
+            method: 'POST',
+            headers,
+            body,
+            signal: AbortSignal.timeout(30_000),
+          })
   } catch (cause) {
     throw new ChannelError(channel, `${label} could not be reached`, { cause })
   }
@@ -366,7 +375,7 @@ async function tokenRequest(
     })
   }
   return {
-    serviceUrl: new URL(provider.tokenUrl).origin,
+    serviceUrl: new URL(tokenUrl).origin,
     accessToken: data.access_token,
     ...(data.refresh_token ? { refreshToken: data.refresh_token } : {}),
     expiresAt: data.expires_in
@@ -409,11 +418,14 @@ export async function completeOAuth(
     })
     // Meta: the code gives a token for an hour or two; exchange it for the long-lived one.
     const exchange = r.oauth?.exchangeGrant
+    const how = r.oauth?.exchange
     if (exchange && credentials.accessToken)
-      credentials = await tokenRequest(deps, channel, {
-        grant_type: exchange,
-        [exchange]: credentials.accessToken,
-      })
+      credentials = await tokenRequest(
+        deps,
+        channel,
+        { grant_type: exchange, [how?.tokenParam ?? exchange]: credentials.accessToken },
+        how,
+      )
     const withBase = { ...credentials, serviceUrl: r.baseUrl || credentials.serviceUrl }
     const v = r.connector.verify ? await r.connector.verify(withBase) : null
     verified = v

@@ -174,6 +174,11 @@ export type OAuthProvider = {
    * sign-in, sent as `grant_type=<name>&<name>=<token>` (Meta: fb_exchange_token).
    */
   exchangeGrant?: string
+  /**
+   * Where and how that exchange is sent when not as a POST to `tokenUrl` (Threads: GET
+   * /access_token with the short-lived token as `access_token`).
+   */
+  exchange?: { url: string; method: 'GET' | 'POST'; tokenParam: string }
 }
 
 /** The one registration point for a channel: its connector, how to connect, and its API's default base URL. */

@@ -11,6 +11,7 @@ import { linkedinConnectorFactory } from './linkedin.ts'
 import { mastodonConnectorFactory } from './mastodon.ts'
 import { facebookConnectorFactory, instagramConnectorFactory } from './meta.ts'
 import { roundsConnectorFactory } from './rounds.ts'
+import { threadsConnectorFactory } from './threads.ts'
 import { tiktokConnectorFactory } from './tiktok.ts'
 import { xConnectorFactory } from './x.ts'
 import { youtubeConnectorFactory } from './youtube.ts'
@@ -30,6 +31,7 @@ export const connectorFactories: readonly ConnectorFactory[] = [
   linkedinConnectorFactory,
   instagramConnectorFactory,
   facebookConnectorFactory,
+  threadsConnectorFactory,
 ]
 
 export type RegisteredChannel = {
