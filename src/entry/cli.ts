@@ -97,6 +97,9 @@ export function buildCli(): Command {
             ...r.created.map((e) => `  created  ${e}`),
             ...r.existing.map((e) => `  exists   ${e}`),
             r.created.length ? `Password for new demo accounts: ${r.password}` : '',
+            r.syntheticItems
+              ? `Synthetic demo data: ${r.syntheticItems} published items with learners and metrics`
+              : '',
             `Training content: ${training.lessonVersions} lesson and ${training.questionVersions} question version(s) added`,
           ]
             .filter(Boolean)

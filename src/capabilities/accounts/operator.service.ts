@@ -1,4 +1,5 @@
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { seedSyntheticLearningData } from '#src/capabilities/learning/demo/synthetic-demo.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -169,11 +170,20 @@ export const demoUsers: ReadonlyArray<{
   },
 ]
 
-export type SeedResult = { organisation: string; created: string[]; existing: string[]; password: string }
+export type SeedResult = {
+  organisation: string
+  created: string[]
+  existing: string[]
+  password: string
+  /** Synthetic published items with learners, quiz attempts and metrics added by this run (0 when there already). */
+  syntheticItems: number
+}
 
 /**
- * Seeds the demo organisation with one user per role. Idempotent: existing users and
- * roles are left as they are. Refused in production unless explicitly asked for.
+ * Seeds the demo organisation with one user per role, and clearly labelled synthetic
+ * published items with learners, quiz attempts and metrics. Idempotent: existing users,
+ * roles and synthetic data are left as they are. Refused in production unless explicitly
+ * asked for.
  */
 export async function seedDemo(
   deps: OperatorDeps,
@@ -224,5 +234,22 @@ export async function seedDemo(
   }
   await attestAsOperator(deps, { email: 'author@demo.example', kind: 'none' })
   await issueCertificateAsOperator(deps, { email: 'author@demo.example', organisationId: org.id })
-  return { organisation: org.slug, created, existing, password: options.password }
+  // Clearly labelled synthetic items, learners, quiz attempts and metrics, so every chart shows something.
+  const editor = await findUserByEmail(deps.db, 'editor@demo.example')
+  const synthetic = editor
+    ? await deps.db.transaction().execute((tx) =>
+        seedSyntheticLearningData(tx, {
+          organisationId: org.id,
+          authorId: editor.id,
+          now: deps.clock.now(),
+        }),
+      )
+    : null
+  return {
+    organisation: org.slug,
+    created,
+    existing,
+    password: options.password,
+    syntheticItems: synthetic?.items ?? 0,
+  }
 }

@@ -227,6 +227,16 @@ export async function itemAttempts(db: Executor, itemId: string) {
     .execute()
 }
 
+/** How many learning sessions (learners who opened the item's learning page) an item has. */
+export async function countItemSessions(db: Executor, itemId: string): Promise<number> {
+  const r = await db
+    .selectFrom('learning_session')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('item_id', '=', itemId)
+    .executeTakeFirst()
+  return Number(r?.n ?? 0)
+}
+
 /** A signed-in user's learner with a session on the item (another device's cookie), if any. */
 export async function findLearnerForUser(
   db: Executor,

@@ -50,5 +50,9 @@ export const itemLearningSummarySchema = z
       n: z.object({ pre: z.number().int(), post: z.number().int(), delayed: z.number().int() }),
     }),
     passRate: z.object({ pre: nullableNumber, post: nullableNumber, delayed: nullableNumber }),
+    meanScore: z.object({ pre: nullableNumber, post: nullableNumber, delayed: nullableNumber }),
+    learners: z.number().int(),
+    completionRate: nullableNumber,
   })
   .meta({ id: 'ItemLearningSummary' })
+export type ItemLearningSummaryBody = z.infer<typeof itemLearningSummarySchema>

@@ -14,6 +14,7 @@ import { getPublicItem, type PublicDeps, type PublicItem } from '#src/capabiliti
 import { AppError } from '#src/platform/errors.ts'
 import {
   type AttemptRow,
+  countItemSessions,
   dueReminders,
   ensureSession,
   findLearner,
@@ -293,6 +294,11 @@ export type ItemLearningSummary = {
   gain: GainSummary
   /** Share of learners who passed each quiz, null when nobody took it. */
   passRate: { pre: number | null; post: number | null; delayed: number | null }
+  /** Mean score (0–1) at each step over the learners who took it, null when nobody did. */
+  meanScore: { pre: number | null; post: number | null; delayed: number | null }
+  /** Learners who opened the item's learning page (a session), and the share of them who took the post quiz. */
+  learners: number
+  completionRate: number | null
 }
 
 /** Gain and retention over an item's learners, for those who may read the item. */
@@ -319,11 +325,21 @@ export async function itemLearningSummary(
   }
   const rate = (k: QuizKind) => (passed[k][1] ? passed[k][0] / passed[k][1] : null)
   const quiz = item.fields.quiz
+  const sessions = await countItemSessions(deps.db, item.id)
+  const scores = [...bySession.values()]
+  const meanOf = (k: QuizKind) => {
+    const xs = scores.map((e) => e[k]).filter((x): x is number => x !== null)
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null
+  }
+  const completed = scores.filter((e) => e.post !== null).length
   return {
     hasQuiz: hasQuiz(quiz),
     questions: quiz?.questions.length ?? 0,
     gain: summariseGain([...bySession.values()], max || 1),
     passRate: { pre: rate('pre'), post: rate('post'), delayed: rate('delayed') },
+    meanScore: { pre: meanOf('pre'), post: meanOf('post'), delayed: meanOf('delayed') },
+    learners: sessions,
+    completionRate: sessions ? completed / sessions : null,
   }
 }
 

@@ -30,6 +30,7 @@ import {
 import { formatDateTime, todayIso } from '../../lib/format.ts'
 import { useCurrentOrganisation } from '../../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../../shell/Page.tsx'
+import { ItemLearningCard } from '../ItemLearningCard.tsx'
 
 type Metric = keyof ItemMetrics['summary']['totals']
 type Mapping = NonNullable<MetricsImportRequest['mapping']>
@@ -82,6 +83,7 @@ export function EngagementPage() {
       <Stack gap="lg">
         <ItemsSection selected={selected} onSelect={setSelected} />
         {selected && <ItemSection itemId={selected} />}
+        {selected && <ItemLearningCard itemId={selected} />}
         <ImportSection />
       </Stack>
     </>

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import { mulberry32, SYNTHETIC_PREFIX } from '#src/capabilities/learning/demo/synthetic-demo.ts'
+import type { EngagementOverview } from '#src/capabilities/learning/metrics/metrics.schema.ts'
+import type { ItemLearningSummary } from '#src/capabilities/learning/quizzes/learning.service.ts'
+import { testDialects } from '#test/support/database.ts'
+import { call, createTestRounds, signIn, type TestRounds } from '#test/support/rounds.ts'
+
+const PASSWORD = 'demo-password-123'
+
+async function count(
+  rounds: TestRounds,
+  table: 'content_item' | 'quiz_attempt' | 'metric_snapshot' | 'learner',
+) {
+  const r = await rounds.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+describe('the seeded PRNG', () => {
+  it('gives the same sequence for the same seed and a different one for another', () => {
+    const a = mulberry32(42)
+    const b = mulberry32(42)
+    const c = mulberry32(43)
+    const xs = Array.from({ length: 5 }, () => a())
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs)
+    expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs)
+    for (const x of xs) expect(x >= 0 && x < 1).toBe(true)
+  })
+})
+
+describe.each(testDialects)('synthetic demo data on %s', (dialect) => {
+  let rounds: TestRounds
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect)
+  })
+  afterAll(() => rounds?.close())
+
+  it('is refused in production unless asked for', async () => {
+    await expect(
+      seedDemo(rounds.operator, { env: 'production', explicit: false, password: PASSWORD }),
+    ).rejects.toMatchObject({
+      code: 'SEED_REFUSED',
+    })
+    expect(await count(rounds, 'content_item')).toBe(0)
+  })
+
+  it('seeds labelled published items with learners, attempts and metrics once; seeding again adds nothing', async () => {
+    const first = await seedDemo(rounds.operator, { env: 'development', explicit: false, password: PASSWORD })
+    expect(first.syntheticItems).toBeGreaterThanOrEqual(20)
+    const counts = {
+      items: await count(rounds, 'content_item'),
+      attempts: await count(rounds, 'quiz_attempt'),
+      snapshots: await count(rounds, 'metric_snapshot'),
+      learners: await count(rounds, 'learner'),
+    }
+    expect(counts.attempts).toBeGreaterThan(500)
+    expect(counts.snapshots).toBeGreaterThan(500)
+    expect(counts.learners).toBeGreaterThanOrEqual(200)
+
+    const again = await seedDemo(rounds.operator, { env: 'development', explicit: false, password: PASSWORD })
+    expect(again.syntheticItems).toBe(0)
+    expect({
+      items: await count(rounds, 'content_item'),
+      attempts: await count(rounds, 'quiz_attempt'),
+      snapshots: await count(rounds, 'metric_snapshot'),
+      learners: await count(rounds, 'learner'),
+    }).toEqual(counts)
+  })
+
+  it('gives the editor charts with something in them: metrics over time and a positive learning gain', async () => {
+    const cookie = await signIn(rounds, 'editor@demo.example', PASSWORD)
+    const overview = await call(rounds, 'GET', '/api/orgs/demo/metrics', { cookie })
+    expect(overview.status).toBe(200)
+    const { items } = (await overview.json()) as EngagementOverview
+    const synthetic = items.filter((i) => i.title.startsWith(SYNTHETIC_PREFIX))
+    expect(synthetic.length).toBeGreaterThanOrEqual(20)
+    const first = synthetic[0]
+    if (!first) throw new Error('no synthetic item')
+
+    const metrics = await call(rounds, 'GET', `/api/orgs/demo/items/${first.itemId}/metrics`, { cookie })
+    expect(metrics.status).toBe(200)
+    const points = ((await metrics.json()) as { points: Array<{ source: string }> }).points
+    expect(points.length).toBeGreaterThan(4)
+    expect(points.every((p) => p.source === 'import')).toBe(true)
+
+    let positive = 0
+    for (const item of synthetic) {
+      const res = await call(rounds, 'GET', `/api/orgs/demo/items/${item.itemId}/learning`, { cookie })
+      expect(res.status).toBe(200)
+      const s = (await res.json()) as ItemLearningSummary
+      expect(s.hasQuiz).toBe(true)
+      expect(s.gain.n.pre).toBeGreaterThan(0)
+      expect(s.gain.n.post).toBeGreaterThan(0)
+      expect(s.learners).toBeGreaterThanOrEqual(s.gain.n.post)
+      expect(s.completionRate).toBeCloseTo(s.gain.n.post / s.learners, 10)
+      expect(s.meanScore.pre).not.toBeNull()
+      if ((s.gain.meanGain ?? 0) > 0) positive++
+    }
+    // Every item has a real effect, so nearly all show a gain; sampling noise may hide one or two.
+    expect(positive).toBeGreaterThanOrEqual(synthetic.length - 2)
+  })
+})
