@@ -15,6 +15,7 @@ import { correctionRoutes } from '#src/capabilities/content/corrections.routes.t
 import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
 import { federationRoutes } from '#src/capabilities/federation/federation.routes.ts'
+import { researchRoutes } from '#src/capabilities/learning/analysis/research.routes.ts'
 import { metricsRoutes } from '#src/capabilities/learning/metrics/metrics.routes.ts'
 import { learningApiRoutes } from '#src/capabilities/learning/quizzes/learning.api.ts'
 import { playerScript } from '#src/capabilities/learning/quizzes/learning.player.ts'
@@ -83,6 +84,7 @@ export function apiRoutes(rounds: Rounds): Router {
   )
   api.route('/', publishingRoutes(rounds.publishing))
   api.route('/', metricsRoutes(rounds.publishing))
+  api.route('/', researchRoutes(rounds.accounts))
   api.route('/', lrsRoutes(rounds.learning))
   api.route(
     '/',

@@ -552,6 +552,10 @@ const table: Record<string, RouteCase> = {
     expect: membersReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/metrics` }),
   },
+  'GET /api/orgs/{slug}/analytics/research': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/research` }),
+  },
   'GET /api/orgs/{slug}/items/{itemId}/metrics': {
     expect: membersReaders,
     prepare: async (rounds, w) => ({
