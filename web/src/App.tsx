@@ -13,7 +13,7 @@ import { OrganisationProvider, useOrganisation } from './org/OrganisationContext
 import { AuditPage } from './pages/AuditPage.tsx'
 import { DashboardPage } from './pages/DashboardPage.tsx'
 import { MembersPage } from './pages/MembersPage.tsx'
-import { ComingSoonPage, comingSoon, NoAccessPage, NotFoundPage } from './pages/PlaceholderPages.tsx'
+import { NoAccessPage, NotFoundPage } from './pages/PlaceholderPages.tsx'
 import { ProfilePage } from './pages/ProfilePage.tsx'
 import { AppLayout } from './shell/AppLayout.tsx'
 import { LazyPage } from './shell/LazyPage.tsx'
@@ -59,6 +59,9 @@ const TrainingPage = lazy(() =>
 const LessonPage = lazy(() => import('./training/LessonPage.tsx').then((m) => ({ default: m.LessonPage })))
 const AssessmentPage = lazy(() =>
   import('./training/AssessmentPage.tsx').then((m) => ({ default: m.AssessmentPage })),
+)
+const ResearchPage = lazy(() =>
+  import('./learning/analysis/ResearchPage.tsx').then((m) => ({ default: m.ResearchPage })),
 )
 const EngagementPage = lazy(() =>
   import('./learning/metrics/EngagementPage.tsx').then((m) => ({ default: m.EngagementPage })),
@@ -313,7 +316,9 @@ export function App() {
             path="/analytics"
             element={
               <Permitted permission="analytics.read">
-                <ComingSoonPage {...comingSoon.analytics} />
+                <LazyPage>
+                  <ResearchPage />
+                </LazyPage>
               </Permitted>
             }
           />

@@ -54,11 +54,6 @@ export const comingSoon = {
     comingWith: 'Coming with publishing',
     what: 'Schedule approved posts to your organisation’s social media channels.',
   },
-  analytics: {
-    title: 'Analytics',
-    comingWith: 'Coming with learning analytics',
-    what: 'Whether your posts teach: reach, engagement and the results of knowledge checks.',
-  },
 } as const
 
 /** Shown when the current organisation does not grant the permission a page needs. */
