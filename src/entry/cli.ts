@@ -1,40 +1,16 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { roles } from '#src/capabilities/accounts/accounts.schema.ts'
-import { requireOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
-import {
-  createOrganisationAsOperator,
-  createUser,
-  seedDemo,
-} from '#src/capabilities/accounts/operator.service.ts'
-import { verifyAuditChain } from '#src/capabilities/audit/audit.service.ts'
-import { actorForEmail, parseDraft } from '#src/capabilities/content/content.cli.ts'
 import { itemKinds } from '#src/capabilities/content/content.schema.ts'
-import {
-  createItem,
-  getItem,
-  getItemAsOperator,
-  submitItem,
-} from '#src/capabilities/content/content.service.ts'
-import { createLrsClient } from '#src/capabilities/learning/xapi/lrs-clients.service.ts'
-import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
-import { detectMediaFile, screenMediaFile } from '#src/capabilities/media/media.cli.ts'
-import { DEFAULT_MAX_PIXELS } from '#src/capabilities/media/media.image.ts'
-import { compilePolicy } from '#src/capabilities/screening/evaluate.ts'
-import { type MediaScreener, screenFiles, screenJsonl } from '#src/capabilities/screening/screening.cli.ts'
+import type { MediaScreener } from '#src/capabilities/screening/screening.cli.ts'
 import type { PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
-import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
-import { startTraining } from '#src/capabilities/standards/training.jobs.ts'
 import { type Config, ConfigError, loadConfig } from '#src/platform/config.ts'
-import { migrateToLatest } from '#src/platform/db/migrate.ts'
 import { AppError } from '#src/platform/errors.ts'
-import { createLogger } from '#src/platform/logger.ts'
-import { rotateSecrets } from '#src/platform/secrets.ts'
-import { openRounds, type Rounds } from './context.ts'
-import { buildHttpApp } from './http.ts'
-import { startServer } from './server.ts'
-import { storedSecretColumns } from './stored-secrets.ts'
-import { startWorker } from './worker.ts'
+import type { Rounds } from './context.ts'
+
+// Only what the command tree needs is imported here. Each action imports its capabilities
+// (the database, the media analysers, the federation and PDF libraries...) when it runs, so
+// `rounds --help` and `rounds screen` do not pay for loading all of Rounds.
 
 /** The `rounds` command. Each action parses options, calls a use-case, prints the result. */
 export function buildCli(): Command {
@@ -48,7 +24,8 @@ export function buildCli(): Command {
     .description('Run the web server (and the job worker, unless WORKER_MODE=separate)')
     .action(async () => {
       const config = loadConfig()
-      const log = logFor(config)
+      const log = await logFor(config)
+      const { startServer } = await import('./server.ts')
       const server = await startServer(config, log)
       stopOnSignal(() => server.close())
     })
@@ -58,7 +35,8 @@ export function buildCli(): Command {
     .description('Run background jobs in this process (use with WORKER_MODE=separate on the server)')
     .action(async () => {
       const config = loadConfig()
-      const worker = await startWorker(config, logFor(config))
+      const { startWorker } = await import('./worker.ts')
+      const worker = await startWorker(config, await logFor(config))
       stopOnSignal(() => worker.close())
     })
 
@@ -68,6 +46,7 @@ export function buildCli(): Command {
     .action(() =>
       withRounds(
         async (rounds) => {
+          const { migrateToLatest } = await import('#src/platform/db/migrate.ts')
           const result = await migrateToLatest(rounds.database.db)
           print(
             result.applied.length
@@ -85,6 +64,8 @@ export function buildCli(): Command {
     .requiredOption('--demo', 'the demo organisation "demo" with one user per role')
     .action(() =>
       withRounds(async (rounds) => {
+        const { startTraining } = await import('#src/capabilities/standards/training.jobs.ts')
+        const { seedDemo } = await import('#src/capabilities/accounts/operator.service.ts')
         const training = await startTraining(rounds.accounts)
         const r = await seedDemo(rounds.operator, {
           env: rounds.config.env,
@@ -121,6 +102,7 @@ export function buildCli(): Command {
       (o: { email: string; password: string; name: string; org?: string; role?: (typeof roles)[number] }) =>
         withRounds(async (rounds) => {
           if (o.role && !o.org) throw new AppError('VALIDATION_FAILED', { message: '--role needs --org' })
+          const { createUser } = await import('#src/capabilities/accounts/operator.service.ts')
           const created = await createUser(rounds.operator, o)
           print(
             `Created user ${created.email} (${created.id})${o.org ? ` in ${o.org} as ${o.role ?? 'author'}` : ''}`,
@@ -139,6 +121,9 @@ export function buildCli(): Command {
     .option('--description <text>', 'what the organisation publishes')
     .action((o: { slug: string; name: string; description?: string }) =>
       withRounds(async (rounds) => {
+        const { createOrganisationAsOperator } = await import(
+          '#src/capabilities/accounts/operator.service.ts'
+        )
         const created = await createOrganisationAsOperator(rounds.accounts, o)
         print(`Created organisation ${created.slug} (${created.id})`)
       }),
@@ -195,6 +180,8 @@ export function buildCli(): Command {
         voice?: 'professional' | 'personal'
       }) =>
         withRounds(async (rounds) => {
+          const { actorForEmail, parseDraft } = await import('#src/capabilities/content/content.cli.ts')
+          const { createItem } = await import('#src/capabilities/content/content.service.ts')
           const draft = parseDraft(readFileSync(o.file, 'utf8'), o.title)
           const actor = await actorForEmail(rounds.accounts, o.as)
           const created = await createItem(rounds.accounts, actor, o.org, {
@@ -218,6 +205,8 @@ export function buildCli(): Command {
     )
     .action((id: string, o: { as: string }) =>
       withRounds(async (rounds) => {
+        const { actorForEmail } = await import('#src/capabilities/content/content.cli.ts')
+        const { submitItem } = await import('#src/capabilities/content/content.service.ts')
         const actor = await actorForEmail(rounds.accounts, o.as)
         const r = await submitItem(rounds.accounts, actor, null, id)
         print(r.item.state)
@@ -231,6 +220,8 @@ export function buildCli(): Command {
     .option('--json', 'print JSON')
     .action((id: string, o: { as?: string; json?: boolean }) =>
       withRounds(async (rounds) => {
+        const { actorForEmail } = await import('#src/capabilities/content/content.cli.ts')
+        const { getItem, getItemAsOperator } = await import('#src/capabilities/content/content.service.ts')
         const shown = o.as
           ? await getItem(rounds.accounts, await actorForEmail(rounds.accounts, o.as), null, id)
           : await getItemAsOperator(rounds.accounts, id)
@@ -261,6 +252,8 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'what the client is, e.g. "Moodle"')
     .action((o: { org: string; name: string }) =>
       withRounds(async (rounds) => {
+        const { requireOrganisation } = await import('#src/capabilities/accounts/accounts.service.ts')
+        const { createLrsClient } = await import('#src/capabilities/learning/xapi/lrs-clients.service.ts')
         const organisation = await requireOrganisation(rounds.accounts, o.org)
         const created = await createLrsClient(rounds.learning, {
           organisationId: organisation.id,
@@ -277,6 +270,7 @@ export function buildCli(): Command {
     .description('Check the hash chain; reports the first altered or missing event')
     .action(() =>
       withRounds(async (rounds) => {
+        const { verifyAuditChain } = await import('#src/capabilities/audit/audit.service.ts')
         const result = await verifyAuditChain(rounds.database.db)
         if (result.ok) {
           print(`Audit chain intact: ${result.checked} event(s) verified.`)
@@ -296,6 +290,8 @@ export function buildCli(): Command {
     )
     .action(() =>
       withRounds(async (rounds) => {
+        const { rotateSecrets } = await import('#src/platform/secrets.ts')
+        const { storedSecretColumns } = await import('./stored-secrets.ts')
         const report = await rotateSecrets(
           rounds.database.db,
           rounds.config.encryptionKeys,
@@ -313,6 +309,7 @@ export function buildCli(): Command {
     .option('--out <file>', 'write to this file instead of stdout')
     .action((o: { out?: string }) =>
       withRounds(async (rounds) => {
+        const { buildHttpApp } = await import('./http.ts')
         const res = await buildHttpApp(rounds).request('/api/openapi.json')
         const text = `${JSON.stringify(await res.json(), null, 2)}\n`
         if (o.out) writeFileSync(o.out, text)
@@ -342,6 +339,7 @@ function isFile(path: string): boolean {
 
 /** `rounds screen`: needs no database unless --org names an organisation policy. */
 async function runScreen(files: string[], o: ScreenOptions) {
+  const { compilePolicy } = await import('#src/capabilities/screening/evaluate.ts')
   let policy = compilePolicy({})
   try {
     if (o.policy) policy = compilePolicy(JSON.parse(readFileSync(o.policy, 'utf8')) as PolicyInput)
@@ -351,10 +349,13 @@ async function runScreen(files: string[], o: ScreenOptions) {
   if (o.org) {
     const slug = o.org
     await withRounds(async (rounds) => {
+      const { requireOrganisation } = await import('#src/capabilities/accounts/accounts.service.ts')
+      const { currentPolicy } = await import('#src/capabilities/screening/screening.service.ts')
       const org = await requireOrganisation(rounds.accounts, slug)
       policy = await currentPolicy(rounds.accounts, org)
     })
   }
+  const { screenFiles, screenJsonl } = await import('#src/capabilities/screening/screening.cli.ts')
   if (o.jsonl) return screenJsonl(o.jsonl, { language: o.lang, policy }, process.stdout)
   // `--redact` takes an optional folder. A value that names an existing file (or -) is the
   // first file to screen, so `rounds screen --redact draft.md` still prints the redacted text.
@@ -367,6 +368,9 @@ async function runScreen(files: string[], o: ScreenOptions) {
     throw new AppError('VALIDATION_FAILED', {
       message: 'name at least one file (or - for stdin), or use --jsonl',
     })
+  const { createNodeAnalysers } = await import('#src/capabilities/media/media.analysers.node.ts')
+  const { detectMediaFile, screenMediaFile } = await import('#src/capabilities/media/media.cli.ts')
+  const { DEFAULT_MAX_PIXELS } = await import('#src/capabilities/media/media.image.ts')
   const analysers = createNodeAnalysers()
   const media: MediaScreener = {
     detect: (path) => detectMediaFile(path),
@@ -396,7 +400,8 @@ async function runScreen(files: string[], o: ScreenOptions) {
   }
 }
 
-function logFor(config: Config) {
+async function logFor(config: Config) {
+  const { createLogger } = await import('#src/platform/logger.ts')
   return createLogger({
     level: config.logLevel,
     pretty: config.env === 'development' && process.stdout.isTTY,
@@ -405,6 +410,9 @@ function logFor(config: Config) {
 
 async function withRounds(fn: (rounds: Rounds) => Promise<void>, options = { migrate: true }): Promise<void> {
   const config = loadConfig()
+  const { openRounds } = await import('./context.ts')
+  const { createLogger } = await import('#src/platform/logger.ts')
+  const { migrateToLatest } = await import('#src/platform/db/migrate.ts')
   const rounds = openRounds(config, {
     log: createLogger({ level: config.env === 'test' ? 'silent' : 'warn' }),
   })
@@ -446,10 +454,18 @@ export async function runCli(argv: string[]): Promise<void> {
 /** One line per detail: a field problem (path), a screening finding (ruleId, text), or a readiness gap (code). */
 function describeDetail(d: Record<string, unknown>): string {
   if (typeof d.ruleId === 'string')
-    return `  - ${d.ruleId} ${String(d.field)} ${String(d.start)}-${String(d.end)} "${String(d.text)}": ${String(d.message)}`
+    return `  - ${d.ruleId} ${String(d.field)}${quizPlace(d.quiz)} ${String(d.start)}-${String(d.end)} "${String(d.text)}": ${String(d.message)}`
   if (typeof d.path === 'string') return `  - ${d.path}: ${String(d.message)}`
   if (typeof d.code === 'string') return `  - ${d.code}: ${String(d.message)}`
   return `  - ${JSON.stringify(d)}`
+}
+
+/** For a finding in the quiz: " (question 2, explanation)". */
+function quizPlace(q: unknown): string {
+  if (typeof q !== 'object' || q === null) return ''
+  const { question, part, optionId } = q as { question?: unknown; part?: unknown; optionId?: unknown }
+  const where = part === 'option' && typeof optionId === 'string' ? `option ${optionId}` : String(part)
+  return ` (question ${String(question)}, ${where})`
 }
 
 function exitCodeFor(error: unknown): number {
