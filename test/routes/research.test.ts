@@ -203,7 +203,11 @@ describe.each(testDialects)('research view on %s', (dialect) => {
     const saves = view.correlations.find((c) => c.metric === 'saves')
     expect(saves).toMatchObject({ n: 2, pearson: null, spearman: null })
     expect(saves?.caption).toMatch(/no correlation is computed/)
-    expect(view.correlations.find((c) => c.metric === 'replies')).toMatchObject({ n: 0, pearson: null })
+    expect(view.correlations.find((c) => c.metric === 'replies')).toMatchObject({
+      n: 0,
+      pearson: null,
+      caption: 'No item has both replies and comments and a mean learning gain (post − pre) yet.',
+    })
 
     // Deterministic: the same data gives the same intervals.
     const again = await expectJson<ResearchView>(await research(w.org.slug, w.admin.cookie), 200)

@@ -94,6 +94,7 @@ export function correlationCaption(
   n: number,
   rho: { r: number; low: number | null; high: number | null } | null,
 ): string {
+  if (n === 0) return `No item has both ${label.toLowerCase()} and a ${outcome} yet.`
   if (n < MIN_PAIRS)
     return `Only ${n} item${n === 1 ? '' : 's'} with both ${label.toLowerCase()} and a ${outcome}: no correlation is computed under ${MIN_PAIRS}.`
   if (!rho) return `${label} or the ${outcome} does not vary across these ${n} items: no correlation.`

@@ -203,7 +203,11 @@ function ScatterCard({ view }: { view: ResearchView }) {
         <Text c="dimmed">No item has both engagement figures and a learning gain yet.</Text>
       ) : (
         <>
-          <div style={{ width: '100%', height: 320 }}>
+          <div
+            style={{ width: '100%', height: 320 }}
+            role="img"
+            aria-label={`${metricLabels[metric]} against ${outcomeLabels[view.outcome].toLowerCase()}, one point per item${scatter.fit ? ', with the least-squares line' : ''}`}
+          >
             <ResponsiveContainer>
               <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -219,7 +223,8 @@ function ScatterCard({ view }: { view: ResearchView }) {
                   type="number"
                   domain={['auto', 'auto']}
                   tickFormatter={(v: number) => v.toFixed(2)}
-                  label={{ value: outcomeLabels[view.outcome], angle: -90, position: 'insideLeft' }}
+                  width={56}
+                  label={{ value: 'Gain', angle: -90, position: 'insideLeft' }}
                 />
                 <Tooltip
                   formatter={(v) => (typeof v === 'number' ? num.format(v) : String(v))}
