@@ -16,6 +16,7 @@ import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
 import { federationRoutes } from '#src/capabilities/federation/federation.routes.ts'
 import { researchRoutes } from '#src/capabilities/learning/analysis/research.routes.ts'
+import { analyticsGroupRoutes } from '#src/capabilities/learning/groups/groups.routes.ts'
 import { metricsRoutes } from '#src/capabilities/learning/metrics/metrics.routes.ts'
 import { learningApiRoutes } from '#src/capabilities/learning/quizzes/learning.api.ts'
 import { playerScript } from '#src/capabilities/learning/quizzes/learning.player.ts'
@@ -84,6 +85,7 @@ export function apiRoutes(rounds: Rounds): Router {
   )
   api.route('/', publishingRoutes(rounds.publishing))
   api.route('/', metricsRoutes(rounds.publishing))
+  api.route('/', analyticsGroupRoutes(rounds.accounts))
   api.route('/', researchRoutes(rounds.accounts))
   api.route('/', lrsRoutes(rounds.learning))
   api.route(

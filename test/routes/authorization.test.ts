@@ -552,6 +552,14 @@ const table: Record<string, RouteCase> = {
     expect: membersReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/metrics` }),
   },
+  'GET /api/orgs/{slug}/analytics/series': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/series` }),
+  },
+  'GET /api/orgs/{slug}/analytics/channels': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/channels` }),
+  },
   'GET /api/orgs/{slug}/analytics/research': {
     expect: membersReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/research` }),

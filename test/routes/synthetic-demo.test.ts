@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
 import { mulberry32, SYNTHETIC_PREFIX } from '#src/capabilities/learning/demo/synthetic-demo.ts'
+import type { AnalyticsGroups } from '#src/capabilities/learning/groups/groups.schema.ts'
 import type { EngagementOverview } from '#src/capabilities/learning/metrics/metrics.schema.ts'
 import type { ItemLearningSummary } from '#src/capabilities/learning/quizzes/learning.service.ts'
 import { testDialects } from '#test/support/database.ts'
@@ -101,5 +102,43 @@ describe.each(testDialects)('synthetic demo data on %s', (dialect) => {
     }
     // Every item has a real effect, so nearly all show a gain; sampling noise may hide one or two.
     expect(positive).toBeGreaterThanOrEqual(synthetic.length - 2)
+  })
+
+  it('aggregates learning and reach per series and per channel for editors, not for authors', async () => {
+    const cookie = await signIn(rounds, 'editor@demo.example', PASSWORD)
+    const series = await call(rounds, 'GET', '/api/orgs/demo/analytics/series', { cookie })
+    expect(series.status).toBe(200)
+    const bySeries = (await series.json()) as AnalyticsGroups
+    expect(bySeries.by).toBe('series')
+    const synthetic = bySeries.groups.filter((g) => g.label.startsWith(SYNTHETIC_PREFIX))
+    expect(synthetic).toHaveLength(3)
+    for (const g of synthetic) {
+      expect(g.items).toBeGreaterThanOrEqual(7)
+      expect(g.learning.nPrePost).toBeGreaterThan(20)
+      expect(g.learning.meanGain).toBeGreaterThan(0)
+      expect(g.learning.n.post).toBeLessThanOrEqual(g.learning.learners)
+      expect(g.totals.views).toBeGreaterThan(0)
+      expect(g.reach.length).toBeGreaterThan(3)
+      expect(g.reach.at(-1)?.views).toBe(g.totals.views)
+    }
+
+    const channels = await call(rounds, 'GET', '/api/orgs/demo/analytics/channels', { cookie })
+    expect(channels.status).toBe(200)
+    const byChannel = (await channels.json()) as AnalyticsGroups
+    expect(byChannel.groups.map((g) => g.key)).toEqual(
+      expect.arrayContaining(['youtube', 'tiktok', 'x', 'bluesky', 'mastodon']),
+    )
+    const youtube = byChannel.groups.find((g) => g.key === 'youtube')
+    expect(youtube?.label).toBe('YouTube')
+    expect(youtube?.items).toBe(9)
+    // Reach on a channel counts only that channel's posts.
+    const tiktok = byChannel.groups.find((g) => g.key === 'tiktok')
+    expect(tiktok?.totals.views).not.toBe(youtube?.totals.views)
+
+    const author = await signIn(rounds, 'author@demo.example', PASSWORD)
+    expect((await call(rounds, 'GET', '/api/orgs/demo/analytics/series', { cookie: author })).status).toBe(
+      403,
+    )
+    expect((await call(rounds, 'GET', '/api/orgs/demo/analytics/channels')).status).toBe(401)
   })
 })
