@@ -571,6 +571,7 @@ export function quizScreenInput(quiz: ItemFields['quiz'] | undefined): NonNullab
     prompt: q.prompt,
     options: q.options.map((o) => ({ id: o.id, text: o.text })),
     explanation: q.explanation,
+    objective: q.objective,
   }))
 }
 

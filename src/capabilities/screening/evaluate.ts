@@ -161,7 +161,7 @@ export function buildContext(input: ParsedScreenInput, compiled: CompiledPolicy)
 }
 
 /**
- * The quiz as one text: each prompt, option and explanation in order, separated by blank
+ * The quiz as one text: each prompt, option, explanation and objective in order, separated by blank
  * lines so no sentence or name runs from one part into the next. The segments map offsets
  * back to the question and part an author edits.
  */
@@ -179,6 +179,7 @@ export function composeQuiz(questions: ParsedScreenInput['quiz']): { text: strin
     add(q.prompt, { ...at, part: 'prompt' })
     for (const o of q.options) add(o.text, { ...at, part: 'option', optionId: o.id })
     add(q.explanation, { ...at, part: 'explanation' })
+    add(q.objective, { ...at, part: 'objective' })
   })
   return { text, segments }
 }

@@ -66,7 +66,7 @@ export function screenInputSize(input: {
   for (const r of input.references ?? []) n += r.value.length
   for (const m of input.media ?? []) n += m.altText?.length ?? 0
   for (const q of input.quiz ?? []) {
-    n += q.prompt.length + (q.explanation?.length ?? 0)
+    n += q.prompt.length + (q.explanation?.length ?? 0) + (q.objective?.length ?? 0)
     for (const o of q.options ?? []) n += o.text.length
   }
   return n
@@ -102,6 +102,8 @@ export const quizQuestionInputSchema = z.object({
     .max(8)
     .default([]),
   explanation: z.string().max(4000).default(''),
+  /** The learning objective the question tests, shown with it on the public page. */
+  objective: z.string().max(500).default(''),
 })
 export type QuizQuestionInput = z.input<typeof quizQuestionInputSchema>
 
@@ -110,7 +112,7 @@ export const quizLocationSchema = z.object({
   /** 1-based position of the question in the quiz. */
   question: z.number().int().positive(),
   questionId: z.string(),
-  part: z.enum(['prompt', 'option', 'explanation']),
+  part: z.enum(['prompt', 'option', 'explanation', 'objective']),
   /** For part `option`: the option's id. */
   optionId: z.string().optional(),
 })

@@ -51,7 +51,7 @@ import { OverridePanel } from '../review/OverridePanel.tsx'
 import { DraftEditor, type DraftEditorHandle } from '../screening/DraftEditor.tsx'
 import type { Engine } from '../screening/engine.ts'
 import { channelLabels, DEBOUNCE_MS, FindingsList, Legend, useEngine } from '../screening/FindingsPanel.tsx'
-import { countsText, excerpt } from '../screening/findings.ts'
+import { countsText, excerpt, quizPlace } from '../screening/findings.ts'
 import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { gapLinkLabels } from '../standards/Readiness.tsx'
 import { StateBadge } from './ContentListPage.tsx'
@@ -236,7 +236,7 @@ function RefusalAlert({ refusal, onSelect }: { refusal: Refusal; onSelect: (find
                   </Anchor>
                 ) : (
                   <Text span size="sm" fw={600}>
-                    “{excerpt(f.text, 80)}” (in {f.field})
+                    “{excerpt(f.text, 80)}” (in {f.quiz ? `the quiz: ${quizPlace(f.quiz)}` : f.field})
                   </Text>
                 )}{' '}
                 <Text span size="sm">
@@ -590,6 +590,7 @@ function Editor({ item }: { item: Item }) {
         prompt: q.prompt,
         options: q.options.map((o) => ({ id: o.id, text: o.text })),
         explanation: q.explanation ?? '',
+        objective: q.objective ?? '',
       })),
     }),
     [form, body, displayName, me.identity.profession, me.user.name, item.fields.media, item.kind],

@@ -5,7 +5,7 @@ import { errorMessage } from '../api/client.ts'
 import { type Item, useItemVersion, useOverrideFinding } from '../api/content.ts'
 import type { Finding } from '../api/types.ts'
 import { useCurrentOrganisation } from '../org/OrganisationContext.tsx'
-import { excerpt } from '../screening/findings.ts'
+import { excerpt, quizPlace } from '../screening/findings.ts'
 
 const findingKey = (f: Finding) => `${f.ruleId}|${f.field}|${f.start}|${f.end}`
 
@@ -111,7 +111,8 @@ export function OverridePanel({ item }: { item: Item }) {
                   <Text span fw={600}>
                     “{excerpt(f.text, 80)}”
                   </Text>{' '}
-                  in the {f.field}: {f.message} <Code>{f.ruleId}</Code>
+                  in the {f.quiz ? `quiz (${quizPlace(f.quiz)})` : f.field}: {f.message}{' '}
+                  <Code>{f.ruleId}</Code>
                 </Text>
                 {open === key ? (
                   <OverrideForm item={item} version={n} finding={f} onDone={() => setOpen(null)} />

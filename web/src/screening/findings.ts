@@ -98,6 +98,8 @@ export function quizPlace(location: NonNullable<Finding['quiz']>): string {
       ? `option ${location.optionId ?? ''}`.trim()
       : location.part === 'prompt'
         ? 'question text'
-        : 'explanation'
+        : location.part === 'objective'
+          ? 'objective'
+          : 'explanation'
   return `question ${location.question}, ${part}`
 }
