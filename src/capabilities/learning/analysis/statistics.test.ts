@@ -3,6 +3,7 @@ import tQuantile from '@stdlib/stats-base-dists-t-quantile'
 import { describe, expect, it } from 'vitest'
 import {
   averageRanks,
+  bootstrapCorrelation,
   bootstrapPaired,
   ols,
   pearson,
@@ -157,6 +158,22 @@ describe('bootstrap', () => {
     }
     expect(covered / trials).toBeGreaterThan(0.88)
     expect(covered / trials).toBeLessThan(0.99)
+  })
+
+  it('the linear-time correlation bootstrap draws the same resamples as the generic one', () => {
+    for (const v of vectors.correlations) {
+      for (const method of ['pearson', 'spearman'] as const) {
+        const stat = (a: readonly number[], b: readonly number[]) =>
+          (method === 'pearson' ? pearson(a, b) : spearman(a, b)).r
+        const slow = bootstrapPaired(v.x, v.y, stat, { seed: 3, resamples: 300 })
+        const fast = bootstrapCorrelation(v.x, v.y, method, { seed: 3, resamples: 300 })
+        expect(fast === null).toBe(slow === null)
+        if (!slow || !fast) continue
+        expect(fast.used).toBe(slow.used)
+        expect(fast.low).toBeCloseTo(slow.low, 12)
+        expect(fast.high).toBeCloseTo(slow.high, 12)
+      }
+    }
   })
 
   it('is null where the statistic is undefined', () => {
