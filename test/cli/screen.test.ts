@@ -126,3 +126,38 @@ describe('rounds screen', () => {
     ])
   })
 })
+
+describe('rounds screen with a quiz', () => {
+  it('names the question and part of a finding in a quiz given as a JSON screening input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rounds-screen-quiz-'))
+    const quiz = [
+      {
+        id: 'q1',
+        prompt: 'Which sign of sepsis often comes first in older adults?',
+        options: [
+          { id: 'a', text: 'New confusion' },
+          { id: 'b', text: 'Bradycardia' },
+        ],
+        explanation: 'Mrs Ellen Hartley showed new confusion first.',
+      },
+    ]
+    writeFileSync(join(dir, 'quiz.json'), JSON.stringify({ body: CLEAN, quiz }))
+    const r = await rounds(join(dir, 'quiz.json'))
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('BLOCK quiz question 1 explanation  confidentiality.name')
+    expect(r.stdout).toContain('Mrs Ellen Hartley showed new confusion first.')
+    const json = await rounds('--json', join(dir, 'quiz.json'))
+    const report = JSON.parse(json.stdout) as {
+      findings: Array<{ field: string; text: string; quiz?: unknown }>
+    }
+    expect(report.findings.find((f) => f.text === 'Ellen Hartley')).toMatchObject({
+      field: 'quiz',
+      quiz: { question: 1, questionId: 'q1', part: 'explanation' },
+    })
+    writeFileSync(
+      join(dir, 'clean-quiz.json'),
+      JSON.stringify({ body: CLEAN, quiz: [{ ...quiz[0], explanation: '' }] }),
+    )
+    expect((await rounds(join(dir, 'clean-quiz.json'))).code).toBe(0)
+  })
+})

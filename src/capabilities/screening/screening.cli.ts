@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import { AppError } from '#src/platform/errors.ts'
-import { type CompiledPolicy, screen } from './evaluate.ts'
+import { type CompiledPolicy, composeQuiz, screen } from './evaluate.ts'
 import { redact } from './redact.ts'
 import { type Finding, type Report, type ScreenInput, screenInputSchema } from './screening.schema.ts'
 
@@ -214,6 +214,8 @@ export function formatReport(file: string, input: ScreenInput, report: Report, t
         return i.body
       case 'captions':
         return i.captions
+      case 'quiz':
+        return composeQuiz(i.quiz).text
       default:
         return ''
     }
@@ -234,7 +236,9 @@ export function formatReport(file: string, input: ScreenInput, report: Report, t
           ? `${f.field}${time}`
           : f.field === 'media'
             ? 'metadata'
-            : `${f.field} ${line}:${column}`
+            : f.quiz
+              ? `quiz question ${f.quiz.question} ${f.quiz.part === 'option' ? `option ${f.quiz.optionId ?? ''}`.trim() : f.quiz.part}`
+              : `${f.field} ${line}:${column}`
     lines.push(`  ${tty ? colour[f.severity](sev) : sev} ${where}  ${f.ruleId}`)
     if (lineText) {
       const a = f.start - lineStart
