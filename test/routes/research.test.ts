@@ -103,18 +103,19 @@ describe.each(testDialects)('research view on %s', (dialect) => {
     metric: string,
     value: number,
     at = LATER,
+    source: 'api' | 'import' = 'api',
   ) {
     await rounds.database.db
       .insertInto('metric_snapshot')
       .values({
-        id: `${itemId}-${channel}-${metric}-${at}`,
+        id: `${itemId}-${channel}-${metric}-${at}-${source}`,
         organisation_id: orgId,
         item_id: itemId,
         channel,
         remote_id: `${itemId}-${channel}`,
         metric,
         value,
-        source: 'api',
+        source,
         period: at,
         captured_at: at,
         import_id: null,
@@ -137,6 +138,8 @@ describe.each(testDialects)('research view on %s', (dialect) => {
       // An older snapshot is ignored in favour of the latest.
       await snapshot(w.org.id, id, 'mastodon', 'views', 999_999, AT)
       await snapshot(w.org.id, id, 'mastodon', 'views', it.views)
+      // An import of the same post at the same instant does not count twice.
+      await snapshot(w.org.id, id, 'mastodon', 'views', 5000 + ((i * 3) % 11) * 300, LATER, 'import')
     }
     // Saves on two items only: too few pairs for any correlation.
     await snapshot(w.org.id, `item-${dialect}-0`, 'mastodon', 'saves', 3)

@@ -283,7 +283,12 @@ async function loadItems(deps: AccountsDeps, organisationId: string, outcome: Re
   }
   const metrics = new Map<string, Partial<Record<MetricName, number>>>()
   const averages = new Map<string, number[]>()
+  const seen = new Set<string>()
   for (const s of await latestSnapshots(deps.db, organisationId)) {
+    // Both sources may hold a post's value captured at the same instant; the API's (first) counts.
+    const key = `${s.itemId}\u0000${s.channel}\u0000${s.remoteId}\u0000${s.metric}`
+    if (seen.has(key)) continue
+    seen.add(key)
     const m = metrics.get(s.itemId) ?? {}
     if (s.metric === 'averageViewSeconds') {
       // A duration is averaged over an item's posts; counts are summed.
