@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { correlationCaption, featuresOf, resamplesFor } from './research.service.ts'
+
+describe('content features', () => {
+  it('counts words of the body and thread parts, the hook, and flags', () => {
+    const f = featuresOf('thread', {
+      body: 'Is it sepsis? Check the qSOFA score first.\nThen act.',
+      parts: ['Part two has five words.'],
+      topics: ['infectious-diseases', 'cardiology'],
+      voice: 'personal',
+      captions: '  ',
+      quiz: null,
+    })
+    expect(f).toEqual({
+      kind: 'thread',
+      words: 10 + 5,
+      hookWords: 3,
+      topic: 'infectious-diseases',
+      personal: true,
+      hasQuiz: false,
+      captions: false,
+    })
+  })
+
+  it('takes the hook from the first part when the body is empty, and ignores lone punctuation', () => {
+    const f = featuresOf('thread', { body: '', parts: ['One two — three\nfour'], captions: 'WEBVTT' })
+    expect(f.hookWords).toBe(3)
+    expect(f.words).toBe(4)
+    expect(f.captions).toBe(true)
+    expect(f.topic).toBeNull()
+  })
+})
+
+describe('captions', () => {
+  const label = 'Likes'
+  const outcome = 'mean learning gain (post − pre)'
+
+  it('refuses to read a correlation from too few items', () => {
+    expect(correlationCaption(label, outcome, 0, null)).toBe(
+      'No item has both likes and a mean learning gain (post − pre) yet.',
+    )
+    expect(correlationCaption(label, outcome, 2, null)).toMatch(
+      /^Only 2 items .* no correlation is computed under 3/,
+    )
+    expect(correlationCaption(label, outcome, 9, { r: 0.9, low: 0.5, high: 0.99 })).toBe(
+      'Too few items to say anything (n = 9; at least 10 are needed).',
+    )
+    expect(correlationCaption(label, outcome, 12, null)).toMatch(/does not vary/)
+  })
+
+  it('calls a relation one only when its interval excludes zero, and warns under 30 items', () => {
+    expect(correlationCaption(label, outcome, 12, { r: 0.4, low: -0.1, high: 0.8 })).toMatch(
+      /^No clear relation .* includes zero\. With 12 items the interval is wide/,
+    )
+    expect(correlationCaption(label, outcome, 50, { r: -0.62, low: -0.8, high: -0.4 })).toBe(
+      "A strong negative relation between likes and the mean learning gain (post − pre): Spearman's rho -.62 (95% CI -.80 to -.40).",
+    )
+    expect(correlationCaption(label, outcome, 50, { r: 0.2, low: 0.05, high: 0.35 })).toMatch(
+      /^A weak positive/,
+    )
+  })
+
+  it('uses fewer resamples only on large sets', () => {
+    expect(resamplesFor(10)).toBe(2000)
+    expect(resamplesFor(1000)).toBe(2000)
+    expect(resamplesFor(3000)).toBe(1000)
+    expect(resamplesFor(10_000)).toBe(400)
+  })
+})
