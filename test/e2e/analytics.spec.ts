@@ -30,4 +30,24 @@ test('an editor opens a synthetic demo item’s analytics and sees its reach ove
   await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(3)
   await expect(chart.getByText(/\(n = \d+\)/).first()).toBeVisible()
   await expect(learning.getByRole('img', { name: /^Learners at each step: Opened \d+/ })).toBeVisible()
+
+  // The same, per series and per channel.
+  const groups = page.getByRole('region', { name: /^Learning and reach by/ })
+  await expect(
+    groups
+      .getByRole('table', { name: 'Learning and reach per series' })
+      .getByRole('row')
+      .filter({ hasText: '[Synthetic] Acute medicine in sixty seconds' }),
+  ).toBeVisible()
+  await expect(groups.getByRole('img', { name: /^Mean learning gain per series/ })).toBeVisible()
+  await groups.getByText('Channel', { exact: true }).click()
+  await expect(
+    groups
+      .getByRole('table', { name: 'Learning and reach per channel' })
+      .getByRole('row')
+      .filter({ hasText: 'YouTube' }),
+  ).toBeVisible()
+  await expect(
+    groups.getByRole('img', { name: 'Views per channel by week' }).locator('.recharts-line'),
+  ).not.toHaveCount(0)
 })

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query'
+import type { AnalyticsGroups as SchemaAnalyticsGroups } from '../../../src/capabilities/learning/groups/groups.schema.ts'
 import type { ItemLearningSummaryBody } from '../../../src/capabilities/learning/quizzes/learning.schema.ts'
 import { api } from './client.ts'
 
-/** An item's learning summary: scores at each quiz step, gain, retention, completion. */
+/** An item's learning summary (scores at each quiz step, gain, retention, completion), and the same per series and channel. */
 
 export type ItemLearningSummary = ItemLearningSummaryBody
 
@@ -19,5 +20,20 @@ export function useItemLearningSummary(slug: string, itemId: string | null) {
         `/api/orgs/${encodeURIComponent(slug)}/items/${encodeURIComponent(itemId ?? '')}/learning`,
       ),
     enabled: !!itemId,
+  })
+}
+
+export type AnalyticsGroups = SchemaAnalyticsGroups
+export type AnalyticsGroup = AnalyticsGroups['groups'][number]
+
+/** Learning and reach per series or per channel. */
+export function useAnalyticsGroups(slug: string, by: 'series' | 'channel') {
+  return useQuery({
+    queryKey: ['orgs', slug, 'analytics', by] as const,
+    queryFn: () =>
+      api<AnalyticsGroups>(
+        'GET',
+        `/api/orgs/${encodeURIComponent(slug)}/analytics/${by === 'series' ? 'series' : 'channels'}`,
+      ),
   })
 }

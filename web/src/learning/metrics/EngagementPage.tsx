@@ -30,6 +30,7 @@ import {
 import { formatDateTime, todayIso } from '../../lib/format.ts'
 import { useCurrentOrganisation } from '../../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../../shell/Page.tsx'
+import { GroupAnalyticsCard } from '../GroupAnalyticsCard.tsx'
 import { ItemLearningCard } from '../ItemLearningCard.tsx'
 
 type Metric = keyof ItemMetrics['summary']['totals']
@@ -84,6 +85,7 @@ export function EngagementPage() {
         <ItemsSection selected={selected} onSelect={setSelected} />
         {selected && <ItemSection itemId={selected} />}
         {selected && <ItemLearningCard itemId={selected} />}
+        <GroupAnalyticsCard />
         <ImportSection />
       </Stack>
     </>
