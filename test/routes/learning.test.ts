@@ -320,6 +320,9 @@ describe.each(testDialects)('learners on %s', (dialect) => {
         n: { pre: 1, post: 1, delayed: 1 },
       },
       passRate: { pre: 0, post: 1, delayed: 0 },
+      meanScore: { pre: 0, post: 1, delayed: 0.5 },
+      learners: 1,
+      completionRate: 1,
     })
   })
 
