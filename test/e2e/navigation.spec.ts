@@ -99,7 +99,8 @@ test('each navigation link opens its page', async ({ page, login }) => {
   for (const [link, heading] of [
     ['Review queue', 'Review queue'],
     ['Publishing', 'Channels'],
-    ['Analytics', 'Analytics'],
+    ['Analytics', 'Research'],
+    ['Engagement', 'Engagement'],
     ['Members', 'Members'],
     ['Profile', 'Profile'],
   ] as const) {
