@@ -659,6 +659,16 @@ export interface XapiForwardOutboxTable {
   last_error: string | null
 }
 
+export interface XapiAttachmentTable {
+  organisation_id: string
+  /** Lower-case hex SHA-2 of the content. */
+  sha2: string
+  content_type: string
+  length: number
+  content: Uint8Array
+  created_at: Timestamp
+}
+
 export interface LearnerTable {
   id: string
   user_id: string | null
@@ -726,6 +736,26 @@ export interface MetricImportTable {
   created_at: Timestamp
 }
 
+export interface ResearchExportTable {
+  id: string
+  organisation_id: string
+  requested_by: string | null
+  params: string
+  status: string
+  stage: string
+  progress: ColumnType<number, number | undefined, number>
+  error_code: string | null
+  error_message: string | null
+  file_key: string | null
+  file_size: ColumnType<number | string | null, number | null | undefined, number | null>
+  file_sha256: string | null
+  summary: ColumnType<string, string | undefined, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+  completed_at: NullableTimestamp
+  expires_at: NullableTimestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -780,10 +810,12 @@ export interface DB {
   xapi_statement_ref: XapiStatementRefTable
   lrs_forwarding: LrsForwardingTable
   xapi_forward_outbox: XapiForwardOutboxTable
+  xapi_attachment: XapiAttachmentTable
   learner: LearnerTable
   learning_session: LearningSessionTable
   quiz_attempt: QuizAttemptTable
   metric_snapshot: MetricSnapshotTable
   metric_poll: MetricPollTable
   metric_import: MetricImportTable
+  research_export: ResearchExportTable
 }
