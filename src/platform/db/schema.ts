@@ -756,6 +756,51 @@ export interface ResearchExportTable {
   expires_at: NullableTimestamp
 }
 
+export interface SurveyInstrumentTable {
+  id: string
+  organisation_id: string
+  status: string
+  current_version: number
+  created_by: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SurveyVersionTable {
+  instrument_id: string
+  version: number
+  title: string
+  introduction: string
+  questions: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface SurveyAttachmentTable {
+  id: string
+  organisation_id: string
+  instrument_id: string
+  item_id: string | null
+  series_id: string | null
+  timing: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface SurveyResponseTable {
+  id: string
+  organisation_id: string
+  attachment_id: string
+  instrument_id: string
+  instrument_version: number
+  item_id: string
+  session_id: string
+  learner_id: string
+  answers: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 export interface DB {
   auth_user: AuthUserTable
   auth_session: AuthSessionTable
@@ -817,5 +862,9 @@ export interface DB {
   metric_snapshot: MetricSnapshotTable
   metric_poll: MetricPollTable
   metric_import: MetricImportTable
+  survey_instrument: SurveyInstrumentTable
+  survey_version: SurveyVersionTable
+  survey_attachment: SurveyAttachmentTable
+  survey_response: SurveyResponseTable
   research_export: ResearchExportTable
 }

@@ -16,6 +16,7 @@ import * as media from './2026-11-27T02-00-00-media.ts'
 import * as xapi from './2026-11-27T03-00-00-xapi.ts'
 import * as quizzes from './2026-11-27T03-30-00-quizzes.ts'
 import * as metrics from './2026-11-27T04-00-00-metrics.ts'
+import * as surveys from './2026-11-27T05-00-00-surveys.ts'
 import * as researchExports from './2026-11-27T05-10-00-research-exports.ts'
 import * as xapiAttachments from './2026-11-27T05-40-00-xapi-attachments.ts'
 
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T03-00-00-xapi': xapi,
   '2026-11-27T03-30-00-quizzes': quizzes,
   '2026-11-27T04-00-00-metrics': metrics,
+  '2026-11-27T05-00-00-surveys': surveys,
   '2026-11-27T05-10-00-research-exports': researchExports,
   '2026-11-27T05-40-00-xapi-attachments': xapiAttachments,
 }
