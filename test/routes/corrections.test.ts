@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Item } from '#src/capabilities/content/content.schema.ts'
 import type { Correction } from '#src/capabilities/content/corrections.schema.ts'
 import { listCorrections } from '#src/capabilities/content/corrections.service.ts'
+import type { NotificationPage } from '#src/capabilities/notifications/notifications.schema.ts'
 import { testDialects } from '#test/support/database.ts'
 import { approvedItem, publishedItem, type ReviewCast } from '#test/support/review-flow.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
@@ -109,5 +110,21 @@ describe.each(testDialects)('correction notices on %s', (dialect) => {
     // The audit keeps the notice's id, never its text.
     expect(JSON.parse(events[1]?.summary ?? '{}')).toMatchObject({ correctionId: first.id, version: 1 })
     expect(events.some((e) => e.summary.includes('adrenaline'))).toBe(false)
+
+    // The author hears of each notice, with its text, once; the editor who posted it does not.
+    const authorNotes = await expectJson<NotificationPage>(
+      await call(rounds, 'GET', '/api/me/notifications', { cookie: w.author.cookie }),
+      200,
+    )
+    const corrected = authorNotes.notifications.filter((n) => n.kind === 'content.corrected' && n.itemId === itemId)
+    expect(corrected).toHaveLength(2)
+    expect(corrected.map((n) => n.link)).toEqual([`/content/${itemId}`, `/content/${itemId}`])
+    expect(corrected.some((n) => n.body.includes(NOTICE))).toBe(true)
+    expect(corrected[0]?.title).toMatch(/^Correction posted: /)
+    const editorNotes = await expectJson<NotificationPage>(
+      await call(rounds, 'GET', '/api/me/notifications', { cookie: w.editor.cookie }),
+      200,
+    )
+    expect(editorNotes.notifications.some((n) => n.kind === 'content.corrected')).toBe(false)
   })
 })

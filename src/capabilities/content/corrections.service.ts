@@ -1,6 +1,7 @@
 import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
 import { resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
+import { notifyItemCorrected } from '#src/capabilities/notifications/notifications.service.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { findItem, findLatestVersion, type ItemRow } from './content.repository.ts'
@@ -80,6 +81,15 @@ export async function postCorrection(
       resourceId: item.id,
       organisationId: item.organisationId,
       summary: { correctionId: id, version: version.number, contentHash: version.contentHash },
+    })
+    await notifyItemCorrected(tx, deps, {
+      itemId: item.id,
+      organisationId: item.organisationId,
+      authorId: fresh.authorId,
+      title: fresh.fields.title,
+      correctionId: id,
+      notice: input.notice.trim(),
+      editorId: userId,
     })
   })
   const all = await listCorrections(deps.db, item.id)

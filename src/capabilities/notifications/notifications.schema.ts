@@ -9,6 +9,7 @@ export const notificationKindSchema = z
     'review.decided',
     'approval.expiring',
     'quiz.delayed_due',
+    'content.corrected',
   ])
   .meta({ id: 'NotificationKind' })
 export type NotificationKind = z.infer<typeof notificationKindSchema>

@@ -162,6 +162,38 @@ export async function notifyReviewDecided(
   })
 }
 
+/**
+ * The author is told when an editor posts a correction notice on their published item, with
+ * the notice itself: it now shows on the public page and goes out to the channels under
+ * their name. Not sent when the editor corrects their own item.
+ */
+export async function notifyItemCorrected(
+  tx: Executor,
+  deps: WriteDeps,
+  e: {
+    itemId: string
+    organisationId: string
+    authorId: string
+    title: string
+    correctionId: string
+    notice: string
+    editorId: string | null
+  },
+): Promise<boolean> {
+  if (e.editorId === e.authorId) return false
+  const editorName = (e.editorId ? (await findUserById(tx, e.editorId))?.name : null) ?? 'An editor'
+  return notify(tx, deps, {
+    userId: e.authorId,
+    organisationId: e.organisationId,
+    itemId: e.itemId,
+    kind: 'content.corrected',
+    title: `Correction posted: ${quoted(e.title)}`,
+    body: `${editorName} posted a correction notice on ${quoted(e.title)}. It shows on the public page and is posted to the channels where the item went out.\n\nThe notice:\n${e.notice}`,
+    link: `/content/${e.itemId}`,
+    dedupeKey: `content.corrected:${e.correctionId}`,
+  })
+}
+
 // ── the daily sweep ──────────────────────────────────────────────────────────────────────
 
 /**

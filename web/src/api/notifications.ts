@@ -68,4 +68,5 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   'review.decided': 'Decision',
   'approval.expiring': 'Approval expiring',
   'quiz.delayed_due': 'Follow-up quiz',
+  'content.corrected': 'Correction posted',
 }

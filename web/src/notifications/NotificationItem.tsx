@@ -11,6 +11,7 @@ const kindColours: Record<Notification['kind'], string> = {
   'review.decided': 'teal',
   'approval.expiring': 'orange',
   'quiz.delayed_due': 'grape',
+  'content.corrected': 'orange',
 }
 
 /**
