@@ -116,7 +116,9 @@ describe.each(testDialects)('correction notices on %s', (dialect) => {
       await call(rounds, 'GET', '/api/me/notifications', { cookie: w.author.cookie }),
       200,
     )
-    const corrected = authorNotes.notifications.filter((n) => n.kind === 'content.corrected' && n.itemId === itemId)
+    const corrected = authorNotes.notifications.filter(
+      (n) => n.kind === 'content.corrected' && n.itemId === itemId,
+    )
     expect(corrected).toHaveLength(2)
     expect(corrected.map((n) => n.link)).toEqual([`/content/${itemId}`, `/content/${itemId}`])
     expect(corrected.some((n) => n.body.includes(NOTICE))).toBe(true)
