@@ -340,7 +340,8 @@ export async function syntheticVideo(
         'handler_name=Rounds Test Phone Camera',
       )
     args.push(out)
-    await run('/usr/bin/ffmpeg', args, { timeout: 120_000 })
+    // Encoding is quick for short clips; a 5-minute 1080p clip on a busy machine takes minutes.
+    await run('/usr/bin/ffmpeg', args, { timeout: Math.max(120_000, total * 4_000) })
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
