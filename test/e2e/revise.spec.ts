@@ -261,7 +261,7 @@ test('an editor overrides a blocking finding with a reason reviewers see; a revi
     await expect(overrides).toHaveCount(before - 1)
   }
   await expect(panel).toHaveCount(0)
-  await expect(editor.page.getByRole('region', { name: 'Versions and timeline' })).toContainText(reason)
+  await expect(editor.page.getByRole('region', { name: 'History' })).toContainText(reason)
 
   // The author submits the same version again; it goes through.
   await page.reload()

@@ -419,13 +419,14 @@ function ChannelPreview({ engine, body, channels }: { engine: Engine; body: stri
   )
 }
 
-function VersionsCard({ item }: { item: Item }) {
+/** The item's history in one place: its versions (with a diff between any two) and every event. */
+function HistoryCard({ item }: { item: Item }) {
   const { organisation } = useCurrentOrganisation()
   const versions = useItemVersions(organisation.slug, item.id)
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="timeline-heading">
-      <Title order={2} size="h5" id="timeline-heading" mb="sm">
-        Versions and timeline
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="history-heading">
+      <Title order={2} size="h5" id="history-heading" mb="sm">
+        History
       </Title>
       <Stack gap="xs">
         <Text size="sm">
@@ -471,6 +472,7 @@ function VersionsCard({ item }: { item: Item }) {
         ) : null}
         <VersionCompare item={item} />
       </Stack>
+      <Timeline itemId={item.id} embedded />
     </Card>
   )
 }
@@ -842,10 +844,9 @@ function Editor({ item }: { item: Item }) {
                 <FindingsList findings={live.findings} onSelect={onSelect} onFix={onFix} />
               )}
             </Card>
-            <VersionsCard item={item} />
             <PublishPanel item={item} />
             <CorrectionsPanel item={item} />
-            <Timeline itemId={item.id} />
+            <HistoryCard item={item} />
           </Stack>
         </Grid.Col>
       </Grid>

@@ -1,4 +1,4 @@
-import { Button, Card, Timeline as MantineTimeline, Text, Title } from '@mantine/core'
+import { Box, Button, Card, Timeline as MantineTimeline, Text, Title } from '@mantine/core'
 import { useId, useState } from 'react'
 import { errorMessage } from '../api/client.ts'
 import { type TimelineEntry, useTimeline } from '../api/history.ts'
@@ -82,18 +82,19 @@ export function describeEntry(e: TimelineEntry): string {
 
 /**
  * Every event in the item's audit trail, oldest first, as the server lets this reader see it
- * (anonymous reviews name nobody the reader may not know).
+ * (anonymous reviews name nobody the reader may not know). On its own card by default; `embedded`
+ * makes it a sub-section of the item's History card.
  */
-export function Timeline({ itemId }: { itemId: string }) {
+export function Timeline({ itemId, embedded = false }: { itemId: string; embedded?: boolean }) {
   const { organisation } = useCurrentOrganisation()
   const timeline = useTimeline(organisation.slug, itemId)
   const [all, setAll] = useState(false)
   const headingId = useId()
   const entries = timeline.data?.entries ?? []
   const shown = all ? entries : entries.slice(-SHOWN)
-  return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId}>
-      <Title order={2} size="h5" id={headingId} mb="sm">
+  const body = (
+    <>
+      <Title order={embedded ? 3 : 2} size={embedded ? 'h6' : 'h5'} id={headingId} mb="sm">
         Timeline
       </Title>
       {timeline.isPending ? (
@@ -135,6 +136,15 @@ export function Timeline({ itemId }: { itemId: string }) {
           </MantineTimeline>
         </>
       )}
+    </>
+  )
+  return embedded ? (
+    <Box component="section" aria-labelledby={headingId} mt="sm">
+      {body}
+    </Box>
+  ) : (
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId}>
+      {body}
     </Card>
   )
 }
