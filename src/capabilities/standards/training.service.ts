@@ -260,7 +260,73 @@ async function ownLessonHead(db: Executor, org: OrganisationRow, lessonId: strin
   return head
 }
 
-async function saveLessonVersion(
+/**
+ * Stores a new version of a lesson or question written by an organisation, audited in the same
+ * transaction. Saving what is already the newest version changes nothing; a concurrent save of
+ * the same version number loses with CONFLICT.
+ */
+async function saveVersion<
+  F extends { status: ContentStatus; topic: string },
+  V extends { contentHash: string; version: number },
+  Out,
+>(
+  deps: AccountsDeps,
+  actor: Actor,
+  org: OrganisationRow,
+  id: string,
+  head: V | null,
+  fields: F,
+  action: string,
+  kind: {
+    noun: 'lesson' | 'question'
+    hash: (fields: F) => string
+    insert: (
+      tx: Executor,
+      row: F & {
+        id: string
+        version: number
+        organisationId: string
+        contentHash: string
+        createdAt: string
+        createdBy: string | null
+      },
+    ) => Promise<boolean>
+    find: (tx: Executor) => Promise<V | null>
+    present: (version: V) => Out
+    summary: (fields: F) => Record<string, unknown>
+  },
+): Promise<Out> {
+  const hash = kind.hash(fields)
+  if (head && head.contentHash === hash) return kind.present(head)
+  const actorId = actor.kind === 'user' ? actor.userId : null
+  return deps.db.transaction().execute(async (tx) => {
+    const version = (head?.version ?? 0) + 1
+    const inserted = await kind.insert(tx, {
+      ...fields,
+      id,
+      version,
+      organisationId: org.id,
+      contentHash: hash,
+      createdAt: deps.clock.now().toISOString(),
+      createdBy: actorId,
+    })
+    if (!inserted)
+      throw new AppError('CONFLICT', { message: `the ${kind.noun} was changed at the same time; try again` })
+    await recordAudit(tx, deps, {
+      actorId,
+      action,
+      resourceType: `training_${kind.noun}`,
+      resourceId: id,
+      organisationId: org.id,
+      summary: { version, status: fields.status, ...kind.summary(fields) },
+    })
+    const saved = await kind.find(tx)
+    if (!saved) throw new AppError('INTERNAL', { message: `the ${kind.noun} was not stored` })
+    return kind.present(saved)
+  })
+}
+
+function saveLessonVersion(
   deps: AccountsDeps,
   actor: Actor,
   org: OrganisationRow,
@@ -278,34 +344,13 @@ async function saveLessonVersion(
     position: input.position,
     status: input.status,
   }
-  const hash = lessonHash(fields)
-  // Saving what is already the newest version changes nothing.
-  if (head && head.contentHash === hash) return presentLesson(head)
-  const actorId = actor.kind === 'user' ? actor.userId : null
-  return deps.db.transaction().execute(async (tx) => {
-    const version = (head?.version ?? 0) + 1
-    const inserted = await insertLessonVersion(tx, {
-      ...fields,
-      id: lessonId,
-      version,
-      organisationId: org.id,
-      contentHash: hash,
-      createdAt: deps.clock.now().toISOString(),
-      createdBy: actorId,
-    })
-    if (!inserted)
-      throw new AppError('CONFLICT', { message: 'the lesson was changed at the same time; try again' })
-    await recordAudit(tx, deps, {
-      actorId,
-      action,
-      resourceType: 'training_lesson',
-      resourceId: lessonId,
-      organisationId: org.id,
-      summary: { version, status: fields.status, topic: fields.topic },
-    })
-    const saved = await findLessonVersion(tx, org.id, lessonId, 'manager')
-    if (!saved) throw new AppError('INTERNAL', { message: 'the lesson was not stored' })
-    return presentLesson(saved)
+  return saveVersion(deps, actor, org, lessonId, head, fields, action, {
+    noun: 'lesson',
+    hash: lessonHash,
+    insert: insertLessonVersion,
+    find: (tx) => findLessonVersion(tx, org.id, lessonId, 'manager'),
+    present: presentLesson,
+    summary: (f) => ({ topic: f.topic }),
   })
 }
 
@@ -421,7 +466,7 @@ async function ownQuestionHead(
   return head
 }
 
-async function saveQuestionVersion(
+function saveQuestionVersion(
   deps: AccountsDeps,
   actor: Actor,
   org: OrganisationRow,
@@ -438,33 +483,13 @@ async function saveQuestionVersion(
     sources: fields.sources,
     status: fields.status,
   }
-  const hash = questionHash(f)
-  if (head && head.contentHash === hash) return presentQuestion(head)
-  const actorId = actor.kind === 'user' ? actor.userId : null
-  return deps.db.transaction().execute(async (tx) => {
-    const version = (head?.version ?? 0) + 1
-    const inserted = await insertQuestionVersion(tx, {
-      ...f,
-      id: questionId,
-      version,
-      organisationId: org.id,
-      contentHash: hash,
-      createdAt: deps.clock.now().toISOString(),
-      createdBy: actorId,
-    })
-    if (!inserted)
-      throw new AppError('CONFLICT', { message: 'the question was changed at the same time; try again' })
-    await recordAudit(tx, deps, {
-      actorId,
-      action,
-      resourceType: 'training_question',
-      resourceId: questionId,
-      organisationId: org.id,
-      summary: { version, status: f.status, topic: f.topic, kind: f.kind },
-    })
-    const saved = await findQuestionVersion(tx, org.id, questionId, 'manager')
-    if (!saved) throw new AppError('INTERNAL', { message: 'the question was not stored' })
-    return presentQuestion(saved)
+  return saveVersion(deps, actor, org, questionId, head, f, action, {
+    noun: 'question',
+    hash: questionHash,
+    insert: insertQuestionVersion,
+    find: (tx) => findQuestionVersion(tx, org.id, questionId, 'manager'),
+    present: presentQuestion,
+    summary: (x) => ({ topic: x.topic, kind: x.kind }),
   })
 }
 
