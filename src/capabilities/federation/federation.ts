@@ -36,6 +36,7 @@ import type { Db } from '#src/platform/db/database.ts'
 import type { Logger } from '#src/platform/logger.ts'
 import type { Keyring } from '#src/platform/secrets.ts'
 import { loadActorKeyPairs } from './federation.keys.ts'
+import { createDocumentLoaders } from './federation.loader.ts'
 import {
   countFollowers,
   countPosts,
@@ -72,8 +73,9 @@ export type FederationOptions = {
   kv: KvStore
   queue: MessageQueue
   /**
-   * Lets Fedify fetch actors on loopback and private networks. Only the two-instance tests
-   * set it (both instances live on 127.0.0.1); signatures are verified all the same.
+   * Lets Fedify fetch other servers' documents on loopback and private networks. Only the
+   * two-instance tests set it (both instances live on 127.0.0.1); signatures are verified all
+   * the same. This Rounds' own documents never need it: they are read in process.
    */
   allowPrivateAddress?: boolean
 }
@@ -106,13 +108,20 @@ export function mediaUrl(publicBaseUrl: string, slug: string, postId: string, po
  * verified.
  */
 export function createRoundsFederation(deps: FederationDeps, options: FederationOptions): RoundsFederation {
-  const federation = createFederation<void>({
+  const loaders = createDocumentLoaders({
+    origin: deps.publicBaseUrl,
+    kv: options.kv,
+    allowPrivateAddress: options.allowPrivateAddress ?? false,
+    userAgent: { software: 'Rounds/0.1.0', url: deps.publicBaseUrl },
+    // Bound below: the loaders answer our own documents through this federation's router.
+    local: (request) => federation.fetch(request, { contextData: undefined }),
+  })
+  const federation: RoundsFederation = createFederation<void>({
     kv: options.kv,
     queue: options.queue,
     manuallyStartQueue: true,
     origin: deps.publicBaseUrl,
-    allowPrivateAddress: options.allowPrivateAddress ?? false,
-    userAgent: { software: 'Rounds/0.1.0', url: deps.publicBaseUrl },
+    ...loaders,
     onOutboxError: (error, activity) => {
       deps.log.warn(
         { err: { message: error.message }, activity: activity?.id?.href },
