@@ -1,14 +1,17 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { multipartBoundary, parseMultipart } from '#src/capabilities/learning/xapi/xapi.multipart.ts'
 
 /**
  * A fake external LRS on loopback: accepts POST /xapi/statements with Basic credentials and
- * records what it stores. `failNext(n)` makes the next n requests fail with 503, as an LRS
+ * records what it stores, with the attachment parts of multipart/mixed requests by hash. `failNext(n)` makes the next n requests fail with 503, as an LRS
  * that is down; `down()` / `up()` switch it off and on.
  */
 export type LrsFake = {
   endpoint: string
   statements: Map<string, unknown>
+  attachments: Map<string, Buffer>
+  contentTypes: string[]
   requests: number
   authorizations: string[]
   failNext(n: number): void
@@ -19,6 +22,8 @@ export async function startLrsFake(): Promise<LrsFake> {
   let failures = 0
   const fake = {
     statements: new Map<string, unknown>(),
+    attachments: new Map<string, Buffer>(),
+    contentTypes: [] as string[],
     requests: 0,
     authorizations: [] as string[],
   }
@@ -41,7 +46,16 @@ export async function startLrsFake(): Promise<LrsFake> {
         res.writeHead(400).end()
         return
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ id: string }>
+      const contentType = req.headers['content-type'] ?? ''
+      fake.contentTypes.push(contentType)
+      let json = Buffer.concat(chunks)
+      if (contentType.startsWith('multipart/mixed')) {
+        const [first, ...parts] = parseMultipart(json, multipartBoundary(contentType))
+        json = Buffer.from(first?.body ?? [])
+        for (const p of parts)
+          fake.attachments.set(p.headers['x-experience-api-hash'] ?? '', Buffer.from(p.body))
+      }
+      const body = JSON.parse(json.toString('utf8')) as Array<{ id: string }>
       for (const s of body) fake.statements.set(s.id, s)
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body.map((s) => s.id)))
     })

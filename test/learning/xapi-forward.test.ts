@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { setForwarding } from '#src/capabilities/learning/xapi/lrs-forwarding.service.ts'
@@ -118,6 +119,48 @@ describe.each(testDialects)('forwarding statements to an external LRS (%s)', (di
       .where('organisation_id', '=', org.id)
       .executeTakeFirstOrThrow()
     expect(row.last_error).toContain('private or reserved address (127.0.0.1)')
+  })
+
+  it('sends statements with their attachments as multipart/mixed, the content byte for byte', async () => {
+    const org = await createTestOrganisation(rounds)
+    const admin = await createTestMember(rounds, org.id, ['admin'])
+    await setForwarding(rounds.learning, await loadActor(rounds.accounts, admin.id), org.slug, {
+      endpoint: lrs.endpoint,
+      username: 'rounds',
+      secret: 'external-secret',
+      version: '1.0.3',
+    })
+    const content = randomBytes(1500)
+    const sha2 = createHash('sha256').update(content).digest('hex')
+    const attachment = {
+      usageType: 'http://id.tincanapi.com/attachment/supporting_media',
+      display: { 'en-US': 'Scan' },
+      contentType: 'application/octet-stream',
+      length: content.byteLength,
+      sha2,
+    }
+    const [withFile, plain] = await recordStatements(rounds.learning, {
+      organisationId: org.id,
+      authority: roundsAuthority(TEST_BASE_URL),
+      statements: [{ ...statement(1), attachments: [attachment] }, statement(2)],
+      attachments: [
+        { hash: sha2, contentType: 'application/octet-stream', transferEncoding: 'binary', content },
+      ],
+    })
+    const requests = lrs.contentTypes.length
+    expect(await forwardStatements(rounds.learning, org.id)).toEqual({ sent: 2, failed: 0, remaining: 0 })
+    expect(lrs.contentTypes.slice(requests)).toEqual([expect.stringMatching(/^multipart\/mixed; boundary=/)])
+    expect(lrs.statements.has(withFile as string) && lrs.statements.has(plain as string)).toBe(true)
+    expect(lrs.attachments.get(sha2)?.equals(content)).toBe(true)
+
+    // A batch without attachments still goes as plain JSON.
+    await recordStatements(rounds.learning, {
+      organisationId: org.id,
+      authority: roundsAuthority(TEST_BASE_URL),
+      statements: [statement(3)],
+    })
+    await forwardStatements(rounds.learning, org.id)
+    expect(lrs.contentTypes.at(-1)).toBe('application/json')
   })
 
   it('does nothing for an organisation without forwarding', async () => {

@@ -4,6 +4,9 @@ import type { Queue } from '#src/platform/jobs/queue.ts'
 import type { Logger } from '#src/platform/logger.ts'
 import { decryptSecret, type Keyring, type SecretColumn } from '#src/platform/secrets.ts'
 import { refusedAddress } from './xapi.address.ts'
+import { attachmentsOf } from './xapi.attachments.ts'
+import { buildMultipart } from './xapi.multipart.ts'
+import { findAttachments } from './xapi.repository.ts'
 
 /**
  * Forwarding to an organisation's external LRS. Every statement stored while forwarding is
@@ -12,7 +15,9 @@ import { refusedAddress } from './xapi.address.ts'
  * A failed send keeps the rows, pushes their next attempt back (30 s, 1 min, 2 min … up to
  * an hour) and schedules the job again for then, so no statement is lost however long the
  * external LRS is down. Resending is harmless: an LRS treats a statement it already holds
- * with the same id and content as a no-op.
+ * with the same id and content as a no-op. Statements whose attachments Rounds holds are
+ * sent as multipart/mixed with those attachments, as the specification requires of an LRS
+ * that pushes statements on.
  */
 
 export const FORWARD_JOB = 'xapi.forward'
@@ -112,6 +117,11 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
       .execute()
     if (due.length === 0) break
     const ids = due.map((d) => d.statement_id)
+    const { contentType, body } = await forwardBody(
+      deps.db,
+      organisationId,
+      due.map((d) => d.statement),
+    )
     let error: string | null = deps.allowPrivateNetwork ? null : await refusedAddress(url)
     if (error === null)
       try {
@@ -119,10 +129,10 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
           method: 'POST',
           headers: {
             authorization: auth,
-            'content-type': 'application/json',
+            'content-type': contentType,
             'x-experience-api-version': config.version,
           },
-          body: `[${due.map((d) => d.statement).join(',')}]`,
+          body,
           signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
           // A redirect could lead to an address the check above refused.
           redirect: 'error',
@@ -168,6 +178,36 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
     .executeTakeFirstOrThrow()
   outcome.remaining = Number(left.n)
   return outcome
+}
+
+/** The request body for a batch of stored statements (JSON text): JSON, or multipart with attachments. */
+async function forwardBody(
+  db: Executor,
+  organisationId: string,
+  statements: string[],
+): Promise<{ contentType: string; body: string | Uint8Array<ArrayBuffer> }> {
+  const json = `[${statements.join(',')}]`
+  const hashes = [
+    ...new Set(
+      statements.flatMap((text) =>
+        attachmentsOf(JSON.parse(text) as Record<string, unknown>).map((a) => a.sha2.toLowerCase()),
+      ),
+    ),
+  ]
+  const found = hashes.length ? await findAttachments(db, organisationId, hashes) : new Map()
+  if (found.size === 0) return { contentType: 'application/json', body: json }
+  const { contentType, body } = buildMultipart([
+    { headers: { 'Content-Type': 'application/json' }, body: json },
+    ...[...found.values()].map((a) => ({
+      headers: {
+        'Content-Type': a.contentType,
+        'Content-Transfer-Encoding': 'binary',
+        'X-Experience-API-Hash': a.sha2,
+      },
+      body: a.content,
+    })),
+  ])
+  return { contentType, body: body as Uint8Array<ArrayBuffer> }
 }
 
 export type ForwardingStatus = {

@@ -6,6 +6,8 @@ import { AppError } from '#src/platform/errors.ts'
 import type { HttpEnv } from '#src/platform/http/app.ts'
 import { type AuthenticatedClient, authenticateLrsClient } from './lrs-clients.service.ts'
 import { clientAuthority } from './xapi.actors.ts'
+import type { AttachmentContent, AttachmentPart } from './xapi.attachments.ts'
+import { buildMultipart, multipartBoundary, parseContentType, parseMultipart } from './xapi.multipart.ts'
 import { actorSchema, iriSchema, timestampSchema, uuidSchema } from './xapi.schema.ts'
 import {
   getStatement,
@@ -13,6 +15,7 @@ import {
   recordStatements,
   type StatementCursor,
   type StatementFilters,
+  statementAttachments,
   type XapiDeps,
 } from './xapi.service.ts'
 import { acceptedLanguages } from './xapi.statement.ts'
@@ -89,20 +92,66 @@ function decodeCursor(text: string): StatementCursor {
   }
 }
 
-async function readJson(c: { req: { text(): Promise<string>; header(n: string): string | undefined } }) {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
-  if (type === 'multipart/mixed')
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', {
-      message: 'statements with attachments (multipart/mixed) are not accepted; send attachments by fileUrl',
-    })
-  if (type !== 'application/json')
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'send statements as application/json' })
-  const text = await c.req.text()
+type BodyReader = {
+  req: { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer>; header(n: string): string | undefined }
+}
+
+function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown
   } catch {
     throw new AppError('MALFORMED_JSON', { message: 'the request body is not valid JSON' })
   }
+}
+
+/**
+ * The statements of a POST or PUT and their attachment parts: application/json, or
+ * multipart/mixed whose first part is the statements (application/json) and whose other
+ * parts are attachments (checked against the statements by the service).
+ */
+async function readStatements(c: BodyReader): Promise<{ body: unknown; attachments: AttachmentPart[] }> {
+  const header = c.req.header('content-type')
+  const { type } = parseContentType(header)
+  if (type === 'application/json') return { body: parseJsonText(await c.req.text()), attachments: [] }
+  if (type !== 'multipart/mixed')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', {
+      message: 'send statements as application/json, or as multipart/mixed with their attachments',
+    })
+  const boundary = multipartBoundary(header)
+  const parts = parseMultipart(new Uint8Array(await c.req.arrayBuffer()), boundary)
+  const [first, ...rest] = parts
+  if (!first) throw bad('the multipart body has no parts; the first must be the statements')
+  if (parseContentType(first.headers['content-type']).type !== 'application/json')
+    throw bad('the first part of a multipart/mixed request must be the statements, as application/json')
+  return {
+    body: parseJsonText(Buffer.from(first.body).toString('utf8')),
+    attachments: rest.map((p) => ({
+      hash: p.headers['x-experience-api-hash'] ?? '',
+      contentType: p.headers['content-type'] ?? 'application/octet-stream',
+      transferEncoding: p.headers['content-transfer-encoding'],
+      content: p.body,
+    })),
+  }
+}
+
+/** A response of JSON followed by the attachment parts, as xAPI sends attachments. */
+function multipartResponse(
+  c: { body(data: Uint8Array<ArrayBuffer>, status: 200, headers: Record<string, string>): Response },
+  json: unknown,
+  attachments: AttachmentContent[],
+): Response {
+  const { contentType, body } = buildMultipart([
+    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json) },
+    ...attachments.map((a) => ({
+      headers: {
+        'Content-Type': a.contentType,
+        'Content-Transfer-Encoding': 'binary',
+        'X-Experience-API-Hash': a.sha2,
+      },
+      body: a.content,
+    })),
+  ])
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': contentType })
 }
 
 export function xapiHttp(deps: XapiDeps, options: { bodyLimitBytes: number }): Hono<XapiEnv> {
@@ -160,9 +209,11 @@ export function xapiHttp(deps: XapiDeps, options: { bodyLimitBytes: number }): H
   const store = (
     c: { get(k: 'client'): AuthenticatedClient; get(k: 'xapiVersion'): '1.0.3' | '2.0.0' },
     statements: unknown[],
+    attachments: AttachmentPart[],
   ) => {
     const client = c.get('client')
     return recordStatements(deps, {
+      attachments,
       organisationId: client.organisationId,
       statements,
       authority: clientAuthority(deps.publicBaseUrl, client),
@@ -172,23 +223,23 @@ export function xapiHttp(deps: XapiDeps, options: { bodyLimitBytes: number }): H
   }
 
   app.post('/statements', async (c) => {
-    const body = await readJson(c)
+    const { body, attachments } = await readStatements(c)
     const statements = Array.isArray(body) ? body : [body]
     if (statements.length === 0) throw bad('send at least one statement')
-    return c.json(await store(c, statements), 200)
+    return c.json(await store(c, statements, attachments), 200)
   })
 
   app.put('/statements', async (c) => {
     const statementId = c.req.query('statementId')
     if (!statementId || !uuidSchema.safeParse(statementId).success)
       throw bad('PUT statements needs the statementId parameter (a UUID)')
-    const body = await readJson(c)
+    const { body, attachments } = await readStatements(c)
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw bad('PUT statements takes one statement (an object)')
     const s = body as Record<string, unknown>
     if (s.id !== undefined && String(s.id).toLowerCase() !== statementId.toLowerCase())
       throw bad('statement.id: differs from the statementId parameter')
-    await store(c, [{ ...s, id: statementId }])
+    await store(c, [{ ...s, id: statementId }], attachments)
     return c.body(null, 204)
   })
 
@@ -222,11 +273,17 @@ export function xapiHttp(deps: XapiDeps, options: { bodyLimitBytes: number }): H
         languages,
       })
       c.header('Last-Modified', new Date(statement.stored).toUTCString())
+      if (q.attachments)
+        return multipartResponse(
+          c,
+          statement,
+          await statementAttachments(deps, client.organisationId, [statement]),
+        )
       return c.json(statement, 200)
     }
     let cursor: StatementCursor | undefined
     if (q.more !== undefined) {
-      if (Object.keys(raw).some((k) => k !== 'more'))
+      if (Object.keys(raw).some((k) => k !== 'more' && k !== 'attachments'))
         throw bad('more cannot be combined with other parameters')
       cursor = decodeCursor(q.more)
     }
@@ -257,13 +314,19 @@ export function xapiHttp(deps: XapiDeps, options: { bodyLimitBytes: number }): H
     }
     const page = await queryStatements(deps, client.organisationId, { filters, cursor, languages })
     c.header('X-Experience-API-Consistent-Through', page.through)
-    return c.json(
-      {
-        statements: page.statements,
-        more: page.more ? `/xapi/statements?more=${encodeCursor(page.more)}` : '',
-      },
-      200,
-    )
+    const result = {
+      statements: page.statements,
+      more: page.more
+        ? `/xapi/statements?more=${encodeCursor(page.more)}${q.attachments ? '&attachments=true' : ''}`
+        : '',
+    }
+    if (q.attachments)
+      return multipartResponse(
+        c,
+        result,
+        await statementAttachments(deps, client.organisationId, page.statements),
+      )
+    return c.json(result, 200)
   })
 
   app.all('/statements', () => {

@@ -237,3 +237,46 @@ function toRow(r: {
     statement: JSON.parse(r.statement) as StoredStatement,
   }
 }
+
+/** Stores attachment content once per organisation and hash; content already held is kept. */
+export async function insertAttachments(
+  db: Executor,
+  organisationId: string,
+  attachments: { sha2: string; contentType: string; content: Uint8Array }[],
+  createdAt: string,
+): Promise<void> {
+  // One row per insert: attachments can be megabytes, and a batch of them one huge statement.
+  for (const a of attachments)
+    await db
+      .insertInto('xapi_attachment')
+      .values({
+        organisation_id: organisationId,
+        sha2: a.sha2,
+        content_type: a.contentType,
+        length: a.content.byteLength,
+        content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+        created_at: createdAt,
+      })
+      .onConflict((oc) => oc.columns(['organisation_id', 'sha2']).doNothing())
+      .execute()
+}
+
+/** The stored content of the given hashes (lower-case hex) that the organisation holds. */
+export async function findAttachments(
+  db: Executor,
+  organisationId: string,
+  hashes: string[],
+): Promise<Map<string, { sha2: string; contentType: string; content: Uint8Array }>> {
+  const found = new Map<string, { sha2: string; contentType: string; content: Uint8Array }>()
+  for (let i = 0; i < hashes.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('xapi_attachment')
+      .select(['sha2', 'content_type', 'content'])
+      .where('organisation_id', '=', organisationId)
+      .where('sha2', 'in', hashes.slice(i, i + CHUNK))
+      .execute()
+    for (const r of rows)
+      found.set(r.sha2, { sha2: r.sha2, contentType: r.content_type, content: new Uint8Array(r.content) })
+  }
+  return found
+}

@@ -3,11 +3,19 @@ import type { Db, Executor } from '#src/platform/db/database.ts'
 import { AppError } from '#src/platform/errors.ts'
 import type { Queue } from '#src/platform/jobs/queue.ts'
 import type { Logger } from '#src/platform/logger.ts'
+import {
+  type AttachmentContent,
+  type AttachmentPart,
+  attachmentsOf,
+  matchAttachments,
+} from './xapi.attachments.ts'
 import { enqueueForwarding } from './xapi.forward.ts'
 import {
+  findAttachments,
   findStatement,
   findStatementsByIds,
   findVoidedTargets,
+  insertAttachments,
   insertStatements,
   markVoided,
   queryStatementRows,
@@ -40,6 +48,8 @@ export type RecordStatementsInput = {
   clientId?: string | null
   /** The X-Experience-API-Version of the request: the `version` given when a statement has none. */
   version?: '1.0.3' | '2.0.0'
+  /** The raw attachment parts sent with the statements (multipart/mixed), in order. */
+  attachments?: AttachmentPart[]
 }
 
 /**
@@ -50,6 +60,9 @@ export type RecordStatementsInput = {
  * voiding statement (verb voided, object a StatementRef) voids its target, whether the
  * target is stored already or arrives later. When the organisation forwards to an
  * external LRS, each new statement gets an outbox row in the same transaction.
+ * Attachment parts must match the statements' attachments by hash (`matchAttachments`:
+ * an attachment without fileUrl needs its part, every part its attachment, signatures are
+ * checked); their content is stored once per hash with the statements.
  * Returns the statement ids in the order given.
  */
 export async function recordStatements(deps: XapiDeps, input: RecordStatementsInput): Promise<string[]> {
@@ -62,6 +75,9 @@ export async function recordStatements(deps: XapiDeps, input: RecordStatementsIn
   const many = input.statements.length > 1
   const validated = input.statements.map((raw, i) =>
     validateStatement(raw, many ? `statements[${i}]` : 'statement'),
+  )
+  const content = matchAttachments(validated, input.attachments ?? [], (i) =>
+    many ? `statements[${i}]` : 'statement',
   )
   const stored = deps.clock.now().toISOString()
   const version = input.version === '2.0.0' ? '2.0.0' : '1.0.0'
@@ -99,6 +115,7 @@ export async function recordStatements(deps: XapiDeps, input: RecordStatementsIn
             details: { id: s.id },
           })
       }
+      if (content.size > 0) await insertAttachments(tx, organisationId, [...content.values()], stored)
       if (fresh.length === 0) return
       const voidingTargets = new Map<string, string>()
       for (const s of fresh)
@@ -233,6 +250,24 @@ export async function queryStatements(
       rows.length > limit && last ? { filters, through, after: { stored: last.stored, id: last.id } } : null,
     through,
   }
+}
+
+/**
+ * The stored content of the attachments the statements name (each hash once, in order of
+ * first mention). Attachments sent only by fileUrl have none and are left out.
+ */
+export async function statementAttachments(
+  deps: Pick<XapiDeps, 'db'>,
+  organisationId: string,
+  statements: Record<string, unknown>[],
+): Promise<AttachmentContent[]> {
+  const hashes = [...new Set(statements.flatMap((s) => attachmentsOf(s).map((a) => a.sha2.toLowerCase())))]
+  if (hashes.length === 0) return []
+  const found = await findAttachments(deps.db, organisationId, hashes)
+  return hashes.flatMap((h) => {
+    const a = found.get(h)
+    return a ? [a] : []
+  })
 }
 
 /** Reads one statement inside a transaction (forwarder). */
