@@ -3,7 +3,13 @@ import type { ResearchView } from '#src/capabilities/learning/analysis/research.
 import { ols, pearson, spearman } from '#src/capabilities/learning/analysis/statistics.ts'
 import { testDialects } from '#test/support/database.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
-import { createOrgWithRoles, expectError, expectJson, expectValidationError } from './helpers.ts'
+import {
+  createOrgWithRoles,
+  expectError,
+  expectJson,
+  expectValidationError,
+  giveRegistration,
+} from './helpers.ts'
 
 type World = Awaited<ReturnType<typeof createOrgWithRoles>>
 
@@ -129,9 +135,11 @@ describe.each(testDialects)('research view on %s', (dialect) => {
   beforeAll(async () => {
     rounds = await createTestRounds(dialect)
     w = await createOrgWithRoles(rounds)
+    // Two in five items are presented by a doctor; the other authors gave no profession.
+    await giveRegistration(rounds, w.admin.id)
     for (const [i, it] of items.entries()) {
       const id = `item-${dialect}-${i}`
-      await seedItem(w.org.id, w.author.id, id, it)
+      await seedItem(w.org.id, i % 5 < 2 ? w.admin.id : w.author.id, id, it)
       // Likes split over two posts: the view sums an item's posts.
       await snapshot(w.org.id, id, 'mastodon', 'likes', it.likes - 4)
       await snapshot(w.org.id, id, 'bluesky', 'likes', 4)
@@ -237,6 +245,10 @@ describe.each(testDialects)('research view on %s', (dialect) => {
     const names = gainModel?.fit?.coefficients.map((c) => c.name)
     expect(names).toEqual(
       expect.arrayContaining(['(intercept)', 'kind:video', 'words', 'voice:personal', 'captions']),
+    )
+    // The presenter's profession from the author's identity, against the commonest level.
+    expect(gainModel?.fit?.coefficients.find((c) => c.name === 'profession:doctor')?.label).toBe(
+      'Presenter: doctor (vs profession not given)',
     )
     // Every item here has no quiz in its fields: the feature is constant and is dropped.
     expect(gainModel?.fit?.dropped).toContain('Has a quiz')

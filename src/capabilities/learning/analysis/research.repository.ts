@@ -1,45 +1,78 @@
+import { sql } from 'kysely'
+import type { Identity } from '#src/capabilities/accounts/accounts.schema.ts'
 import type { ItemFields } from '#src/capabilities/content/content.schema.ts'
-import type { QuizKind } from '#src/capabilities/learning/quizzes/quiz.schema.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 
-export type ResearchAttempt = { itemId: string; sessionId: string; kind: QuizKind; raw: number; max: number }
+export type ResearchGain = { itemId: string; meanGain: number; meanNormalisedGain: number | null }
 
-/** Every quiz attempt on the organisation's items, oldest first (a later retake replaces an earlier one). */
-export async function researchAttempts(db: Executor, organisationId: string): Promise<ResearchAttempt[]> {
-  const rows = await db
-    .selectFrom('quiz_attempt as a')
-    .innerJoin('learning_session as s', 's.id', 'a.session_id')
-    .select(['s.item_id', 'a.session_id', 'a.kind', 'a.raw', 'a.max'])
+/**
+ * Each item's learning gain, aggregated in the database: over the item's learners who took both
+ * the pre and the post quiz, the mean of (post − pre) as fractions of the maximum, and the mean
+ * normalised gain (post − pre) / (1 − pre) over those whose pre score was below the maximum (as
+ * summariseGain). A session holds at most one attempt of each kind (a retake replaces it), so each
+ * learner counts once. Items without such a learner are absent.
+ */
+export async function researchGains(db: Executor, organisationId: string): Promise<ResearchGain[]> {
+  const scaled = (a: string) =>
+    sql<number>`case when ${sql.ref(`${a}.max`)} > 0 then cast(${sql.ref(`${a}.raw`)} as double precision) / ${sql.ref(`${a}.max`)} else 0 end`
+  const pairs = db
+    .selectFrom('learning_session as s')
+    .innerJoin('quiz_attempt as pre', (j) =>
+      j.onRef('pre.session_id', '=', 's.id').on('pre.kind', '=', 'pre'),
+    )
+    .innerJoin('quiz_attempt as post', (j) =>
+      j.onRef('post.session_id', '=', 's.id').on('post.kind', '=', 'post'),
+    )
+    .select(['s.item_id'])
+    .select([scaled('pre').as('pre'), scaled('post').as('post')])
     .where('s.organisation_id', '=', organisationId)
-    .orderBy('a.created_at')
-    .orderBy('a.id')
+  const rows = await db
+    .selectFrom(pairs.as('p'))
+    .select([
+      'p.item_id',
+      sql<number>`avg(p.post - p.pre)`.as('gain'),
+      sql<number | null>`avg(case when p.pre < 1 then (p.post - p.pre) / (1 - p.pre) end)`.as('normalised'),
+    ])
+    .groupBy('p.item_id')
     .execute()
   return rows.map((r) => ({
     itemId: r.item_id,
-    sessionId: r.session_id,
-    kind: r.kind as QuizKind,
-    raw: Number(r.raw),
-    max: Number(r.max),
+    meanGain: Number(r.gain),
+    meanNormalisedGain: r.normalised === null ? null : Number(r.normalised),
   }))
 }
 
-/** The named items of the organisation with their kind and current fields. */
+export type ResearchItem = {
+  id: string
+  kind: string
+  fields: Partial<ItemFields>
+  /** The author's (presenter's) profession from their professional identity; null when not given. */
+  profession: Identity['profession']
+}
+
+/** The named items of the organisation with their kind, current fields and the author's profession. */
 export async function researchItems(
   db: Executor,
   organisationId: string,
   ids: string[],
-): Promise<{ id: string; kind: string; fields: Partial<ItemFields> }[]> {
-  const out: { id: string; kind: string; fields: Partial<ItemFields> }[] = []
+): Promise<ResearchItem[]> {
+  const out: ResearchItem[] = []
   // In chunks: PostgreSQL and SQLite both cap the number of bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
-      .selectFrom('content_item')
-      .select(['id', 'kind', 'fields'])
-      .where('organisation_id', '=', organisationId)
-      .where('id', 'in', ids.slice(i, i + 500))
+      .selectFrom('content_item as c')
+      .leftJoin('professional_identity as pi', 'pi.user_id', 'c.author_id')
+      .select(['c.id', 'c.kind', 'c.fields', 'pi.profession'])
+      .where('c.organisation_id', '=', organisationId)
+      .where('c.id', 'in', ids.slice(i, i + 500))
       .execute()
     for (const r of rows)
-      out.push({ id: r.id, kind: r.kind, fields: JSON.parse(r.fields) as Partial<ItemFields> })
+      out.push({
+        id: r.id,
+        kind: r.kind,
+        fields: JSON.parse(r.fields) as Partial<ItemFields>,
+        profession: (r.profession ?? null) as Identity['profession'],
+      })
   }
   return out.sort((a, b) => a.id.localeCompare(b.id))
 }

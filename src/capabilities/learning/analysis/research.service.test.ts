@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { correlationCaption, featuresOf, resamplesFor } from './research.service.ts'
+import { correlationCaption, featureColumns, featuresOf, resamplesFor } from './research.service.ts'
 
 describe('content features', () => {
   it('counts words of the body and thread parts, the hook, and flags', () => {
@@ -19,6 +19,7 @@ describe('content features', () => {
       personal: true,
       hasQuiz: false,
       captions: false,
+      profession: null,
     })
   })
 
@@ -65,5 +66,48 @@ describe('captions', () => {
     expect(resamplesFor(1000)).toBe(2000)
     expect(resamplesFor(3000)).toBe(1000)
     expect(resamplesFor(10_000)).toBe(400)
+  })
+})
+
+describe('presenter profession in the model', () => {
+  const item = (profession: Parameters<typeof featuresOf>[2]) => ({
+    id: 'x',
+    title: 'x',
+    gain: 0,
+    metrics: {},
+    features: featuresOf('post', { body: 'A short post.' }, profession),
+  })
+
+  it('codes each profession held by at least 3 items against the commonest, with "not given" as a level', () => {
+    const items = [
+      ...Array.from({ length: 5 }, () => item('doctor')),
+      ...Array.from({ length: 3 }, () => item('nurse')),
+      ...Array.from({ length: 4 }, () => item(null)),
+    ]
+    const cols = featureColumns(items).filter((c) => c.name.startsWith('profession:'))
+    expect(cols.map((c) => [c.name, c.label])).toEqual([
+      ['profession:not_given', 'Presenter: profession not given (vs doctor)'],
+      ['profession:nurse', 'Presenter: nurse (vs doctor)'],
+    ])
+    expect(cols[1]?.values).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0])
+  })
+
+  it('counts rarer professions with the reference and says so', () => {
+    const items = [
+      ...Array.from({ length: 4 }, () => item('nurse')),
+      ...Array.from({ length: 3 }, () => item('allied_health')),
+      item('pharmacist'),
+      item('other'),
+    ]
+    const cols = featureColumns(items).filter((c) => c.name.startsWith('profession:'))
+    expect(cols.map((c) => c.label)).toEqual([
+      'Presenter: allied health professional (vs nurse and rarer professions)',
+    ])
+    expect(cols[0]?.values).toEqual([0, 0, 0, 0, 1, 1, 1, 0, 0])
+  })
+
+  it('adds no column when every presenter has the same profession', () => {
+    const cols = featureColumns([item('midwife'), item('midwife'), item('midwife')])
+    expect(cols.some((c) => c.name.startsWith('profession:'))).toBe(false)
   })
 })

@@ -1,13 +1,22 @@
 import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
+import type { Identity } from '#src/capabilities/accounts/accounts.schema.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import type { ItemFields } from '#src/capabilities/content/content.schema.ts'
 import { latestSnapshots } from '#src/capabilities/learning/metrics/metrics.repository.ts'
 import { metricNames } from '#src/capabilities/learning/metrics/metrics.schema.ts'
 import { hasQuiz } from '#src/capabilities/learning/quizzes/quiz.schema.ts'
-import { summariseGain } from '#src/capabilities/learning/quizzes/quiz.scoring.ts'
-import { researchAttempts, researchItems } from './research.repository.ts'
+import { professionLabels } from '#src/capabilities/standards/author-card.format.ts'
+import { researchGains, researchItems } from './research.repository.ts'
 import type { ResearchCorrelation, ResearchModel, ResearchOutcome, ResearchView } from './research.schema.ts'
-import { bootstrapCorrelation, MIN_PAIRS, ols, pearson, spearman } from './statistics.ts'
+import {
+  bootstrapCorrelations,
+  drawResamples,
+  MIN_PAIRS,
+  ols,
+  pearson,
+  type ResampleCounts,
+  spearman,
+} from './statistics.ts'
 
 type MetricName = (typeof metricNames)[number]
 
@@ -15,10 +24,14 @@ type MetricName = (typeof metricNames)[number]
 export const FEW_ITEMS = 10
 /** Below this many items the caption warns that the interval is wide. */
 const SOME_ITEMS = 30
+/** Every interval's seed: with the reported resamples it reproduces each interval exactly. */
 export const BOOTSTRAP_SEED = 20_261_127
 /**
  * Resamples per interval: 2,000 up to 1,000 items; fewer on larger sets, where each resample
  * costs more and the interval is narrow anyway, so the view stays quick. The count is reported.
+ * The Monte Carlo error of a 2.5% or 97.5% endpoint is about 0.134·SE(r) at 400 resamples
+ * (0.085·SE at 1,000, 0.060·SE at 2,000), with SE(r) about 1/√n: under 0.002 at every step of
+ * this rule, below the two decimals the view shows (decision 019).
  */
 export function resamplesFor(n: number): number {
   if (n <= 1000) return 2000
@@ -51,12 +64,18 @@ export type ItemFeatures = {
   personal: boolean
   hasQuiz: boolean
   captions: boolean
+  /** The presenter's (author's) profession as on their author card; null when they gave none. */
+  profession: Identity['profession']
 }
 
 const wordCount = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length
 
-/** Content features of an item, from its fields. */
-export function featuresOf(kind: string, fields: Partial<ItemFields>): ItemFeatures {
+/** Content features of an item, from its fields and its author's profession. */
+export function featuresOf(
+  kind: string,
+  fields: Partial<ItemFields>,
+  profession: Identity['profession'] = null,
+): ItemFeatures {
   const parts = fields.parts ?? []
   const text = [fields.body ?? '', ...parts].join('\n')
   const first = (fields.body?.trim() ? fields.body : (parts[0] ?? '')).trim()
@@ -70,6 +89,7 @@ export function featuresOf(kind: string, fields: Partial<ItemFields>): ItemFeatu
     personal: fields.voice === 'personal',
     hasQuiz: hasQuiz(fields.quiz ?? null),
     captions: Boolean(fields.captions?.trim()),
+    profession,
   }
 }
 
@@ -115,11 +135,20 @@ export function correlationCaption(
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
-function estimate(x: number[], y: number[], method: 'pearson' | 'spearman', seed: number) {
-  const point = (method === 'pearson' ? pearson(x, y) : spearman(x, y)).r
-  if (point === null) return null
-  const ci = bootstrapCorrelation(x, y, method, { seed, resamples: resamplesFor(x.length) })
-  return { r: point, low: ci?.low ?? null, high: ci?.high ?? null }
+/**
+ * The resamples for n pairs, drawn once per view: every metric with the same number of pairs uses
+ * the same draws (as bootstrapPaired would with BOOTSTRAP_SEED), so they are drawn once.
+ */
+function resamplerFor() {
+  const drawn = new Map<number, ResampleCounts>()
+  return (n: number) => {
+    let d = drawn.get(n)
+    if (!d) {
+      d = drawResamples(n, { seed: BOOTSTRAP_SEED, resamples: resamplesFor(n) })
+      drawn.set(n, d)
+    }
+    return d
+  }
 }
 
 function pairs(items: ItemData[], metric: MetricName) {
@@ -132,11 +161,16 @@ function pairs(items: ItemData[], metric: MetricName) {
 }
 
 function correlations(items: ItemData[], outcome: string): ResearchCorrelation[] {
-  return metricNames.map((metric, k) => {
+  const draws = resamplerFor()
+  return metricNames.map((metric) => {
     const { x, y } = pairs(items, metric)
     const n = x.length
-    const p = n >= MIN_PAIRS ? estimate(x, y, 'pearson', BOOTSTRAP_SEED + k) : null
-    const s = n >= MIN_PAIRS ? estimate(x, y, 'spearman', BOOTSTRAP_SEED + 100 + k) : null
+    const rp = n >= MIN_PAIRS ? pearson(x, y).r : null
+    const rs = n >= MIN_PAIRS ? spearman(x, y).r : null
+    // Pearson's r is undefined exactly when Spearman's rho is (a side without variation).
+    const ci = rp !== null ? bootstrapCorrelations(x, y, { draws: draws(n) }) : null
+    const p = rp !== null ? { r: rp, low: ci?.pearson?.low ?? null, high: ci?.pearson?.high ?? null } : null
+    const s = rs !== null ? { r: rs, low: ci?.spearman?.low ?? null, high: ci?.spearman?.high ?? null } : null
     return {
       metric,
       n,
@@ -164,6 +198,16 @@ function scatter(items: ItemData[]) {
 }
 
 type Predictor = { name: string; label: string; values: number[] }
+
+/** The profession level of an author who gave none. */
+const NOT_GIVEN = 'not_given'
+
+/** A profession level as the model's labels read it: "doctor", "allied health professional". */
+function professionName(level: string): string {
+  if (level === NOT_GIVEN) return 'profession not given'
+  const label = professionLabels[level as NonNullable<Identity['profession']>]
+  return (label ?? 'other profession').toLowerCase()
+}
 
 /** Content features as model columns: indicators against the commonest level, words per 100. */
 export function featureColumns(items: ItemData[]): Predictor[] {
@@ -198,6 +242,19 @@ export function featureColumns(items: ItemData[]): Predictor[] {
       name: `topic:${t}`,
       label: `Topic: ${t} (vs ${refTopic} and rarer topics)`,
       values: feats.map((f) => +(f.topic === t)),
+    })
+  // The presenter's profession: one indicator per profession held by at least 3 items' authors,
+  // against the commonest as the reference; "not given" is a level of its own, and rarer
+  // professions count with the reference (the label says so when there are any).
+  const professionOf = (f: ItemFeatures) => f.profession ?? NOT_GIVEN
+  const professions = levels(feats.map(professionOf), 3)
+  const [refProfession, ...otherProfessions] = professions
+  const pooled = new Set(feats.map(professionOf)).size > professions.length
+  for (const p of otherProfessions)
+    cols.push({
+      name: `profession:${p}`,
+      label: `Presenter: ${professionName(p)} (vs ${professionName(refProfession as string)}${pooled ? ' and rarer professions' : ''})`,
+      values: feats.map((f) => +(professionOf(f) === p)),
     })
   cols.push(
     { name: 'words', label: 'Length (per 100 words)', values: feats.map((f) => f.words / 100) },
@@ -263,23 +320,10 @@ function model(items: ItemData[], outcome: string, outcomeLabel: string, y: numb
 
 /** Every item's learning gain, latest engagement and content features. */
 async function loadItems(deps: AccountsDeps, organisationId: string, outcome: ResearchOutcome) {
-  const attempts = await researchAttempts(deps.db, organisationId)
-  const sessions = new Map<
-    string,
-    Map<string, { pre: number | null; post: number | null; delayed: number | null }>
-  >()
-  for (const a of attempts) {
-    const byItem = sessions.get(a.itemId) ?? new Map()
-    const s = byItem.get(a.sessionId) ?? { pre: null, post: null, delayed: null }
-    s[a.kind] = a.max > 0 ? a.raw / a.max : 0
-    byItem.set(a.sessionId, s)
-    sessions.set(a.itemId, byItem)
-  }
   const gains = new Map<string, number>()
-  for (const [itemId, bySession] of sessions) {
-    const g = summariseGain([...bySession.values()], 1)
+  for (const g of await researchGains(deps.db, organisationId)) {
     const v = outcome === 'meanGain' ? g.meanGain : g.meanNormalisedGain
-    if (v !== null) gains.set(itemId, v)
+    if (v !== null) gains.set(g.itemId, v)
   }
   const metrics = new Map<string, Partial<Record<MetricName, number>>>()
   const averages = new Map<string, number[]>()
@@ -305,7 +349,7 @@ async function loadItems(deps: AccountsDeps, organisationId: string, outcome: Re
     (r): ItemData => ({
       id: r.id,
       title: r.fields.title?.trim() || '(untitled)',
-      features: featuresOf(r.kind, r.fields),
+      features: featuresOf(r.kind, r.fields, r.profession),
       gain: gains.get(r.id) ?? null,
       metrics: metrics.get(r.id) ?? {},
     }),

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest'
 import {
   averageRanks,
   bootstrapCorrelation,
+  bootstrapCorrelations,
   bootstrapPaired,
+  drawResamples,
   ols,
   pearson,
   quantileSorted,
@@ -179,5 +181,39 @@ describe('bootstrap', () => {
   it('is null where the statistic is undefined', () => {
     expect(bootstrapPaired([1, 2], [1, 2], r)).toBeNull()
     expect(bootstrapPaired([1, 1, 1, 1], [1, 2, 3, 4], r)).toBeNull()
+  })
+})
+
+describe('correlation intervals from shared resamples', () => {
+  it('gives each interval bootstrapPaired gives, whether the draws are shared or not', () => {
+    for (const v of vectors.correlations) {
+      const draws = drawResamples(v.x.length, { seed: 11, resamples: 250 })
+      const shared = bootstrapCorrelations(v.x, v.y, { draws })
+      const own = bootstrapCorrelations(v.x, v.y, { seed: 11, resamples: 250 })
+      expect(shared).toEqual(own)
+      for (const method of ['pearson', 'spearman'] as const) {
+        const slow = bootstrapPaired(
+          v.x,
+          v.y,
+          (a, b) => (method === 'pearson' ? pearson(a, b) : spearman(a, b)).r,
+          { seed: 11, resamples: 250 },
+        )
+        expect(shared[method] === null).toBe(slow === null)
+        if (!slow) continue
+        expect(shared[method]?.used).toBe(slow.used)
+        expect(shared[method]?.low).toBeCloseTo(slow.low, 12)
+        expect(shared[method]?.high).toBeCloseTo(slow.high, 12)
+      }
+    }
+  })
+
+  it('draws n pairs per resample, and refuses draws made for another number of pairs', () => {
+    const d = drawResamples(7, { seed: 1, resamples: 3 })
+    for (let r = 0; r < 3; r++) expect(d.counts.slice(r * 7, r * 7 + 7).reduce((a, b) => a + b, 0)).toBe(7)
+    expect(() => bootstrapCorrelations([1, 2, 3], [3, 1, 2], { draws: d })).toThrow(RangeError)
+  })
+
+  it('has no interval where a side does not vary', () => {
+    expect(bootstrapCorrelations([1, 2, 3, 4], [5, 5, 5, 5])).toEqual({ pearson: null, spearman: null })
   })
 })

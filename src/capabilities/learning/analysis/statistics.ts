@@ -136,36 +136,73 @@ export function bootstrapPaired(
   }
 }
 
-/** Pearson's r of the first n entries; null when either side does not vary. */
-function pearsonKernel(x: Float64Array, y: Float64Array, n: number): number | null {
-  let mx = 0
-  let my = 0
+/**
+ * The bootstrap's resamples as counts: for each resample, how often each of the n pairs was drawn.
+ * The draws are those of bootstrapPaired for the same n and seed, in the same order, so every
+ * statistic computed from these counts is the one bootstrapPaired would compute on its resample.
+ * Statistics over the same number of pairs can share one set of counts.
+ */
+export type ResampleCounts = { n: number; resamples: number; seed: number; counts: Uint32Array }
+
+export function drawResamples(
+  n: number,
+  options: { resamples?: number; seed?: number } = {},
+): ResampleCounts {
+  const resamples = options.resamples ?? 2000
+  const seed = options.seed ?? 20260101
+  const random = seededRandom(seed)
+  const counts = new Uint32Array(resamples * n)
+  for (let r = 0, off = 0; r < resamples; r++, off += n)
+    for (let i = 0; i < n; i++) {
+      const j = off + Math.floor(random() * n)
+      counts[j] = (counts[j] as number) + 1
+    }
+  return { n, resamples, seed, counts }
+}
+
+/**
+ * Pearson's r of a resample given as counts (weights) over the n pairs; null when either side
+ * does not vary within the resample. Two passes (centred sums), as on the expanded resample.
+ */
+function weightedPearson(
+  x: Float64Array,
+  y: Float64Array,
+  c: Uint32Array,
+  off: number,
+  n: number,
+): number | null {
+  let sx = 0
+  let sy = 0
   let minX = Number.POSITIVE_INFINITY
   let maxX = Number.NEGATIVE_INFINITY
   let minY = Number.POSITIVE_INFINITY
   let maxY = Number.NEGATIVE_INFINITY
   for (let i = 0; i < n; i++) {
+    const w = c[off + i] as number
+    if (w === 0) continue
     const a = x[i] as number
     const b = y[i] as number
-    mx += a
-    my += b
+    sx += w * a
+    sy += w * b
     if (a < minX) minX = a
     if (a > maxX) maxX = a
     if (b < minY) minY = b
     if (b > maxY) maxY = b
   }
   if (minX === maxX || minY === maxY) return null
-  mx /= n
-  my /= n
+  const mx = sx / n
+  const my = sy / n
   let sxy = 0
   let sxx = 0
   let syy = 0
   for (let i = 0; i < n; i++) {
+    const w = c[off + i] as number
+    if (w === 0) continue
     const a = (x[i] as number) - mx
     const b = (y[i] as number) - my
-    sxy += a * b
-    sxx += a * a
-    syy += b * b
+    sxy += w * a * b
+    sxx += w * a * a
+    syy += w * b * b
   }
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)))
 }
@@ -177,72 +214,34 @@ function denseGroups(v: readonly number[]): { group: Int32Array; groups: number 
   return { group: Int32Array.from(v, (e) => index.get(e) as number), groups: distinct.length }
 }
 
-/** Average ranks of a resample from its values' groups, by counting (no sort). */
-function ranksByCount(
-  draw: Int32Array,
+/**
+ * Average ranks within a resample given as counts, by counting (no sort): a value's rank is the
+ * number of drawn values below it plus the mean position among the drawn values equal to it.
+ */
+function ranksOfResample(
+  c: Uint32Array,
+  off: number,
+  n: number,
   group: Int32Array,
   groups: number,
-  counts: Int32Array,
-  avg: Float64Array,
+  perGroup: Float64Array,
   out: Float64Array,
 ) {
-  counts.fill(0)
-  const n = draw.length
+  perGroup.fill(0)
   for (let i = 0; i < n; i++) {
-    const g = group[draw[i] as number] as number
-    counts[g] = (counts[g] as number) + 1
+    const g = group[i] as number
+    perGroup[g] = (perGroup[g] as number) + (c[off + i] as number)
   }
   let start = 0
   for (let g = 0; g < groups; g++) {
-    const c = counts[g] as number
-    avg[g] = start + (c + 1) / 2
-    start += c
+    const k = perGroup[g] as number
+    perGroup[g] = start + (k + 1) / 2
+    start += k
   }
-  for (let i = 0; i < n; i++) out[i] = avg[group[draw[i] as number] as number] as number
+  for (let i = 0; i < n; i++) out[i] = perGroup[group[i] as number] as number
 }
 
-/**
- * The percentile bootstrap interval of Pearson's r or Spearman's rho, in linear time per resample
- * (ranks by counting). Draws the same resamples, and gives the same interval, as bootstrapPaired
- * with pearson or spearman for the same seed.
- */
-export function bootstrapCorrelation(
-  x: readonly number[],
-  y: readonly number[],
-  method: 'pearson' | 'spearman',
-  options: BootstrapOptions = {},
-): BootstrapResult | null {
-  const [a, b] = finitePairs(x, y)
-  const n = a.length
-  const resamples = options.resamples ?? 2000
-  const level = options.level ?? 0.95
-  const point = method === 'pearson' ? pearson(a, b).r : spearman(a, b).r
-  if (n < MIN_PAIRS || point === null) return null
-  const random = seededRandom(options.seed ?? 20260101)
-  const draw = new Int32Array(n)
-  const xs = new Float64Array(n)
-  const ys = new Float64Array(n)
-  const gx = denseGroups(a)
-  const gy = denseGroups(b)
-  const cx = new Int32Array(gx.groups)
-  const cy = new Int32Array(gy.groups)
-  const ax = new Float64Array(gx.groups)
-  const ay = new Float64Array(gy.groups)
-  const values: number[] = []
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) draw[i] = Math.floor(random() * n)
-    if (method === 'pearson') {
-      for (let i = 0; i < n; i++) {
-        xs[i] = a[draw[i] as number] as number
-        ys[i] = b[draw[i] as number] as number
-      }
-    } else {
-      ranksByCount(draw, gx.group, gx.groups, cx, ax, xs)
-      ranksByCount(draw, gy.group, gy.groups, cy, ay, ys)
-    }
-    const v = pearsonKernel(xs, ys, n)
-    if (v !== null) values.push(v)
-  }
+function percentileInterval(values: number[], resamples: number, level: number): BootstrapResult | null {
   if (values.length < resamples / 2) return null
   values.sort((p, q) => p - q)
   return {
@@ -251,6 +250,66 @@ export function bootstrapCorrelation(
     used: values.length,
     resamples,
   }
+}
+
+export type CorrelationIntervals = { pearson: BootstrapResult | null; spearman: BootstrapResult | null }
+
+/**
+ * Percentile bootstrap intervals of Pearson's r and Spearman's rho from the same resamples, in
+ * linear time per resample (resamples as counts, ranks by counting). Each interval is the one
+ * bootstrapPaired gives with pearson or spearman for the same seed and resamples. Pass `draws`
+ * (from drawResamples, for the same number of finite pairs) to share resamples between series.
+ */
+export function bootstrapCorrelations(
+  x: readonly number[],
+  y: readonly number[],
+  options: BootstrapOptions & { draws?: ResampleCounts } = {},
+): CorrelationIntervals {
+  const [a, b] = finitePairs(x, y)
+  const n = a.length
+  const level = options.level ?? 0.95
+  const none = { pearson: null, spearman: null }
+  if (n < MIN_PAIRS || pearson(a, b).r === null) return none
+  const draws = options.draws ?? drawResamples(n, options)
+  if (draws.n !== n) throw new RangeError(`resamples drawn for ${draws.n} pairs, not ${n}`)
+  const { resamples, counts } = draws
+  const xs = Float64Array.from(a)
+  const ys = Float64Array.from(b)
+  const gx = denseGroups(a)
+  const gy = denseGroups(b)
+  const px = new Float64Array(gx.groups)
+  const py = new Float64Array(gy.groups)
+  const rx = new Float64Array(n)
+  const ry = new Float64Array(n)
+  const rs: number[] = []
+  const rhos: number[] = []
+  for (let r = 0, off = 0; r < resamples; r++, off += n) {
+    const v = weightedPearson(xs, ys, counts, off, n)
+    if (v === null) continue // no variation: Spearman's rho is undefined on this resample too
+    rs.push(v)
+    ranksOfResample(counts, off, n, gx.group, gx.groups, px, rx)
+    ranksOfResample(counts, off, n, gy.group, gy.groups, py, ry)
+    const rho = weightedPearson(rx, ry, counts, off, n)
+    if (rho !== null) rhos.push(rho)
+  }
+  return {
+    pearson: percentileInterval(rs, resamples, level),
+    spearman: percentileInterval(rhos, resamples, level),
+  }
+}
+
+/**
+ * The percentile bootstrap interval of Pearson's r or Spearman's rho, in linear time per resample.
+ * Draws the same resamples, and gives the same interval, as bootstrapPaired with pearson or
+ * spearman for the same seed.
+ */
+export function bootstrapCorrelation(
+  x: readonly number[],
+  y: readonly number[],
+  method: 'pearson' | 'spearman',
+  options: BootstrapOptions = {},
+): BootstrapResult | null {
+  return bootstrapCorrelations(x, y, options)[method]
 }
 
 export type Coefficient = {
@@ -305,8 +364,11 @@ function invert(m: number[][]): number[][] | null {
   return Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => get(i, k + j)))
 }
 
-function gram(columns: number[][]): number[][] {
-  return columns.map((u) => columns.map((v) => u.reduce((s, ui, i) => s + ui * (v[i] as number), 0)))
+/** The dot product, summed in index order. */
+function dot(u: Float64Array, v: Float64Array): number {
+  let s = 0
+  for (let i = 0; i < u.length; i++) s += (u[i] as number) * (v[i] as number)
+  return s
 }
 
 /**
@@ -321,23 +383,39 @@ export function ols(
 ): OlsResult | null {
   const n = y.length
   for (const p of predictors) if (p.values.length !== n) throw new RangeError(`${p.name} differs in length`)
-  const kept: { name: string; values: number[] }[] = [{ name: '(intercept)', values: y.map(() => 1) }]
-  const dropped: string[] = []
-  for (const p of predictors) {
-    const trial = [...kept, { name: p.name, values: [...p.values] }]
-    if (trial.length < n && invert(gram(trial.map((c) => c.values))))
-      kept.push({ name: p.name, values: [...p.values] })
-    else dropped.push(p.name)
+  // Every column's cross-products are computed once (each trial below only picks from them).
+  const columns = [new Float64Array(n).fill(1), ...predictors.map((p) => Float64Array.from(p.values))]
+  const names = ['(intercept)', ...predictors.map((p) => p.name)]
+  const cross = new Map<string, number>()
+  const product = (a: number, b: number) => {
+    const key = a <= b ? `${a},${b}` : `${b},${a}`
+    let v = cross.get(key)
+    if (v === undefined) {
+      v = dot(columns[a] as Float64Array, columns[b] as Float64Array)
+      cross.set(key, v)
+    }
+    return v
   }
-  const cols = kept.map((c) => c.values)
-  const inv = invert(gram(cols))
+  const gram = (idx: number[]) => idx.map((a) => idx.map((b) => product(a, b)))
+  const kept: number[] = [0]
+  const dropped: string[] = []
+  for (let p = 1; p < columns.length; p++) {
+    const trial = [...kept, p]
+    if (trial.length < n && invert(gram(trial))) kept.push(p)
+    else dropped.push(names[p] as string)
+  }
+  const cols = kept.map((k) => columns[k] as Float64Array)
+  const inv = invert(gram(kept))
   const df = n - kept.length
   if (!inv || df < 1) return null
-  const xty = cols.map((c) => c.reduce((s, ci, i) => s + ci * (y[i] as number), 0))
+  const yv = Float64Array.from(y)
+  const xty = cols.map((c) => dot(c, yv))
   const beta = inv.map((row) => row.reduce((s, v, j) => s + v * (xty[j] as number), 0))
   let rss = 0
   for (let i = 0; i < n; i++) {
-    const fit = cols.reduce((s, c, j) => s + (c[i] as number) * (beta[j] as number), 0)
+    let fit = 0
+    for (let j = 0; j < cols.length; j++)
+      fit += ((cols[j] as Float64Array)[i] as number) * (beta[j] as number)
     rss += ((y[i] as number) - fit) ** 2
   }
   const my = mean([...y])
@@ -349,11 +427,11 @@ export function ols(
     df,
     rSquared: tss > 0 ? 1 - rss / tss : 0,
     dropped,
-    coefficients: kept.map((c, j) => {
+    coefficients: kept.map((k, j) => {
       const estimate = beta[j] as number
       const standardError = Math.sqrt(Math.max(0, sigma2 * (inv[j]?.[j] as number)))
       return {
-        name: c.name,
+        name: names[k] as string,
         estimate,
         standardError,
         t: standardError > 0 ? estimate / standardError : Number.NaN,
