@@ -130,6 +130,9 @@ export interface JobTable {
   last_error: string | null
   created_at: Timestamp
   updated_at: Timestamp
+  /** Jobs sharing a key run one at a time, in ordering_seq order. */
+  ordering_key: string | null
+  ordering_seq: number | null
 }
 
 export interface MailOutboxTable {
