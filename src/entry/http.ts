@@ -16,6 +16,7 @@ import { timelineRoutes } from '#src/capabilities/content/timeline.routes.ts'
 import { mountFederation } from '#src/capabilities/federation/federation.http.ts'
 import { federationRoutes } from '#src/capabilities/federation/federation.routes.ts'
 import { researchRoutes } from '#src/capabilities/learning/analysis/research.routes.ts'
+import { researchExportRoutes } from '#src/capabilities/learning/export/export.routes.ts'
 import { analyticsGroupRoutes } from '#src/capabilities/learning/groups/groups.routes.ts'
 import { metricsRoutes } from '#src/capabilities/learning/metrics/metrics.routes.ts'
 import { learningApiRoutes } from '#src/capabilities/learning/quizzes/learning.api.ts'
@@ -87,6 +88,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', metricsRoutes(rounds.publishing))
   api.route('/', analyticsGroupRoutes(rounds.accounts))
   api.route('/', researchRoutes(rounds.accounts))
+  api.route('/', researchExportRoutes({ ...rounds.accounts, storage: rounds.media.storage.derivatives }))
   api.route('/', lrsRoutes(rounds.learning))
   api.route(
     '/',

@@ -34,6 +34,10 @@ export const errorCodes = {
   /** No upload with that id on the item. */
   UPLOAD_NOT_FOUND: { status: 404, exit: 4 },
   PUBLICATION_NOT_FOUND: { status: 404, exit: 4 },
+  /** No research export with that id in the organisation. */
+  EXPORT_NOT_FOUND: { status: 404, exit: 4 },
+  /** The research export is still being built, or failed. */
+  EXPORT_NOT_READY: { status: 409, exit: 5 },
   METHOD_NOT_ALLOWED: { status: 405, exit: 2 },
   CONFLICT: { status: 409, exit: 5 },
   EMAIL_TAKEN: { status: 409, exit: 5 },
@@ -56,6 +60,8 @@ export const errorCodes = {
   PREVIEW_STALE: { status: 409, exit: 5 },
   INVITATION_EXPIRED: { status: 410, exit: 5 },
   ATTEMPT_EXPIRED: { status: 410, exit: 5 },
+  /** The research export's file was deleted after the retention period. */
+  EXPORT_EXPIRED: { status: 410, exit: 5 },
   /** The item was published and then withdrawn: its public page is gone for good. */
   ITEM_GONE: { status: 410, exit: 4 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },

@@ -8,6 +8,7 @@ import {
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
 import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
+import { requestResearchExport, runResearchExport } from '#src/capabilities/learning/export/export.service.ts'
 import { createLrsClient } from '#src/capabilities/learning/xapi/lrs-clients.service.ts'
 import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
 import { createUpload } from '#src/capabilities/media/media.service.ts'
@@ -106,6 +107,14 @@ const authorOrEditor: Record<ActorName, Outcome> = { ...authorOnly, editor: 'all
 /** The world's reviewer is one of the item's assigned reviewers. */
 const assignedReviewerOnly: Record<ActorName, Outcome> = { ...adminOnly, admin: 403, reviewer: 'allow' }
 const reviewParties: Record<ActorName, Outcome> = { ...authorOrEditor, reviewer: 'allow' }
+
+/** A research export of the world's organisation, requested by its admin; built when `ready`. */
+async function researchExport(rounds: TestRounds, w: World, ready: boolean): Promise<string> {
+  const deps = { ...rounds.accounts, storage: rounds.media.storage.derivatives }
+  const made = await requestResearchExport(deps, await loadActor(rounds.accounts, w.admin.id), w.org.slug, {})
+  if (ready) await runResearchExport(deps, made.id)
+  return made.id
+}
 
 const trainingLesson = {
   topic: 'local',
@@ -563,6 +572,30 @@ const table: Record<string, RouteCase> = {
   'GET /api/orgs/{slug}/analytics/research': {
     expect: membersReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/research` }),
+  },
+  'POST /api/orgs/{slug}/research/exports': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/research/exports`, body: { k: 5 } }),
+  },
+  'GET /api/orgs/{slug}/research/exports': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/research/exports` }),
+  },
+  'GET /api/orgs/{slug}/research/exports/codebook': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/research/exports/codebook` }),
+  },
+  'GET /api/orgs/{slug}/research/exports/{exportId}': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/research/exports/${await researchExport(rounds, w, false)}`,
+    }),
+  },
+  'GET /api/orgs/{slug}/research/exports/{exportId}/download': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/research/exports/${await researchExport(rounds, w, true)}/download`,
+    }),
   },
   'GET /api/orgs/{slug}/items/{itemId}/metrics': {
     expect: membersReaders,
