@@ -22,6 +22,8 @@ import { metricsRoutes } from '#src/capabilities/learning/metrics/metrics.routes
 import { learningApiRoutes } from '#src/capabilities/learning/quizzes/learning.api.ts'
 import { playerScript } from '#src/capabilities/learning/quizzes/learning.player.ts'
 import { learnerRoutes } from '#src/capabilities/learning/quizzes/learning.routes.ts'
+import { surveyLearnerRoutes } from '#src/capabilities/learning/surveys/survey.learner.ts'
+import { surveyRoutes } from '#src/capabilities/learning/surveys/survey.routes.ts'
 import { lrsRoutes } from '#src/capabilities/learning/xapi/lrs.routes.ts'
 import { xapiHttp } from '#src/capabilities/learning/xapi/xapi.http.ts'
 import { mediaRoutes } from '#src/capabilities/media/media.routes.ts'
@@ -89,6 +91,7 @@ export function apiRoutes(rounds: Rounds): Router {
   api.route('/', analyticsGroupRoutes(rounds.accounts))
   api.route('/', researchRoutes(rounds.accounts))
   api.route('/', researchExportRoutes({ ...rounds.accounts, storage: rounds.media.storage.derivatives }))
+  api.route('/', surveyRoutes(rounds.accounts))
   api.route('/', lrsRoutes(rounds.learning))
   api.route(
     '/',
@@ -208,6 +211,14 @@ export function buildHttpApp(rounds: Rounds): Router {
   app.route(
     '/',
     learnerRoutes(
+      { ...rounds.accounts, ...rounds.learning },
+      async (headers) => (await auth.api.getSession({ headers }))?.user.id ?? null,
+      config.trustedOrigins,
+    ),
+  )
+  app.route(
+    '/',
+    surveyLearnerRoutes(
       { ...rounds.accounts, ...rounds.learning },
       async (headers) => (await auth.api.getSession({ headers }))?.user.id ?? null,
       config.trustedOrigins,

@@ -8,6 +8,11 @@ import {
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
 import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
+import {
+  insertAttachment,
+  insertInstrument,
+  insertVersion,
+} from '#src/capabilities/learning/surveys/survey.repository.ts'
 import { requestResearchExport, runResearchExport } from '#src/capabilities/learning/export/export.service.ts'
 import { createLrsClient } from '#src/capabilities/learning/xapi/lrs-clients.service.ts'
 import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
@@ -157,6 +162,66 @@ const table: Record<string, RouteCase> = {
       })
       return { path: `/api/orgs/${w.org.slug}/lrs-clients/${created.client.id}/revoke` }
     },
+  },
+  'GET /api/orgs/{slug}/surveys': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/surveys` }),
+  },
+  'GET /api/orgs/{slug}/surveys/templates': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/surveys/templates` }),
+  },
+  'POST /api/orgs/{slug}/surveys': {
+    expect: membersReaders,
+    prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/surveys`, body: surveyContent }),
+  },
+  'GET /api/orgs/{slug}/surveys/{surveyId}': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({ path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}` }),
+  },
+  'PUT /api/orgs/{slug}/surveys/{surveyId}': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}`,
+      body: surveyContent,
+    }),
+  },
+  'DELETE /api/orgs/{slug}/surveys/{surveyId}': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({ path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}` }),
+  },
+  'POST /api/orgs/{slug}/surveys/{surveyId}/archive': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/archive`,
+    }),
+  },
+  'POST /api/orgs/{slug}/surveys/{surveyId}/attachments': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/attachments`,
+      body: { itemId: await authorsItem(rounds, w), timing: 'after_content' },
+    }),
+  },
+  'DELETE /api/orgs/{slug}/surveys/{surveyId}/attachments/{attachmentId}': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => {
+      const surveyId = await orgSurvey(rounds, w)
+      const attachmentId = await surveyAttachment(rounds, w, surveyId)
+      return { path: `/api/orgs/${w.org.slug}/surveys/${surveyId}/attachments/${attachmentId}` }
+    },
+  },
+  'GET /api/orgs/{slug}/surveys/{surveyId}/results': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/results`,
+    }),
+  },
+  'GET /api/orgs/{slug}/surveys/{surveyId}/responses.csv': {
+    expect: membersReaders,
+    prepare: async (rounds, w) => ({
+      path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/responses.csv`,
+    }),
   },
   'POST /api/orgs/{slug}/items/{itemId}/learning/events': {
     expect: everyone,
@@ -1308,5 +1373,54 @@ async function receivedPost(rounds: TestRounds, w: World): Promise<string> {
       announce_uri: null,
     })
     .execute()
+  return id
+}
+
+/** Editors and admins build surveys; authors and reviewers do not read their results (the reason is in the surveys decision record). */
+const surveyContent = {
+  title: 'Was this useful?',
+  questions: [
+    { id: 'q1', kind: 'likert', stem: 'Useful for my work', points: 5, anchors: ['1', '2', '3', '4', '5'] },
+  ],
+}
+
+/** A fresh survey of the world's organisation (no responses), so each case acts on its own. */
+async function orgSurvey(rounds: TestRounds, w: World): Promise<string> {
+  const id = rounds.ids.next()
+  const now = new Date().toISOString()
+  const db = rounds.database.db
+  await insertInstrument(db, {
+    id,
+    organisationId: w.org.id,
+    status: 'active',
+    currentVersion: 1,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: w.admin.id,
+  })
+  await insertVersion(db, {
+    instrumentId: id,
+    version: 1,
+    title: surveyContent.title,
+    introduction: '',
+    questions: surveyContent.questions as never,
+    createdAt: now,
+    createdBy: w.admin.id,
+  })
+  return id
+}
+
+async function surveyAttachment(rounds: TestRounds, w: World, surveyId: string): Promise<string> {
+  const id = rounds.ids.next()
+  await insertAttachment(rounds.database.db, {
+    id,
+    organisationId: w.org.id,
+    instrumentId: surveyId,
+    itemId: await authorsItem(rounds, w),
+    seriesId: null,
+    timing: 'after_content',
+    createdAt: new Date().toISOString(),
+    createdBy: w.admin.id,
+  })
   return id
 }

@@ -182,7 +182,13 @@ export function mediaPath(slug: string, itemId: string, mediaId: string): string
   return `${itemPath(slug, itemId)}/media/${encodeURIComponent(mediaId)}`
 }
 
-export function itemPageHtml(baseUrl: string, org: OrganisationRow, item: PublicItem): Html {
+/** `afterContent`: sections shown after the content (the surveys attached there), already escaped. */
+export function itemPageHtml(
+  baseUrl: string,
+  org: OrganisationRow,
+  item: PublicItem,
+  afterContent: Html | '' = '',
+): Html {
   const f = item.version.fields
   const path = itemPath(org.slug, item.id)
   const title = itemTitle(item)
@@ -256,6 +262,7 @@ ${
     ? html`<section aria-labelledby="learn" class="card"><h2 id="learn">Test yourself</h2><p>A short quiz before and after the content shows what you learned.</p><p><a href="${path}/learn">Start the quiz</a> · <a href="${path}/learn/post">I have read it: take the post quiz</a></p></section>`
     : ''
 }
+${afterContent}
 ${f.hashtags.length ? html`<p class="meta">${f.hashtags.map((t) => `#${t.replace(/^#/, '')}`).join(' ')}</p>` : ''}
 <section aria-labelledby="author" class="card">
 <h2 id="author">About the author</h2>

@@ -4,6 +4,8 @@ import { Hono } from 'hono'
 import { findOrganisationBySlug, findUserById } from '#src/capabilities/accounts/accounts.repository.ts'
 import { listCorrections } from '#src/capabilities/content/corrections.service.ts'
 import { findMediaData, findPost } from '#src/capabilities/federation/federation.repository.ts'
+import { surveyLinksHtml } from '#src/capabilities/learning/surveys/survey.html.ts'
+import { surveysShownWith } from '#src/capabilities/learning/surveys/survey.service.ts'
 import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
 import { verifyMediaSignature } from '#src/capabilities/publishing/outbound-media.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -14,6 +16,7 @@ import {
   errorPageHtml,
   type FeedFormat,
   itemPageHtml,
+  itemPath,
   organisationPageHtml,
   orgPath,
   seriesPageHtml,
@@ -47,7 +50,9 @@ export function publicRoutes(
   app.get('/orgs/:slug/items/:id', (c) =>
     page(c, async () => {
       const { organisation, item } = await getPublicItem(deps, c.req.param('slug'), c.req.param('id'))
-      return itemPageHtml(base, organisation, item)
+      const path = itemPath(organisation.slug, item.id)
+      const surveys = await surveysShownWith(deps, { organisation, item, path }, 'after_content')
+      return itemPageHtml(base, organisation, item, surveyLinksHtml(surveys))
     }),
   )
   app.get('/orgs/:slug/items/:id/captions.vtt', (c) =>

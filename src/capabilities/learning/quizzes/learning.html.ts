@@ -109,7 +109,13 @@ const percent = (x: number) => `${Math.round(x * 100)}%`
 export function resultsPageHtml(
   p: QuizPage,
   attempts: Map<QuizKind, AttemptRow>,
-  options: { delayedLink: string | null; delayedDueAt: string | null; show: QuizKind },
+  options: {
+    delayedLink: string | null
+    delayedDueAt: string | null
+    show: QuizKind
+    /** The surveys shown at this moment (after the post quiz, with the delayed quiz), already escaped. */
+    surveys?: Html | ''
+  },
 ): Html {
   const shown = attempts.get(options.show)
   const scored = shown ? scoreQuiz(p.quiz, shown.answers) : null
@@ -138,6 +144,7 @@ ${
 }
 ${post && delayed ? html`<p>Since the post quiz you ${delayed.raw >= post.raw ? 'kept everything' : `lost ${post.raw - delayed.raw}`}.</p>` : ''}
 </section>
+${options.surveys ?? ''}
 ${
   options.delayedLink
     ? html`<section aria-labelledby="later" class="card">

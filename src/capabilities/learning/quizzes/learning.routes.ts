@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
+import { surveyLinksHtml } from '#src/capabilities/learning/surveys/survey.html.ts'
+import { surveysShownWith } from '#src/capabilities/learning/surveys/survey.service.ts'
 import { errorPageHtml } from '#src/capabilities/public/public.html.ts'
 import { AppError } from '#src/platform/errors.ts'
 import type { HttpEnv } from '#src/platform/http/app.ts'
@@ -49,7 +51,7 @@ export function learnerRoutes(
 
   app.use('/orgs/:slug/items/:id/learn/*', async (c, next) => {
     c.header('cache-control', 'no-store')
-    if (c.req.method === 'POST' && !sameSite(c, deps.publicBaseUrl, trustedOrigins))
+    if (c.req.method === 'POST' && !sameSiteForm(c, deps.publicBaseUrl, trustedOrigins))
       throw new AppError('FORBIDDEN', { message: 'requests from other sites are not accepted' })
     await next()
   })
@@ -112,9 +114,15 @@ export function learnerRoutes(
     const link = c.req.query('link')
     const show: QuizKind = attempts.has('delayed') ? 'delayed' : 'post'
     if (!attempts.has('post')) return c.redirect(learnPath(p), 303)
+    const surveys = await surveysShownWith(
+      deps,
+      p,
+      show === 'delayed' ? 'with_delayed_quiz' : 'after_post_quiz',
+    )
     return c.html(
       resultsPageHtml(p, attempts, {
         show,
+        surveys: surveyLinksHtml(surveys),
         delayedLink:
           link && /^[A-Za-z0-9_-]{20,100}$/.test(link)
             ? `${deps.publicBaseUrl.replace(/\/+$/, '')}${learnPath(p)}/delayed/${link}`
@@ -130,8 +138,12 @@ export function learnerRoutes(
     if (session.itemId !== p.item.id)
       throw new AppError('NOT_FOUND', { message: 'this link to a delayed quiz is not valid' })
     const { attempts } = await learnerProgress(deps, p.item.id, learner)
-    if (attempts.has('delayed'))
-      return c.html(resultsPageHtml(p, attempts, { show: 'delayed', delayedLink: null, delayedDueAt: null }))
+    if (attempts.has('delayed')) {
+      const surveys = surveyLinksHtml(await surveysShownWith(deps, p, 'with_delayed_quiz'))
+      return c.html(
+        resultsPageHtml(p, attempts, { show: 'delayed', delayedLink: null, delayedDueAt: null, surveys }),
+      )
+    }
     if (session.delayedDueAt && session.delayedDueAt > deps.clock.now().toISOString())
       return c.html(delayedNotOpenHtml(p, session.delayedDueAt))
     return c.html(quizFormHtml(p, 'delayed', c.req.path))
@@ -203,7 +215,7 @@ export function learnerRoutes(
  * forms is "null"; Sec-Fetch-Site (sent by current browsers) then tells a same-origin form
  * from another site's. A named Origin must be ours.
  */
-function sameSite(c: Context<HttpEnv>, publicBaseUrl: string, trustedOrigins: string[]): boolean {
+export function sameSiteForm(c: Context<HttpEnv>, publicBaseUrl: string, trustedOrigins: string[]): boolean {
   const site = c.req.header('sec-fetch-site')
   if (site && site !== 'same-origin' && site !== 'none') return false
   const origin = c.req.header('origin')

@@ -1,0 +1,447 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { surveyResponsesForExport } from '#src/capabilities/learning/surveys/survey.repository.ts'
+import { queryStatements } from '#src/capabilities/learning/xapi/xapi.service.ts'
+import { testDialects } from '#test/support/database.ts'
+import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
+import { createItemInState } from '#test/support/published.ts'
+import { call, createTestRounds, signIn, TEST_BASE_URL, type TestRounds } from '#test/support/rounds.ts'
+
+const survey = {
+  title: 'Was this useful?',
+  introduction: 'Three quick questions.',
+  questions: [
+    {
+      id: 'useful',
+      kind: 'likert',
+      stem: 'This was useful for my work.',
+      points: 5,
+      anchors: ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'],
+    },
+    {
+      id: 'change',
+      kind: 'choice',
+      stem: 'What will you change?',
+      multiple: true,
+      options: [
+        { id: 'assess', text: 'Assessment' },
+        { id: 'treat', text: 'Treatment' },
+      ],
+      allowOther: true,
+    },
+    { id: 'comment', kind: 'text', stem: 'Anything else?', maxLength: 200 },
+  ],
+}
+
+type Body = Record<string, unknown>
+const withQuestion = (q: Body) => ({ ...survey, questions: [q] })
+const likert = survey.questions[0] as Body
+const choice = survey.questions[1] as Body
+
+/** Bad builder input, each refused with our code (never a stack trace, never a record). */
+const badInput: Array<[string, unknown]> = [
+  ['an empty title', { ...survey, title: '  ' }],
+  ['no questions', { ...survey, questions: [] }],
+  ['an empty Likert stem', withQuestion({ ...likert, stem: '' })],
+  ['a 6-point scale', withQuestion({ ...likert, points: 6, anchors: ['1', '2', '3', '4', '5', '6'] })],
+  ['anchors that do not match the points', withQuestion({ ...likert, points: 7 })],
+  ['an empty anchor', withQuestion({ ...likert, anchors: ['', 'b', 'c', 'd', 'e'] })],
+  ['duplicate question ids', { ...survey, questions: [likert, { ...likert }] }],
+  [
+    'duplicate option ids',
+    withQuestion({
+      ...choice,
+      options: [
+        { id: 'a', text: 'One' },
+        { id: 'a', text: 'Two' },
+      ],
+    }),
+  ],
+  ['a single option', withQuestion({ ...choice, options: [{ id: 'a', text: 'One' }] })],
+  ['an oversize free-text limit', withQuestion({ id: 't', kind: 'text', stem: 'Say', maxLength: 50_000 })],
+  ['an oversize stem', withQuestion({ ...likert, stem: 'x'.repeat(501) })],
+  ['an unknown kind', withQuestion({ id: 'x', kind: 'ranking', stem: 'Rank' })],
+  ['a bad question id', withQuestion({ ...likert, id: 'has space' })],
+]
+
+function form(pairs: [string, string][]): string {
+  return new URLSearchParams(pairs).toString()
+}
+
+describe.each(testDialects)('surveys on %s', (dialect) => {
+  let rounds: TestRounds
+  let org: { id: string; slug: string }
+  let editorCookie: string
+  let itemId: string
+  let seriesItemId: string
+  let seriesId: string
+  const api = (path: string) => `/api/orgs/${org.slug}/surveys${path}`
+
+  const page = (path: string, cookie?: string, init: RequestInit = {}) =>
+    rounds.app.request(path, {
+      ...init,
+      headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(init.headers ?? {}) },
+    })
+  const post = (path: string, cookie: string | undefined, body: string) =>
+    page(path, cookie, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: TEST_BASE_URL },
+    })
+  const create = async (body: unknown = survey) => {
+    const res = await call(rounds, 'POST', api(''), { cookie: editorCookie, body })
+    expect(res.status).toBe(201)
+    return (await res.json()) as { id: string; version: number }
+  }
+  const attach = async (surveyId: string, body: Body) => {
+    const res = await call(rounds, 'POST', api(`/${surveyId}/attachments`), { cookie: editorCookie, body })
+    expect(res.status, await res.clone().text()).toBe(201)
+    return (await res.json()) as { id: string }
+  }
+  const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0] as string
+
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect)
+    org = await createTestOrganisation(rounds)
+    const author = await createTestMember(rounds, org.id, ['author'])
+    const editor = await createTestMember(rounds, org.id, ['editor'])
+    editorCookie = await signIn(rounds, editor.email)
+    itemId = (
+      await createItemInState(rounds, {
+        organisationId: org.id,
+        authorId: author.id,
+        state: 'published',
+        published: true,
+        fields: { title: 'Sepsis in sixty seconds', body: 'Screen early.' },
+      })
+    ).id
+    seriesId = rounds.ids.next()
+    await rounds.database.db
+      .insertInto('content_series')
+      .values({
+        id: seriesId,
+        organisation_id: org.id,
+        title: 'Acute medicine',
+        description: '',
+        created_by: editor.id,
+        created_at: new Date().toISOString(),
+      })
+      .execute()
+    seriesItemId = (
+      await createItemInState(rounds, {
+        organisationId: org.id,
+        authorId: author.id,
+        state: 'published',
+        published: true,
+        seriesId,
+        fields: { title: 'Hyperkalaemia', body: 'Protect the heart.' },
+      })
+    ).id
+  })
+  afterAll(() => rounds?.close())
+
+  it.each(badInput)('refuses %s with 400 VALIDATION_FAILED and stores nothing', async (_, body) => {
+    const before = await rounds.database.db.selectFrom('survey_instrument').select('id').execute()
+    const res = await call(rounds, 'POST', api(''), { cookie: editorCookie, body })
+    expect(res.status).toBe(400)
+    const error = ((await res.json()) as { error: { code: string; message: string } }).error
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.message).not.toMatch(/at .*\.ts/)
+    expect(await rounds.database.db.selectFrom('survey_instrument').select('id').execute()).toHaveLength(
+      before.length,
+    )
+  })
+
+  it('refuses malformed JSON with 400 MALFORMED_JSON', async () => {
+    const res = await call(rounds, 'POST', api(''), { cookie: editorCookie, rawBody: '{"title": ' })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('MALFORMED_JSON')
+  })
+
+  it('offers templates that are valid instruments', async () => {
+    const res = await call(rounds, 'GET', api('/templates'), { cookie: editorCookie })
+    const { templates } = (await res.json()) as { templates: Array<{ key: string; content: unknown }> }
+    expect(templates.map((t) => t.key)).toEqual(['usefulness', 'satisfaction', 'practice-change'])
+    for (const t of templates) await create(t.content)
+  })
+
+  it('edits in place until there are responses, then writes a new version; responses keep theirs', async () => {
+    const s = await create()
+    const edited = { ...survey, title: 'Was this post useful?' }
+    let res = await call(rounds, 'PUT', api(`/${s.id}`), { cookie: editorCookie, body: edited })
+    expect(((await res.json()) as { version: number }).version).toBe(1)
+
+    const a = await attach(s.id, { itemId, timing: 'after_content' })
+    const surveyPath = `/orgs/${org.slug}/items/${itemId}/surveys/${a.id}`
+    const sent = await post(
+      surveyPath,
+      undefined,
+      form([
+        ['consent', 'yes'],
+        ['q.useful', '4'],
+      ]),
+    )
+    expect(sent.status).toBe(303)
+
+    res = await call(rounds, 'PUT', api(`/${s.id}`), {
+      cookie: editorCookie,
+      body: {
+        ...edited,
+        questions: [...survey.questions, { id: 'more', kind: 'text', stem: 'More?', maxLength: 50 }],
+      },
+    })
+    const detail = (await res.json()) as {
+      version: number
+      versions: Array<{ version: number; responses: number }>
+    }
+    expect(detail.version).toBe(2)
+    expect(detail.versions).toEqual([
+      expect.objectContaining({ version: 1, responses: 1 }),
+      expect.objectContaining({ version: 2, responses: 0 }),
+    ])
+    const v1 = (await (
+      await call(rounds, 'GET', api(`/${s.id}/results?version=1`), { cookie: editorCookie })
+    ).json()) as {
+      n: number
+      questions: Array<{ questionId: string; mean: number | null }>
+    }
+    expect(v1.n).toBe(1)
+    expect(v1.questions[0]).toMatchObject({ questionId: 'useful', mean: 4 })
+    const v2 = (await (
+      await call(rounds, 'GET', api(`/${s.id}/results`), { cookie: editorCookie })
+    ).json()) as {
+      n: number
+      questions: unknown[]
+    }
+    expect(v2).toMatchObject({ n: 0 })
+    expect(v2.questions).toHaveLength(4)
+    // The learner now sees version 2, with the new question.
+    expect(await (await page(surveyPath)).text()).toContain('More?')
+
+    // With responses it cannot be deleted, only archived; archived it is gone from the item.
+    expect((await call(rounds, 'DELETE', api(`/${s.id}`), { cookie: editorCookie })).status).toBe(409)
+    const archived = await call(rounds, 'POST', api(`/${s.id}/archive`), { cookie: editorCookie })
+    expect(((await archived.json()) as { status: string }).status).toBe('archived')
+    expect((await page(surveyPath)).status).toBe(404)
+    expect((await call(rounds, 'PUT', api(`/${s.id}`), { cookie: editorCookie, body: survey })).status).toBe(
+      409,
+    )
+  })
+
+  it('deletes a survey nobody answered', async () => {
+    const s = await create()
+    await attach(s.id, { seriesId, timing: 'after_post_quiz' })
+    expect((await call(rounds, 'DELETE', api(`/${s.id}`), { cookie: editorCookie })).status).toBe(204)
+    expect((await call(rounds, 'GET', api(`/${s.id}`), { cookie: editorCookie })).status).toBe(404)
+  })
+
+  it('attaches to an item or a series of the organisation only, once per place and moment', async () => {
+    const s = await create()
+    for (const body of [{ timing: 'after_content' }, { itemId, seriesId, timing: 'after_content' }]) {
+      const res = await call(rounds, 'POST', api(`/${s.id}/attachments`), { cookie: editorCookie, body })
+      expect(res.status).toBe(400)
+    }
+    const elsewhere = await call(rounds, 'POST', api(`/${s.id}/attachments`), {
+      cookie: editorCookie,
+      body: { itemId: 'not-ours', timing: 'after_content' },
+    })
+    expect(elsewhere.status).toBe(404)
+    await attach(s.id, { seriesId, timing: 'after_content' })
+    const twice = await call(rounds, 'POST', api(`/${s.id}/attachments`), {
+      cookie: editorCookie,
+      body: { seriesId, timing: 'after_content' },
+    })
+    expect(twice.status).toBe(409)
+    // A series attachment shows on the series' items, not on others.
+    const seriesPage = await (await page(`/orgs/${org.slug}/items/${seriesItemId}`)).text()
+    expect(seriesPage).toContain('Tell us what you think')
+    const list = (await (await call(rounds, 'GET', api(''), { cookie: editorCookie })).json()) as {
+      surveys: Array<{ id: string; attachments: number }>
+    }
+    expect(list.surveys.find((x) => x.id === s.id)?.attachments).toBe(1)
+  })
+
+  it('takes a learner through consent, screens free text, keeps one response per learner and records xAPI', async () => {
+    const s = await create({ ...survey, title: 'Learner flow' })
+    const a = await attach(s.id, { itemId, timing: 'after_content' })
+    const path = `/orgs/${org.slug}/items/${itemId}/surveys/${a.id}`
+
+    const itemPage = await (await page(`/orgs/${org.slug}/items/${itemId}`)).text()
+    expect(itemPage).toContain(`href="${path}"`)
+
+    const first = await page(path)
+    expect(first.headers.get('set-cookie')).toBeNull()
+    const html = await first.text()
+    expect(html).toContain('What is recorded')
+    expect(html).toContain('Skip the survey')
+    expect(html).toContain('Strongly agree')
+
+    // No consent, nothing recorded.
+    const refused = await post(path, undefined, form([['q.useful', '5']]))
+    expect(refused.status).toBe(400)
+    expect(refused.headers.get('set-cookie')).toBeNull()
+    expect(await refused.text()).toContain('I agree')
+
+    // A point off the scale is refused.
+    expect(
+      (
+        await post(
+          path,
+          undefined,
+          form([
+            ['consent', 'yes'],
+            ['q.useful', '9'],
+          ]),
+        )
+      ).status,
+    ).toBe(400)
+    // Free text over the question's limit too.
+    expect(
+      (
+        await post(
+          path,
+          undefined,
+          form([
+            ['consent', 'yes'],
+            ['q.comment', 'x'.repeat(201)],
+          ]),
+        )
+      ).status,
+    ).toBe(400)
+
+    const sent = await post(
+      path,
+      undefined,
+      form([
+        ['consent', 'yes'],
+        ['q.useful', '5'],
+        ['q.change', 'assess'],
+        ['q.change', '__other'],
+        ['q.change.other', 'Ask Mrs Jane Smith first'],
+        ['q.comment', 'Saw Mr John Brown, MRN 1234567, in bay 4 on 12/03/2026.'],
+      ]),
+    )
+    expect(sent.status).toBe(303)
+    const cookie = cookieOf(sent)
+    expect(cookie).toMatch(/^rounds_learner=/)
+    expect(await (await page(sent.headers.get('location') as string, cookie)).text()).toContain(
+      'Your answers have been recorded',
+    )
+
+    const stored = await rounds.database.db
+      .selectFrom('survey_response')
+      .selectAll()
+      .where('attachment_id', '=', a.id)
+      .execute()
+    expect(stored).toHaveLength(1)
+    const answers = JSON.parse(stored[0]?.answers as string)
+    expect(answers.useful).toEqual({ kind: 'likert', value: 5 })
+    expect(answers.change.chosen).toEqual(['assess', '__other'])
+    expect(answers.comment.text).not.toContain('John Brown')
+    expect(answers.comment.text).not.toContain('1234567')
+    expect(answers.comment.text).toContain('[patient]')
+    expect(answers.change.other).not.toContain('Jane Smith')
+
+    // Answering again replaces the response.
+    const again = await post(path, cookie, form([['q.useful', '2']]))
+    expect(again.status).toBe(303)
+    expect(again.headers.get('location')).toContain('done=again')
+    const after = await rounds.database.db
+      .selectFrom('survey_response')
+      .selectAll()
+      .where('attachment_id', '=', a.id)
+      .execute()
+    expect(after).toHaveLength(1)
+    expect(JSON.parse(after[0]?.answers as string)).toEqual({ useful: { kind: 'likert', value: 2 } })
+
+    const { statements } = await queryStatements(rounds.learning, org.id, {
+      filters: { limit: 500, ascending: true },
+    })
+    // biome-ignore lint/suspicious/noExplicitAny: stored statements are JSON, read by the assertions
+    const ours = (statements as Array<Record<string, any>>).filter((st) =>
+      String(st.object.id).includes(`/surveys/${a.id}`),
+    )
+    const verbs = ours.map((st) => st.verb.id.split('/').pop())
+    expect(verbs.filter((v) => v === 'responded')).toHaveLength(2)
+    const likertAnswers = ours.filter((st) => st.object.id.endsWith('/questions/useful'))
+    expect(likertAnswers.map((st) => st.result.response)).toEqual(['5', '2'])
+    expect(likertAnswers[0]?.object.definition.interactionType).toBe('likert')
+    const text = ours.find((st) => st.object.id.endsWith('/questions/comment'))
+    expect(text?.result.response).not.toContain('John Brown')
+  })
+
+  it('summarises per question and exports CSV with learners pseudonymised afresh each time', async () => {
+    const s = await create({ ...survey, title: 'Export me' })
+    const a = await attach(s.id, { itemId, timing: 'after_post_quiz' })
+    const path = `/orgs/${org.slug}/items/${itemId}/surveys/${a.id}`
+    const answers: Array<[string, string][]> = [
+      [
+        ['q.useful', '5'],
+        ['q.change', 'assess'],
+        ['q.change', 'treat'],
+      ],
+      [
+        ['q.useful', '4'],
+        ['q.change', 'assess'],
+      ],
+      [
+        ['q.useful', '2'],
+        ['q.comment', 'Too long, "really"'],
+      ],
+    ]
+    for (const pairs of answers)
+      expect((await post(path, undefined, form([['consent', 'yes'], ...pairs]))).status).toBe(303)
+
+    const results = (await (
+      await call(rounds, 'GET', api(`/${s.id}/results`), { cookie: editorCookie })
+    ).json()) as {
+      n: number
+      questions: Array<{
+        questionId: string
+        n: number
+        counts: Array<{ id: string; n: number }>
+        mean: number
+        median: number
+        texts: string[]
+      }>
+    }
+    expect(results.n).toBe(3)
+    const [useful, change, comment] = results.questions
+    expect(useful).toMatchObject({ n: 3, median: 4 })
+    expect(useful?.mean).toBeCloseTo(11 / 3)
+    expect(useful?.counts.map((c) => c.n)).toEqual([0, 1, 0, 1, 1])
+    expect(change?.counts).toEqual([
+      { id: 'assess', label: 'Assessment', n: 2 },
+      { id: 'treat', label: 'Treatment', n: 1 },
+      { id: '__other', label: 'Other', n: 0 },
+    ])
+    expect(comment?.texts).toEqual(['Too long, "really"'])
+
+    const download = async () => {
+      const res = await call(rounds, 'GET', api(`/${s.id}/responses.csv`), { cookie: editorCookie })
+      expect(res.headers.get('content-type')).toContain('text/csv')
+      expect(res.headers.get('content-disposition')).toContain('attachment')
+      return (await res.text()).trim().split('\r\n')
+    }
+    const one = await download()
+    const two = await download()
+    expect(one[0]).toBe('learner,version,item_id,series_id,answered_at,useful,change,comment')
+    expect(one).toHaveLength(4)
+    expect(one[1]).toMatch(new RegExp(`^[0-9a-f]{20},1,${itemId},,[^,]+,5,assess;treat,$`))
+    expect(one[3]).toMatch(/,2,,"Too long, ""really"""$/)
+    const learners = (rows: string[]) => rows.slice(1).map((r) => r.split(',')[0])
+    expect(new Set(learners(one)).size).toBe(3)
+    for (const id of learners(one)) expect(learners(two)).not.toContain(id)
+
+    const rows = await surveyResponsesForExport(rounds.database.db, org.id)
+    const mine = rows.filter((r) => r.instrumentId === s.id)
+    expect(mine).toHaveLength(9)
+    expect(mine.find((r) => r.questionId === 'change' && r.value === 'assess;treat')).toMatchObject({
+      instrumentVersion: 1,
+      itemId,
+      seriesId: null,
+      questionKind: 'choice',
+    })
+    expect(mine.filter((r) => r.questionId === 'useful').map((r) => r.value)).toEqual([5, 4, 2])
+    expect(mine.every((r) => typeof r.sessionId === 'string' && !('learnerId' in r))).toBe(true)
+  })
+})
