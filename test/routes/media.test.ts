@@ -14,7 +14,7 @@ import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.nod
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
 import { CHUNK_CONTENT_TYPE, type Upload } from '#src/capabilities/media/media.schema.ts'
-import { expireAbandonedUploads } from '#src/capabilities/media/media.service.ts'
+import { expireAbandonedUploads, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
@@ -50,6 +50,8 @@ const mediaDetails = (e: { error: { details?: unknown } }) =>
 /** What the stand-in analyser "sees" in every image: a name on a label and a face. */
 const NAME_BOX = { x: 20, y: 12, width: 220, height: 40 }
 const FACE_BOX = { x: 400, y: 100, width: 120, height: 140 }
+/** Where syntheticVideo writes a line of text (x 30, baseline 60, 28 px), with a margin. */
+const VIDEO_NAME_BOX = { x: 24, y: 30, width: 280, height: 42 }
 const seen: Finding[] = [
   {
     ruleId: 'confidentiality.name',
@@ -83,9 +85,14 @@ const seen: Finding[] = [
  * OCR and face models are exercised in the analysers' own tests; here the pipeline is. DICOM
  * parsing, de-identification and rendering are the real ones (plain JavaScript, fast).
  */
+const node = createNodeAnalysers()
+afterAll(() => node.close())
 const analysers: MediaAnalysers = {
-  dicom: createNodeAnalysers().dicom,
-  // The real metadata stripping; the frame reading stands in (one finding at 2 s, one frame).
+  dicom: node.dicom,
+  // The real thing: ffmpeg writes the redacted copy, OCR reads it again.
+  redactVideo: node.redactVideo,
+  // The real metadata stripping; the frame reading stands in (the name seen at 2 s and 3 s,
+  // one frame kept).
   video: async (path, ctx) => {
     const sanitisedPath = join(ctx.workDir, 'sanitised.mp4')
     await stripVideoMetadata(path, sanitisedPath)
@@ -93,7 +100,7 @@ const analysers: MediaAnalysers = {
       .jpeg()
       .toBuffer()
     return {
-      findings: [{ ...(seen[0] as Finding), time: 2 }],
+      findings: [{ ...(seen[0] as Finding), box: VIDEO_NAME_BOX, time: 2 }],
       removed: [{ group: 'gps', description: 'GPS position 51.517, -0.176 removed' }],
       sanitisedPath,
       mime: 'video/mp4',
@@ -101,6 +108,13 @@ const analysers: MediaAnalysers = {
       width: 640,
       height: 360,
       frames: [{ time: 2, jpeg: frame, width: 320, height: 180 }],
+      interval: 2,
+      sightings: {
+        0: [
+          { time: 2, box: VIDEO_NAME_BOX },
+          { time: 3, box: { ...VIDEO_NAME_BOX, x: 26 } },
+        ],
+      },
     }
   },
   image: async (_image, ctx) => {
@@ -533,7 +547,7 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       200,
     )
     expect(ready).toMatchObject({ status: 'ready', duration: 4, frames: [{ index: 0, time: 2 }] })
-    expect(ready.findings[0]).toMatchObject({ time: 2, box: NAME_BOX, field: 'media' })
+    expect(ready.findings[0]).toMatchObject({ time: 2, box: VIDEO_NAME_BOX, field: 'media' })
     const video = await call(rounds, 'GET', `${uploads(item.id)}/${id}/files/sanitised`, {
       cookie: w.editor.cookie,
     })
@@ -557,6 +571,98 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       404,
       'NOT_FOUND',
     )
+  })
+
+  it('redacts a video in the background: the name covered while on screen, progress, checked by OCR, published', async () => {
+    const item = await newItem()
+    const mp4 = join(work, 'to-redact.mp4')
+    await syntheticVideo(mp4, [{ seconds: 2 }, { seconds: 2, lines: ['Ellen Hartley'] }], {
+      metadata: true,
+      audio: true,
+    })
+    const { id, res } = await upload(item.id, 'to-redact.mp4', 'video', readFileSync(mp4), 60_000)
+    await expectJson(res, 200)
+    await rounds.createWorker().drain()
+    const redact = (as: SignedInUser, body: unknown) =>
+      call(rounds, 'POST', `${uploads(item.id)}/${id}/redact`, { cookie: as.cookie, body })
+    await expectError(await redact(w.editor, {}), 403, 'FORBIDDEN')
+    await expectError(await redact(w.author, { findings: [5] }), 404, 'FINDING_NOT_FOUND')
+    const queued = await expectJson<Upload>(await redact(w.author, { findings: [0] }), 200)
+    // Seen at 2 s and 3 s: one span, padded by the 2 s sampling interval, clamped to the end.
+    expect(queued.redaction).toMatchObject({
+      status: 'queued',
+      progress: 0,
+      findings: [0],
+      spans: [{ finding: 0, mode: 'fill', start: 0, end: 4, box: { ...VIDEO_NAME_BOX, width: 282 } }],
+    })
+    expect(queued.derivatives.some((d) => d.name === 'redacted')).toBe(false)
+    await expectError(await redact(w.author, {}), 409, 'CONFLICT')
+    const blocked = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect(mediaDetails(blocked).map((d) => d.category)).toContain('name')
+
+    await rounds.createWorker().drain()
+    const done = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}`, { cookie: w.editor.cookie }),
+      200,
+    )
+    expect(done.redaction).toMatchObject({ status: 'done', progress: 100, error: null })
+    expect(done.redaction?.check?.framesRead).toBeGreaterThanOrEqual(2)
+    expect(done.redaction?.check?.stillReadable).toEqual([])
+    expect(done.derivatives.find((d) => d.name === 'redacted')).toMatchObject({
+      mime: 'video/mp4',
+      width: 640,
+      height: 360,
+      covers: [0],
+    })
+
+    // The served copy: the region black at 3 s, the audio kept, no metadata.
+    const served = await call(rounds, 'GET', `${uploads(item.id)}/${id}/files/redacted`, {
+      cookie: w.author.cookie,
+    })
+    expect(served.headers.get('content-type')).toBe('video/mp4')
+    const out = join(work, 'redacted-served.mp4')
+    writeFileSync(out, Buffer.from(await served.arrayBuffer()))
+    const frame = execFileSync(
+      '/usr/bin/ffmpeg',
+      [
+        '-loglevel',
+        'error',
+        '-ss',
+        '3',
+        '-i',
+        out,
+        '-frames:v',
+        '1',
+        '-f',
+        'image2pipe',
+        '-c:v',
+        'png',
+        'pipe:1',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    )
+    const { data, info } = await sharp(frame).greyscale().raw().toBuffer({ resolveWithObject: true })
+    const at = (x: number, y: number) => data[y * info.width + x] as number
+    expect(at(VIDEO_NAME_BOX.x + 100, VIDEO_NAME_BOX.y + 20)).toBeLessThan(30)
+    expect(at(500, 300)).toBeGreaterThan(200)
+    const streams = execFileSync(
+      '/usr/bin/ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', out],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(streams.trim().split('\n').sort()).toEqual(['audio', 'video'])
+    const tags = execFileSync('exiftool', ['-j', '-a', '-G1', '-ee', out], { encoding: 'utf8' })
+    expect(tags).not.toMatch(/GPS|51\.51|Ward 7|Rounds Test Phone/i)
+
+    // What is published is the redacted copy, and the name no longer blocks.
+    const published = await readPublishedMedia(rounds.media, item.id, id)
+    expect(published?.mime).toBe('video/mp4')
+    expect(published?.data.equals(readFileSync(out))).toBe(true)
+    const submitted = await submit(item.id)
+    if (submitted.status !== 200)
+      expect(mediaDetails(await expectError(submitted, 422, 'SCREENING_BLOCKED'))).toEqual([])
   })
 
   it('redacting the file of an approved item voids the approval, like any edit', async () => {

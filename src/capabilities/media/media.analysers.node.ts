@@ -24,6 +24,7 @@ const load = {
   ocr: () => import('./analyse/ocr.ts'),
   redact: () => import('./analyse/redact.ts'),
   video: () => import('./analyse/video.ts'),
+  videoRedact: () => import('./analyse/video-redact.ts'),
 }
 
 /**
@@ -126,7 +127,37 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
         width: result.probe.width,
         height: result.probe.height,
         frames: await stripFrames(path, result.findings, result.probe.duration),
+        interval: result.interval,
+        sightings: result.sightings,
       }
+    },
+    async redactVideo(input, output, request, ctx) {
+      const { checkVideoRedaction, redactVideo } = await load.videoRedact()
+      let last = -1
+      await redactVideo(input, output, request.spans, {
+        signal: ctx.signal,
+        onProgress: (fraction) => {
+          const pct = Math.floor(fraction * 100)
+          if (pct === last) return
+          last = pct
+          ctx.progress(fraction * 0.8, `writing the redacted copy · ${pct}% of the video`).catch(() => {})
+        },
+      })
+      await ctx.progress(0.8, 'checking the redacted copy with OCR')
+      const { check, probe } = await checkVideoRedaction(
+        output,
+        request.spans,
+        request.targets,
+        { ocr: await ocr() },
+        {
+          signal: ctx.signal,
+          onProgress: (fraction) => {
+            ctx.progress(0.8 + fraction * 0.2, 'checking the redacted copy with OCR').catch(() => {})
+          },
+        },
+      )
+      await ctx.progress(1)
+      return { check, width: probe.width, height: probe.height, duration: probe.duration }
     },
     async redact(image, regions) {
       const { redactImage } = await load.redact()

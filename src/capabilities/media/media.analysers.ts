@@ -1,6 +1,6 @@
 import type { CompiledPolicy } from '#src/capabilities/screening/evaluate.ts'
 import type { Finding, MediaBox } from '#src/capabilities/screening/screening.schema.ts'
-import type { RemovedMetadata } from './media.schema.ts'
+import type { RedactionSpan, RemovedMetadata, VideoRedaction } from './media.schema.ts'
 
 /**
  * The analysis the screening pipeline calls, behind one port so the pipeline can be tested
@@ -37,6 +37,23 @@ export type VideoResult = {
   height: number
   /** Sampled frames (JPEG) for the reviewers' frame strip. */
   frames: Array<{ time: number; jpeg: Buffer; width: number; height: number }>
+  /** Seconds between regular samples. */
+  interval: number
+  /** For each text or face finding (by index): the sampled frames its region was seen in. */
+  sightings: Record<number, Array<{ time: number; box: MediaBox }>>
+}
+
+export type VideoRedactRequest = {
+  spans: RedactionSpan[]
+  /** The text findings to look for in the redacted copy, with the times they were seen. */
+  targets: Array<{ finding: number; text: string; times: number[]; box: MediaBox }>
+}
+
+export type VideoRedactResult = {
+  check: NonNullable<VideoRedaction['check']>
+  width: number
+  height: number
+  duration: number
 }
 
 export type MediaAnalysers = {
@@ -46,6 +63,16 @@ export type MediaAnalysers = {
   dicom?(path: string, ctx: AnalyseContext & { workDir: string }): Promise<DicomResult>
   /** Video: probe, metadata stripped, frames sampled and read, captions checked. */
   video?(path: string, ctx: AnalyseContext & { workDir: string }): Promise<VideoResult>
+  /**
+   * Writes a redacted copy of a video (MP4) to `output`: the spans covered, no metadata, the
+   * audio kept; then reads it again where it was redacted.
+   */
+  redactVideo?(
+    input: string,
+    output: string,
+    request: VideoRedactRequest,
+    ctx: Omit<AnalyseContext, 'policy'>,
+  ): Promise<VideoRedactResult>
   /** Fills or blurs the regions of an image; returns the same format. */
   redact(image: Buffer, regions: RedactRegion[]): Promise<Buffer>
   close(): Promise<void>

@@ -1,6 +1,13 @@
-import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
+import type { Finding, MediaBox } from '#src/capabilities/screening/screening.schema.ts'
 import { type Executor, toIso } from '#src/platform/db/database.ts'
-import type { Derivative, Frame, MediaKind, RemovedMetadata, UploadStatus } from './media.schema.ts'
+import type {
+  Derivative,
+  Frame,
+  MediaKind,
+  RemovedMetadata,
+  UploadStatus,
+  VideoRedaction,
+} from './media.schema.ts'
 
 export type UploadRow = {
   id: string
@@ -23,12 +30,38 @@ export type UploadRow = {
   findings: Finding[]
   derivatives: Derivative[]
   frames: Frame[]
+  /** Video: the sampled frames each text or face finding (by index) was seen in. */
+  sightings: Record<number, Array<{ time: number; box: MediaBox }>>
+  /** Video: seconds between regular samples. */
+  interval: number | null
+  redaction: VideoRedaction | null
   createdAt: string
   updatedAt: string
   screenedAt: string | null
 }
 
-type Stored = { derivatives: Derivative[]; frames: Frame[] }
+/**
+ * The `derivatives` column: the files made, the frame strip and, for a video, where each
+ * finding was seen and the state of its redaction job.
+ */
+export type Stored = {
+  derivatives: Derivative[]
+  frames: Frame[]
+  sightings?: Record<number, Array<{ time: number; box: MediaBox }>>
+  interval?: number
+  redaction?: VideoRedaction | null
+}
+
+/** The stored document of a row, for a write that changes part of it. */
+export function storedOf(u: UploadRow): Stored {
+  return {
+    derivatives: u.derivatives,
+    frames: u.frames,
+    ...(Object.keys(u.sightings).length ? { sightings: u.sightings } : {}),
+    ...(u.interval !== null ? { interval: u.interval } : {}),
+    ...(u.redaction ? { redaction: u.redaction } : {}),
+  }
+}
 
 function mapUpload(r: {
   id: string
@@ -77,6 +110,9 @@ function mapUpload(r: {
     findings: JSON.parse(r.findings) as Finding[],
     derivatives: stored.derivatives,
     frames: stored.frames,
+    sightings: stored.sightings ?? {},
+    interval: stored.interval ?? null,
+    redaction: stored.redaction ?? null,
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
     screenedAt: r.screened_at === null ? null : toIso(r.screened_at),
@@ -232,18 +268,34 @@ export async function setUploadProgress(
     .execute()
 }
 
-export async function setDerivatives(
-  db: Executor,
-  id: string,
-  derivatives: Derivative[],
-  frames: Frame[],
-  at: string,
-): Promise<void> {
+/** Replaces the stored document (derivatives, frames, sightings, redaction). */
+export async function setDerivatives(db: Executor, id: string, stored: Stored, at: string): Promise<void> {
   await db
     .updateTable('media_upload')
-    .set({ derivatives: JSON.stringify({ derivatives, frames } satisfies Stored), updated_at: at })
+    .set({ derivatives: JSON.stringify(stored), updated_at: at })
     .where('id', '=', id)
     .execute()
+}
+
+/**
+ * Changes a video's redaction state, keeping the rest of the stored document. Only the
+ * redaction job and the request that queues it write it (the request refuses while a job is
+ * queued or working). False when the upload is gone.
+ */
+export async function setRedaction(
+  db: Executor,
+  id: string,
+  change: (current: VideoRedaction | null) => VideoRedaction,
+  at: string,
+  derivatives?: Derivative[],
+): Promise<boolean> {
+  const row = await findUpload(db, id)
+  if (!row) return false
+  const stored = storedOf(row)
+  stored.redaction = change(row.redaction)
+  if (derivatives) stored.derivatives = derivatives
+  await setDerivatives(db, id, stored, at)
+  return true
 }
 
 export async function deleteUpload(db: Executor, id: string): Promise<void> {

@@ -105,10 +105,13 @@ const routes = {
     path: '/orgs/{slug}/items/{itemId}/uploads/{uploadId}/redact',
     tags,
     summary:
-      "Make the redacted image (the item's author): flagged text filled, faces blurred; the findings it covers no longer block",
+      "Redact the file (the item's author): flagged text filled, faces blurred; the findings it covers no longer block. An image is redacted at once; a video is queued (its `redaction` shows the job's stage and progress)",
     security: cookieAuth,
     request: { params: uploadParams, body: jsonBody(redactRequestSchema) },
-    responses: { 200: jsonContent(uploadSchema, 'Redacted'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: jsonContent(uploadSchema, 'Redacted (image) or redaction queued (video)'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   }),
   file: createRoute({
     method: 'get',

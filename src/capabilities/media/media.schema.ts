@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { findingSchema } from '#src/capabilities/screening/screening.schema.ts'
+import { findingSchema, mediaBoxSchema } from '#src/capabilities/screening/screening.schema.ts'
 
 /**
  * Media uploads: shapes shared by the API, the CLI and the web UI. Nothing here imports
@@ -59,7 +59,8 @@ export type DerivativeName = z.infer<typeof derivativeNameSchema>
 /**
  * A file Rounds made from the upload. sanitised: re-encoded with no metadata (for a scan,
  * its rendering; for a video, the stream copied without metadata) · redacted: the sanitised
- * image with flagged regions filled or blurred · deidentified: the DICOM file after the
+ * image with flagged regions filled or blurred (for a video: re-encoded as H.264 MP4 with
+ * the regions covered while they are on screen, no metadata, the audio kept) · deidentified: the DICOM file after the
  * PS3.15 Basic Application Level Confidentiality Profile.
  */
 export const derivativeSchema = z.object({
@@ -81,6 +82,46 @@ export const frameSchema = z.object({
   height: z.number().int(),
 })
 export type Frame = z.infer<typeof frameSchema>
+
+/** A stretch of a video over which one finding's region is covered. */
+export const redactionSpanSchema = z.object({
+  /** The finding's index in the upload's findings. */
+  finding: z.number().int().nonnegative(),
+  /** fill: a solid box (text) · blur: a coarse mosaic (faces). */
+  mode: z.enum(['fill', 'blur']),
+  /** Seconds from the start. */
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+  box: mediaBoxSchema,
+})
+export type RedactionSpan = z.infer<typeof redactionSpanSchema>
+
+/**
+ * The redaction of a video, a background job: queued · working (stage and progress from
+ * ffmpeg, then the check) · done (the `redacted` derivative exists) · failed (`error`).
+ * `check`: the redacted copy read again by OCR where it was redacted; a finding whose text is
+ * still read is listed and is not covered.
+ */
+export const videoRedactionSchema = z.object({
+  status: z.enum(['queued', 'working', 'done', 'failed']),
+  stage: z.string(),
+  progress: z.number().int().min(0).max(100),
+  findings: z.array(z.number().int().nonnegative()),
+  faces: z.enum(['blur', 'fill']),
+  spans: z.array(redactionSpanSchema),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  check: z
+    .object({
+      framesRead: z.number().int().nonnegative(),
+      stillReadable: z.array(
+        z.object({ finding: z.number().int().nonnegative(), text: z.string(), time: z.number() }),
+      ),
+    })
+    .nullable(),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+})
+export type VideoRedaction = z.infer<typeof videoRedactionSchema>
 
 export const uploadSchema = z
   .object({
@@ -109,6 +150,8 @@ export const uploadSchema = z
     frames: z.array(frameSchema),
     /** Whether a consent record on the item names this upload (faces then do not block). */
     consented: z.boolean(),
+    /** For a video: its redaction job (null before any was asked for). */
+    redaction: videoRedactionSchema.nullable(),
     /** The largest chunk the server accepts per request. */
     chunkBytes: z.number().int(),
     createdAt: z.string(),
@@ -120,7 +163,10 @@ export type Upload = z.infer<typeof uploadSchema>
 
 export const redactRequestSchema = z
   .object({
-    /** Indexes into the upload's findings to cover; all findings with a box when absent. */
+    /**
+     * Indexes into the upload's findings to cover; all findings with a box when absent. A
+     * video is redacted by a background job: the answer shows it queued (`redaction`).
+     */
     findings: z.array(z.number().int().nonnegative()).max(500).optional(),
     /** How faces are covered: blurred (default) or filled like text. */
     faces: z.enum(['blur', 'fill']).default('blur'),

@@ -13,7 +13,9 @@ import { currentPolicy } from '#src/capabilities/screening/screening.service.ts'
 import type { MediaConfig } from '#src/platform/config.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { AppError, isAppError } from '#src/platform/errors.ts'
-import type { MediaAnalysers, RedactRegion } from './media.analysers.ts'
+import { unionBox } from './analyse/image-text.ts'
+import { mergeSightings } from './analyse/video-spans.ts'
+import type { MediaAnalysers, RedactRegion, VideoResult } from './media.analysers.ts'
 import { fileNameFindings } from './media.filename.ts'
 import { checkImageHeader, sanitiseImage } from './media.image.ts'
 import {
@@ -26,19 +28,23 @@ import {
   listStaleReceiving,
   listUploads,
   setDerivatives,
+  setRedaction,
   setUploadProgress,
   setUploadStatus,
+  storedOf,
   type UploadRow,
 } from './media.repository.ts'
 import {
   type Derivative,
   type DerivativeName,
   type Frame,
+  type RedactionSpan,
   type RedactRequest,
   redactRequestSchema,
   type Upload,
   type UploadCreate,
   uploadCreateSchema,
+  type VideoRedaction,
 } from './media.schema.ts'
 import { checkHead } from './media.sniff.ts'
 import type { ByteRange, MediaStorage, OpenedBlob } from './storage.ts'
@@ -51,6 +57,9 @@ export type MediaDeps = AccountsDeps & {
 
 export const SCREEN_UPLOAD_JOB = 'media.screen'
 export const EXPIRE_UPLOADS_JOB = 'media.expire-abandoned'
+export const REDACT_VIDEO_JOB = 'media.redact-video'
+/** Attempts before a video redaction that keeps failing is reported as failed. */
+export const REDACT_VIDEO_ATTEMPTS = 2
 /** An item's media slots are limited to 20 (content.schema.ts). */
 export const MAX_FILES_PER_ITEM = 20
 /** An upload that has received nothing for this long is abandoned: its chunks are deleted. */
@@ -147,6 +156,7 @@ function present(deps: MediaDeps, upload: UploadRow, item: ItemRow): Upload {
     derivatives: upload.derivatives,
     frames: upload.frames,
     consented: consentCovers(item.fields, upload.id),
+    redaction: upload.redaction,
     chunkBytes: deps.media.chunkBytes,
     createdAt: upload.createdAt,
     updatedAt: upload.updatedAt,
@@ -531,6 +541,7 @@ export async function redactUpload(
     throw new AppError('CONFLICT', {
       message: `the upload is ${upload.status}; redact it once screening is done`,
     })
+  if (upload.kind === 'video') return startVideoRedaction(deps, user, item, upload, request)
   const sanitised = upload.derivatives.find((d) => d.name === 'sanitised')
   if (!sanitised?.mime.startsWith('image/'))
     throw new AppError('CONFLICT', { message: 'only images and scans can be redacted here' })
@@ -559,7 +570,7 @@ export async function redactUpload(
   }
   const derivatives = [...upload.derivatives.filter((d) => d.name !== 'redacted'), redacted]
   await deps.db.transaction().execute(async (tx) => {
-    await setDerivatives(tx, upload.id, derivatives, upload.frames, deps.clock.now().toISOString())
+    await setDerivatives(tx, upload.id, { ...storedOf(upload), derivatives }, deps.clock.now().toISOString())
     await audit(tx, deps, user.userId, 'media.redacted', upload, { regions: regions.length })
     // The redacted file is what gets published: changing it after approval is an edit, which
     // voids the approval like any other (the item goes back to changes requested).
@@ -567,6 +578,212 @@ export async function redactUpload(
       await applyItemTransition(tx, deps, item.id, 'edit', user.userId)
   })
   return present(deps, (await findUpload(deps.db, upload.id)) as UploadRow, item)
+}
+
+/** Where a video finding was seen: its sightings, or the one frame it names. */
+function sightingsOf(
+  upload: UploadRow,
+  index: number,
+): Array<{ time: number; box: NonNullable<Finding['box']> }> {
+  const f = upload.findings[index]
+  const stored = upload.sightings[index]
+  if (stored?.length) return stored
+  return f?.box ? [{ time: f.time ?? 0, box: f.box }] : []
+}
+
+/**
+ * The spans a video redaction covers: for each chosen finding, the sampled frames its region
+ * was seen in merged into spans and padded by the sampling interval (mergeSightings).
+ */
+export function videoRedactionSpans(
+  upload: Pick<UploadRow, 'findings' | 'sightings' | 'interval' | 'duration'>,
+  chosen: readonly number[],
+  faces: 'blur' | 'fill',
+): RedactionSpan[] {
+  const spans: RedactionSpan[] = []
+  for (const i of chosen) {
+    const f = upload.findings[i]
+    const mode = f?.category === 'photo' && faces === 'blur' ? 'blur' : 'fill'
+    const seen = sightingsOf(upload as UploadRow, i)
+    for (const span of mergeSightings(seen, {
+      interval: upload.interval ?? 2,
+      duration: upload.duration ?? 0,
+    }))
+      spans.push({ finding: i, mode, ...span })
+  }
+  return spans.sort((a, b) => a.start - b.start || a.finding - b.finding)
+}
+
+/**
+ * Queues the redaction of a video (the `media.redact-video` job): the chosen findings'
+ * regions covered for the time they are on screen. The answer shows the job queued; its
+ * stage and progress are on the upload (`redaction`) while it runs.
+ */
+async function startVideoRedaction(
+  deps: MediaDeps,
+  user: UserActor,
+  item: ItemRow,
+  upload: UploadRow,
+  request: ReturnType<typeof redactRequestSchema.parse>,
+): Promise<Upload> {
+  if (!deps.analysers.redactVideo)
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'videos cannot be redacted on this server' })
+  if (!upload.derivatives.some((d) => d.name === 'sanitised'))
+    throw new AppError('NOT_FOUND', { message: 'the video without its metadata is missing' })
+  if (upload.redaction && (upload.redaction.status === 'queued' || upload.redaction.status === 'working'))
+    throw new AppError('CONFLICT', {
+      message: 'a redaction of this video is already running; wait for it to finish',
+      details: { status: upload.redaction.status },
+    })
+  const chosen = [
+    ...new Set(request.findings ?? upload.findings.map((f, i) => (f.box ? i : -1)).filter((i) => i >= 0)),
+  ].sort((a, b) => a - b)
+  for (const i of chosen)
+    if (!upload.findings[i]?.box)
+      throw new AppError('FINDING_NOT_FOUND', {
+        message: `the upload has no finding ${i} with a region to redact`,
+      })
+  if (chosen.length === 0) throw new AppError('VALIDATION_FAILED', { message: 'there is nothing to redact' })
+  const at = deps.clock.now().toISOString()
+  const redaction: VideoRedaction = {
+    status: 'queued',
+    stage: 'waiting to start',
+    progress: 0,
+    findings: chosen,
+    faces: request.faces,
+    spans: videoRedactionSpans(upload, chosen, request.faces),
+    error: null,
+    check: null,
+    requestedAt: at,
+    finishedAt: null,
+  }
+  await deps.db.transaction().execute(async (tx) => {
+    await setRedaction(tx, upload.id, () => redaction, at)
+    await audit(tx, deps, user.userId, 'media.redaction_started', upload, {
+      findings: chosen.length,
+      spans: redaction.spans.length,
+    })
+    await deps.queue.enqueue(
+      tx,
+      REDACT_VIDEO_JOB,
+      { uploadId: upload.id },
+      { maxAttempts: REDACT_VIDEO_ATTEMPTS },
+    )
+  })
+  return present(deps, (await findUpload(deps.db, upload.id)) as UploadRow, item)
+}
+
+/**
+ * Writes the redacted copy of a video (the `media.redact-video` job): the sanitised video
+ * re-encoded with the spans covered, no metadata and the audio kept, then read again by OCR
+ * where it was redacted. It becomes the `redacted` derivative (what is published); findings
+ * whose text OCR still reads are reported in `redaction.check` and are not covered. A
+ * redaction of an upload deleted meanwhile is dropped.
+ */
+export async function redactVideoUpload(
+  deps: MediaDeps,
+  uploadId: string,
+  job: { attempt: number; signal: AbortSignal },
+): Promise<void> {
+  const upload = await findUpload(deps.db, uploadId)
+  const redaction = upload?.redaction
+  if (!upload || !redaction || (redaction.status !== 'queued' && redaction.status !== 'working')) return
+  const now = () => deps.clock.now().toISOString()
+  const update = (change: Partial<VideoRedaction>, derivatives?: Derivative[]) =>
+    setRedaction(
+      deps.db,
+      upload.id,
+      (current) => ({ ...(current ?? redaction), ...change }),
+      now(),
+      derivatives,
+    )
+  await update({ status: 'working', stage: 'starting', progress: 1 })
+  const dir = await workDir()
+  try {
+    if (!deps.analysers.redactVideo)
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'videos cannot be redacted on this server' })
+    const input = join(dir, 'sanitised')
+    const output = join(dir, 'redacted.mp4')
+    if (!(await deps.storage.derivatives.getToFile(keys.derivative(upload.id, 'sanitised'), input)))
+      throw new AppError('NOT_FOUND', { message: 'the video without its metadata is missing' })
+    const targets = redaction.findings
+      .filter((i) => upload.findings[i]?.category !== 'photo' && upload.findings[i]?.text)
+      .map((i) => ({
+        finding: i,
+        text: upload.findings[i]?.text ?? '',
+        times: sightingsOf(upload, i).map((s) => s.time),
+        box: unionBox(sightingsOf(upload, i).map((s) => s.box)) as NonNullable<Finding['box']>,
+      }))
+    let last = 0
+    const result = await deps.analysers.redactVideo(
+      input,
+      output,
+      { spans: redaction.spans, targets },
+      {
+        signal: job.signal,
+        progress: async (fraction, stage) => {
+          const progress = Math.max(1, Math.min(99, Math.round(2 + fraction * 97)))
+          if (progress === last && !stage) return
+          last = progress
+          await update({ progress, ...(stage ? { stage } : {}) })
+        },
+      },
+    )
+    await deps.storage.derivatives.putFile(keys.derivative(upload.id, 'redacted'), output)
+    const still = new Set(result.check.stillReadable.map((s) => s.finding))
+    const fresh = await findUpload(deps.db, upload.id)
+    if (!fresh) {
+      await deps.storage.derivatives.deletePrefix(keys.folder(upload.id))
+      return
+    }
+    const derivative: Derivative = {
+      name: 'redacted',
+      mime: 'video/mp4',
+      size: (await stat(output)).size,
+      width: result.width,
+      height: result.height,
+      covers: redaction.findings.filter((i) => !still.has(i)),
+    }
+    const item = await findItem(deps.db, upload.itemId)
+    await deps.db.transaction().execute(async (tx) => {
+      await setRedaction(
+        tx,
+        upload.id,
+        (current) => ({
+          ...(current ?? redaction),
+          status: 'done',
+          stage: still.size
+            ? `done · text still readable in ${still.size} region${still.size === 1 ? '' : 's'}`
+            : 'done',
+          progress: 100,
+          check: result.check,
+          error: null,
+          finishedAt: now(),
+        }),
+        now(),
+        [...fresh.derivatives.filter((d) => d.name !== 'redacted'), derivative],
+      )
+      await audit(tx, deps, upload.uploadedBy, 'media.redacted', upload, {
+        spans: redaction.spans.length,
+        stillReadable: still.size,
+      })
+      // As for images: the redacted file is what gets published, so changing it after
+      // approval voids the approval.
+      if (item && (item.state === 'approved' || item.state === 'scheduled'))
+        await applyItemTransition(tx, deps, item.id, 'edit', upload.uploadedBy)
+    })
+  } catch (e) {
+    if (job.signal.aborted) throw e
+    const final = isAppError(e) || job.attempt >= REDACT_VIDEO_ATTEMPTS
+    if (!final) throw e
+    if (!isAppError(e)) deps.log.error({ uploadId: upload.id, err: e }, 'video redaction failed')
+    const error = isAppError(e)
+      ? { code: e.code, message: e.message }
+      : { code: 'MEDIA_UNREADABLE', message: 'the redacted copy could not be made; try again' }
+    await update({ status: 'failed', stage: 'failed', error, finishedAt: now() })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }
 
 // ── screening (the job) ──────────────────────────────────────────────────────────────────
@@ -613,6 +830,7 @@ export async function screenUpload(
     const frames: Frame[] = []
     let findings: Finding[] = []
     let removed: Upload['metadataRemoved'] = []
+    let video: { sightings?: VideoResult['sightings']; interval?: number } = {}
     let size: { width: number | null; height: number | null; duration: number | null } = {
       width: null,
       height: null,
@@ -690,6 +908,7 @@ export async function screenUpload(
       removed = result.removed
       findings = result.findings
       size = { width: result.width, height: result.height, duration: result.duration }
+      video = { sightings: result.sightings, interval: result.interval }
     }
     await deps.storage.quarantine.deletePrefix(keys.folder(upload.id))
     await deps.db.transaction().execute(async (tx) => {
@@ -702,7 +921,7 @@ export async function screenUpload(
         ...size,
         metadataRemoved: removed,
         findings: placeFindings(upload.id, [...findings, ...fileNameFindings(upload.filename, policy)]),
-        derivatives: { derivatives, frames },
+        derivatives: { derivatives, frames, ...video },
         screenedAt: now(),
         from: ['screening'],
       })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { CompiledPolicy } from '#src/capabilities/screening/evaluate.ts'
-import type { Finding, PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
+import type { Finding, MediaBox, PolicyInput } from '#src/capabilities/screening/screening.schema.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { screenCaptions } from './captions.ts'
 import { detectFaces, faceFinding } from './faces.ts'
@@ -149,7 +149,8 @@ export function videoMetadataFindings(probe: VideoProbe): { text: string; findin
       /^(Core Media.*|\w*Handler|ISO Media.*|(\[0\]){4})$/i.test(value)
     )
       continue
-    if (/encoder/i.test(key) && /^Lav[fc]\d/.test(value)) continue
+    // ffmpeg's own name ("Lavf61.7.100"; "Lavc libx264" when writing bit-exact output).
+    if (/encoder/i.test(key) && /^Lav[fc](\d|\s\w+$)/.test(value)) continue
     // The same value in the container and in each stream is one finding.
     const name = key.split(':').pop() ?? key
     const same = `${/location|gps|iso6709/i.test(key) ? 'location' : name}|${value}`
@@ -347,6 +348,13 @@ export type VideoProgress = {
 
 export type VideoAnalysis = {
   probe: VideoProbe
+  /** Seconds between regular samples. */
+  interval: number
+  /**
+   * For each text or face finding in frames (by its index in `findings`): every sampled frame
+   * the same region was seen in, first appearance included (what video redaction covers).
+   */
+  sightings: Record<number, Array<{ time: number; box: MediaBox }>>
   /** The listing the metadata findings point into. */
   metadataText: string
   framesAnalysed: number
@@ -358,7 +366,7 @@ export type VideoAnalysis = {
  * Everything Rounds checks in a video: metadata, text and faces in sampled frames (each
  * finding with its `time` and `box`), captions cue by cue (or the accessibility finding when
  * there are none). Repeats of the same text or face in later frames are reported once, at
- * the first time they appear.
+ * the first time they appear; every frame they were seen in is kept in `sightings`.
  */
 export async function analyseVideo(
   input: string,
@@ -380,6 +388,8 @@ export async function analyseVideo(
   const signal = options.signal
   const dir = await mkdtemp(path.join(tmpdir(), 'rounds-frames-'))
   const visual: Finding[] = []
+  const seen: Array<Array<{ time: number; box: MediaBox }>> = []
+  const interval = options.interval ?? 2
   let framesAnalysed = 0
   try {
     report({ stage: 'frames', done: 0, total: 1 })
@@ -400,7 +410,7 @@ export async function analyseVideo(
           ? []
           : (await detectFaces(image)).map((f) => faceFinding(f, { time: frame.time }))
       for (const f of [...text.findings, ...faces]) {
-        const repeat = visual.some(
+        const repeat = visual.findIndex(
           (v) =>
             v.ruleId === f.ruleId &&
             v.text.toLowerCase() === f.text.toLowerCase() &&
@@ -408,7 +418,10 @@ export async function analyseVideo(
             f.box &&
             boxOverlap(v.box, f.box) > 0.5,
         )
-        if (!repeat) visual.push(f)
+        if (repeat < 0) {
+          visual.push(f)
+          seen.push(f.box ? [{ time: frame.time, box: f.box }] : [])
+        } else if (f.box) seen[repeat]?.push({ time: frame.time, box: f.box })
       }
       await rm(frame.file, { force: true })
       framesAnalysed++
@@ -418,6 +431,8 @@ export async function analyseVideo(
     await rm(dir, { recursive: true, force: true })
   }
   const findings: Finding[] = [...meta.findings]
+  const sightings: VideoAnalysis['sightings'] = {}
+  for (const [i, list] of seen.entries()) if (list.length) sightings[findings.length + i] = list
   findings.push(...visual)
   report({ stage: 'captions', done: 0, total: 1 })
   const embedded = options.captions ? undefined : await extractEmbeddedCaptions(input, probe)
@@ -427,6 +442,8 @@ export async function analyseVideo(
   report({ stage: 'done', done: 1, total: 1 })
   return {
     probe,
+    interval,
+    sightings,
     metadataText: meta.text,
     framesAnalysed,
     findings,
