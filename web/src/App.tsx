@@ -66,6 +66,11 @@ const ResearchPage = lazy(() =>
 const EngagementPage = lazy(() =>
   import('./learning/metrics/EngagementPage.tsx').then((m) => ({ default: m.EngagementPage })),
 )
+const SurveysPage = lazy(() => import('./surveys/SurveysPage.tsx').then((m) => ({ default: m.SurveysPage })))
+const NewSurveyPage = lazy(() =>
+  import('./surveys/SurveysPage.tsx').then((m) => ({ default: m.NewSurveyPage })),
+)
+const SurveyPage = lazy(() => import('./surveys/SurveysPage.tsx').then((m) => ({ default: m.SurveyPage })))
 const LrsClientsPage = lazy(() =>
   import('./learning/LrsClientsPage.tsx').then((m) => ({ default: m.LrsClientsPage })),
 )
@@ -363,6 +368,36 @@ export function App() {
               <Permitted permission="analytics.read">
                 <LazyPage>
                   <EngagementPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          <Route
+            path="/surveys"
+            element={
+              <Permitted permission="analytics.read">
+                <LazyPage>
+                  <SurveysPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          <Route
+            path="/surveys/new"
+            element={
+              <Permitted permission="analytics.read">
+                <LazyPage>
+                  <NewSurveyPage />
+                </LazyPage>
+              </Permitted>
+            }
+          />
+          <Route
+            path="/surveys/:surveyId"
+            element={
+              <Permitted permission="analytics.read">
+                <LazyPage>
+                  <SurveyPage />
                 </LazyPage>
               </Permitted>
             }

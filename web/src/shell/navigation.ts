@@ -25,6 +25,7 @@ export const navItems: readonly NavItem[] = [
   { label: 'Publishing', path: '/publishing', permission: 'publishing.manage' },
   { label: 'Analytics', path: '/analytics', permission: 'analytics.read' },
   { label: 'Engagement', path: '/engagement', permission: 'analytics.read' },
+  { label: 'Surveys', path: '/surveys', permission: 'analytics.read' },
   { label: 'Members', path: '/members', permission: 'members.read' },
   { label: 'Audit log', path: '/audit', permission: 'audit.read' },
   // Admins change the settings; every member may read the policy they work under.
