@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID, sign } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   buildMultipart,
@@ -275,6 +276,82 @@ describe.each(testDialects)('xAPI attachments at /xapi/statements (%s)', (dialec
       413,
       'PAYLOAD_TOO_LARGE',
     )
+  })
+
+  it('pages with attachments=true: the more link keeps asking for them', async () => {
+    const activity = `https://example.org/case/${randomUUID()}`
+    const contents = [randomBytes(300), randomBytes(400)]
+    for (const content of contents)
+      await expectJson(
+        await request('POST', '/statements', [
+          jsonPart(
+            statement({
+              object: { id: activity },
+              attachments: [attachment({ sha2: sha256(content), length: content.byteLength })],
+            }),
+          ),
+          filePart(content),
+        ]),
+        200,
+      )
+    const first = await readMultipart(
+      await request(
+        'GET',
+        `/statements?activity=${encodeURIComponent(activity)}&limit=1&ascending=true&attachments=true`,
+        null,
+      ),
+    )
+    expect(first.json.more).toMatch(/&attachments=true$/)
+    expect(first.parts.map((p) => p.headers['x-experience-api-hash'])).toEqual([
+      sha256(contents[0] as Buffer),
+    ])
+    const second = await readMultipart(await request('GET', first.json.more.replace(/^\/xapi/, ''), null))
+    expect(second.parts.map((p) => p.headers['x-experience-api-hash'])).toEqual([
+      sha256(contents[1] as Buffer),
+    ])
+  })
+
+  it('stores a signed statement whose JWS verifies and refuses one whose payload was altered', async () => {
+    const key = readFileSync(
+      new URL('../../src/capabilities/learning/xapi/fixtures/signing-test-key.pem', import.meta.url),
+      'utf8',
+    )
+    const cert = readFileSync(
+      new URL('../../src/capabilities/learning/xapi/fixtures/signing-test-cert.pem', import.meta.url),
+      'utf8',
+    )
+    const der = cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+    const seg = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    const id = randomUUID()
+    const original = statement({ id, result: { success: true } })
+    const input = `${seg({ alg: 'RS256', x5c: [der] })}.${seg(original)}`
+    const jws = Buffer.from(`${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`)
+    const signature = {
+      usageType: 'http://adlnet.gov/expapi/attachments/signature',
+      display: { 'en-US': 'Signature' },
+      contentType: 'application/octet-stream',
+      length: jws.byteLength,
+      sha2: sha256(jws),
+    }
+    await expectJson(
+      await request('POST', '/statements', [
+        jsonPart({ ...original, attachments: [signature] }),
+        filePart(jws),
+      ]),
+      200,
+    )
+    const got = await readMultipart(
+      await request('GET', `/statements?statementId=${id}&attachments=true`, null),
+    )
+    expect(Buffer.from(got.parts[0]?.body ?? []).equals(jws)).toBe(true)
+
+    const altered = { ...original, id: randomUUID(), result: { success: false }, attachments: [signature] }
+    const body = await expectError(
+      await request('POST', '/statements', [jsonPart(altered), filePart(jws)]),
+      400,
+      'VALIDATION_FAILED',
+    )
+    expect(body.error.message).toContain('not the statement that was signed')
   })
 
   it('refuses a JSON statement with an attachment that has no fileUrl', async () => {
