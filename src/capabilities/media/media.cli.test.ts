@@ -9,7 +9,7 @@ import { type MediaScreener, screenFiles } from '#src/capabilities/screening/scr
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
 import { photoWithGps } from '#test/support/media-fixtures.ts'
 import { parseDicom } from './analyse/dicom.ts'
-import { syntheticDicom } from './analyse/testing/synthetic.ts'
+import { syntheticDicom, syntheticVideo } from './analyse/testing/synthetic.ts'
 import { createNodeAnalysers } from './media.analysers.node.ts'
 import type { MediaAnalysers } from './media.analysers.ts'
 import { detectMediaFile, screenMediaFile } from './media.cli.ts'
@@ -38,8 +38,11 @@ const analysers: MediaAnalysers = {
   ],
   dicom: real.dicom,
   redact: real.redact,
-  close: async () => {},
+  video: real.video,
+  redactVideo: real.redactVideo,
+  close: () => real.close(),
 }
+afterAll(() => real.close())
 
 function output() {
   let text = ''
@@ -127,6 +130,56 @@ describe('rounds screen with media files', () => {
     const deidentified = parseDicom(readFileSync(join(outDir, 'scan.deidentified.dcm')))
     expect(JSON.stringify(deidentified.dataset)).not.toMatch(/DOE\^JANE|MRN4857773/)
     expect(readFileSync(join(outDir, 'notes.redacted.md'), 'utf8')).not.toContain('Hartley')
+  })
+
+  it('writes the redacted video, the name covered, metadata gone, checked by OCR', async () => {
+    const clip = join(work, 'clip.mp4')
+    await syntheticVideo(clip, [{ seconds: 2 }, { seconds: 2, lines: ['Ellen Hartley MRN 4857773456'] }], {
+      width: 480,
+      height: 270,
+      metadata: true,
+    })
+    const outDir = join(work, 'video-out')
+    const detected = await detectMediaFile(clip)
+    expect(detected?.kind).toBe('video')
+    const result = await screenMediaFile(clip, detected as { kind: 'video'; mime: string }, {
+      policy: compilePolicy({}),
+      analysers,
+      maxPixels: 10_000_000,
+      outDir,
+    })
+    const inFrames = result.report.findings.filter((f) => f.box && f.time !== undefined)
+    expect(inFrames.map((f) => f.text).join(' ')).toMatch(/4857773456/)
+    expect(result.report.findings.some((f) => f.ruleId === 'media.redaction-incomplete')).toBe(false)
+    expect(readdirSync(outDir).sort()).toEqual(['clip.redacted.mp4', 'clip.sanitised.mp4'])
+    const tags = execFileSync('exiftool', ['-j', '-a', '-G1', '-ee', join(outDir, 'clip.redacted.mp4')], {
+      encoding: 'utf8',
+    })
+    expect(tags).not.toMatch(/GPS|51\.51|ward 7|Phone Camera/i)
+    const frame = execFileSync(
+      '/usr/bin/ffmpeg',
+      [
+        '-loglevel',
+        'error',
+        '-ss',
+        '3',
+        '-i',
+        join(outDir, 'clip.redacted.mp4'),
+        '-frames:v',
+        '1',
+        '-f',
+        'image2pipe',
+        '-c:v',
+        'png',
+        'pipe:1',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    )
+    const box = inFrames.find((f) => f.text.includes('4857773456'))?.box as NonNullable<Finding['box']>
+    const { data, info } = await sharp(frame).greyscale().raw().toBuffer({ resolveWithObject: true })
+    expect(
+      data[(box.y + Math.floor(box.height / 2)) * info.width + box.x + Math.floor(box.width / 2)],
+    ).toBeLessThan(30)
   })
 
   it('prints boxes in the human report and tells text files from media by content', async () => {

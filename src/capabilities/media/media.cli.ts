@@ -4,16 +4,19 @@ import { basename, extname, join } from 'node:path'
 import { type CompiledPolicy, ENGINE_VERSION } from '#src/capabilities/screening/evaluate.ts'
 import type { Finding, Report } from '#src/capabilities/screening/screening.schema.ts'
 import { AppError } from '#src/platform/errors.ts'
-import type { MediaAnalysers, RedactRegion } from './media.analysers.ts'
+import { unionBox } from './analyse/image-text.ts'
+import { mergeSightings } from './analyse/video-spans.ts'
+import type { MediaAnalysers, RedactRegion, VideoResult } from './media.analysers.ts'
 import { sanitiseImage } from './media.image.ts'
-import type { MediaKind, RemovedMetadata } from './media.schema.ts'
+import type { MediaKind, RedactionSpan, RemovedMetadata } from './media.schema.ts'
 import { sniffBytes } from './media.sniff.ts'
 
 /**
  * `rounds screen` for image, DICOM and video files: the same pipeline as uploads (metadata
  * removed, text and faces found, scans de-identified and rendered, video stripped and
  * sampled), run locally on the file. Findings carry `box` (pixels of the original) and, for
- * video, `time`. With an output folder, the sanitised and redacted derivatives are written.
+ * video, `time`. With an output folder, the sanitised and redacted derivatives are written
+ * (for a video, the redacted MP4 too, checked by OCR; text still readable in it is reported).
  */
 
 export type MediaScreenResult = {
@@ -93,6 +96,25 @@ function regionsOf(findings: Finding[]): RedactRegion[] {
     }))
 }
 
+function sightingsOf(result: VideoResult, findings: Finding[], i: number) {
+  const f = findings[i]
+  return result.sightings[i] ?? (f?.box ? [{ time: f.time ?? 0, box: f.box }] : [])
+}
+
+/** What a video's redaction covers: every finding with a region that is not merely informative. */
+function videoSpans(findings: Finding[], result: VideoResult): RedactionSpan[] {
+  const spans: RedactionSpan[] = []
+  findings.forEach((f, i) => {
+    if (!f.box || f.severity === 'info') return
+    for (const span of mergeSightings(sightingsOf(result, findings, i), {
+      interval: result.interval,
+      duration: result.duration,
+    }))
+      spans.push({ finding: i, mode: f.category === 'photo' ? 'blur' : 'fill', ...span })
+  })
+  return spans
+}
+
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }
 
 /** Screens one media file; writes derivatives into `outDir` when given. */
@@ -170,14 +192,55 @@ export async function screenMediaFile(
     if (!analysers.video)
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'videos cannot be screened here' })
     const result = await analysers.video(path, { ...ctx, workDir: work })
+    const findings = place(result.findings)
     if (options.outDir) {
       await mkdir(options.outDir, { recursive: true })
       const file = join(options.outDir, `${stem}.sanitised${extname(result.sanitisedPath)}`)
       await copyFile(result.sanitisedPath, file)
       written.push(file)
+      const spans = videoSpans(findings, result)
+      if (analysers.redactVideo && spans.length > 0) {
+        const redacted = join(options.outDir, `${stem}.redacted.mp4`)
+        const chosen = [...new Set(spans.map((s) => s.finding))]
+        const { check } = await analysers.redactVideo(
+          result.sanitisedPath,
+          redacted,
+          {
+            spans,
+            targets: chosen
+              .filter((i) => findings[i]?.category !== 'photo' && findings[i]?.text)
+              .map((i) => {
+                const seen = sightingsOf(result, findings, i)
+                return {
+                  finding: i,
+                  text: findings[i]?.text ?? '',
+                  times: seen.map((x) => x.time),
+                  box: unionBox(seen.map((x) => x.box)) as NonNullable<Finding['box']>,
+                }
+              }),
+          },
+          ctx,
+        )
+        written.push(redacted)
+        for (const still of check.stillReadable)
+          findings.push({
+            ruleId: 'media.redaction-incomplete',
+            pack: 'confidentiality',
+            category: 'media',
+            severity: 'warn',
+            field: 'media',
+            start: findings.length,
+            end: findings.length + 1,
+            time: still.time,
+            text: still.text,
+            message: `OCR still reads "${still.text}" at ${still.time.toFixed(1)} s in the redacted copy.`,
+            citation: 'Rounds media screening',
+            suggestion: 'Check the redacted video and cover the text by other means.',
+          })
+      }
     }
     return {
-      report: reportOf(place(result.findings), policy),
+      report: reportOf(findings, policy),
       media: {
         kind: 'video',
         mime: detected.mime,
