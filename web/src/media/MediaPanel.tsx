@@ -4,6 +4,7 @@ import {
   Box,
   Button,
   Card,
+  Checkbox,
   FileButton,
   Group,
   List,
@@ -15,7 +16,7 @@ import {
   Title,
 } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { useRef, useState } from 'react'
+import { type RefObject, useRef, useState } from 'react'
 import { errorMessage } from '../api/client.ts'
 import type { Item } from '../api/content.ts'
 import type { Finding } from '../api/types.ts'
@@ -118,7 +119,19 @@ function BoxedImage({
   )
 }
 
-function FindingsOfUpload({ upload }: { upload: Upload }) {
+function FindingsOfUpload({
+  upload,
+  selected,
+  onSelect,
+  onSeek,
+}: {
+  upload: Upload
+  /** For a video the author redacts: which findings are chosen. */
+  selected?: ReadonlySet<number> | undefined
+  onSelect?: ((index: number, on: boolean) => void) | undefined
+  /** For a video: moves the players to a finding's time. */
+  onSeek?: ((time: number) => void) | undefined
+}) {
   if (upload.findings.length === 0)
     return (
       <Text size="sm" c="dimmed">
@@ -137,6 +150,15 @@ function FindingsOfUpload({ upload }: { upload: Upload }) {
       {upload.findings.map((f, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a finding's index is its identity in the upload
         <Group key={i} component="li" gap="xs" wrap="nowrap" align="flex-start">
+          {selected && onSelect && f.box ? (
+            <Checkbox
+              size="xs"
+              mt={3}
+              aria-label={`Redact ${findingLabel(f)}${f.time !== undefined ? ` at ${f.time.toFixed(1)} s` : ''}`}
+              checked={selected.has(i)}
+              onChange={(e) => onSelect(i, e.currentTarget.checked)}
+            />
+          ) : null}
           <Badge size="sm" color={severityLabels[f.severity].color} variant="light" style={{ flex: 'none' }}>
             {severityLabels[f.severity].badge}
           </Badge>
@@ -145,7 +167,17 @@ function FindingsOfUpload({ upload }: { upload: Upload }) {
               {findingLabel(f)}
             </Text>{' '}
             {f.message}
-            {f.time !== undefined ? (
+            {f.time !== undefined && onSeek ? (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                ml={4}
+                onClick={() => onSeek(f.time as number)}
+                aria-label={`Show ${findingLabel(f)} at ${f.time.toFixed(1)} s`}
+              >
+                at {f.time.toFixed(1)} s
+              </Button>
+            ) : f.time !== undefined ? (
               <Text span size="xs" c="dimmed">
                 {' '}
                 at {f.time.toFixed(1)} s
@@ -165,6 +197,73 @@ function FindingsOfUpload({ upload }: { upload: Upload }) {
         </Group>
       ))}
     </Stack>
+  )
+}
+
+/** A video player for a derivative, which the findings list and frame strip can seek. */
+function VideoPlayer({
+  src,
+  label,
+  videoRef,
+  testId,
+}: {
+  src: string
+  label: string
+  videoRef: RefObject<HTMLVideoElement | null>
+  testId: string
+}) {
+  return (
+    // biome-ignore lint/a11y/useMediaCaption: the item's captions are edited beside it, not attached to this preview
+    <video
+      ref={videoRef}
+      controls
+      preload="metadata"
+      src={src}
+      aria-label={label}
+      data-testid={testId}
+      style={{ width: '100%', maxHeight: 360, borderRadius: 4, background: '#000' }}
+    />
+  )
+}
+
+/** The state of a video's redaction job: progress while it runs, what the OCR check found. */
+function VideoRedactionStatus({ upload }: { upload: Upload }) {
+  const r = upload.redaction
+  if (!r) return null
+  if (r.status === 'queued' || r.status === 'working')
+    return (
+      <Stack gap={4} data-testid="redaction-progress">
+        <Progress value={r.progress} animated aria-label="Redaction progress" />
+        <Text size="xs" c="dimmed" role="status">
+          Redacting: {r.stage} · {r.progress}%
+        </Text>
+      </Stack>
+    )
+  if (r.status === 'failed')
+    return (
+      <Alert color="red" variant="light" title="The redaction failed" role="alert">
+        <Text size="sm">{r.error?.message}</Text>
+      </Alert>
+    )
+  const still = r.check?.stillReadable ?? []
+  return still.length > 0 ? (
+    <Alert color="orange" variant="light" title="Text still readable in the redacted copy" role="alert">
+      <List size="sm" spacing={2}>
+        {still.map((s) => (
+          <List.Item key={s.finding}>
+            “{excerpt(s.text, 60)}” at {s.time.toFixed(1)} s
+          </List.Item>
+        ))}
+      </List>
+      <Text size="xs" c="dimmed">
+        These findings are not covered and still block. Redact again, or trim the video.
+      </Text>
+    </Alert>
+  ) : (
+    <Text size="xs" c="dimmed" data-testid="redaction-check">
+      Checked: OCR read {r.check?.framesRead ?? 0} frames of the redacted copy where it was redacted and found
+      none of the text.
+    </Text>
   )
 }
 
@@ -266,6 +365,14 @@ export function UploadCard({
 }) {
   const editable = item !== undefined
   const redact = useRedact(slug, itemId, upload.id)
+  const original = useRef<HTMLVideoElement | null>(null)
+  const redactedPlayer = useRef<HTMLVideoElement | null>(null)
+  const regions = upload.findings.flatMap((f, i) => (f.box && f.severity !== 'info' ? [i] : []))
+  const [chosen, setChosen] = useState<ReadonlySet<number> | null>(null)
+  const selected = chosen ?? new Set(regions)
+  const seek = (time: number) => {
+    for (const v of [original.current, redactedPlayer.current]) if (v) v.currentTime = time
+  }
   const remove = useDeleteUpload(slug, itemId)
   const sanitised = upload.derivatives.find((d) => d.name === 'sanitised')
   const redacted = upload.derivatives.find((d) => d.name === 'redacted')
@@ -354,7 +461,17 @@ export function UploadCard({
               <Text size="sm" fw={600}>
                 Found in the file
               </Text>
-              <FindingsOfUpload upload={upload} />
+              <FindingsOfUpload
+                upload={upload}
+                selected={editable && upload.kind === 'video' ? selected : undefined}
+                onSelect={(i, on) => {
+                  const next = new Set(selected)
+                  if (on) next.add(i)
+                  else next.delete(i)
+                  setChosen(next)
+                }}
+                onSeek={upload.kind === 'video' ? seek : undefined}
+              />
             </Stack>
             {image?.width && image.height ? (
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
@@ -393,19 +510,36 @@ export function UploadCard({
               </SimpleGrid>
             ) : null}
             {upload.kind === 'video' && sanitised ? (
-              <Stack gap={4}>
-                <Text size="xs" c="dimmed">
-                  The video without its metadata (what is published)
-                </Text>
-                {/* biome-ignore lint/a11y/useMediaCaption: the item's captions are edited beside it, not attached to this preview */}
-                <video
-                  controls
-                  preload="metadata"
-                  src={`${fileUrl(slug, itemId, upload.id, 'sanitised')}`}
-                  style={{ width: '100%', maxHeight: 360, borderRadius: 4, background: '#000' }}
-                />
-              </Stack>
+              <SimpleGrid cols={{ base: 1, sm: redacted ? 2 : 1 }} spacing="sm">
+                <Stack gap={4}>
+                  <Text size="xs" c="dimmed">
+                    {redacted
+                      ? 'Metadata removed (what reviewers see)'
+                      : 'The video without its metadata (what is published)'}
+                  </Text>
+                  <VideoPlayer
+                    src={fileUrl(slug, itemId, upload.id, 'sanitised')}
+                    label={`${upload.filename}, metadata removed`}
+                    videoRef={original}
+                    testId="sanitised-video"
+                  />
+                </Stack>
+                {redacted ? (
+                  <Stack gap={4}>
+                    <Text size="xs" c="dimmed">
+                      Redacted (what is published)
+                    </Text>
+                    <VideoPlayer
+                      src={`${fileUrl(slug, itemId, upload.id, 'redacted')}?v=${encodeURIComponent(upload.redaction?.finishedAt ?? version)}`}
+                      label={`${upload.filename}, redacted`}
+                      videoRef={redactedPlayer}
+                      testId="redacted-video"
+                    />
+                  </Stack>
+                ) : null}
+              </SimpleGrid>
             ) : null}
+            {upload.kind === 'video' ? <VideoRedactionStatus upload={upload} /> : null}
             {upload.kind === 'video' && upload.frames.length > 0 && upload.width ? (
               <Stack gap={4}>
                 <Text size="xs" c="dimmed">
@@ -413,7 +547,12 @@ export function UploadCard({
                 </Text>
                 <Group gap="xs" wrap="nowrap" style={{ overflowX: 'auto' }} data-testid="frame-strip">
                   {upload.frames.map((frame) => (
-                    <Stack key={frame.index} gap={2} style={{ flex: '0 0 160px' }}>
+                    <Stack
+                      key={frame.index}
+                      gap={2}
+                      style={{ flex: '0 0 160px', cursor: 'pointer' }}
+                      onClick={() => seek(frame.time)}
+                    >
                       <BoxedImage
                         src={frameUrl(slug, itemId, upload.id, frame.index)}
                         alt={`Frame at ${frame.time.toFixed(1)} s`}
@@ -458,6 +597,31 @@ export function UploadCard({
                     <Text size="xs" c="dimmed">
                       Fills flagged text and blurs faces in a new copy; the findings it covers no longer
                       block.
+                    </Text>
+                  </Group>
+                ) : null}
+                {upload.kind === 'video' && sanitised && regions.length > 0 ? (
+                  <Group gap="xs">
+                    <Button
+                      size="xs"
+                      loading={redact.isPending}
+                      disabled={
+                        selected.size === 0 ||
+                        upload.redaction?.status === 'queued' ||
+                        upload.redaction?.status === 'working'
+                      }
+                      onClick={() =>
+                        redact.mutate(
+                          { findings: [...selected].sort((a, b) => a - b) },
+                          { onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }) },
+                        )
+                      }
+                    >
+                      {redacted ? 'Redact the video again' : 'Redact the chosen regions'}
+                    </Button>
+                    <Text size="xs" c="dimmed">
+                      Covers each chosen region for as long as it is on screen, in a new copy without
+                      metadata; it can take minutes.
                     </Text>
                   </Group>
                 ) : null}

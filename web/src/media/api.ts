@@ -28,9 +28,12 @@ export const fileUrl = (slug: string, itemId: string, uploadId: string, name: 's
 export const frameUrl = (slug: string, itemId: string, uploadId: string, index: number) =>
   `${base(slug, itemId)}/${seg(uploadId)}/frames/${index}`
 
-const settled = (u: Upload) => u.status === 'ready' || u.status === 'rejected'
+const settled = (u: Upload) =>
+  (u.status === 'ready' || u.status === 'rejected') &&
+  u.redaction?.status !== 'queued' &&
+  u.redaction?.status !== 'working'
 
-/** The item's uploads; polled every 1.5 s while any is still being received or screened. */
+/** The item's uploads; polled every 1.5 s while any is still being received, screened or redacted. */
 export function useUploads(slug: string, itemId: string) {
   return useQuery({
     queryKey: mediaKeys.uploads(slug, itemId),
