@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type {
   Message,
   MessageQueue,
@@ -13,6 +14,13 @@ import { decryptJson, encryptJson, type Keyring } from '#src/platform/secrets.ts
 export const FEDERATION_TASK_JOB = 'federation.task'
 const SEAL_CONTEXT = 'job:federation.task'
 
+/** The task this process is running: Fedify enqueues a delivery's retry from inside it. */
+const runningTask = new AsyncLocalStorage<{ jobId: string; messageId: string | null }>()
+const messageIdOf = (message: unknown): string | null =>
+  message && typeof message === 'object' && typeof (message as { id?: unknown }).id === 'string'
+    ? (message as { id: string }).id
+    : null
+
 /**
  * Fedify's message queue over Rounds' job queue: each fan-out, outgoing delivery and
  * incoming activity is a `federation.task` job row, so deliveries survive a restart and run
@@ -21,9 +29,11 @@ const SEAL_CONTEXT = 'job:federation.task'
  * no private key sits in the job table in clear.
  *
  * Fedify retries failed deliveries itself (nativeRetrial false): it re-enqueues with its
- * backoff, which becomes a job with a later run_at. Ordering keys are not honoured: Rounds'
- * worker runs a job at most once at a time, and a Delete that overtakes its Create is
- * answered by the object's Tombstone on the next fetch.
+ * backoff, which becomes a job with a later run_at. Fedify's ordering keys (one per object and
+ * receiving server, so a Delete never overtakes its Create) become the job's ordering key: a
+ * key's jobs run one at a time in enqueue order. A retry Fedify enqueues while running a task
+ * (the same message, one attempt on) takes that task's place in line, so it still goes before
+ * the activities enqueued after the original.
  */
 export function createJobMessageQueue(deps: {
   db: Db
@@ -33,11 +43,22 @@ export function createJobMessageQueue(deps: {
 }): MessageQueue {
   const enqueueOne = async (message: unknown, options?: MessageQueueEnqueueOptions) => {
     const delayMs = options?.delay ? Math.max(0, options.delay.total({ unit: 'millisecond' })) : 0
+    const running = runningTask.getStore()
+    const retryOfRunning =
+      running !== undefined && running.messageId !== null && running.messageId === messageIdOf(message)
     await deps.queue.enqueue(
       deps.db,
       FEDERATION_TASK_JOB,
       { sealed: encryptJson(deps.keyring, message, SEAL_CONTEXT) },
-      delayMs > 0 ? { runAt: new Date(deps.clock.now().getTime() + delayMs) } : {},
+      {
+        ...(delayMs > 0 ? { runAt: new Date(deps.clock.now().getTime() + delayMs) } : {}),
+        ...(options?.orderingKey
+          ? {
+              orderingKey: `federation:${options.orderingKey}`,
+              ...(retryOfRunning ? { inPlaceOf: running.jobId } : {}),
+            }
+          : {}),
+      },
     )
   }
   return {
@@ -68,9 +89,10 @@ export function federationJobs(
       // Fedify retries deliveries with its own backoff; a failure here is a bug or a lost
       // key, worth a few attempts and then the dead-letter list.
       maxAttempts: 3,
-      handler: async ({ sealed }) => {
+      handler: async ({ sealed }, context) => {
         const { keyring, run } = get()
-        await run(decryptJson<Message>(keyring, sealed, SEAL_CONTEXT))
+        const message = decryptJson<Message>(keyring, sealed, SEAL_CONTEXT)
+        await runningTask.run({ jobId: context.jobId, messageId: messageIdOf(message) }, () => run(message))
       },
     }),
   ]

@@ -163,9 +163,8 @@ export async function publishPost(
       { identifier: org.slug },
       'followers',
       createActivity(ctx, org.slug, post, media),
-      {
-        preferSharedInbox: true,
-      },
+      // One key per post: its Create reaches each server before its Delete.
+      { preferSharedInbox: true, orderingKey: postUri(ctx, org.slug, post).href },
     )
   return { post, uri: postUri(ctx, org.slug, post) }
 }
@@ -197,6 +196,7 @@ export async function deletePost(rt: FederationRuntime, uri: string): Promise<vo
   const ctx = contextOf(rt)
   await ctx.sendActivity({ identifier: org.slug }, 'followers', deleteActivity(ctx, org.slug, post), {
     preferSharedInbox: true,
+    orderingKey: postUri(ctx, org.slug, post).href,
   })
 }
 

@@ -27,6 +27,9 @@ export function createDbQueue(deps: { clock: Clock; ids: Ids; registry: JobRegis
         maxAttempts: options.maxAttempts ?? definition.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         runAt: (options.runAt ?? now).toISOString(),
         now: now.toISOString(),
+        ...(options.orderingKey !== undefined
+          ? { ordering: { key: options.orderingKey, inPlaceOf: options.inPlaceOf ?? null } }
+          : {}),
       })
       return id
     },

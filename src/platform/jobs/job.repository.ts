@@ -15,10 +15,31 @@ export type JobRecord = {
   lastError: string | null
 }
 
+/**
+ * Inserts a queued job. With an ordering key, its place in line (ordering_seq) is one past the
+ * last job of that key, or the place of `inPlaceOf`. Two transactions enqueuing under the same
+ * key at the same moment may draw the same place; the job id then breaks the tie, so jobs
+ * enqueued concurrently have no order between them (one enqueued after another committed does).
+ */
 export async function insertJob(
   db: Executor,
-  job: { id: string; name: string; payload: string; maxAttempts: number; runAt: string; now: string },
+  job: {
+    id: string
+    name: string
+    payload: string
+    maxAttempts: number
+    runAt: string
+    now: string
+    ordering?: { key: string; inPlaceOf: string | null }
+  },
 ): Promise<void> {
+  const ordering = job.ordering
+  const seq = ordering
+    ? sql<number>`coalesce(
+        (select ordering_seq from job where id = ${ordering.inPlaceOf} and ordering_key = ${ordering.key}),
+        (select coalesce(max(ordering_seq), 0) + 1 from job where ordering_key = ${ordering.key})
+      )`
+    : null
   await db
     .insertInto('job')
     .values({
@@ -31,6 +52,8 @@ export async function insertJob(
       run_at: job.runAt,
       created_at: job.now,
       updated_at: job.now,
+      ordering_key: ordering?.key ?? null,
+      ordering_seq: seq,
     })
     .execute()
 }
@@ -39,6 +62,8 @@ export async function insertJob(
  * Claims the next due job in one atomic statement: a queued job whose time has come, or a
  * running job whose lease ran out (its worker died). PostgreSQL skips rows other workers
  * hold; SQLite serialises writers, so the UPDATE … WHERE re-check is enough there.
+ * A job with an ordering key is passed over while an earlier job of its key (lower
+ * ordering_seq, then lower id) is queued or running, so a key's jobs run one at a time in order.
  */
 export async function claimNextJob(
   db: Db,
@@ -54,6 +79,29 @@ export async function claimNextJob(
       eb.or([
         eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', claim.now)]),
         eb.and([eb('status', '=', 'running'), eb('locked_until', '<', claim.now)]),
+      ]),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('job.ordering_key', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('job as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.ordering_key', '=', 'job.ordering_key')
+              .where('earlier.status', 'in', ['queued', 'running'])
+              .where((e) =>
+                e.or([
+                  e('earlier.ordering_seq', '<', e.ref('job.ordering_seq')),
+                  e.and([
+                    e('earlier.ordering_seq', '=', e.ref('job.ordering_seq')),
+                    e('earlier.id', '<', e.ref('job.id')),
+                  ]),
+                ]),
+              ),
+          ),
+        ),
       ]),
     )
     .orderBy('run_at')

@@ -15,7 +15,22 @@ export type JobDefinition<P = unknown> = {
 
 export type JobContext = { jobId: string; attempt: number; signal: AbortSignal }
 
-export type EnqueueOptions = { runAt?: Date; maxAttempts?: number }
+export type EnqueueOptions = {
+  runAt?: Date
+  maxAttempts?: number
+  /**
+   * Jobs with the same ordering key run one at a time, in the order they were enqueued: a job
+   * waits while an earlier one with its key is queued (even for a later run_at, or a retry)
+   * or running. Jobs without a key, or with other keys, are not held up.
+   */
+  orderingKey?: string
+  /**
+   * With an ordering key: the new job takes this job's place in line rather than the end of
+   * it. For a job that schedules its own retry as a new job, so the retry still runs before
+   * the jobs enqueued after the original.
+   */
+  inPlaceOf?: string
+}
 
 /**
  * The one queue interface. `enqueue` takes the transaction that writes the data the job is
