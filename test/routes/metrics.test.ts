@@ -338,6 +338,49 @@ describe.each(testDialects)('engagement metrics on %s', (dialect) => {
     expect(meta.counts).toEqual({ matched: 1, unmatched: 1, errors: 1 })
   })
 
+  it('previews each export variant against the delivered posts, and refuses per-day exports (422)', async () => {
+    const preview = async (name: string) =>
+      expectJson<ImportPreview>(
+        await call(rounds, 'POST', `${org()}/metrics/imports/preview`, {
+          cookie: w.editor.cookie,
+          body: { filename: name, csv: fixture(name) },
+        }),
+        200,
+      )
+    const content = await preview('x-content.csv')
+    expect(content.counts).toEqual({ matched: 1, unmatched: 1, errors: 2 })
+    expect(content.rows[0]).toMatchObject({
+      status: 'matched',
+      channel: 'x',
+      metrics: { impressions: 15230, saves: 27 },
+    })
+    const facebook = await preview('meta-facebook-posts.csv')
+    expect(facebook.counts).toEqual({ matched: 1, unmatched: 1, errors: 1 })
+    expect(facebook.rows[0]).toMatchObject({
+      status: 'matched',
+      channel: 'facebook',
+      metrics: { views: 41870 },
+    })
+    // The Instagram export only matches Instagram posts: the Facebook post is not among them.
+    expect((await preview('meta-instagram-posts.csv')).counts.matched).toBe(0)
+    const studio = await preview('youtube-studio-table-data.csv')
+    expect(studio.counts).toEqual({ matched: 1, unmatched: 3, errors: 0 })
+    const german = await preview('youtube-studio-excel-de.csv')
+    expect(german.rows[0]).toMatchObject({
+      status: 'matched',
+      metrics: { views: 8214, watchTimeSeconds: 1844651.16 },
+    })
+    for (const name of ['youtube-studio-chart-data.csv', 'x-account-overview.csv'])
+      await expectError(
+        await call(rounds, 'POST', `${org()}/metrics/imports/preview`, {
+          cookie: w.editor.cookie,
+          body: { filename: name, csv: fixture(name) },
+        }),
+        422,
+        'CSV_UNREADABLE',
+      )
+  })
+
   it('an unknown layout needs a column mapping; files that are not CSV are refused', async () => {
     const url = (
       await rounds.database.db
