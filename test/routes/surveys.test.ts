@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
 import { surveyResponsesForExport } from '#src/capabilities/learning/surveys/survey.repository.ts'
 import { queryStatements } from '#src/capabilities/learning/xapi/xapi.service.ts'
 import { testDialects } from '#test/support/database.ts'
@@ -443,5 +444,51 @@ describe.each(testDialects)('surveys on %s', (dialect) => {
     })
     expect(mine.filter((r) => r.questionId === 'useful').map((r) => r.value)).toEqual([5, 4, 2])
     expect(mine.every((r) => typeof r.sessionId === 'string' && !('learnerId' in r))).toBe(true)
+  })
+})
+
+describe.each(testDialects)('synthetic demo surveys on %s', (dialect) => {
+  let rounds: TestRounds
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect)
+  })
+  afterAll(() => rounds?.close())
+
+  it('seeds labelled surveys with responses once, so the results charts show something', async () => {
+    const password = 'demo-password-123'
+    await seedDemo(rounds.operator, { env: 'development', explicit: false, password })
+    const countResponses = async () =>
+      Number(
+        (
+          await rounds.database.db
+            .selectFrom('survey_response')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const n = await countResponses()
+    expect(n).toBeGreaterThan(50)
+    await seedDemo(rounds.operator, { env: 'development', explicit: false, password })
+    expect(await countResponses()).toBe(n)
+
+    const cookie = await signIn(rounds, 'editor@demo.example', password)
+    const list = (await (await call(rounds, 'GET', '/api/orgs/demo/surveys', { cookie })).json()) as {
+      surveys: Array<{ id: string; title: string; responses: number }>
+    }
+    expect(list.surveys).toHaveLength(2)
+    for (const s of list.surveys) {
+      expect(s.title.startsWith('[Synthetic]')).toBe(true)
+      expect(s.responses).toBeGreaterThan(0)
+    }
+    const usefulness = list.surveys.find((s) => s.title.includes('useful')) as { id: string }
+    const results = (await (
+      await call(rounds, 'GET', `/api/orgs/demo/surveys/${usefulness.id}/results`, { cookie })
+    ).json()) as { n: number; questions: Array<{ n: number; mean: number | null }> }
+    expect(results.n).toBeGreaterThan(20)
+    for (const q of results.questions) {
+      expect(q.n).toBe(results.n)
+      expect(q.mean).toBeGreaterThan(1)
+      expect(q.mean).toBeLessThan(5)
+    }
   })
 })

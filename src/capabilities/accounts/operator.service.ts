@@ -1,5 +1,6 @@
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { seedSyntheticLearningData } from '#src/capabilities/learning/demo/synthetic-demo.ts'
+import { seedSyntheticSurveys } from '#src/capabilities/learning/demo/synthetic-surveys.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { AppError } from '#src/platform/errors.ts'
@@ -237,13 +238,12 @@ export async function seedDemo(
   // Clearly labelled synthetic items, learners, quiz attempts and metrics, so every chart shows something.
   const editor = await findUserByEmail(deps.db, 'editor@demo.example')
   const synthetic = editor
-    ? await deps.db.transaction().execute((tx) =>
-        seedSyntheticLearningData(tx, {
-          organisationId: org.id,
-          authorId: editor.id,
-          now: deps.clock.now(),
-        }),
-      )
+    ? await deps.db.transaction().execute(async (tx) => {
+        const input = { organisationId: org.id, authorId: editor.id, now: deps.clock.now() }
+        const seeded = await seedSyntheticLearningData(tx, input)
+        await seedSyntheticSurveys(tx, input)
+        return seeded
+      })
     : null
   return {
     organisation: org.slug,

@@ -34,7 +34,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** A UUID (version-4 layout) derived from a string: the same input gives the same id. */
-function syntheticId(name: string): string {
+export function syntheticId(name: string): string {
   const h = createHash('sha256').update(`rounds-synthetic-demo:${name}`).digest()
   h[6] = ((h[6] as number) & 0x0f) | 0x40
   h[8] = ((h[8] as number) & 0x3f) | 0x80
