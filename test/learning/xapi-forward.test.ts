@@ -163,6 +163,52 @@ describe.each(testDialects)('forwarding statements to an external LRS (%s)', (di
     expect(lrs.contentTypes.at(-1)).toBe('application/json')
   })
 
+  it('splits a run of large attachments over several requests, each attachment sent once per request', async () => {
+    const org = await createTestOrganisation(rounds)
+    const admin = await createTestMember(rounds, org.id, ['admin'])
+    await setForwarding(rounds.learning, await loadActor(rounds.accounts, admin.id), org.slug, {
+      endpoint: lrs.endpoint,
+      username: 'rounds',
+      secret: 'external-secret',
+      version: '2.0.0',
+    })
+    const big = randomBytes(3 * 1024 * 1024)
+    const other = randomBytes(2 * 1024 * 1024)
+    const part = (content: Buffer) => ({
+      hash: createHash('sha256').update(content).digest('hex'),
+      contentType: 'application/octet-stream',
+      transferEncoding: 'binary',
+      content,
+    })
+    // Ids in order, as the outbox sends rows stored together in id order.
+    const withFile = (i: number, content: Buffer) => ({
+      ...statement(i),
+      id: `10000000-0000-4000-8000-00000000000${i}`,
+      attachments: [
+        {
+          usageType: 'http://id.tincanapi.com/attachment/supporting_media',
+          display: { 'en-US': 'Scan' },
+          contentType: 'application/octet-stream',
+          length: content.byteLength,
+          sha2: createHash('sha256').update(content).digest('hex'),
+        },
+      ],
+    })
+    // Two statements share the 3 MB file; the third's 2 MB file would take the request past 4 MB.
+    const ids = await recordStatements(rounds.learning, {
+      organisationId: org.id,
+      authority: roundsAuthority(TEST_BASE_URL),
+      statements: [withFile(1, big), withFile(2, big), withFile(3, other)],
+      attachments: [part(big), part(other)],
+    })
+    const before = lrs.requests
+    expect(await forwardStatements(rounds.learning, org.id)).toEqual({ sent: 3, failed: 0, remaining: 0 })
+    expect(lrs.requests - before).toBe(2)
+    expect(ids.every((id) => lrs.statements.has(id))).toBe(true)
+    expect(lrs.attachments.get(part(big).hash)?.equals(big)).toBe(true)
+    expect(lrs.attachments.get(part(other).hash)?.equals(other)).toBe(true)
+  })
+
   it('does nothing for an organisation without forwarding', async () => {
     const org = await createTestOrganisation(rounds)
     await recordStatements(rounds.learning, {

@@ -22,6 +22,8 @@ import { findAttachments } from './xapi.repository.ts'
 
 export const FORWARD_JOB = 'xapi.forward'
 export const FORWARD_BATCH = 100
+/** Attachment bytes one forwarding request carries at most (beyond its first statement's). */
+export const FORWARD_MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024
 const FORWARD_TIMEOUT_MS = 30_000
 
 export type ForwardDeps = {
@@ -116,12 +118,8 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
       .limit(FORWARD_BATCH)
       .execute()
     if (due.length === 0) break
-    const ids = due.map((d) => d.statement_id)
-    const { contentType, body } = await forwardBody(
-      deps.db,
-      organisationId,
-      due.map((d) => d.statement),
-    )
+    const { batch, contentType, body } = await forwardBody(deps.db, organisationId, due)
+    const ids = batch.map((d) => d.statement_id)
     let error: string | null = deps.allowPrivateNetwork ? null : await refusedAddress(url)
     if (error === null)
       try {
@@ -151,7 +149,7 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
       outcome.sent += ids.length
       continue
     }
-    const attempts = Math.max(...due.map((d) => d.attempts)) + 1
+    const attempts = Math.max(...batch.map((d) => d.attempts)) + 1
     const next = new Date(deps.clock.now().getTime() + forwardBackoffMs(attempts))
     await deps.db.transaction().execute(async (tx) => {
       await tx
@@ -180,22 +178,48 @@ export async function forwardStatements(deps: ForwardDeps, organisationId: strin
   return outcome
 }
 
-/** The request body for a batch of stored statements (JSON text): JSON, or multipart with attachments. */
-async function forwardBody(
+/**
+ * The request for the first due statements: JSON, or multipart/mixed when Rounds holds
+ * attachments they name. A batch stops before the statement whose attachments would take it
+ * past FORWARD_MAX_ATTACHMENT_BYTES (the first statement always goes, whatever its size), so
+ * a run of large attachments travels over several requests instead of one huge one.
+ */
+async function forwardBody<T extends { statement: string }>(
   db: Executor,
   organisationId: string,
-  statements: string[],
-): Promise<{ contentType: string; body: string | Uint8Array<ArrayBuffer> }> {
-  const json = `[${statements.join(',')}]`
-  const hashes = [
+  due: T[],
+): Promise<{ batch: T[]; contentType: string; body: string | Uint8Array<ArrayBuffer> }> {
+  const hashesOf = due.map((d) => [
     ...new Set(
-      statements.flatMap((text) =>
-        attachmentsOf(JSON.parse(text) as Record<string, unknown>).map((a) => a.sha2.toLowerCase()),
-      ),
+      attachmentsOf(JSON.parse(d.statement) as Record<string, unknown>).map((a) => a.sha2.toLowerCase()),
     ),
-  ]
-  const found = hashes.length ? await findAttachments(db, organisationId, hashes) : new Map()
-  if (found.size === 0) return { contentType: 'application/json', body: json }
+  ])
+  const all = [...new Set(hashesOf.flat())]
+  const sizes = new Map<string, number>()
+  for (let i = 0; i < all.length; i += 200) {
+    const rows = await db
+      .selectFrom('xapi_attachment')
+      .select(['sha2', 'length'])
+      .where('organisation_id', '=', organisationId)
+      .where('sha2', 'in', all.slice(i, i + 200))
+      .execute()
+    for (const r of rows) sizes.set(r.sha2, Number(r.length))
+  }
+  const carried = new Set<string>()
+  let bytes = 0
+  let end = 0
+  for (const [i, hashes] of hashesOf.entries()) {
+    const added = hashes.filter((h) => sizes.has(h) && !carried.has(h))
+    const more = added.reduce((n, h) => n + (sizes.get(h) ?? 0), 0)
+    if (i > 0 && bytes + more > FORWARD_MAX_ATTACHMENT_BYTES) break
+    for (const h of added) carried.add(h)
+    bytes += more
+    end = i + 1
+  }
+  const batch = due.slice(0, end)
+  const json = `[${batch.map((d) => d.statement).join(',')}]`
+  if (carried.size === 0) return { batch, contentType: 'application/json', body: json }
+  const found = await findAttachments(db, organisationId, [...carried])
   const { contentType, body } = buildMultipart([
     { headers: { 'Content-Type': 'application/json' }, body: json },
     ...[...found.values()].map((a) => ({
@@ -207,7 +231,7 @@ async function forwardBody(
       body: a.content,
     })),
   ])
-  return { contentType, body: body as Uint8Array<ArrayBuffer> }
+  return { batch, contentType, body: body as Uint8Array<ArrayBuffer> }
 }
 
 export type ForwardingStatus = {
