@@ -354,6 +354,27 @@ describe.each(testDialects)('xAPI attachments at /xapi/statements (%s)', (dialec
     expect(body.error.message).toContain('not the statement that was signed')
   })
 
+  it('keeps no attachment of a request refused as a conflict (409)', async () => {
+    const id = randomUUID()
+    await expectJson(await request('POST', '/statements', [jsonPart(statement({ id }))]), 200)
+    const content = randomBytes(512)
+    const a = attachment({ sha2: sha256(content), length: content.byteLength })
+    await expectError(
+      await request('POST', '/statements', [
+        jsonPart(statement({ id, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' }, attachments: [a] })),
+        filePart(content),
+      ]),
+      409,
+      'CONFLICT',
+    )
+    const rows = await rounds.database.db
+      .selectFrom('xapi_attachment')
+      .select('sha2')
+      .where('sha2', '=', sha256(content))
+      .execute()
+    expect(rows).toEqual([])
+  })
+
   it('refuses a JSON statement with an attachment that has no fileUrl', async () => {
     const res = await rounds.app.request('/xapi/statements', {
       method: 'POST',
