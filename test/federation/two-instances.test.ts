@@ -279,11 +279,24 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
     const object = (await (
       await fetch(video.remoteId, { headers: { accept: 'application/activity+json' } })
     ).json()) as {
+      '@context': unknown[]
       type: string
       name: string
       attachment: { type: string; mediaType: string; name: string; url: string }
+      subtitleLanguage: Array<{ identifier: string; name: string; url: string }>
     }
     expect(object).toMatchObject({ type: 'Video', name: 'Cannulation' })
+    // Its captions as PeerTube lists them, the WebVTT served by Rounds beside the video file.
+    expect(object['@context']).toContainEqual(
+      expect.objectContaining({ subtitleLanguage: 'sc:subtitleLanguage', sc: 'http://schema.org/' }),
+    )
+    expect(object.subtitleLanguage).toEqual([
+      { identifier: 'en', name: 'English', url: `${object.attachment.url}/captions.vtt` },
+    ])
+    const vtt = await fetch(object.subtitleLanguage[0]?.url as string)
+    expect(vtt.status).toBe(200)
+    expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8')
+    expect(await vtt.text()).toContain('Clean the skin first.')
     expect(object.attachment).toMatchObject({
       type: 'Document',
       mediaType: 'video/mp4',

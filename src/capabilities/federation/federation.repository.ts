@@ -403,6 +403,25 @@ export async function findMediaData(
   return r ? { mediaType: r.media_type, dataBase64: r.data_base64 } : null
 }
 
+/** The captions (WebVTT) of a live post's attachment, if it has any. */
+export async function findMediaCaptions(
+  db: Executor,
+  organisationId: string,
+  postId: string,
+  position: number,
+): Promise<string | null> {
+  const r = await db
+    .selectFrom('federation_media as m')
+    .innerJoin('federation_post as p', 'p.id', 'm.post_id')
+    .select('m.captions_vtt')
+    .where('m.post_id', '=', postId)
+    .where('p.organisation_id', '=', organisationId)
+    .where('m.position', '=', position)
+    .where('p.deleted_at', 'is', null)
+    .executeTakeFirst()
+  return r?.captions_vtt?.trim() ? r.captions_vtt : null
+}
+
 export type InteractionKind = 'like' | 'announce' | 'reply'
 
 /** Records a like, boost or reply once per activity (a redelivered activity counts once). */

@@ -101,6 +101,11 @@ export function mediaUrl(publicBaseUrl: string, slug: string, postId: string, po
   )
 }
 
+/** Where the captions (WebVTT) of a post's n-th attachment are served. */
+export function captionsUrl(publicBaseUrl: string, slug: string, postId: string, position: number): URL {
+  return new URL(`${mediaUrl(publicBaseUrl, slug, postId, position).pathname}/captions.vtt`, publicBaseUrl)
+}
+
 /**
  * Each organisation as an ActivityPub actor (type Organization), discoverable through
  * WebFinger as acct:<slug>@<host>. Followers are accepted automatically; likes, boosts and
@@ -211,7 +216,9 @@ export function createRoundsFederation(deps: FederationDeps, options: Federation
       if (!org) return null
       const post = await findPost(deps.db, org.id, values.id)
       if (!post || post.deletedAt || post.objectType !== type) return null
-      return postObject(ctx, org.slug, post, await listMedia(deps.db, post.id))
+      const media = await listMedia(deps.db, post.id)
+      const object = postObject(ctx, org.slug, post, media)
+      return object instanceof Video ? withSubtitles(ctx, org.slug, post, media, object) : object
     }
   federation.setObjectDispatcher(Note, federationPaths.note, dispatchPost('Note') as never)
   federation.setObjectDispatcher(Video, federationPaths.video, dispatchPost('Video') as never)
@@ -433,6 +440,57 @@ export function postObject(ctx: Context<void>, slug: string, post: PostRow, medi
         ...values,
       })
     : new Note({ id: ctx.getObjectUri(Note, { identifier: slug, id: post.id }), ...values })
+}
+
+/** PeerTube's terms for a video's caption tracks (schema.org), added to the object's context. */
+const SUBTITLE_TERMS = {
+  sc: 'http://schema.org/',
+  subtitleLanguage: 'sc:subtitleLanguage',
+  identifier: 'sc:identifier',
+}
+
+/**
+ * The Video with its caption tracks as PeerTube publishes them: `subtitleLanguage`, a list of
+ * { identifier (language code), name, url } where url is the WebVTT file. Fedify's vocabulary
+ * has no such property, so the object is rebuilt from its JSON-LD with the property added;
+ * Fedify then serves that JSON as it is. Only the object served at its id carries it: an
+ * activity Fedify serialises (the Create it delivers) is compacted from the vocabulary, so
+ * servers that show captions (PeerTube) fetch the video by its id, as they do anyway.
+ */
+export async function withSubtitles(
+  ctx: Context<void>,
+  slug: string,
+  post: PostRow,
+  media: MediaRow[],
+  video: Video,
+): Promise<Video> {
+  const language = post.language?.trim() || 'en'
+  const tracks = media
+    .filter((m) => m.kind === 'video' && m.captionsVtt?.trim())
+    .map((m) => ({
+      identifier: language,
+      name: languageName(language),
+      url: captionsUrl(ctx.canonicalOrigin, slug, post.id, m.position).href,
+    }))
+  if (tracks.length === 0) return video
+  const json = (await video.toJsonLd({ contextLoader: ctx.contextLoader })) as Record<string, unknown>
+  const context = json['@context']
+  return Video.fromJsonLd(
+    {
+      ...json,
+      '@context': [...(Array.isArray(context) ? context : [context]), SUBTITLE_TERMS],
+      subtitleLanguage: tracks,
+    },
+    { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader },
+  )
+}
+
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code
+  } catch {
+    return code
+  }
 }
 
 export function postUri(ctx: Context<void>, slug: string, post: Pick<PostRow, 'id' | 'objectType'>): URL {

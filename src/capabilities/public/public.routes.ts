@@ -3,7 +3,11 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { findOrganisationBySlug, findUserById } from '#src/capabilities/accounts/accounts.repository.ts'
 import { listCorrections } from '#src/capabilities/content/corrections.service.ts'
-import { findMediaData, findPost } from '#src/capabilities/federation/federation.repository.ts'
+import {
+  findMediaCaptions,
+  findMediaData,
+  findPost,
+} from '#src/capabilities/federation/federation.repository.ts'
 import { surveyLinksHtml } from '#src/capabilities/learning/surveys/survey.html.ts'
 import { surveysShownWith } from '#src/capabilities/learning/surveys/survey.service.ts'
 import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
@@ -159,6 +163,23 @@ export function publicRoutes(
     c.header('x-content-type-options', 'nosniff')
     return c.body(Buffer.from(media.dataBase64, 'base64'))
   })
+  // The captions of a fediverse video, linked from its ActivityPub object (subtitleLanguage).
+  app.get('/orgs/:slug/posts/:id/media/:position/captions.vtt', (c) =>
+    page(
+      c,
+      async () => {
+        const org = await findOrganisationBySlug(deps.db, c.req.param('slug'))
+        const position = Number.parseInt(c.req.param('position'), 10)
+        const captions =
+          org && Number.isInteger(position)
+            ? await findMediaCaptions(deps.db, org.id, c.req.param('id'), position)
+            : null
+        if (!captions) throw new AppError('NOT_FOUND', { message: 'this attachment has no captions' })
+        return toWebVtt(captions)
+      },
+      'text/vtt; charset=utf-8',
+    ),
+  )
 
   // A fediverse post opened in a browser: its item's public page.
   for (const kind of ['posts', 'videos'])
