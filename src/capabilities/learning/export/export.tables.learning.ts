@@ -85,7 +85,7 @@ export const itemsTable: ExportTable = {
   ],
   async rows(ctx) {
     const rows = (await ctx.items()).map((item): ExportRow => {
-      const f = featuresOf(item.kind, item.fields)
+      const f = featuresOf(item.kind, item.fields, item.profession as Parameters<typeof featuresOf>[2])
       return {
         item_id: item.id,
         url: `${ctx.publicBaseUrl}/orgs/${encodeURIComponent(ctx.organisationSlug)}/items/${item.id}`,
@@ -96,7 +96,7 @@ export const itemsTable: ExportTable = {
         voice: f.personal ? 'personal' : 'professional',
         has_quiz: f.hasQuiz,
         captions: f.captions,
-        presenter_profession: item.profession,
+        presenter_profession: f.profession,
         series_id: item.seriesId,
         series_title: item.seriesTitle,
         channels: item.channels.join(';'),

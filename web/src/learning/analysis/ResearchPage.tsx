@@ -24,6 +24,7 @@ import {
 } from 'recharts'
 import { useCurrentOrganisation } from '../../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../../shell/Page.tsx'
+import { ResearchExportPanel } from './ResearchExportPanel.tsx'
 import { type ResearchOutcome, type ResearchView, useResearchView } from './research.api.ts'
 
 type Metric = ResearchView['correlations'][number]['metric']
@@ -93,6 +94,7 @@ export function ResearchPage() {
         ) : (
           <ResearchBody view={view.data} />
         )}
+        <ResearchExportPanel slug={organisation.slug} />
       </Stack>
     </>
   )
