@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net'
 /**
  * An HTTP-level fake of the parts of Mastodon's REST API Rounds uses, following the
  * documented contract (docs.joinmastodon.org/methods/): verify_credentials, statuses with
- * Idempotency-Key (the same key returns the same status), scheduled_at (a ScheduledStatus),
- * media upload v2 (202 while processing, GET /api/v1/media/:id answering 206 until ready),
+ * Idempotency-Key (the same key returns the same status or scheduled status), scheduled_at
+ * (a ScheduledStatus at least 5 minutes ahead — sooner is refused with 422, a past time posts at
+ * once — with GET/PUT/DELETE /api/v1/scheduled_statuses/:id and the list; when its time comes the
+ * server posts it as a new status, after which GET answers 404 and the status appears in
+ * GET /api/v1/accounts/:id/statuses), media upload v2 (202 while processing, GET /api/v1/media/:id answering 206 until ready),
  * delete, and the counts metrics read. Failures can be scripted: 429 with Retry-After or
  * X-RateLimit-Reset, 5xx, and a revoked token (401).
  */
@@ -21,6 +24,22 @@ export type FakeStatus = {
   favourites: number
   reblogs: number
   replies: number
+  createdAt: string
+  /** The scheduled status it was posted from, if any. */
+  fromScheduled: string | null
+}
+
+export type FakeScheduled = {
+  id: string
+  scheduledAt: string
+  text: string
+  language: string | null
+  visibility: string
+  mediaIds: string[]
+  idempotencyKey: string | null
+  deleted: boolean
+  /** The status the server posted at the time. */
+  postedAs: string | null
 }
 
 export type FakeMedia = {
@@ -38,7 +57,9 @@ export type MastodonFake = {
   /** Valid access tokens; others get 401. */
   tokens: Set<string>
   statuses: FakeStatus[]
-  scheduled: { id: string; scheduledAt: string; text: string; deleted: boolean }[]
+  scheduled: FakeScheduled[]
+  /** Posts every scheduled status whose time has come (the server's scheduler); also done on each request. */
+  fireDue(): void
   media: FakeMedia[]
   /** Every request's method and path, in order. */
   requests: { method: string; path: string; idempotencyKey: string | null }[]
@@ -65,10 +86,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** Mastodon's ScheduledStatusValidator: at least 5 minutes ahead. */
+const MIN_SCHEDULE_OFFSET_MS = 5 * 60_000
+
 export async function startMastodonFake(
-  options: { account?: string; token?: string } = {},
+  options: { account?: string; token?: string; now?: () => Date } = {},
 ): Promise<MastodonFake> {
   const username = options.account ?? 'rounds'
+  const now = options.now ?? (() => new Date())
   let next = 1000
   const nextId = () => String(next++)
   const scripted: Scripted[] = []
@@ -82,6 +107,22 @@ export async function startMastodonFake(
     statusResponseDelayMs: 0,
     onStatusCreated: null,
     failNext: (...r) => scripted.push(...r),
+    fireDue: () => {
+      for (const sc of fake.scheduled) {
+        if (sc.deleted || Date.parse(sc.scheduledAt) > now().getTime()) continue
+        // Mastodon destroys the scheduled status and posts its params as a new status (the
+        // Idempotency-Key of the original request is not carried over).
+        sc.deleted = true
+        const s = newStatus({
+          text: sc.text,
+          mediaIds: sc.mediaIds,
+          visibility: sc.visibility,
+          language: sc.language,
+        })
+        s.fromScheduled = sc.id
+        sc.postedAs = s.id
+      }
+    },
     live: () => fake.statuses.filter((s) => !s.deleted),
     url: '',
     close: async () => {},
@@ -91,7 +132,7 @@ export async function startMastodonFake(
     id: s.id,
     uri: `${base}/users/${username}/statuses/${s.id}`,
     url: `${base}/@${username}/${s.id}`,
-    created_at: new Date().toISOString(),
+    created_at: s.createdAt,
     content: `<p>${s.text}</p>`,
     text: s.text,
     visibility: s.visibility,
@@ -102,6 +143,48 @@ export async function startMastodonFake(
     reblogs_count: s.reblogs,
     replies_count: s.replies,
     account: { id: '1', username, acct: username },
+  })
+
+  const newStatus = (input: {
+    text: string
+    inReplyToId?: string | null
+    mediaIds?: string[]
+    visibility?: string
+    language?: string | null
+    idempotencyKey?: string | null
+  }): FakeStatus => {
+    const s: FakeStatus = {
+      id: nextId(),
+      text: input.text,
+      inReplyToId: input.inReplyToId ?? null,
+      mediaIds: input.mediaIds ?? [],
+      visibility: input.visibility ?? 'public',
+      language: input.language ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      deleted: false,
+      favourites: 0,
+      reblogs: 0,
+      replies: 0,
+      createdAt: now().toISOString(),
+      fromScheduled: null,
+    }
+    fake.statuses.push(s)
+    const parent = fake.statuses.find((x) => x.id === s.inReplyToId)
+    if (parent) parent.replies++
+    return s
+  }
+  const presentScheduled = (s: FakeScheduled) => ({
+    id: s.id,
+    scheduled_at: s.scheduledAt,
+    params: {
+      text: s.text,
+      visibility: s.visibility,
+      language: s.language,
+      media_ids: s.mediaIds.length ? s.mediaIds : null,
+      in_reply_to_id: null,
+      application_id: 1,
+    },
+    media_attachments: [],
   })
 
   const server: Server = createServer(async (req, res) => {
@@ -118,6 +201,7 @@ export async function startMastodonFake(
     }
     const auth = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')
     if (!fake.tokens.has(auth)) return json(res, 401, { error: 'The access token is invalid' })
+    fake.fireDue()
 
     if (method === 'GET' && path === '/api/v1/accounts/verify_credentials')
       return json(res, 200, {
@@ -188,35 +272,45 @@ export async function startMastodonFake(
       }
       if (input.in_reply_to_id && !fake.statuses.some((s) => s.id === input.in_reply_to_id && !s.deleted))
         return json(res, 404, { error: 'Record not found' })
-      // Mastodon keeps an Idempotency-Key for an hour and answers with the first status.
+      // Mastodon keeps an Idempotency-Key for an hour and answers with the first status (or
+      // the first scheduled status, while it is still scheduled).
       const earlier = key ? fake.statuses.find((s) => s.idempotencyKey === key) : undefined
       if (earlier) return json(res, 200, present(earlier))
-      if (input.scheduled_at) {
-        const s = { id: nextId(), scheduledAt: input.scheduled_at, text: input.status ?? '', deleted: false }
-        fake.scheduled.push(s)
-        return json(res, 200, {
-          id: s.id,
-          scheduled_at: s.scheduledAt,
-          params: { text: s.text },
-          media_attachments: [],
-        })
+      const earlierScheduled = key
+        ? fake.scheduled.find((s) => s.idempotencyKey === key && !s.deleted)
+        : undefined
+      if (earlierScheduled) return json(res, 200, presentScheduled(earlierScheduled))
+      // A time in the past posts at once; a future one must be at least 5 minutes ahead.
+      if (input.scheduled_at && Date.parse(input.scheduled_at) > now().getTime()) {
+        if (Date.parse(input.scheduled_at) < now().getTime() + MIN_SCHEDULE_OFFSET_MS)
+          return json(res, 422, {
+            error: 'Validation failed: Scheduled at The scheduled date must be in the future',
+          })
+        const sc: FakeScheduled = {
+          id: nextId(),
+          scheduledAt: new Date(input.scheduled_at).toISOString(),
+          text: input.status ?? '',
+          language: input.language ?? null,
+          visibility: input.visibility ?? 'public',
+          mediaIds: input.media_ids ?? [],
+          idempotencyKey: key,
+          deleted: false,
+          postedAs: null,
+        }
+        fake.scheduled.push(sc)
+        fake.onStatusCreated?.(fake.statuses.length)
+        if (fake.statusResponseDelayMs > 0)
+          await new Promise((r) => setTimeout(r, fake.statusResponseDelayMs))
+        return json(res, 200, presentScheduled(sc))
       }
-      const s: FakeStatus = {
-        id: nextId(),
+      const s = newStatus({
         text: input.status ?? '',
         inReplyToId: input.in_reply_to_id ?? null,
         mediaIds: input.media_ids ?? [],
         visibility: input.visibility ?? 'public',
         language: input.language ?? null,
         idempotencyKey: key,
-        deleted: false,
-        favourites: 0,
-        reblogs: 0,
-        replies: 0,
-      }
-      fake.statuses.push(s)
-      const parent = fake.statuses.find((x) => x.id === s.inReplyToId)
-      if (parent) parent.replies++
+      })
       fake.onStatusCreated?.(fake.statuses.length)
       if (fake.statusResponseDelayMs > 0) await new Promise((r) => setTimeout(r, fake.statusResponseDelayMs))
       return json(res, 200, present(s))
@@ -231,12 +325,49 @@ export async function startMastodonFake(
         return json(res, 200, { ...present(s), text: s.text })
       }
     }
+    if (method === 'GET' && path === '/api/v1/scheduled_statuses')
+      return json(
+        res,
+        200,
+        fake.scheduled
+          .filter((s) => !s.deleted)
+          .slice(0, Number(url.searchParams.get('limit') ?? 20))
+          .map(presentScheduled),
+      )
     const scheduledMatch = /^\/api\/v1\/scheduled_statuses\/(\w+)$/.exec(path)
-    if (scheduledMatch && method === 'DELETE') {
+    if (scheduledMatch) {
       const s = fake.scheduled.find((x) => x.id === scheduledMatch[1] && !x.deleted)
       if (!s) return json(res, 404, { error: 'Record not found' })
-      s.deleted = true
-      return json(res, 200, {})
+      if (method === 'GET') return json(res, 200, presentScheduled(s))
+      if (method === 'PUT') {
+        const input = JSON.parse(body.toString('utf8') || '{}') as { scheduled_at?: string }
+        const at = Date.parse(input.scheduled_at ?? '')
+        if (Number.isNaN(at) || at < now().getTime() + MIN_SCHEDULE_OFFSET_MS)
+          return json(res, 422, {
+            error: 'Validation failed: Scheduled at The scheduled date must be in the future',
+          })
+        s.scheduledAt = new Date(at).toISOString()
+        return json(res, 200, presentScheduled(s))
+      }
+      if (method === 'DELETE') {
+        s.deleted = true
+        return json(res, 200, {})
+      }
+    }
+    const accountStatuses = /^\/api\/v1\/accounts\/(\w+)\/statuses$/.exec(path)
+    if (method === 'GET' && accountStatuses) {
+      if (accountStatuses[1] !== '1') return json(res, 404, { error: 'Record not found' })
+      const noReplies = url.searchParams.get('exclude_replies') === 'true'
+      return json(
+        res,
+        200,
+        fake
+          .live()
+          .filter((s) => !noReplies || !s.inReplyToId)
+          .reverse()
+          .slice(0, Number(url.searchParams.get('limit') ?? 20))
+          .map(present),
+      )
     }
     return json(res, 404, { error: 'Not found' })
   })

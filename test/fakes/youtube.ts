@@ -6,7 +6,9 @@ import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './ht
  * videos.insert as a resumable upload (POST uploadType=resumable → Location session URI;
  * PUT chunks with Content-Range; 308 Resume Incomplete with Range while incomplete; a
  * `bytes * /N` status query; chunks not a multiple of 256 KiB refused), captions.insert
- * (multipart), videos.delete, videos.list statistics, channels.list (mine) and the uploads
+ * (multipart), videos.delete, videos.list statistics and status, videos.update status (a
+ * private video's publishAt moved; YouTube makes it public at that time, and refuses a
+ * publishAt in the past or on a video that is not private), channels.list (mine) and the uploads
  * playlist, and Google's OAuth token endpoint (refresh grant). Failures can be scripted
  * (403 quotaExceeded, 429 with Retry-After, 5xx) and a chunk can be cut off part-way.
  */
@@ -37,7 +39,8 @@ const googleError = (code: number, reason: string, message: string) => ({
   error: { code, message, errors: [{ message, domain: 'youtube', reason }] },
 })
 
-export async function startYouTubeFake() {
+export async function startYouTubeFake(options: { now?: () => Date } = {}) {
+  const now = options.now ?? (() => new Date())
   const tokens = new Map<string, number>()
   const refreshTokens = new Set<string>()
   const sessions = new Map<string, Session>()
@@ -63,7 +66,16 @@ export async function startYouTubeFake() {
     return r
   }
   let base = ''
+  /** YouTube publishes a private video with publishAt once that time comes. */
+  const publishDue = () => {
+    for (const v of videos)
+      if (v.privacyStatus === 'private' && v.publishAt && Date.parse(v.publishAt) <= now().getTime()) {
+        v.privacyStatus = 'public'
+        v.publishAt = null
+      }
+  }
   const handle = ({ method, url, path, headers, body, req, res }: FakeRequest) => {
+    publishDue()
     if (method === 'GET' && path === '/o/oauth2/v2/auth') {
       const q = url.searchParams
       if (q.get('client_id') !== state.clientId || q.get('code_challenge_method') !== 'S256')
@@ -237,6 +249,37 @@ export async function startYouTubeFake() {
     if (path === '/youtube/v3/videos') {
       const id = url.searchParams.get('id') ?? ''
       const v = videos.find((x) => x.id === id && !x.deleted)
+      if (method === 'PUT') {
+        const input = JSON.parse(body.toString('utf8') || '{}') as {
+          id?: string
+          status?: { privacyStatus?: string; publishAt?: string }
+        }
+        const target = videos.find((x) => x.id === input.id && !x.deleted)
+        if (!target)
+          return sendJson(res, 404, googleError(404, 'videoNotFound', 'The video cannot be found.'))
+        const at = input.status?.publishAt
+        if (at && input.status?.privacyStatus !== 'private')
+          return sendJson(
+            res,
+            400,
+            googleError(400, 'invalidPublishAt', 'publishAt can only be set on a private video.'),
+          )
+        if (at && Date.parse(at) <= now().getTime())
+          return sendJson(
+            res,
+            400,
+            googleError(400, 'invalidPublishAt', 'The publishAt time must be in the future.'),
+          )
+        target.privacyStatus = input.status?.privacyStatus ?? target.privacyStatus
+        target.publishAt = at ?? null
+        return sendJson(res, 200, {
+          id: target.id,
+          status: {
+            privacyStatus: target.privacyStatus,
+            ...(target.publishAt ? { publishAt: target.publishAt } : {}),
+          },
+        })
+      }
       if (method === 'DELETE') {
         if (!v)
           return sendJson(
@@ -253,6 +296,11 @@ export async function startYouTubeFake() {
           ? [
               {
                 id: v.id,
+                status: {
+                  uploadStatus: 'processed',
+                  privacyStatus: v.privacyStatus,
+                  ...(v.publishAt ? { publishAt: v.publishAt } : {}),
+                },
                 statistics: {
                   viewCount: String(v.views),
                   likeCount: '3',

@@ -8,12 +8,12 @@ import {
   updateItem,
 } from '#src/capabilities/content/content.service.ts'
 import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
+import { requestResearchExport, runResearchExport } from '#src/capabilities/learning/export/export.service.ts'
 import {
   insertAttachment,
   insertInstrument,
   insertVersion,
 } from '#src/capabilities/learning/surveys/survey.repository.ts'
-import { requestResearchExport, runResearchExport } from '#src/capabilities/learning/export/export.service.ts'
 import { createLrsClient } from '#src/capabilities/learning/xapi/lrs-clients.service.ts'
 import { setUploadStatus } from '#src/capabilities/media/media.repository.ts'
 import { createUpload } from '#src/capabilities/media/media.service.ts'
@@ -784,6 +784,16 @@ const table: Record<string, RouteCase> = {
     prepare: async (rounds, w) => {
       const { itemId, publicationId } = await ownPagesPublication(rounds, w)
       return { path: `/api/orgs/${w.org.slug}/items/${itemId}/publications/${publicationId}/cancel` }
+    },
+  },
+  'POST /api/orgs/{slug}/items/{itemId}/publications/{publicationId}/reschedule': {
+    expect: editorOnly,
+    prepare: async (rounds, w) => {
+      const { itemId, publicationId } = await ownPagesPublication(rounds, w)
+      return {
+        path: `/api/orgs/${w.org.slug}/items/${itemId}/publications/${publicationId}/reschedule`,
+        body: { scheduledAt: new Date(Date.now() + 7_200_000).toISOString() },
+      }
     },
   },
   'POST /api/orgs/{slug}/items/{itemId}/publishing/withdraw': {

@@ -101,6 +101,40 @@ export type RemotePost = {
   /** Extra id the platform needs to reference it (e.g. Bluesky CID). */
   remoteRef?: string
   url?: string
+  /**
+   * Set when the platform holds the post and publishes it itself at this time (native
+   * scheduling); the post is not public yet and `remoteId` names the scheduled post.
+   */
+  scheduledAt?: string
+}
+
+/**
+ * A connector whose platform schedules posts itself. Delivery sends the post at once with the
+ * time, then a follow-up job asks `resolve` for the live post after that time. Only
+ * single-part posts are scheduled natively (a thread's later parts cannot reply to a post
+ * that does not exist yet); everything else waits in Rounds' queue.
+ */
+export type NativeScheduling = {
+  /** How far ahead the time must be for the platform to accept it (Mastodon: 5 minutes). */
+  minLeadMs: number
+  /** Moves a scheduled post to a new time (at least `minLeadMs` ahead); returns it as it now stands. */
+  reschedule(ctx: PostContext, remote: RemotePost, at: string): Promise<RemotePost>
+  /**
+   * After the time: the live post (without `scheduledAt`), the scheduled post still waiting
+   * (with it), or null when the platform no longer has it (cancelled on the platform, or
+   * not posted yet and gone; the caller decides how long to keep asking).
+   */
+  resolve(
+    ctx: PostContext,
+    remote: RemotePost,
+    post: OutgoingPost,
+    part: OutgoingPart,
+  ): Promise<RemotePost | null>
+  /**
+   * Finds what a scheduling call cut off before its answer was recorded created: the
+   * scheduled post, or the live one when the time has passed; null when nothing was created.
+   */
+  lookup(ctx: PostContext, post: OutgoingPost, part: OutgoingPart): Promise<RemotePost | null>
 }
 
 export type Metrics = Partial<Record<MetricName, number>>
@@ -143,6 +177,8 @@ export interface ChannelConnector {
    * idempotency key created, when that attempt was cut off before its result was recorded.
    */
   lookup?(ctx: PostContext, post: OutgoingPost, part: OutgoingPart): Promise<RemotePost | null>
+  /** Present when `capabilities.nativeScheduling`: how the platform's own scheduler is driven. */
+  scheduling?: NativeScheduling
 }
 
 /** How an organisation connects an account on the channel. */

@@ -20,10 +20,13 @@ import { signedMediaUrl } from './outbound-media.ts'
 import type { PublishingDeps } from './publishing.deps.ts'
 import {
   claimPublication,
+  clearScheduled,
   type DeliveryRow,
   findPublication,
   listDeliveries,
   listRecentSends,
+  markScheduled,
+  markScheduling,
   markSending,
   markSent,
   type PublicationRow,
@@ -47,10 +50,37 @@ import { DELIVER_JOB, findActiveApproval, WITHDRAW_JOB } from './publishing.serv
 export const MAX_ATTEMPTS = 6
 const CLAIM_MS = 15 * 60_000
 
+/** Over the platform's minimum lead for a native schedule: the call (an upload) takes time too. */
+export const NATIVE_MARGIN_MS = 60_000
+/** After the platform's time, how often Rounds looks for the live post, and for how long. */
+export const RESOLVE_EVERY_MS = 60_000
+export const RESOLVE_GIVE_UP_MS = 60 * 60_000
+
+/**
+ * Whether a publication is handed to the platform's own scheduler: the connector schedules
+ * natively, the time is far enough ahead for the platform to accept it, and it is one post.
+ * A thread is never scheduled natively: its later parts reply to the first, and Mastodon's
+ * `in_reply_to_id` must name a status that exists, which a scheduled one does not until it is
+ * posted; so threads wait in Rounds' queue and go out part by part at the time.
+ */
+export function usesNativeScheduling(
+  connector: ChannelConnector,
+  parts: number,
+  scheduledAt: string,
+  now: Date,
+): boolean {
+  const native = connector.capabilities.nativeScheduling ? connector.scheduling : undefined
+  if (!native || parts !== 1) return false
+  return Date.parse(scheduledAt) - now.getTime() >= native.minLeadMs + NATIVE_MARGIN_MS
+}
+
+const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+
 const remoteOf = (d: DeliveryRow): RemotePost => ({
   remoteId: d.remoteId as string,
   ...(d.remoteRef ? { remoteRef: d.remoteRef } : {}),
   ...(d.remoteUrl ? { url: d.remoteUrl } : {}),
+  ...(d.status === 'scheduled' && d.nextAttemptAt ? { scheduledAt: d.nextAttemptAt } : {}),
 })
 
 /** A correction reply: the notice and the link to the corrected page, within the channel's limit. */
@@ -234,29 +264,52 @@ async function fail(deps: PublishingDeps, p: PublicationRow, message: string, de
 
 async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<void> {
   const label = channelSpecs[p.channel].label
+  const deliveries = await listDeliveries(deps.db, [p.id])
+  const parts = deliveries.filter((d) => d.kind === 'part').sort((a, b) => a.partIndex - b.partIndex)
+  const handedOver = parts.filter((d) => d.status === 'scheduled' || d.status === 'scheduling')
   // Only the approved version goes out: an approval voided or expired after scheduling stops it.
   if (p.status !== 'published') {
     const approval = await findActiveApproval(deps.db, p.itemId, deps.clock.now())
-    if (!approval || approval.contentHash !== p.contentHash)
-      return fail(
-        deps,
-        p,
-        'The approval of this version ended (edited, withdrawn or expired) before it was sent; nothing was published.',
-      )
+    if (!approval || approval.contentHash !== p.contentHash) {
+      const message =
+        'The approval of this version ended (edited, withdrawn or expired) before it was sent; nothing was published.'
+      // A post the platform already holds is cancelled there first, by the withdrawal job.
+      if (handedOver.length > 0) return handBackForWithdrawal(deps, p, message)
+      return fail(deps, p, message)
+    }
   }
   const loaded = await loadForSending(deps, p)
   if ('error' in loaded) {
     if (loaded.reauth && p.accountId) await markNeedsReauth(deps, p.accountId, loaded.error)
     return fail(deps, p, loaded.error)
   }
-  if (p.status === 'scheduled')
+  const connector = loaded.registered.connector
+  const now = deps.clock.now()
+  const native =
+    p.status === 'scheduled' &&
+    !parts.some((d) => d.status === 'sent' || d.status === 'sending') &&
+    usesNativeScheduling(connector, parts.length, p.scheduledAt, now)
+  // A job early for its time (queued for the platform's scheduler, which now cannot take it):
+  // Rounds' queue waits for the time instead.
+  if (
+    p.status === 'scheduled' &&
+    !native &&
+    handedOver.length === 0 &&
+    Date.parse(p.scheduledAt) > now.getTime()
+  ) {
+    await deps.queue.enqueue(
+      deps.db,
+      DELIVER_JOB,
+      { publicationId: p.id },
+      { runAt: new Date(p.scheduledAt) },
+    )
+    return
+  }
+  if (p.status === 'scheduled' && !native && handedOver.length === 0)
     await updatePublication(deps.db, p.id, { status: 'publishing', at: deps.clock.now().toISOString() }, [
       'scheduled',
     ])
   const post = JSON.parse(p.rendered) as RenderedPost
-  const deliveries = await listDeliveries(deps.db, [p.id])
-  const parts = deliveries.filter((d) => d.kind === 'part').sort((a, b) => a.partIndex - b.partIndex)
-  const connector = loaded.registered.connector
   const outgoingBase: Omit<OutgoingPost, 'parts'> = {
     idempotencyKey: '',
     ...(post.title ? { title: post.title } : {}),
@@ -303,6 +356,50 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
     })
   }
 
+  /** Waits for a refusal that can succeed later, or fails the part. */
+  const refused = async (d: DeliveryRow, error: unknown, keepStatus?: 'scheduled'): Promise<void> => {
+    const attempts = d.attempts + 1
+    const next = afterError(error, attempts, deps.clock.now(), label)
+    if (!(error instanceof ChannelError))
+      deps.log.warn(
+        {
+          publicationId: p.id,
+          deliveryId: d.id,
+          channel: p.channel,
+          err: { name: (error as Error)?.name },
+        },
+        'delivery failed unexpectedly',
+      )
+    if (next.reauth && p.accountId) await markNeedsReauth(deps, p.accountId, next.message)
+    if (next.retryAt) {
+      const retryAt = next.retryAt
+      await deps.db.transaction().execute(async (tx) => {
+        if (keepStatus)
+          // The platform still holds the post at its time: only count the attempt and say why.
+          await tx
+            .updateTable('delivery')
+            .set((eb) => ({
+              attempts: eb('attempts', '+', 1),
+              last_error: next.message,
+              updated_at: deps.clock.now().toISOString(),
+            }))
+            .where('id', '=', d.id)
+            .execute()
+        else
+          await updateDelivery(tx, d.id, {
+            status: 'pending',
+            lastError: next.message,
+            nextAttemptAt: retryAt.toISOString(),
+            at: deps.clock.now().toISOString(),
+          })
+        await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: retryAt })
+      })
+      return
+    }
+    // A post the platform still holds keeps its delivery (a retry looks for it again, never re-sends).
+    return fail(deps, p, next.message, keepStatus ? undefined : d)
+  }
+
   for (const { d, part, replyTo } of queue) {
     if (d.status === 'sent' || d.status === 'deleted') {
       if (d.kind === 'part') {
@@ -314,6 +411,37 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
     }
     if (d.status === 'failed') return
     if (d.kind === 'correction' && !root) return
+    const ctx = { credentials: loaded.credentials }
+    if (d.status === 'scheduled') {
+      let outgoingPart: OutgoingPart
+      try {
+        outgoingPart = await part()
+      } catch (error) {
+        return refused(d, error, 'scheduled')
+      }
+      const outgoing: OutgoingPost = {
+        ...outgoingBase,
+        idempotencyKey: d.idempotencyKey,
+        parts: [outgoingPart],
+      }
+      let live: RemotePost | null
+      try {
+        live = await followScheduled(deps, loaded, p, d, outgoing, outgoingPart)
+      } catch (error) {
+        return refused(d, error, 'scheduled')
+      }
+      if (!live) return
+      const remote = live
+      await deps.db.transaction().execute(async (tx) => {
+        await markSent(tx, d.id, remote, deps.clock.now().toISOString())
+        await updatePublication(tx, p.id, { status: 'publishing', at: deps.clock.now().toISOString() }, [
+          'scheduled',
+        ])
+      })
+      root ??= remote
+      parent = remote
+      continue
+    }
     const wait = await rateLimitWait(deps, loaded)
     if (wait) {
       await deps.db.transaction().execute(async (tx) => {
@@ -338,49 +466,36 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
         d,
       )
     }
+    const schedule = native && d.kind === 'part' ? p.scheduledAt : null
     const outgoing: OutgoingPost = {
       ...outgoingBase,
       idempotencyKey: d.idempotencyKey,
       parts: [outgoingPart],
+      scheduledAt: schedule,
     }
-    const ctx = { credentials: loaded.credentials }
     let remote: RemotePost | null = null
     try {
+      // A `scheduling` left by a crash: find what the cut-off call gave the platform's scheduler.
+      if (d.status === 'scheduling' && connector.scheduling)
+        remote = await connector.scheduling.lookup(
+          ctx,
+          { ...outgoing, scheduledAt: p.scheduledAt },
+          outgoingPart,
+        )
       // A `sending` left by a crash: ask the platform first when it cannot de-duplicate by key.
-      if (d.status === 'sending' && connector.lookup)
+      else if (d.status === 'sending' && connector.lookup)
         remote = await connector.lookup(ctx, outgoing, outgoingPart)
       if (!remote) {
-        await markSending(deps.db, d.id, deps.clock.now().toISOString())
+        if (schedule) await markScheduling(deps.db, d.id, deps.clock.now().toISOString())
+        else await markSending(deps.db, d.id, deps.clock.now().toISOString())
         remote = await connector.publishPart(ctx, outgoing, outgoingPart, replyTo())
       }
     } catch (error) {
-      const attempts = d.attempts + 1
-      const next = afterError(error, attempts, deps.clock.now(), label)
-      if (!(error instanceof ChannelError))
-        deps.log.warn(
-          {
-            publicationId: p.id,
-            deliveryId: d.id,
-            channel: p.channel,
-            err: { name: (error as Error)?.name },
-          },
-          'delivery failed unexpectedly',
-        )
-      if (next.reauth && p.accountId) await markNeedsReauth(deps, p.accountId, next.message)
-      if (next.retryAt) {
-        const retryAt = next.retryAt
-        await deps.db.transaction().execute(async (tx) => {
-          await updateDelivery(tx, d.id, {
-            status: 'pending',
-            lastError: next.message,
-            nextAttemptAt: retryAt.toISOString(),
-            at: deps.clock.now().toISOString(),
-          })
-          await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: retryAt })
-        })
-        return
-      }
-      return fail(deps, p, next.message, d)
+      return refused(d, error)
+    }
+    if (remote.scheduledAt) {
+      await recordScheduled(deps, p, d, remote)
+      return
     }
     await markSent(deps.db, d.id, remote, deps.clock.now().toISOString())
     if (d.kind === 'part') {
@@ -389,6 +504,120 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
     }
   }
   await finishPublished(deps, p)
+}
+
+/**
+ * The platform took the post for its time: the delivery keeps the scheduled post, and two
+ * jobs follow: one just before the time (the approval is checked while the platform can
+ * still cancel the post) and one at the time, which looks for the live post.
+ */
+async function recordScheduled(deps: PublishingDeps, p: PublicationRow, d: DeliveryRow, remote: RemotePost) {
+  const at = remote.scheduledAt as string
+  const label = channelSpecs[p.channel].label
+  await deps.db.transaction().execute(async (tx) => {
+    await markScheduled(tx, d.id, remote, at, deps.clock.now().toISOString(), null)
+    await recordAudit(tx, deps, {
+      actorId: null,
+      action: 'publishing.scheduled_on_platform',
+      resourceType: 'content_item',
+      resourceId: p.itemId,
+      organisationId: p.organisationId,
+      summary: { publicationId: p.id, channel: p.channel, platform: label, scheduledAt: at },
+    })
+    const check = new Date(Date.parse(at) - NATIVE_MARGIN_MS / 2)
+    if (check.getTime() > deps.clock.now().getTime())
+      await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: check })
+    await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: new Date(at) })
+  })
+}
+
+/**
+ * A post the platform holds: moves it when the publication's time changed, waits until the
+ * time, then asks the platform for the live post. Returns the live post, or null when the
+ * job is done for now (a follow-up is queued or the part failed).
+ */
+async function followScheduled(
+  deps: PublishingDeps,
+  l: Loaded,
+  p: PublicationRow,
+  d: DeliveryRow,
+  outgoing: OutgoingPost,
+  part: OutgoingPart,
+): Promise<RemotePost | null> {
+  const scheduling = l.registered.connector.scheduling as NonNullable<ChannelConnector['scheduling']>
+  const label = channelSpecs[p.channel].label
+  const ctx = { credentials: l.credentials }
+  const now = deps.clock.now()
+  const platformAt = d.nextAttemptAt as string
+  const remote = remoteOf(d)
+  const nowIso = () => deps.clock.now().toISOString()
+  if (Date.parse(platformAt) > now.getTime() && Date.parse(p.scheduledAt) !== Date.parse(platformAt)) {
+    // Rescheduled before the platform posted it: move it there, or take it back into Rounds' queue
+    // when the new time is too soon for the platform's scheduler.
+    if (usesNativeScheduling(l.registered.connector, 1, p.scheduledAt, now)) {
+      const moved = await scheduling.reschedule(ctx, remote, p.scheduledAt)
+      await recordScheduled(deps, p, d, { ...moved, scheduledAt: moved.scheduledAt ?? p.scheduledAt })
+      return null
+    }
+    try {
+      await l.registered.connector.delete(ctx, remote)
+    } catch (error) {
+      if (!(error instanceof ChannelError && error.status === 404)) throw error
+    }
+    await deps.db.transaction().execute(async (tx) => {
+      await clearScheduled(tx, d.id, nowIso())
+      await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: new Date(p.scheduledAt) })
+    })
+    return null
+  }
+  // Before the time (the check just before it): the approval was confirmed above; nothing else to do.
+  if (Date.parse(platformAt) > now.getTime()) return null
+  const found = await scheduling.resolve(ctx, remote, outgoing, part)
+  if (found && !found.scheduledAt) return found
+  const late = now.getTime() - Date.parse(platformAt)
+  if (late > RESOLVE_GIVE_UP_MS) {
+    // Still held by the platform: the delivery stays scheduled (a retry looks again). Gone: the
+    // part fails, and a retry sends it anew.
+    if (found)
+      await fail(
+        deps,
+        p,
+        `${label} still has not posted the post scheduled for ${hhmm(platformAt)}; check the account, then retry.`,
+      )
+    else
+      await fail(
+        deps,
+        p,
+        `The post scheduled on ${label} for ${hhmm(platformAt)} is no longer there (it may have been deleted on ${label}).`,
+        d,
+      )
+    return null
+  }
+  const again = new Date(now.getTime() + RESOLVE_EVERY_MS)
+  await deps.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('delivery')
+      .set({
+        last_error: `Waiting for ${label} to post it (scheduled there for ${hhmm(platformAt)}); Rounds looks again at ${again.toISOString().slice(11, 16)} UTC.`,
+        updated_at: nowIso(),
+      })
+      .where('id', '=', d.id)
+      .execute()
+    await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: again })
+  })
+  return null
+}
+
+/** The approval ended while the platform holds the post: the withdrawal job cancels it there. */
+async function handBackForWithdrawal(deps: PublishingDeps, p: PublicationRow, message: string) {
+  const at = deps.clock.now().toISOString()
+  await deps.db.transaction().execute(async (tx) => {
+    await updatePublication(tx, p.id, { status: 'withdrawing', error: message, at }, [
+      'scheduled',
+      'publishing',
+    ])
+    await deps.queue.enqueue(tx, WITHDRAW_JOB, { publicationId: p.id })
+  })
 }
 
 async function finishPublished(deps: PublishingDeps, p: PublicationRow): Promise<void> {
@@ -458,7 +687,7 @@ export async function withdrawPublication(
 async function withdrawClaimed(deps: PublishingDeps, p: PublicationRow): Promise<void> {
   const label = channelSpecs[p.channel].label
   const deliveries = (await listDeliveries(deps.db, [p.id]))
-    .filter((d) => d.status === 'sent' || d.status === 'sending')
+    .filter((d) => ['sent', 'sending', 'scheduled', 'scheduling'].includes(d.status))
     .reverse()
   const at = () => deps.clock.now().toISOString()
   const registered = deps.connectors.get(p.channel)
@@ -466,6 +695,16 @@ async function withdrawClaimed(deps: PublishingDeps, p: PublicationRow): Promise
   let failed: string | null = null
   let loaded: Loaded | { error: string } | null = null
   for (const d of deliveries) {
+    if (d.status === 'scheduling' && connector?.scheduling) {
+      // Cut off while handing it to the platform's scheduler: find what it holds, if anything.
+      loaded ??= await loadForSending(deps, p)
+      const found = 'error' in loaded ? null : await findHandedOver(p, loaded, d).catch(() => undefined)
+      if (found === null) {
+        await updateDelivery(deps.db, d.id, { status: 'deleted', deletedAt: at(), lastError: null, at: at() })
+        continue
+      }
+      if (found) d.remoteId = found.remoteId
+    }
     if (!d.remoteId) {
       // Never confirmed sent: nothing known to delete; the editor checks by hand.
       await updateDelivery(deps.db, d.id, {
@@ -490,7 +729,15 @@ async function withdrawClaimed(deps: PublishingDeps, p: PublicationRow): Promise
       continue
     }
     try {
-      await connector.delete({ credentials: loaded.credentials }, remoteOf(d))
+      const ctx = { credentials: loaded.credentials }
+      try {
+        await connector.delete(ctx, remoteOf(d))
+      } catch (error) {
+        // A scheduled post gone from the platform's schedule may have just been posted: delete that.
+        if (!(error instanceof ChannelError && error.status === 404 && d.status === 'scheduled')) throw error
+        const live = await findHandedOver(p, loaded, d)
+        if (live && !live.scheduledAt) await connector.delete(ctx, live)
+      }
       await updateDelivery(deps.db, d.id, { status: 'deleted', deletedAt: at(), lastError: null, at: at() })
     } catch (error) {
       if (error instanceof ChannelError && error.status === 404) {
@@ -541,4 +788,23 @@ async function withdrawClaimed(deps: PublishingDeps, p: PublicationRow): Promise
       summary: { publicationId: p.id, channel: p.channel },
     })
   })
+}
+
+/** What the platform holds for a delivery handed to its scheduler: the scheduled or the live post, or null. */
+async function findHandedOver(p: PublicationRow, l: Loaded, d: DeliveryRow): Promise<RemotePost | null> {
+  const scheduling = l.registered.connector.scheduling
+  if (!scheduling) return null
+  const post = JSON.parse(p.rendered) as RenderedPost
+  const part: OutgoingPart = { index: d.partIndex, text: post.parts[d.partIndex]?.text ?? '', media: [] }
+  const outgoing: OutgoingPost = {
+    idempotencyKey: d.idempotencyKey,
+    ...(post.title ? { title: post.title } : {}),
+    parts: [part],
+    hashtags: post.hashtags,
+    canonicalUrl: post.canonicalUrl,
+    scheduledAt: d.nextAttemptAt ?? p.scheduledAt,
+  }
+  const ctx = { credentials: l.credentials }
+  if (d.status === 'scheduled' && d.remoteId) return scheduling.resolve(ctx, remoteOf(d), outgoing, part)
+  return scheduling.lookup(ctx, outgoing, part)
 }

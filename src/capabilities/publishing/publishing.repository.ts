@@ -298,6 +298,64 @@ export async function markSending(db: Executor, id: string, at: string): Promise
     .execute()
 }
 
+/** Marks a delivery as being handed to the platform's scheduler (attempts + 1), before the call. */
+export async function markScheduling(db: Executor, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('delivery')
+    .set((eb) => ({
+      status: 'scheduling',
+      attempts: eb('attempts', '+', 1),
+      updated_at: at,
+      next_attempt_at: null,
+    }))
+    .where('id', '=', id)
+    .execute()
+}
+
+/**
+ * The platform holds the post until `platformAt` (native scheduling): the scheduled post's id
+ * is kept, and `next_attempt_at` carries the platform's time (when Rounds looks for the live post).
+ */
+export async function markScheduled(
+  db: Executor,
+  id: string,
+  remote: { remoteId: string; remoteRef?: string | undefined; url?: string | undefined },
+  platformAt: string,
+  at: string,
+  note: string | null = null,
+): Promise<void> {
+  await db
+    .updateTable('delivery')
+    .set({
+      status: 'scheduled',
+      remote_id: remote.remoteId,
+      remote_ref: remote.remoteRef ?? null,
+      remote_url: remote.url ?? null,
+      next_attempt_at: platformAt,
+      last_error: note,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Back to Rounds' queue: the platform's scheduled post was cancelled, nothing of it is kept. */
+export async function clearScheduled(db: Executor, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('delivery')
+    .set({
+      status: 'pending',
+      remote_id: null,
+      remote_ref: null,
+      remote_url: null,
+      next_attempt_at: null,
+      last_error: null,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
 export async function markSent(
   db: Executor,
   id: string,

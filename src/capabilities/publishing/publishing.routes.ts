@@ -23,6 +23,7 @@ import {
   publicationListSchema,
   publicationSchema,
   publishRequestSchema,
+  rescheduleRequestSchema,
   withdrawRequestSchema,
 } from './publishing.schema.ts'
 import {
@@ -31,6 +32,7 @@ import {
   postCorrectionsToChannels,
   previewItem,
   publishItem,
+  reschedulePublication,
   retryPublication,
   withdrawEverywhere,
 } from './publishing.service.ts'
@@ -155,6 +157,19 @@ const routes = {
     request: { params: publicationParams },
     responses: { 200: jsonContent(publicationSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409) },
   }),
+  reschedule: createRoute({
+    method: 'post',
+    path: `${items}/publications/{publicationId}/reschedule`,
+    tags,
+    summary:
+      'Move a publication that has not gone out to another time (editors); a post the platform already holds is moved there',
+    security: cookieAuth,
+    request: { params: publicationParams, body: jsonBody(rescheduleRequestSchema) },
+    responses: {
+      200: jsonContent(publicationSchema, 'Moved'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  }),
   withdraw: createRoute({
     method: 'post',
     path: `${items}/publishing/withdraw`,
@@ -226,6 +241,20 @@ export function publishingRoutes(deps: PublishingDeps): Router {
   app.openapi(routes.cancel, async (c) => {
     const p = c.req.valid('param')
     return c.json(await cancelPublication(deps, c.get('actor'), p.slug, p.itemId, p.publicationId), 200)
+  })
+  app.openapi(routes.reschedule, async (c) => {
+    const p = c.req.valid('param')
+    return c.json(
+      await reschedulePublication(
+        deps,
+        c.get('actor'),
+        p.slug,
+        p.itemId,
+        p.publicationId,
+        c.req.valid('json'),
+      ),
+      200,
+    )
   })
   app.openapi(routes.withdraw, async (c) => {
     const p = c.req.valid('param')

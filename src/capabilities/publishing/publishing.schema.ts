@@ -203,6 +203,10 @@ export type PublicationStatus = z.infer<typeof publicationStatusSchema>
 export const deliveryStatusSchema = z.enum([
   'pending',
   'sending',
+  /** Being handed to the platform's own scheduler (the call may have been cut off). */
+  'scheduling',
+  /** The platform holds it and posts it itself at the publication's time. */
+  'scheduled',
   'sent',
   'failed',
   'deleted',
@@ -236,6 +240,11 @@ export const publicationSchema = z
     scheduledAt: z.string(),
     publishedAt: z.string().nullable(),
     withdrawnAt: z.string().nullable(),
+    /**
+     * When the platform itself holds the post and publishes it at this time (native
+     * scheduling: "scheduled on Mastodon for …"); null when Rounds' queue sends it.
+     */
+    platformScheduledAt: z.string().nullable(),
     /** What went wrong, in plain words. */
     error: z.string().nullable(),
     /** Links to posts that must be removed by hand (the platform cannot delete them). */
@@ -249,6 +258,14 @@ export type Publication = z.infer<typeof publicationSchema>
 export const publicationListSchema = z
   .object({ publications: z.array(publicationSchema) })
   .meta({ id: 'PublicationList' })
+
+export const rescheduleRequestSchema = z
+  .object({
+    /** The new time (ISO date-time); a time in the past means now. */
+    scheduledAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'PublicationReschedule' })
+export type RescheduleRequest = z.infer<typeof rescheduleRequestSchema>
 
 export const withdrawRequestSchema = z
   .object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(2000) })

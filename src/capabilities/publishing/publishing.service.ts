@@ -12,6 +12,7 @@ import { findCurrentStatement } from '#src/capabilities/standards/disclosure.ser
 import type { Executor } from '#src/platform/db/database.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { findAccountFor } from './channels.repository.ts'
+import { usesNativeScheduling } from './delivery.ts'
 import type { PublishingDeps } from './publishing.deps.ts'
 import {
   type DeliveryRow,
@@ -31,6 +32,7 @@ import type {
   Publication,
   PublishRequest,
   RenderedPost,
+  RescheduleRequest,
 } from './publishing.schema.ts'
 import { canonicalUrlFor, renderForChannel } from './render.ts'
 
@@ -311,7 +313,11 @@ export async function publishItem(
           idempotencyKey: idempotencyKeyFor(item.id, version.contentHash, c.channel, { part: part.index }),
           at,
         })
-      await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: id }, { runAt: scheduledAt })
+      // Handed to the platform's own scheduler at once when it can hold the post; else Rounds' queue waits.
+      const native = r
+        ? usesNativeScheduling(r.connector, p.post.parts.length, scheduledAt.toISOString(), now)
+        : false
+      await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: id }, { runAt: native ? now : scheduledAt })
       await recordAudit(tx, deps, {
         actorId: user.userId,
         action: 'publishing.scheduled',
@@ -364,6 +370,8 @@ export function presentPublication(p: PublicationRow, deliveries: readonly Deliv
     scheduledAt: p.scheduledAt,
     publishedAt: p.publishedAt,
     withdrawnAt: p.withdrawnAt,
+    platformScheduledAt:
+      deliveries.find((d) => d.kind === 'part' && d.status === 'scheduled')?.nextAttemptAt ?? null,
     error: p.error,
     removeByHand: deliveries
       .filter((d) => (d.status === 'not_deletable' || d.status === 'delete_failed') && d.remoteUrl)
@@ -490,9 +498,14 @@ export async function cancelPublication(
   await deps.db.transaction().execute(async (tx) => {
     const deliveries = await listDeliveries(tx, [p.id])
     const started = deliveries.some((d) => d.status !== 'pending' && d.status !== 'failed')
+    const label = channelSpecs[p.channel].label
+    if (deliveries.some((d) => d.status === 'scheduled' || d.status === 'scheduling'))
+      throw new AppError('CONFLICT', {
+        message: `${label} already holds this post for its time; withdraw the item to cancel it there, or move the time.`,
+      })
     if (!['scheduled', 'failed'].includes(p.status) || started)
       throw new AppError('CONFLICT', {
-        message: `Too late to cancel: the ${channelSpecs[p.channel].label} publication is ${p.status.replace('_', ' ')}. Withdraw the item instead.`,
+        message: `Too late to cancel: the ${label} publication is ${p.status.replace('_', ' ')}. Withdraw the item instead.`,
       })
     if (!(await updatePublication(tx, p.id, { status: 'cancelled', at }, ['scheduled', 'failed'])))
       throw new AppError('CONFLICT', {
@@ -509,6 +522,53 @@ export async function cancelPublication(
       resourceId: item.id,
       organisationId: item.organisationId,
       summary: { publicationId: p.id, channel: p.channel },
+    })
+  })
+  return presentOne(deps, p.id)
+}
+
+/**
+ * Moves a publication that has not gone out to another time. A post the platform already
+ * holds (native scheduling) is moved there, or taken back into Rounds' queue when the new
+ * time is too soon for the platform, by the delivery job queued here.
+ */
+export async function reschedulePublication(
+  deps: PublishingDeps,
+  actor: Actor,
+  slug: string,
+  itemId: string,
+  publicationId: string,
+  request: RescheduleRequest,
+): Promise<Publication> {
+  const { user, item } = await loadItem(deps, actor, slug, itemId, 'manage')
+  const p = await loadPublication(deps, item, publicationId)
+  const now = deps.clock.now()
+  const at = now.toISOString()
+  const label = channelSpecs[p.channel].label
+  const asked = new Date(request.scheduledAt)
+  const scheduledAt = (asked.getTime() < now.getTime() ? now : asked).toISOString()
+  await deps.db.transaction().execute(async (tx) => {
+    const deliveries = (await listDeliveries(tx, [p.id])).filter((d) => d.kind === 'part')
+    const held = deliveries.find((d) => d.status === 'scheduled')
+    const due = held?.nextAttemptAt ?? p.scheduledAt
+    if (p.status !== 'scheduled' || Date.parse(due) <= now.getTime())
+      throw new AppError('CONFLICT', {
+        message: `Too late to move: the ${label} publication is ${p.status === 'scheduled' ? 'due now' : p.status.replace('_', ' ')}.`,
+      })
+    if (deliveries.some((d) => d.status !== 'pending' && d.status !== 'scheduled'))
+      throw new AppError('CONFLICT', {
+        message: `The ${label} post is being handed over right now; try again in a moment.`,
+      })
+    if (!(await updatePublication(tx, p.id, { scheduledAt, at }, ['scheduled'])))
+      throw new AppError('CONFLICT', { message: 'The publication started sending meanwhile.' })
+    await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id })
+    await recordAudit(tx, deps, {
+      actorId: user.userId,
+      action: 'publishing.rescheduled',
+      resourceType: 'content_item',
+      resourceId: item.id,
+      organisationId: item.organisationId,
+      summary: { publicationId: p.id, channel: p.channel, from: p.scheduledAt, to: scheduledAt },
     })
   })
   return presentOne(deps, p.id)
@@ -543,7 +603,7 @@ export async function withdrawEverywhere(
     for (const p of pubs) {
       if (['cancelled', 'withdrawn', 'withdrawing'].includes(p.status)) continue
       const sent = deliveries.some(
-        (d) => d.publicationId === p.id && (d.status === 'sent' || d.status === 'sending'),
+        (d) => d.publicationId === p.id && ['sent', 'sending', 'scheduled', 'scheduling'].includes(d.status),
       )
       if (sent) {
         await updatePublication(tx, p.id, { status: 'withdrawing', error: null, at })

@@ -6,9 +6,12 @@ import {
   ChannelError,
   type ConnectorEnv,
   type ConnectorFactory,
+  type OutgoingPart,
   type PostContext,
+  type RemotePost,
   retryAfterMs,
 } from '../connector.ts'
+import { sameText } from './http.ts'
 
 /**
  * Mastodon (any instance) through masto.js: statuses with Idempotency-Key (the server keeps
@@ -70,6 +73,26 @@ export function mastodonError(error: unknown, now: Date, doing: string): Channel
 
 const statusUrl = (s: { url?: string | null; uri: string }) => s.url ?? s.uri
 
+/**
+ * Mastodon accepts `scheduled_at` only at least five minutes ahead (ScheduledStatusValidator:
+ * "must be at least 5 minutes into the future"; earlier times are refused, past ones posted at once).
+ */
+export const MASTODON_MIN_SCHEDULE_LEAD_MS = 5 * 60_000
+const SCHEDULED = 'scheduled:'
+
+/** A status's text as plain text: Mastodon answers HTML (`<p>`, `<br>`, links). */
+export function statusPlainText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p>/gi, '\n\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+}
+
 export function createMastodonConnector(env: ConnectorEnv): ChannelConnector {
   const call = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -78,6 +101,29 @@ export function createMastodonConnector(env: ConnectorEnv): ChannelConnector {
       throw mastodonError(error, env.now(), doing)
     }
   }
+  /** The account's own status with this text, posted at or after `after` (its scheduled time). */
+  async function findPosted(
+    ctx: PostContext,
+    part: OutgoingPart,
+    after: string | null,
+  ): Promise<RemotePost | null> {
+    const masto = client(ctx.credentials)
+    const accountId =
+      ctx.credentials.accountId ??
+      (await call('checking the account', () => masto.v1.accounts.verifyCredentials())).id
+    const recent = await call(
+      'checking recent posts',
+      async () =>
+        await masto.v1.accounts.$select(accountId).statuses.list({ limit: 40, excludeReplies: true }),
+    )
+    // Mastodon posts a scheduled status within minutes of its time; earlier ones are not it.
+    const from = after ? Date.parse(after) - MASTODON_MIN_SCHEDULE_LEAD_MS : 0
+    const found = recent.find(
+      (s) => Date.parse(s.createdAt) >= from && sameText(statusPlainText(s.content), part.text),
+    )
+    return found ? { remoteId: found.id, url: statusUrl(found) } : null
+  }
+
   return {
     channel: 'mastodon',
     capabilities: {
@@ -129,11 +175,12 @@ export function createMastodonConnector(env: ConnectorEnv): ChannelConnector {
         ...(replyTo ? { inReplyToId: replyTo.parent.remoteId } : {}),
         ...(post.language ? { language: post.language } : {}),
       }
+      // Replies are never scheduled: Mastodon cannot reply to a status that is not posted yet.
       if (post.scheduledAt && !replyTo) {
         const scheduled = await call('scheduling the post', () =>
           masto.v1.statuses.create({ ...params, scheduledAt: post.scheduledAt as string }, meta),
         )
-        return { remoteId: `scheduled:${scheduled.id}` }
+        return { remoteId: `${SCHEDULED}${scheduled.id}`, scheduledAt: scheduled.scheduledAt }
       }
       const status = await call('posting', () => masto.v1.statuses.create(params, meta))
       return { remoteId: status.id, url: statusUrl(status) }
@@ -141,12 +188,54 @@ export function createMastodonConnector(env: ConnectorEnv): ChannelConnector {
 
     async delete(ctx, remote) {
       const masto = client(ctx.credentials)
-      if (remote.remoteId.startsWith('scheduled:')) {
-        const id = remote.remoteId.slice('scheduled:'.length)
+      if (remote.remoteId.startsWith(SCHEDULED)) {
+        const id = remote.remoteId.slice(SCHEDULED.length)
         await call('cancelling the scheduled post', () => masto.v1.scheduledStatuses.$select(id).remove())
         return
       }
       await call('deleting the post', () => masto.v1.statuses.$select(remote.remoteId).remove())
+    },
+
+    scheduling: {
+      minLeadMs: MASTODON_MIN_SCHEDULE_LEAD_MS,
+
+      async reschedule(ctx, remote, at) {
+        const id = remote.remoteId.slice(SCHEDULED.length)
+        const updated = await call('moving the scheduled post', () =>
+          client(ctx.credentials).v1.scheduledStatuses.$select(id).update({ scheduledAt: at }),
+        )
+        return { remoteId: remote.remoteId, scheduledAt: updated.scheduledAt }
+      },
+
+      // GET /api/v1/scheduled_statuses/:id answers until the server posts it; then the
+      // scheduled status is gone (404) and a status with its text appears on the account.
+      async resolve(ctx, remote, _post, part) {
+        const masto = client(ctx.credentials)
+        const id = remote.remoteId.slice(SCHEDULED.length)
+        try {
+          const waiting = await masto.v1.scheduledStatuses.$select(id).fetch()
+          return { remoteId: remote.remoteId, scheduledAt: waiting.scheduledAt }
+        } catch (error) {
+          if (!(error instanceof MastoHttpError && error.statusCode === 404))
+            throw mastodonError(error, env.now(), 'checking the scheduled post')
+        }
+        return findPosted(ctx, part, remote.scheduledAt ?? null)
+      },
+
+      async lookup(ctx, post, part) {
+        const masto = client(ctx.credentials)
+        const waiting = await call(
+          'checking the scheduled posts',
+          async () => await masto.v1.scheduledStatuses.list({ limit: 40 }),
+        )
+        const found = waiting.find(
+          (s) =>
+            sameText(s.params.text, part.text) &&
+            (!post.scheduledAt || Date.parse(s.scheduledAt) === Date.parse(post.scheduledAt)),
+        )
+        if (found) return { remoteId: `${SCHEDULED}${found.id}`, scheduledAt: found.scheduledAt }
+        return findPosted(ctx, part, post.scheduledAt ?? null)
+      },
     },
 
     async metrics(ctx, remote) {

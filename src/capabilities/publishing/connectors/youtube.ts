@@ -28,6 +28,11 @@ const LABEL = channelSpecs.youtube.label
 /** Chunks must be multiples of 256 KiB; 8 MiB balances round trips against re-sending after a cut. */
 export const YOUTUBE_CHUNK = 8 * 1024 * 1024
 const CHUNK_UNIT = 256 * 1024
+/**
+ * status.publishAt must lie in the future when the video is inserted or updated; a minute's
+ * margin covers the upload itself (a longer upload falls back to Rounds' queue on a retry).
+ */
+export const YOUTUBE_MIN_SCHEDULE_LEAD_MS = 2 * 60_000
 
 type GoogleError = {
   error?: { code?: number; message?: string; errors?: { reason?: string; message?: string }[] }
@@ -190,6 +195,56 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
     )
   }
 
+  /** The upload with this title and description among the channel's recent ones (YouTube has no idempotency key). */
+  async function findUpload(
+    ctx: PostContext,
+    post: OutgoingPost,
+    part: OutgoingPart,
+  ): Promise<RemotePost | null> {
+    const channels = await http.json<{
+      items?: { contentDetails?: { relatedPlaylists?: { uploads?: string } } }[]
+    }>(
+      'checking recent uploads',
+      `${base}/youtube/v3/channels?part=contentDetails&mine=true`,
+      { headers: auth(ctx.credentials) },
+      ctx.signal,
+    )
+    const uploads = channels?.items?.[0]?.contentDetails?.relatedPlaylists?.uploads
+    if (!uploads) return null
+    const list = await http.json<{
+      items?: { snippet?: { title?: string; description?: string; resourceId?: { videoId?: string } } }[]
+    }>(
+      'checking recent uploads',
+      `${base}/youtube/v3/playlistItems?part=snippet&maxResults=25&playlistId=${encodeURIComponent(uploads)}`,
+      { headers: auth(ctx.credentials) },
+      ctx.signal,
+    )
+    const title = youtubeTitle(post, part)
+    const found = (list?.items ?? []).find(
+      (i) => i.snippet?.title === title && sameText(i.snippet?.description ?? '', description(part.text)),
+    )
+    const id = found?.snippet?.resourceId?.videoId
+    return id ? { remoteId: id, url: watchUrl(id) } : null
+  }
+
+  /** The video as it stands: public (live), still private until its publishAt, or gone (null). */
+  async function resolveVideo(ctx: PostContext, remote: RemotePost): Promise<RemotePost | null> {
+    const res = await http.json<{
+      items?: { id: string; status?: { privacyStatus?: string; publishAt?: string } }[]
+    }>(
+      'checking the scheduled video',
+      `${base}/youtube/v3/videos?part=status&id=${encodeURIComponent(remote.remoteId)}`,
+      { headers: auth(ctx.credentials) },
+      ctx.signal,
+    )
+    const video = res?.items?.[0]
+    if (!video) return null
+    const url = watchUrl(video.id)
+    const at = video.status?.publishAt ?? remote.scheduledAt
+    if (video.status?.privacyStatus === 'public' || !at) return { remoteId: video.id, url }
+    return { remoteId: video.id, url, scheduledAt: at }
+  }
+
   return {
     channel: 'youtube',
     capabilities: {
@@ -294,35 +349,44 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
       if (video.captionsVtt?.trim())
         await uploadCaptions(ctx, created.id, video.captionsVtt, post.language ?? 'en')
       ctx.onProgress?.(1)
-      return { remoteId: created.id, url: watchUrl(created.id) }
+      return {
+        remoteId: created.id,
+        url: watchUrl(created.id),
+        ...(scheduled ? { scheduledAt: post.scheduledAt as string } : {}),
+      }
     },
 
-    async lookup(ctx, post, part) {
-      const channels = await http.json<{
-        items?: { contentDetails?: { relatedPlaylists?: { uploads?: string } } }[]
-      }>(
-        'checking recent uploads',
-        `${base}/youtube/v3/channels?part=contentDetails&mine=true`,
-        { headers: auth(ctx.credentials) },
-        ctx.signal,
-      )
-      const uploads = channels?.items?.[0]?.contentDetails?.relatedPlaylists?.uploads
-      if (!uploads) return null
-      const list = await http.json<{
-        items?: { snippet?: { title?: string; description?: string; resourceId?: { videoId?: string } } }[]
-      }>(
-        'checking recent uploads',
-        `${base}/youtube/v3/playlistItems?part=snippet&maxResults=25&playlistId=${encodeURIComponent(uploads)}`,
-        { headers: auth(ctx.credentials) },
-        ctx.signal,
-      )
-      const title = youtubeTitle(post, part)
-      const found = (list?.items ?? []).find(
-        (i) => i.snippet?.title === title && sameText(i.snippet?.description ?? '', description(part.text)),
-      )
-      const id = found?.snippet?.resourceId?.videoId
-      return id ? { remoteId: id, url: watchUrl(id) } : null
+    // A scheduled video is uploaded private with status.publishAt; YouTube makes it public
+    // at that time. It can be moved (videos.update, part=status) or deleted until then.
+    scheduling: {
+      minLeadMs: YOUTUBE_MIN_SCHEDULE_LEAD_MS,
+
+      async reschedule(ctx, remote, at) {
+        await http.json(
+          'moving the scheduled video',
+          `${base}/youtube/v3/videos?part=status`,
+          {
+            method: 'PUT',
+            headers: { ...auth(ctx.credentials), 'content-type': 'application/json; charset=UTF-8' },
+            body: JSON.stringify({
+              id: remote.remoteId,
+              status: { privacyStatus: 'private', publishAt: at, selfDeclaredMadeForKids: false },
+            }),
+          },
+          ctx.signal,
+        )
+        return { remoteId: remote.remoteId, url: watchUrl(remote.remoteId), scheduledAt: at }
+      },
+
+      resolve: (ctx, remote) => resolveVideo(ctx, remote),
+
+      async lookup(ctx, post, part) {
+        const found = await findUpload(ctx, post, part)
+        return found ? await resolveVideo(ctx, found) : null
+      },
     },
+
+    lookup: (ctx, post, part) => findUpload(ctx, post, part),
 
     async delete(ctx, remote: RemotePost) {
       await http.json(
