@@ -1,13 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { seedSyntheticLearningData } from '#src/capabilities/learning/demo/synthetic-demo.ts'
+import { findExport } from '#src/capabilities/learning/export/export.repository.ts'
 import type {
   Codebook,
   ResearchExport,
   ResearchExportList,
 } from '#src/capabilities/learning/export/export.schema.ts'
-import { type ExportDeps, sweepExpiredExports } from '#src/capabilities/learning/export/export.service.ts'
+import {
+  type ExportDeps,
+  requestResearchExport,
+  runResearchExport,
+  sweepExpiredExports,
+} from '#src/capabilities/learning/export/export.service.ts'
+import { itemsTable } from '#src/capabilities/learning/export/export.tables.learning.ts'
+import type { ExportTable } from '#src/capabilities/learning/export/export.tables.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { testDialects } from '#test/support/database.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
@@ -447,6 +456,45 @@ describe.each(testDialects)('research exports on %s', (dialect) => {
       410,
       'EXPORT_EXPIRED',
     )
+  })
+
+  it('marks an export failed, with a message and no internals, when a table cannot be built', async () => {
+    const leaky: ExportTable = {
+      name: 'leaky',
+      grain: 'A table whose producer writes a column the codebook does not name.',
+      disclosure: 'none',
+      columns: [
+        { name: 'item_id', type: 'string', unit: '', allowed: '', description: 'x', suppression: 'none' },
+      ],
+      rows: async () => ({ rows: [{ item_id: 'a', email: 'someone@example.org' }] }),
+    }
+    const broken: ExportTable = {
+      ...leaky,
+      name: 'broken',
+      rows: () => Promise.reject(new Error('SQL: relation x')),
+    }
+    for (const table of [leaky, broken]) {
+      const made = await requestResearchExport(
+        deps,
+        await loadActor(rounds.accounts, w.editor.id),
+        w.org.slug,
+        {},
+      )
+      await runResearchExport({ ...deps, tables: [itemsTable, table] }, made.id)
+      const res = await call(rounds, 'GET', `${base()}/${made.id}`, { cookie: w.editor.cookie })
+      const got = (await res.json()) as ResearchExport
+      expect(got).toMatchObject({ status: 'failed', error: { code: 'EXPORT_FAILED' }, size: null })
+      expect(got.error?.message).not.toMatch(/SQL|email|leaky|broken/)
+      expect(await deps.storage.get(`research-exports/${made.id}/rounds-research-export.zip`)).toBeNull()
+      await expectError(
+        await call(rounds, 'GET', `${base()}/${made.id}/download`, { cookie: w.editor.cookie }),
+        409,
+        'EXPORT_NOT_READY',
+      )
+      // The queued job finds the export settled and leaves it alone.
+      await rounds.createWorker().drain()
+      expect((await findExport(rounds.database.db, made.id))?.status).toBe('failed')
+    }
   })
 
   it('refuses a download before the export is ready', async () => {
