@@ -492,3 +492,112 @@ describe.each(testDialects)('synthetic demo surveys on %s', (dialect) => {
     }
   })
 })
+
+describe.each(testDialects)('surveys with the quizzes on %s', (dialect) => {
+  let rounds: TestRounds
+  let org: { id: string; slug: string }
+  let editorCookie: string
+  let itemId: string
+
+  const post = (
+    path: string,
+    cookie: string | undefined,
+    body: string,
+    headers: Record<string, string> = {},
+  ) =>
+    rounds.app.request(path, {
+      method: 'POST',
+      body,
+      headers: {
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: TEST_BASE_URL,
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
+    })
+
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect)
+    org = await createTestOrganisation(rounds)
+    const author = await createTestMember(rounds, org.id, ['author'])
+    const editor = await createTestMember(rounds, org.id, ['editor'])
+    editorCookie = await signIn(rounds, editor.email)
+    itemId = (
+      await createItemInState(rounds, {
+        organisationId: org.id,
+        authorId: author.id,
+        state: 'published',
+        published: true,
+        fields: {
+          title: 'Anaphylaxis',
+          body: 'Adrenaline first.',
+          quiz: {
+            questions: [
+              {
+                id: 'q1',
+                type: 'single',
+                prompt: 'First drug?',
+                options: [
+                  { id: 'a', text: 'Adrenaline', correct: true },
+                  { id: 'b', text: 'Antihistamine' },
+                ],
+              },
+            ],
+          } as never,
+        },
+      })
+    ).id
+  })
+  afterAll(() => rounds?.close())
+
+  it('links a survey shown after the post quiz from the results page, not from the item page', async () => {
+    const created = await call(rounds, 'POST', `/api/orgs/${org.slug}/surveys`, {
+      cookie: editorCookie,
+      body: survey,
+    })
+    const { id } = (await created.json()) as { id: string }
+    const attached = await call(rounds, 'POST', `/api/orgs/${org.slug}/surveys/${id}/attachments`, {
+      cookie: editorCookie,
+      body: { itemId, timing: 'after_post_quiz' },
+    })
+    const { id: attachmentId } = (await attached.json()) as { id: string }
+    const path = `/orgs/${org.slug}/items/${itemId}`
+    expect(await (await rounds.app.request(path)).text()).not.toContain(`/surveys/${attachmentId}`)
+
+    const consent = await post(`${path}/learn/consent`, undefined, '')
+    const cookie = (consent.headers.get('set-cookie') ?? '').split(';')[0] as string
+    expect((await post(`${path}/learn/post`, cookie, form([['q.q1', 'a']]))).status).toBe(303)
+    const results = await (await rounds.app.request(`${path}/learn/results`, { headers: { cookie } })).text()
+    expect(results).toContain(`href="${path}/surveys/${attachmentId}"`)
+
+    // The same learner answers without being asked to consent again.
+    const page = await (
+      await rounds.app.request(`${path}/surveys/${attachmentId}`, { headers: { cookie } })
+    ).text()
+    expect(page).not.toContain('I agree')
+    expect((await post(`${path}/surveys/${attachmentId}`, cookie, form([['q.useful', '3']]))).status).toBe(
+      303,
+    )
+    const responses = await rounds.database.db.selectFrom('survey_response').selectAll().execute()
+    const session = await rounds.database.db.selectFrom('learning_session').select('id').execute()
+    expect(responses).toHaveLength(1)
+    expect(session.map((s) => s.id)).toContain(responses[0]?.session_id)
+
+    // Another site's form is refused and changes nothing.
+    const forged = await post(
+      `${path}/surveys/${attachmentId}`,
+      undefined,
+      form([
+        ['consent', 'yes'],
+        ['q.useful', '1'],
+      ]),
+      {
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      },
+    )
+    expect(forged.status).toBe(403)
+    expect(await rounds.database.db.selectFrom('survey_response').selectAll().execute()).toHaveLength(1)
+  })
+})
