@@ -76,3 +76,49 @@ export async function researchItems(
   }
   return out.sort((a, b) => a.id.localeCompare(b.id))
 }
+
+/**
+ * A cheap fingerprint of everything the research view reads: it changes when a quiz attempt or a
+ * learning session is added or removed, when the organisation's snapshots gain a row or a later
+ * capture, when a metric import is recorded, when an item is added, removed or edited (its
+ * updated_at), and when one of the organisation's members edits their professional identity.
+ * Counts and latest times only, read from indexes where there are any: it cannot see an edit that
+ * changes neither (the view's cache bounds its age for that reason).
+ */
+export async function researchDataVersion(db: Executor, organisationId: string): Promise<string> {
+  const [attempts, sessions, snapshots, imports, items, identities] = await Promise.all([
+    db
+      .selectFrom('quiz_attempt')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('learning_session')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('created_at').as('at')])
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('metric_snapshot')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('captured_at').as('at')])
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('metric_import')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('created_at').as('at')])
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('content_item')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('at')])
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('professional_identity as pi')
+      .innerJoin('membership as m', 'm.user_id', 'pi.user_id')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('pi.updated_at').as('at')])
+      .where('m.organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow(),
+  ])
+  const part = (r: { n: unknown; at?: unknown }) =>
+    `${Number(r.n)}@${r.at instanceof Date ? r.at.toISOString() : String(r.at ?? '')}`
+  return [attempts, sessions, snapshots, imports, items, identities].map(part).join('|')
+}

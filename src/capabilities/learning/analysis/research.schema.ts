@@ -81,6 +81,11 @@ export const researchModelSchema = z
 export const researchViewSchema = z
   .object({
     outcome: researchOutcomeSchema,
+    /**
+     * When these figures were computed. The view is kept until the organisation's quiz attempts,
+     * snapshots, items or presenters change, and for at most ten minutes.
+     */
+    computedAt: z.string().meta({ example: '2026-11-27T10:00:00.000Z' }),
     /** Items with any learning gain or engagement figure. */
     items: z.number().int(),
     itemsWithGain: z.number().int(),

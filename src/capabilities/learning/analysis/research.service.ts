@@ -6,7 +6,7 @@ import { latestSnapshots } from '#src/capabilities/learning/metrics/metrics.repo
 import { metricNames } from '#src/capabilities/learning/metrics/metrics.schema.ts'
 import { hasQuiz } from '#src/capabilities/learning/quizzes/quiz.schema.ts'
 import { professionLabels } from '#src/capabilities/standards/author-card.format.ts'
-import { researchGains, researchItems } from './research.repository.ts'
+import { researchDataVersion, researchGains, researchItems } from './research.repository.ts'
 import type { ResearchCorrelation, ResearchModel, ResearchOutcome, ResearchView } from './research.schema.ts'
 import {
   bootstrapCorrelations,
@@ -357,7 +357,7 @@ async function loadItems(deps: AccountsDeps, organisationId: string, outcome: Re
 }
 
 /** Computes the research view from loaded items (pure apart from the inputs). */
-export function analyse(items: ItemData[], outcome: ResearchOutcome): ResearchView {
+export function analyse(items: ItemData[], outcome: ResearchOutcome): Omit<ResearchView, 'computedAt'> {
   const label = outcomeLabels[outcome]
   const withGain = items.filter((i) => i.gain !== null)
   const withViews = items.filter((i) => i.metrics.views !== undefined)
@@ -390,7 +390,34 @@ export function analyse(items: ItemData[], outcome: ResearchOutcome): ResearchVi
   }
 }
 
-/** The research view of an organisation's items, for editors and admins (analytics.read). */
+/**
+ * How long a computed view may be served while the data version is unchanged. The version sees
+ * every added or removed row and every later capture or edit time; this bounds how long an edit it
+ * cannot see (one that changes no count and no latest time) may go unseen.
+ */
+export const RESEARCH_CACHE_MAX_AGE_MS = 10 * 60 * 1000
+
+type CachedView = { version: string; computedAt: number; view: ResearchView }
+/** Per database (so test databases never share), per organisation and outcome. */
+const viewCache = new WeakMap<object, Map<string, CachedView>>()
+/** Computations in flight: concurrent requests for the same view wait for one computation. */
+const inFlight = new WeakMap<object, Map<string, Promise<ResearchView>>>()
+
+function cacheOf<T>(store: WeakMap<object, Map<string, T>>, db: object): Map<string, T> {
+  let m = store.get(db)
+  if (!m) {
+    m = new Map()
+    store.set(db, m)
+  }
+  return m
+}
+
+/**
+ * The research view of an organisation's items, for editors and admins (analytics.read). Served
+ * from the last computation while the organisation's data version is unchanged and the result is
+ * younger than RESEARCH_CACHE_MAX_AGE_MS; otherwise computed afresh. `computedAt` says when the
+ * figures were computed: they include every change the data version shows up to that instant.
+ */
 export async function getResearchView(
   deps: AccountsDeps,
   actor: Actor,
@@ -398,5 +425,29 @@ export async function getResearchView(
   outcome: ResearchOutcome = 'meanGain',
 ): Promise<ResearchView> {
   const org = await resolveOrganisation(deps, actor, slug, 'analytics.read')
-  return analyse(await loadItems(deps, org.id, outcome), outcome)
+  const key = `${org.id}\u0000${outcome}`
+  const version = await researchDataVersion(deps.db, org.id)
+  const cached = cacheOf(viewCache, deps.db).get(key)
+  if (
+    cached &&
+    cached.version === version &&
+    deps.clock.now().getTime() - cached.computedAt < RESEARCH_CACHE_MAX_AGE_MS
+  )
+    return cached.view
+  const pending = cacheOf(inFlight, deps.db)
+  const flightKey = `${key}\u0000${version}`
+  const running = pending.get(flightKey)
+  if (running) return running
+  const compute = (async () => {
+    const at = deps.clock.now()
+    const view = { ...analyse(await loadItems(deps, org.id, outcome), outcome), computedAt: at.toISOString() }
+    cacheOf(viewCache, deps.db).set(key, { version, computedAt: at.getTime(), view })
+    return view
+  })()
+  pending.set(flightKey, compute)
+  try {
+    return await compute
+  } finally {
+    pending.delete(flightKey)
+  }
 }

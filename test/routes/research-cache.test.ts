@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ResearchView } from '#src/capabilities/learning/analysis/research.schema.ts'
+import { RESEARCH_CACHE_MAX_AGE_MS } from '#src/capabilities/learning/analysis/research.service.ts'
+import { testDialects } from '#test/support/database.ts'
+import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
+import { createOrgWithRoles, expectJson, giveRegistration } from './helpers.ts'
+
+type World = Awaited<ReturnType<typeof createOrgWithRoles>>
+
+const AT = '2026-11-20T10:00:00.000Z'
+
+describe.each(testDialects)('research view cache on %s', (dialect) => {
+  let rounds: TestRounds
+  let w: World
+  // A clock the test can move forward; it starts at the real time (sign-in uses that).
+  let offset = 0
+  const clock = { now: () => new Date(Date.now() + offset) }
+  const N = 12
+  const id = (i: number) => `cache-${dialect}-${i}`
+
+  async function learner(itemId: string, key: string, pre: number, post: number) {
+    const db = rounds.database.db
+    await db
+      .insertInto('learner')
+      .values({ id: `${key}-l`, user_id: null, consent_version: '1', consented_at: AT })
+      .execute()
+    await db
+      .insertInto('learning_session')
+      .values({
+        id: `${key}-s`,
+        organisation_id: w.org.id,
+        item_id: itemId,
+        version_id: `${itemId}-v1`,
+        learner_id: `${key}-l`,
+        delayed_token_hash: null,
+        delayed_due_at: null,
+        reminded_at: null,
+        created_at: AT,
+      })
+      .execute()
+    for (const [kind, raw] of [
+      ['pre', pre],
+      ['post', post],
+    ] as const)
+      await db
+        .insertInto('quiz_attempt')
+        .values({
+          id: `${key}-${kind}`,
+          session_id: `${key}-s`,
+          kind,
+          answers: '{}',
+          raw,
+          max: 10,
+          passed: 0,
+          created_at: AT,
+        })
+        .execute()
+  }
+
+  async function snapshot(itemId: string, metric: string, value: number, at: string, source = 'api') {
+    await rounds.database.db
+      .insertInto('metric_snapshot')
+      .values({
+        id: `${itemId}-${metric}-${at}-${source}`,
+        organisation_id: w.org.id,
+        item_id: itemId,
+        channel: 'mastodon',
+        remote_id: `${itemId}-m`,
+        metric,
+        value,
+        source,
+        period: at,
+        captured_at: at,
+        import_id: null,
+      })
+      .execute()
+  }
+
+  const view = async () =>
+    expectJson<ResearchView>(
+      await call(rounds, 'GET', `/api/orgs/${w.org.slug}/analytics/research`, { cookie: w.editor.cookie }),
+      200,
+    )
+  const point = (v: ResearchView, metric: string, itemId: string) =>
+    v.scatter.find((s) => s.metric === metric)?.points.find((p) => p.itemId === itemId)
+
+  beforeAll(async () => {
+    rounds = await createTestRounds(dialect, { clock })
+    w = await createOrgWithRoles(rounds)
+    for (let i = 0; i < N; i++) {
+      await rounds.database.db
+        .insertInto('content_item')
+        .values({
+          id: id(i),
+          organisation_id: w.org.id,
+          author_id: w.author.id,
+          series_id: null,
+          kind: 'post',
+          state: 'published',
+          fields: JSON.stringify({ title: `Item ${i}`, body: `Body ${i}` }),
+          content_hash: `h${i}`,
+          created_at: AT,
+          updated_at: AT,
+        })
+        .execute()
+      await learner(id(i), `${id(i)}-a`, 2, 3 + (i % 5))
+      await snapshot(id(i), 'views', 100 + 10 * i, AT)
+    }
+  }, 120_000)
+
+  afterAll(async () => {
+    await rounds?.close()
+  })
+
+  it('serves the computed view again while nothing changed, saying when it was computed', async () => {
+    const first = await view()
+    expect(Date.parse(first.computedAt)).toBeLessThanOrEqual(clock.now().getTime())
+    offset += 60_000
+    const again = await view()
+    expect(again.computedAt).toBe(first.computedAt)
+    expect(again.correlations).toEqual(first.correlations)
+  })
+
+  it('recomputes when a learner takes the quizzes', async () => {
+    const before = await view()
+    expect(point(before, 'views', id(0))?.y).toBeCloseTo(0.1, 12)
+    await learner(id(0), `${id(0)}-b`, 0, 10)
+    const after = await view()
+    expect(after.computedAt).not.toBe(before.computedAt)
+    expect(point(after, 'views', id(0))?.y).toBeCloseTo((0.1 + 1) / 2, 12)
+  })
+
+  it('recomputes when a later snapshot arrives', async () => {
+    const before = await view()
+    await snapshot(id(1), 'views', 5000, '2026-11-21T10:00:00.000Z')
+    const after = await view()
+    expect(after.computedAt).not.toBe(before.computedAt)
+    expect(point(after, 'views', id(1))?.x).toBe(5000)
+  })
+
+  it('recomputes when an item is edited', async () => {
+    const before = await view()
+    await rounds.database.db
+      .updateTable('content_item')
+      .set({
+        fields: JSON.stringify({ title: 'Renamed', body: 'Body 2' }),
+        updated_at: '2026-11-22T10:00:00.000Z',
+      })
+      .where('id', '=', id(2))
+      .execute()
+    const after = await view()
+    expect(after.computedAt).not.toBe(before.computedAt)
+    expect(point(after, 'views', id(2))?.title).toBe('Renamed')
+    expect(point(before, 'views', id(2))?.title).toBe('Item 2')
+  })
+
+  it('recomputes when a presenter gives their profession', async () => {
+    const before = await view()
+    await giveRegistration(rounds, w.author.id)
+    const after = await view()
+    expect(after.computedAt).not.toBe(before.computedAt)
+  })
+
+  it('recomputes once the view is older than the maximum age, even with nothing changed', async () => {
+    const before = await view()
+    offset += RESEARCH_CACHE_MAX_AGE_MS - 1000
+    expect((await view()).computedAt).toBe(before.computedAt)
+    offset += 2000
+    const after = await view()
+    expect(Date.parse(after.computedAt) - Date.parse(before.computedAt)).toBeGreaterThanOrEqual(
+      RESEARCH_CACHE_MAX_AGE_MS,
+    )
+  })
+})
