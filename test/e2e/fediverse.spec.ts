@@ -32,6 +32,13 @@ test('an admin sees the organisation’s fediverse handle and follows another ac
   await page.getByRole('button', { name: 'Follow' }).click()
   await expect(page.getByText(`@${other}@${host}`)).toBeVisible()
   await expect(page.getByLabel('Follow an account')).toHaveValue('')
+  // The other organisation is on this Rounds: its signed Accept comes back and the follow is on.
+  await expect(async () => {
+    await page.reload()
+    await expect(page.locator('.mantine-Badge-label', { hasText: /^Following$/ })).toBeVisible({
+      timeout: 2_000,
+    })
+  }).toPass({ timeout: 30_000 })
 
   // The public page links its feeds and the actor; it is served by the server, not the web app.
   const res = await page.request.get(`/orgs/${other}`, { headers: { accept: 'text/html' } })
