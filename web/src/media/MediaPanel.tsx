@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Box,
   Button,
@@ -508,6 +509,28 @@ export function UploadCard({
                   )}
                 </Stack>
               </SimpleGrid>
+            ) : null}
+            {upload.kind === 'dicom' ? (
+              <Group gap="md" data-testid="scan-files">
+                {upload.derivatives.some((d) => d.name === 'deidentified') ? (
+                  <Anchor
+                    size="sm"
+                    href={fileUrl(slug, itemId, upload.id, 'deidentified')}
+                    download={`${upload.filename.replace(/\.[^.]*$/, '')}.deidentified.dcm`}
+                  >
+                    De-identified DICOM
+                  </Anchor>
+                ) : null}
+                {image ? (
+                  <Anchor
+                    size="sm"
+                    href={fileUrl(slug, itemId, upload.id, 'sanitised')}
+                    download={`${upload.filename.replace(/\.[^.]*$/, '')}.png`}
+                  >
+                    Rendered PNG
+                  </Anchor>
+                ) : null}
+              </Group>
             ) : null}
             {upload.kind === 'video' && sanitised ? (
               <SimpleGrid cols={{ base: 1, sm: redacted ? 2 : 1 }} spacing="sm">

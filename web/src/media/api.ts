@@ -23,8 +23,12 @@ export const mediaKeys = {
 }
 
 /** Where a derivative or frame is served (the original never is). */
-export const fileUrl = (slug: string, itemId: string, uploadId: string, name: 'sanitised' | 'redacted') =>
-  `${base(slug, itemId)}/${seg(uploadId)}/files/${name}`
+export const fileUrl = (
+  slug: string,
+  itemId: string,
+  uploadId: string,
+  name: 'sanitised' | 'redacted' | 'deidentified',
+) => `${base(slug, itemId)}/${seg(uploadId)}/files/${name}`
 export const frameUrl = (slug: string, itemId: string, uploadId: string, index: number) =>
   `${base(slug, itemId)}/${seg(uploadId)}/frames/${index}`
 
