@@ -465,8 +465,8 @@ export async function openDerivative(
 }
 
 /**
- * The file published for an upload: the redacted image when one was made, otherwise the
- * sanitised file. No permission check: public pages call it only for media of an item's
+ * The file published for an upload: the redacted image or video when one was made (a video's
+ * exists only once its redaction job has finished), otherwise the sanitised file. No permission check: public pages call it only for media of an item's
  * published version.
  */
 export async function readPublishedMedia(
