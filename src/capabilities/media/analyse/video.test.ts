@@ -202,6 +202,11 @@ describe('frames and captions', () => {
       // Seen at 2 s and again at 4 s: reported once, at the first time.
       expect(frameMrn).toHaveLength(1)
       expect(frameMrn[0]?.time).toBe(2)
+      // Every frame it was seen in is kept, for redaction to cover.
+      const index = result.findings.indexOf(frameMrn[0] as (typeof result.findings)[number])
+      expect(result.interval).toBe(2)
+      expect(result.sightings[index]?.map((x) => x.time)).toEqual([2, 4])
+      expect(result.sightings[index]?.every((x) => x.box.width > 0)).toBe(true)
       const captionMrn = result.findings.find((f) => f.text === '4857773456' && f.cue)
       expect(captionMrn?.time).toBe(1)
       expect(result.findings.some((f) => f.category === 'location')).toBe(true)
