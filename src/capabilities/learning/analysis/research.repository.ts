@@ -122,3 +122,45 @@ export async function researchDataVersion(db: Executor, organisationId: string):
     `${Number(r.n)}@${r.at instanceof Date ? r.at.toISOString() : String(r.at ?? '')}`
   return [attempts, sessions, snapshots, imports, items, identities].map(part).join('|')
 }
+
+export type ResearchEngagement = { itemId: string; metric: string; total: number; mean: number }
+
+/**
+ * Each item's latest engagement per metric, aggregated in the database: the latest capture of each
+ * post's metric (when the API and an import hold a value captured at the same instant, the API's
+ * counts once), summed over the item's posts, with the mean over its posts alongside (for a
+ * duration, which is averaged rather than summed).
+ */
+export async function researchEngagement(
+  db: Executor,
+  organisationId: string,
+): Promise<ResearchEngagement[]> {
+  const latest = db
+    .selectFrom('metric_snapshot')
+    .select([
+      'item_id',
+      'metric',
+      'value',
+      sql<number>`row_number() over (partition by item_id, channel, remote_id, metric order by captured_at desc, source asc)`.as(
+        'rank',
+      ),
+    ])
+    .where('organisation_id', '=', organisationId)
+  const rows = await db
+    .selectFrom(latest.as('l'))
+    .select([
+      'l.item_id',
+      'l.metric',
+      sql<number>`sum(l.value)`.as('total'),
+      sql<number>`avg(l.value)`.as('mean'),
+    ])
+    .where('l.rank', '=', 1)
+    .groupBy(['l.item_id', 'l.metric'])
+    .execute()
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    metric: r.metric,
+    total: Number(r.total),
+    mean: Number(r.mean),
+  }))
+}

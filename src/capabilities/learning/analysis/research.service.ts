@@ -2,11 +2,15 @@ import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
 import type { Identity } from '#src/capabilities/accounts/accounts.schema.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import type { ItemFields } from '#src/capabilities/content/content.schema.ts'
-import { latestSnapshots } from '#src/capabilities/learning/metrics/metrics.repository.ts'
 import { metricNames } from '#src/capabilities/learning/metrics/metrics.schema.ts'
 import { hasQuiz } from '#src/capabilities/learning/quizzes/quiz.schema.ts'
 import { professionLabels } from '#src/capabilities/standards/author-card.format.ts'
-import { researchDataVersion, researchGains, researchItems } from './research.repository.ts'
+import {
+  researchDataVersion,
+  researchEngagement,
+  researchGains,
+  researchItems,
+} from './research.repository.ts'
 import type { ResearchCorrelation, ResearchModel, ResearchOutcome, ResearchView } from './research.schema.ts'
 import {
   bootstrapCorrelations,
@@ -326,22 +330,13 @@ async function loadItems(deps: AccountsDeps, organisationId: string, outcome: Re
     if (v !== null) gains.set(g.itemId, v)
   }
   const metrics = new Map<string, Partial<Record<MetricName, number>>>()
-  const averages = new Map<string, number[]>()
-  const seen = new Set<string>()
-  for (const s of await latestSnapshots(deps.db, organisationId)) {
-    // Both sources may hold a post's value captured at the same instant; the API's (first) counts.
-    const key = `${s.itemId}\u0000${s.channel}\u0000${s.remoteId}\u0000${s.metric}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    const m = metrics.get(s.itemId) ?? {}
-    if (s.metric === 'averageViewSeconds') {
-      // A duration is averaged over an item's posts; counts are summed.
-      const list = averages.get(s.itemId) ?? []
-      list.push(s.value)
-      averages.set(s.itemId, list)
-      m.averageViewSeconds = list.reduce((a, b) => a + b, 0) / list.length
-    } else m[s.metric] = (m[s.metric] ?? 0) + s.value
-    metrics.set(s.itemId, m)
+  const known = new Set<string>(metricNames)
+  for (const e of await researchEngagement(deps.db, organisationId)) {
+    if (!known.has(e.metric)) continue
+    const m = metrics.get(e.itemId) ?? {}
+    // A duration is averaged over an item's posts; counts are summed.
+    m[e.metric as MetricName] = e.metric === 'averageViewSeconds' ? e.mean : e.total
+    metrics.set(e.itemId, m)
   }
   const ids = [...new Set([...gains.keys(), ...metrics.keys()])]
   const rows = await researchItems(deps.db, organisationId, ids)

@@ -162,7 +162,9 @@ export function drawResamples(
 
 /**
  * Pearson's r of a resample given as counts (weights) over the n pairs; null when either side
- * does not vary within the resample. Two passes (centred sums), as on the expanded resample.
+ * does not vary within the resample (checked only when `check`: ranks vary when their values do).
+ * Two passes (centred sums), as on the expanded resample; a pair drawn no time adds exactly zero,
+ * so the loops need no branch on it.
  */
 function weightedPearson(
   x: Float64Array,
@@ -170,26 +172,34 @@ function weightedPearson(
   c: Uint32Array,
   off: number,
   n: number,
+  check: boolean,
 ): number | null {
   let sx = 0
   let sy = 0
-  let minX = Number.POSITIVE_INFINITY
-  let maxX = Number.NEGATIVE_INFINITY
-  let minY = Number.POSITIVE_INFINITY
-  let maxY = Number.NEGATIVE_INFINITY
-  for (let i = 0; i < n; i++) {
-    const w = c[off + i] as number
-    if (w === 0) continue
-    const a = x[i] as number
-    const b = y[i] as number
-    sx += w * a
-    sy += w * b
-    if (a < minX) minX = a
-    if (a > maxX) maxX = a
-    if (b < minY) minY = b
-    if (b > maxY) maxY = b
-  }
-  if (minX === maxX || minY === maxY) return null
+  if (check) {
+    let minX = Number.POSITIVE_INFINITY
+    let maxX = Number.NEGATIVE_INFINITY
+    let minY = Number.POSITIVE_INFINITY
+    let maxY = Number.NEGATIVE_INFINITY
+    for (let i = 0; i < n; i++) {
+      const w = c[off + i] as number
+      if (w === 0) continue
+      const a = x[i] as number
+      const b = y[i] as number
+      sx += w * a
+      sy += w * b
+      if (a < minX) minX = a
+      if (a > maxX) maxX = a
+      if (b < minY) minY = b
+      if (b > maxY) maxY = b
+    }
+    if (minX === maxX || minY === maxY) return null
+  } else
+    for (let i = 0; i < n; i++) {
+      const w = c[off + i] as number
+      sx += w * (x[i] as number)
+      sy += w * (y[i] as number)
+    }
   const mx = sx / n
   const my = sy / n
   let sxy = 0
@@ -197,7 +207,6 @@ function weightedPearson(
   let syy = 0
   for (let i = 0; i < n; i++) {
     const w = c[off + i] as number
-    if (w === 0) continue
     const a = (x[i] as number) - mx
     const b = (y[i] as number) - my
     sxy += w * a * b
@@ -284,13 +293,12 @@ export function bootstrapCorrelations(
   const rs: number[] = []
   const rhos: number[] = []
   for (let r = 0, off = 0; r < resamples; r++, off += n) {
-    const v = weightedPearson(xs, ys, counts, off, n)
+    const v = weightedPearson(xs, ys, counts, off, n, true)
     if (v === null) continue // no variation: Spearman's rho is undefined on this resample too
     rs.push(v)
     ranksOfResample(counts, off, n, gx.group, gx.groups, px, rx)
     ranksOfResample(counts, off, n, gy.group, gy.groups, py, ry)
-    const rho = weightedPearson(rx, ry, counts, off, n)
-    if (rho !== null) rhos.push(rho)
+    rhos.push(weightedPearson(rx, ry, counts, off, n, false) as number)
   }
   return {
     pearson: percentileInterval(rs, resamples, level),
