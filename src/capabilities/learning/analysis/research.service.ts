@@ -35,7 +35,7 @@ export const BOOTSTRAP_SEED = 20_261_127
  * costs more and the interval is narrow anyway, so the view stays quick. The count is reported.
  * The Monte Carlo error of a 2.5% or 97.5% endpoint is about 0.134·SE(r) at 400 resamples
  * (0.085·SE at 1,000, 0.060·SE at 2,000), with SE(r) about 1/√n: under 0.002 at every step of
- * this rule, below the two decimals the view shows (decision 019).
+ * this rule, below the two decimals the view shows (decision 022).
  */
 export function resamplesFor(n: number): number {
   if (n <= 1000) return 2000
