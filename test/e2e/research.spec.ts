@@ -8,7 +8,10 @@ test('an editor opens Analytics and sees engagement set against learning, with i
   await page.goto('/')
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Analytics' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Research' })).toBeVisible()
-  await expect(page.getByRole('status').filter({ hasText: 'What these numbers can say' })).toBeVisible()
+  const reading = page.getByRole('status').filter({ hasText: 'What these numbers can say' })
+  await expect(reading).toBeVisible()
+  // The view says when its figures were computed (it is kept until the data change).
+  await expect(reading).toContainText(/Computed .+; recomputed when quiz results/)
 
   const table = page.getByRole('table', { name: 'Correlations of engagement with learning gain' })
   await expect(table.getByRole('row')).toHaveCount(11)

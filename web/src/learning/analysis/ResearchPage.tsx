@@ -22,6 +22,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts'
+import { formatDateTime } from '../../lib/format.ts'
 import { useCurrentOrganisation } from '../../org/OrganisationContext.tsx'
 import { ErrorState, PageLoader, PageTitle } from '../../shell/Page.tsx'
 import { ResearchExportPanel } from './ResearchExportPanel.tsx'
@@ -113,6 +114,8 @@ function ResearchBody({ view }: { view: ResearchView }) {
         <Text size="sm">{view.caption}</Text>
         <Text size="xs" c="dimmed" mt={4}>
           {view.items} items with a gain or engagement figures; {view.itemsWithGain} with a learning gain.
+          Computed {formatDateTime(view.computedAt)}; recomputed when quiz results, engagement, items or
+          presenters change.
         </Text>
       </Alert>
       <CorrelationTable view={view} />
