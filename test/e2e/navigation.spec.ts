@@ -96,6 +96,8 @@ for (const { who, email, role, links } of cases) {
 }
 
 test('each navigation link opens its page', async ({ page, login }) => {
+  // Seven pages, each loaded lazily with its data: on a busy machine that takes more than a minute.
+  test.slow()
   await login(demo.editor)
   await page.goto('/')
   const nav = page.getByRole('navigation', { name: 'Main' })
