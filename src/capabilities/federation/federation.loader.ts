@@ -3,6 +3,8 @@ import {
   FetchError,
   getAuthenticatedDocumentLoader,
   getDocumentLoader,
+  type HttpMessageSignaturesSpec,
+  type HttpMessageSignaturesSpecDeterminer,
   type KvStore,
   kvCache,
 } from '@fedify/fedify'
@@ -61,12 +63,23 @@ export function createDocumentLoaders(options: {
 
   const cached = (loader: DocumentLoader, kind: 'object' | 'context') =>
     kvCache({ loader, kv: options.kv, prefix: ['_fedify', 'remoteDocument'], kind })
+  // Which HTTP signature spec each server accepted, as Fedify's own loader remembers it, so a
+  // signed fetch knocks once rather than twice.
+  const specKey = (origin: string) => ['_fedify', 'httpMessageSignaturesSpec', origin] as const
+  const specDeterminer: HttpMessageSignaturesSpecDeterminer = {
+    async determineSpec(origin) {
+      return (await options.kv.get<HttpMessageSignaturesSpec>(specKey(origin))) ?? 'rfc9421'
+    },
+    async rememberSpec(origin, spec) {
+      await options.kv.set(specKey(origin), spec)
+    },
+  }
 
   return {
     documentLoaderFactory: (o) => localFirst(cached(getDocumentLoader(loaderOptions(o)), 'object')),
     // JSON-LD contexts are never ours: the preloaded ones, or fetched and cached.
     contextLoaderFactory: (o) => cached(getDocumentLoader(loaderOptions(o)), 'context'),
     authenticatedDocumentLoaderFactory: (identity, o) =>
-      localFirst(getAuthenticatedDocumentLoader(identity, loaderOptions(o))),
+      localFirst(getAuthenticatedDocumentLoader(identity, { ...loaderOptions(o), specDeterminer })),
   }
 }
