@@ -120,6 +120,13 @@ function BoxedImage({
   )
 }
 
+/** For a redacted video: the times a finding is covered, e.g. " 0.0–4.0 s". */
+function spansOf(upload: Upload, index: number): string {
+  const spans =
+    upload.redaction?.status === 'done' ? upload.redaction.spans.filter((s) => s.finding === index) : []
+  return spans.length ? ` ${spans.map((s) => `${s.start.toFixed(1)}–${s.end.toFixed(1)} s`).join(', ')}` : ''
+}
+
 function FindingsOfUpload({
   upload,
   selected,
@@ -192,6 +199,7 @@ function FindingsOfUpload({
             {redacted.has(i) ? (
               <Badge size="xs" color="teal" ml={6}>
                 redacted
+                {spansOf(upload, i)}
               </Badge>
             ) : null}
           </Text>
