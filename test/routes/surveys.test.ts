@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
 import { surveyResponsesForExport } from '#src/capabilities/learning/surveys/survey.repository.ts'
 import { queryStatements } from '#src/capabilities/learning/xapi/xapi.service.ts'
+import { manualClock } from '#src/platform/clock.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
 import { createItemInState } from '#test/support/published.ts'
@@ -495,6 +496,7 @@ describe.each(testDialects)('synthetic demo surveys on %s', (dialect) => {
 
 describe.each(testDialects)('surveys with the quizzes on %s', (dialect) => {
   let rounds: TestRounds
+  const clock = manualClock(new Date('2026-12-01T09:00:00.000Z'))
   let org: { id: string; slug: string }
   let editorCookie: string
   let itemId: string
@@ -518,7 +520,7 @@ describe.each(testDialects)('surveys with the quizzes on %s', (dialect) => {
     })
 
   beforeAll(async () => {
-    rounds = await createTestRounds(dialect)
+    rounds = await createTestRounds(dialect, { clock })
     org = await createTestOrganisation(rounds)
     const author = await createTestMember(rounds, org.id, ['author'])
     const editor = await createTestMember(rounds, org.id, ['editor'])
@@ -551,7 +553,7 @@ describe.each(testDialects)('surveys with the quizzes on %s', (dialect) => {
   })
   afterAll(() => rounds?.close())
 
-  it('links a survey shown after the post quiz from the results page, not from the item page', async () => {
+  it('links a survey shown after the post quiz from its results, one shown with the delayed quiz from those, neither from the item page', async () => {
     const created = await call(rounds, 'POST', `/api/orgs/${org.slug}/surveys`, {
       cookie: editorCookie,
       body: survey,
@@ -565,11 +567,27 @@ describe.each(testDialects)('surveys with the quizzes on %s', (dialect) => {
     const path = `/orgs/${org.slug}/items/${itemId}`
     expect(await (await rounds.app.request(path)).text()).not.toContain(`/surveys/${attachmentId}`)
 
+    const later = await call(rounds, 'POST', `/api/orgs/${org.slug}/surveys/${id}/attachments`, {
+      cookie: editorCookie,
+      body: { itemId, timing: 'with_delayed_quiz' },
+    })
+    const { id: laterId } = (await later.json()) as { id: string }
+
     const consent = await post(`${path}/learn/consent`, undefined, '')
     const cookie = (consent.headers.get('set-cookie') ?? '').split(';')[0] as string
-    expect((await post(`${path}/learn/post`, cookie, form([['q.q1', 'a']]))).status).toBe(303)
+    const taken = await post(`${path}/learn/post`, cookie, form([['q.q1', 'a']]))
+    expect(taken.status).toBe(303)
+    const token = new URL(taken.headers.get('location') as string, TEST_BASE_URL).searchParams.get('link')
     const results = await (await rounds.app.request(`${path}/learn/results`, { headers: { cookie } })).text()
     expect(results).toContain(`href="${path}/surveys/${attachmentId}"`)
+    expect(results).not.toContain(`/surveys/${laterId}`)
+
+    // With the delayed quiz: its results page links the survey attached there.
+    clock.advance(15 * 24 * 60 * 60 * 1000)
+    expect((await post(`${path}/learn/delayed/${token}`, undefined, form([['q.q1', 'a']]))).status).toBe(303)
+    const delayed = await (await rounds.app.request(`${path}/learn/delayed/${token}`)).text()
+    expect(delayed).toContain(`href="${path}/surveys/${laterId}"`)
+    expect(delayed).not.toContain(`/surveys/${attachmentId}"`)
 
     // The same learner answers without being asked to consent again.
     const page = await (
