@@ -9,8 +9,10 @@ import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './ht
  * video_url fetched from the given URL as Threads does, reply_to_id, alt_text), container
  * status IN_PROGRESS → FINISHED (ERROR when the file cannot be fetched; EXPIRED scriptable),
  * threads_publish, permalinks, the profile's threads, insights, DELETE /{threads-media-id}
- * and the 500-character text limit. Errors use Graph's envelope; the publishing limit
- * (250 posts in 24 hours) answers code 4 when reached.
+ * and the 500-character text limit. Errors use Graph's envelope; the publishing limits
+ * (250 posts and, apart from them, 1,000 replies in a moving 24 hours) answer code 4 when
+ * reached, and GET /{threads-user-id}/threads_publishing_limit reports quota_usage and
+ * reply_quota_usage with their configs. `spendQuota` records use made outside Rounds.
  */
 export type FakeThreadsContainer = {
   id: string
@@ -61,10 +63,17 @@ export async function startThreadsFake() {
     expireNext: false,
     /** Posts published in the moving 24 hours before the limit (250) answers code 4. */
     quotaLimit: 250,
+    /** Replies published in the moving 24 hours before the reply limit (1,000) answers code 4. */
+    replyQuotaLimit: 1000,
     exchanges: 0,
     refreshes: 0,
   }
   const published: number[] = []
+  const publishedReplies: number[] = []
+  const within24h = (times: number[]) => {
+    while (times.length && (times[0] as number) < Date.now() - 86_400_000) times.shift()
+    return times.length
+  }
   let seq = 18_100_000_000_000_000n
   const nextId = () => String(seq++)
   const issueToken = (ttlMs = 5_184_000_000) => {
@@ -196,8 +205,11 @@ export async function startThreadsFake() {
       const c = containers.get(form.get('creation_id') ?? '')
       if (!c) return sendJson(res, 400, graphError(100, 'Invalid parameter'))
       const now = Date.now()
-      while (published.length && (published[0] as number) < now - 86_400_000) published.shift()
-      if (published.length >= state.quotaLimit)
+      // Replies have their own quota, apart from posts.
+      const [used, limit] = c.replyTo
+        ? [within24h(publishedReplies), state.replyQuotaLimit]
+        : [within24h(published), state.quotaLimit]
+      if (used >= limit)
         return sendJson(res, 400, graphError(4, 'Application request limit reached', { is_transient: true }))
       if (c.status !== 'FINISHED')
         return sendJson(
@@ -206,7 +218,7 @@ export async function startThreadsFake() {
           graphError(24, 'The media is not ready to be published', { error_subcode: 4279001 }),
         )
       c.status = 'PUBLISHED'
-      published.push(now)
+      ;(c.replyTo ? publishedReplies : published).push(now)
       const p: FakeThreadsPost = {
         id: nextId(),
         text: c.text,
@@ -217,6 +229,17 @@ export async function startThreadsFake() {
       posts.push(p)
       return sendJson(res, 200, { id: p.id })
     }
+    if (method === 'GET' && user === state.userId && edge === 'threads_publishing_limit')
+      return sendJson(res, 200, {
+        data: [
+          {
+            quota_usage: within24h(published),
+            config: { quota_total: state.quotaLimit, quota_duration: 86_400 },
+            reply_quota_usage: within24h(publishedReplies),
+            reply_config: { quota_total: state.replyQuotaLimit, quota_duration: 86_400 },
+          },
+        ],
+      })
     if (method === 'GET' && user === state.userId && edge === 'threads')
       return sendJson(res, 200, {
         data: posts
@@ -279,5 +302,14 @@ export async function startThreadsFake() {
   const server = await startFakeServer(handle, (s: Scripted) =>
     graphError(s.status === 400 ? 4 : 1, `scripted ${s.status}`),
   )
-  return { ...server, state, containers, posts, issueToken, shortLived, codes }
+  /** Posts or replies published outside Rounds (another app, by hand) just now. */
+  const spendQuota = (kind: 'post' | 'reply', n: number) => {
+    for (let i = 0; i < n; i++) (kind === 'reply' ? publishedReplies : published).push(Date.now())
+  }
+  /** Forgets every use of the quotas (a day has passed). */
+  const resetQuota = () => {
+    published.length = 0
+    publishedReplies.length = 0
+  }
+  return { ...server, state, containers, posts, issueToken, shortLived, codes, spendQuota, resetQuota }
 }

@@ -29,8 +29,26 @@ export type ChannelCapabilities = {
   reply: boolean
   metrics: readonly MetricName[]
   /** Documented rate limit the delivery respects, as posts per window. */
-  rateLimit: { posts: number; windowMs: number }
+  rateLimit: RateLimit
+  /** Further documented limits, each respected as well (Bluesky's daily budget, Threads' replies). */
+  moreLimits?: readonly RateLimit[]
 }
+
+/** At most `posts` sends in any `windowMs`, counted from the deliveries Rounds recorded. */
+export type RateLimit = {
+  posts: number
+  windowMs: number
+  /**
+   * Which sends count: all (the default), first posts only, or replies only (a thread's later
+   * parts and correction replies), for platforms that limit replies apart from posts.
+   */
+  counts?: 'all' | 'posts' | 'replies'
+  /** How editors are told which limit holds the post back ("daily limit", "reply limit"). */
+  name?: string
+}
+
+/** A platform's own count of the account's use of a publishing quota (Threads' threads_publishing_limit). */
+export type QuotaUsage = { used: number; total: number; windowMs: number }
 
 export type MetricName =
   | 'views'
@@ -177,6 +195,11 @@ export interface ChannelConnector {
    * idempotency key created, when that attempt was cut off before its result was recorded.
    */
   lookup?(ctx: PostContext, post: OutgoingPost, part: OutgoingPart): Promise<RemotePost | null>
+  /**
+   * Asks the platform how much of its publishing quota the account has used (posts made
+   * outside Rounds count too); delivery waits while it is used up.
+   */
+  quota?(ctx: PostContext, kind: 'post' | 'reply'): Promise<QuotaUsage | null>
   /** Present when `capabilities.nativeScheduling`: how the platform's own scheduler is driven. */
   scheduling?: NativeScheduling
 }

@@ -74,6 +74,8 @@ export function usesNativeScheduling(
   return Date.parse(scheduledAt) - now.getTime() >= native.minLeadMs + NATIVE_MARGIN_MS
 }
 
+/** "Mastodon's", "Threads'". */
+const possessive = (label: string) => (label.endsWith('s') ? `${label}'` : `${label}'s`)
 const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
 
 const remoteOf = (d: DeliveryRow): RemotePost => ({
@@ -197,23 +199,71 @@ function afterError(
   return { retryAt: null, reauth: false, message: `Sending to ${label} kept failing. Retry later.` }
 }
 
-/** When the platform's rate limit lets the next post go, or null for now. */
-async function rateLimitWait(deps: PublishingDeps, l: Loaded): Promise<Date | null> {
-  const { posts, windowMs } = l.registered.connector.capabilities.rateLimit
+/** How long to wait when the platform says its quota is used up but not when it frees up. */
+export const QUOTA_RECHECK_MS = 60 * 60_000
+
+/**
+ * When the platform's documented limits let the next send go (and why it waits), or null for
+ * now. Every applicable limit is counted from the sends Rounds recorded; a platform that
+ * reports its own quota use (posts made elsewhere count there) is asked too.
+ */
+async function rateLimitWait(
+  deps: PublishingDeps,
+  l: Loaded,
+  d: DeliveryRow,
+): Promise<{ at: Date; message: string } | null> {
+  const capabilities = l.registered.connector.capabilities
+  const label = channelSpecs[l.publication.channel].label
+  const reply = d.kind === 'correction' || d.partIndex > 0
   const now = deps.clock.now()
-  const sends = await listRecentSends(
-    deps.db,
-    {
-      accountId: l.publication.accountId,
-      organisationId: l.publication.organisationId,
-      channel: l.publication.channel,
-    },
-    new Date(now.getTime() - windowMs).toISOString(),
-  )
-  if (sends.length < posts) return null
-  const oldest = sends[sends.length - posts] as string
-  return new Date(Date.parse(oldest) + windowMs + 1)
+  let wait: { at: Date; message: string } | null = null
+  const later = (at: Date, why: string) => {
+    if (!wait || at.getTime() > wait.at.getTime())
+      wait = { at, message: `Waiting for ${why}; sending at ${hhmm(at.toISOString())}.` }
+  }
+  for (const limit of [capabilities.rateLimit, ...(capabilities.moreLimits ?? [])]) {
+    const counts = limit.counts ?? 'all'
+    if ((counts === 'posts' && reply) || (counts === 'replies' && !reply)) continue
+    const sends = await listRecentSends(
+      deps.db,
+      {
+        accountId: l.publication.accountId,
+        organisationId: l.publication.organisationId,
+        channel: l.publication.channel,
+      },
+      new Date(now.getTime() - limit.windowMs).toISOString(),
+      counts,
+    )
+    if (sends.length < limit.posts) continue
+    const oldest = sends[sends.length - limit.posts] as string
+    later(
+      new Date(Date.parse(oldest) + limit.windowMs + 1),
+      `${possessive(label)} ${limit.name ?? 'rate limit'} (${limit.posts.toLocaleString('en')} ${counts === 'replies' ? 'replies' : 'posts'} ${windowWords(limit.windowMs)})`,
+    )
+  }
+  const quota = l.registered.connector.quota
+    ? await l.registered.connector
+        .quota({ credentials: l.credentials }, reply ? 'reply' : 'post')
+        .catch(() => null)
+    : null
+  if (quota && quota.used >= quota.total)
+    later(
+      new Date(now.getTime() + QUOTA_RECHECK_MS),
+      `${possessive(label)} ${reply ? 'reply' : 'post'} limit (${quota.total.toLocaleString('en')} ${reply ? 'replies' : 'posts'} ${windowWords(quota.windowMs)}, counting posts made outside Rounds), which ${label} says is used up`,
+    )
+  return wait
 }
+
+const windowWords = (ms: number) =>
+  ms % 86_400_000 === 0
+    ? ms === 86_400_000
+      ? 'in 24 hours'
+      : `in ${ms / 86_400_000} days`
+    : ms % 3_600_000 === 0
+      ? ms === 3_600_000
+        ? 'an hour'
+        : `in ${ms / 3_600_000} hours`
+      : `in ${Math.round(ms / 1000)} seconds`
 
 /**
  * The delivery job: sends every pending part (then pending correction replies) of one
@@ -442,16 +492,18 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
       parent = remote
       continue
     }
-    const wait = await rateLimitWait(deps, loaded)
+    const wait = await rateLimitWait(deps, loaded, d)
     if (wait) {
+      const { at, message } = wait
       await deps.db.transaction().execute(async (tx) => {
         await updateDelivery(tx, d.id, {
-          status: 'pending',
-          nextAttemptAt: wait.toISOString(),
-          lastError: `Waiting for ${label}'s rate limit; sending at ${wait.toISOString().slice(11, 16)} UTC.`,
+          // A part cut off mid-call stays `sending`: the next run still looks it up first.
+          status: d.status === 'sending' || d.status === 'scheduling' ? d.status : 'pending',
+          nextAttemptAt: at.toISOString(),
+          lastError: message,
           at: deps.clock.now().toISOString(),
         })
-        await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: wait })
+        await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: at })
       })
       return
     }

@@ -406,11 +406,13 @@ export async function updateDelivery(
 /**
  * Sent times of the account's (or, without an account, the organisation's on that channel)
  * posts since `since`, oldest first: the rate limiter counts them against the platform's window.
+ * `counts` keeps first posts only or replies only (a thread's later parts, corrections).
  */
 export async function listRecentSends(
   db: Executor,
   scope: { accountId: string | null; organisationId: string; channel: string },
   since: string,
+  counts: 'all' | 'posts' | 'replies' = 'all',
 ): Promise<string[]> {
   let q = db
     .selectFrom('delivery as d')
@@ -420,6 +422,9 @@ export async function listRecentSends(
   q = scope.accountId
     ? q.where('p.account_id', '=', scope.accountId)
     : q.where('p.organisation_id', '=', scope.organisationId).where('p.channel', '=', scope.channel)
+  if (counts === 'posts') q = q.where('d.kind', '=', 'part').where('d.part_index', '=', 0)
+  if (counts === 'replies')
+    q = q.where((eb) => eb.or([eb('d.kind', '=', 'correction'), eb('d.part_index', '>', 0)]))
   const rows = await q.orderBy('d.sent_at').execute()
   return rows.map((r) => toIso(r.sent_at) as string)
 }

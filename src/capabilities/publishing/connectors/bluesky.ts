@@ -55,8 +55,10 @@ export const blueskyCapabilities: ChannelCapabilities = {
   delete: true,
   reply: true,
   metrics: ['likes', 'reposts', 'quotes', 'replies'],
-  // Bluesky's PDS allows 5,000 write points an hour per account and a create costs 3.
-  rateLimit: { posts: 1_666, windowMs: 3_600_000 },
+  // Bluesky's PDS allows 5,000 write points an hour and 35,000 a day per account, and a
+  // create costs 3: at most 1,666 posts an hour and 11,666 a day.
+  rateLimit: { posts: 1_666, windowMs: 3_600_000, name: 'hourly limit' },
+  moreLimits: [{ posts: 11_666, windowMs: 86_400_000, name: 'daily limit' }],
 }
 
 // ---------------------------------------------------------------------------------------

@@ -63,7 +63,14 @@ describe('Threads connector (Threads API against an HTTP fake of the documented 
     })
     expect(threads.capabilities).toMatchObject({ threads: true, delete: true, reply: true })
     expect(threads.capabilities.spec.maxLength).toBe(500)
-    expect(threads.capabilities.rateLimit).toEqual({ posts: 250, windowMs: 86_400_000 })
+    expect(threads.capabilities.rateLimit).toMatchObject({
+      posts: 250,
+      windowMs: 86_400_000,
+      counts: 'posts',
+    })
+    expect(threads.capabilities.moreLimits).toEqual([
+      expect.objectContaining({ posts: 1_000, windowMs: 86_400_000, counts: 'replies' }),
+    ])
   })
 
   it('names the account', async () => {

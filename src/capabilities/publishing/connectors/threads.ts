@@ -151,8 +151,33 @@ export function createThreadsConnector(env: ConnectorEnv, options: ThreadsOption
       delete: true,
       reply: true,
       metrics: ['views', 'likes', 'replies', 'reposts', 'quotes'],
-      // 250 API-published posts per profile in a moving 24 hours (replies have their own 1,000).
-      rateLimit: { posts: 250, windowMs: 24 * 60 * 60_000 },
+      // 250 API-published posts per profile in a moving 24 hours; replies (a thread's later
+      // parts, corrections) have their own 1,000.
+      rateLimit: { posts: 250, windowMs: 24 * 60 * 60_000, counts: 'posts', name: 'post limit' },
+      moreLimits: [{ posts: 1_000, windowMs: 24 * 60 * 60_000, counts: 'replies', name: 'reply limit' }],
+    },
+
+    // GET /{threads-user-id}/threads_publishing_limit reports the moving 24 hours' use,
+    // posts made outside Rounds included: quota_usage against config, and reply_quota_usage
+    // against reply_config.
+    async quota(ctx, kind) {
+      const user = accountOf(ctx.credentials)
+      const res = await call<{
+        data?: {
+          quota_usage?: number
+          config?: { quota_total?: number; quota_duration?: number }
+          reply_quota_usage?: number
+          reply_config?: { quota_total?: number; quota_duration?: number }
+        }[]
+      }>(ctx, 'checking the publishing limit', 'GET', `${user}/threads_publishing_limit`, {
+        fields: 'quota_usage,config,reply_quota_usage,reply_config',
+      })
+      const row = res?.data?.[0]
+      if (!row) return null
+      const used = kind === 'reply' ? row.reply_quota_usage : row.quota_usage
+      const config = kind === 'reply' ? row.reply_config : row.config
+      if (used === undefined || !config?.quota_total) return null
+      return { used, total: config.quota_total, windowMs: (config.quota_duration ?? 86_400) * 1000 }
     },
 
     async verify(credentials) {
