@@ -3,6 +3,7 @@ import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { seedSyntheticLearningData } from '#src/capabilities/learning/demo/synthetic-demo.ts'
+import { seedSyntheticSurveys } from '#src/capabilities/learning/demo/synthetic-surveys.ts'
 import { findExport } from '#src/capabilities/learning/export/export.repository.ts'
 import type {
   Codebook,
@@ -198,11 +199,9 @@ describe.each(testDialects)('research exports on %s', (dialect) => {
     w = await createOrgWithRoles(rounds)
     deps = { ...rounds.accounts, storage: rounds.media.storage.derivatives }
     await rounds.database.db.transaction().execute(async (tx) => {
-      await seedSyntheticLearningData(tx, {
-        organisationId: w.org.id,
-        authorId: w.author.id,
-        now: new Date(),
-      })
+      const synthetic = { organisationId: w.org.id, authorId: w.author.id, now: new Date() }
+      await seedSyntheticLearningData(tx, synthetic)
+      await seedSyntheticSurveys(tx, synthetic)
       // Learners linked to the organisation's users: their ids, names and e-mails must not leak.
       const users = [w.admin, w.editor, w.reviewer, w.author, w.outsider]
       four = await publishedItem(tx, {
@@ -284,10 +283,11 @@ describe.each(testDialects)('research exports on %s', (dialect) => {
       'items.csv',
       'learning_summary.csv',
       'quiz_results.csv',
+      'survey_responses.csv',
     ])
     expect(record.params).toEqual({ k: 5, from: null, to: null, granularity: 'month' })
     const codebook = records(files['codebook.csv'] as string)
-    for (const table of ['items', 'engagement', 'quiz_results', 'learning_summary']) {
+    for (const table of ['items', 'engagement', 'quiz_results', 'learning_summary', 'survey_responses']) {
       const header = parseCsv(files[`${table}.csv`] as string)[0]
       expect(codebook.filter((c) => c.table === table).map((c) => c.column)).toEqual(header)
       for (const c of codebook.filter((c) => c.table === table)) {
@@ -297,7 +297,7 @@ describe.each(testDialects)('research exports on %s', (dialect) => {
       }
     }
     expect(new Set(codebook.map((c) => c.table))).toEqual(
-      new Set(['items', 'engagement', 'quiz_results', 'learning_summary']),
+      new Set(['items', 'engagement', 'quiz_results', 'learning_summary', 'survey_responses']),
     )
     // The synthetic items are all there, with their engagement and learners.
     const items = records(files['items.csv'] as string)
@@ -305,6 +305,36 @@ describe.each(testDialects)('research exports on %s', (dialect) => {
     expect(items.every((i) => /^\d{4}-\d{2}$/.test(i.published as string))).toBe(true)
     expect(records(files['engagement.csv'] as string).length).toBeGreaterThan(100)
     expect(records(files['quiz_results.csv'] as string).length).toBeGreaterThan(300)
+    // Survey answers: Likert points and option ids; what learners wrote themselves stays out.
+    const answers = records(files['survey_responses.csv'] as string)
+    expect(answers.length).toBeGreaterThan(20)
+    const quizLearners = new Set(records(files['quiz_results.csv'] as string).map((r) => r.learner))
+    expect(answers.every((a) => quizLearners.has(a.learner))).toBe(true)
+    const likert = answers.filter((a) => a.question_kind === 'likert' && a.answered === 'true')
+    expect(likert.length).toBeGreaterThan(0)
+    expect(likert.every((a) => /^[1-7]$/.test(a.value as string))).toBe(true)
+    const texts = answers.filter((a) => a.question_kind === 'text')
+    expect(texts.length).toBeGreaterThan(0)
+    expect(texts.every((a) => a.value === '')).toBe(true)
+    // Every learner now writes something identifying in each free-text question: it is marked
+    // answered, and its words are not in the file.
+    const textIds = new Set(texts.map((a) => a.question_id))
+    const db = rounds.database.db
+    for (const r of await db.selectFrom('survey_response').select(['id', 'answers']).execute()) {
+      const a = JSON.parse(r.answers) as Record<string, unknown>
+      for (const id of textIds)
+        a[id] = { kind: 'text', text: 'Synthetic demo answer: Mrs Ellen Hartley, ward 7B' }
+      await db
+        .updateTable('survey_response')
+        .set({ answers: JSON.stringify(a) })
+        .where('id', '=', r.id)
+        .execute()
+    }
+    const again = records((await exportWith({})).files['survey_responses.csv'] as string)
+    const written = again.filter((a) => a.question_kind === 'text')
+    expect(written.length).toBe(texts.length)
+    expect(written.every((a) => a.answered === 'true' && a.value === '')).toBe(true)
+    expect(JSON.stringify(again)).not.toContain('Hartley')
     expect(files['README.txt']).toMatch(/Small-cell k:\s+5/)
     expect(files['README.txt']).toMatch(/Export format\s+1\.0/)
     // The codebook route lists the same columns.

@@ -329,3 +329,16 @@ export async function listSnapshots(db: Executor, organisationId: string): Promi
     at: toIso(r.captured_at),
   }))
 }
+
+/** Which learner each of the organisation's learning sessions belongs to (session id → learner id). */
+export async function listLearnersBySession(
+  db: Executor,
+  organisationId: string,
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('learning_session')
+    .select(['id', 'learner_id'])
+    .where('organisation_id', '=', organisationId)
+    .execute()
+  return new Map(rows.map((r) => [r.id, r.learner_id]))
+}

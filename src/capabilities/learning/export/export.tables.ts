@@ -7,6 +7,7 @@ import {
   learningSummaryTable,
   quizResultsTable,
 } from './export.tables.learning.ts'
+import { surveyResponsesTable } from './export.tables.surveys.ts'
 
 /**
  * The tables of a research export, as a list of definitions. Each definition names its file,
@@ -107,4 +108,5 @@ export const exportTables: ExportTable[] = [
   engagementTable,
   quizResultsTable,
   learningSummaryTable,
+  surveyResponsesTable,
 ]
