@@ -157,6 +157,25 @@ describe.each(testDialects)('two organisations on one Rounds federate on %s', (d
     ).toEqual({ likes: 1, reposts: 1, replies: 0 })
   }, 30_000)
 
+  it('A deletes the post: B drops it (the Delete follows its Create, one ordering key per post)', async () => {
+    await connector.delete({ credentials: { serviceUrl: base } }, post)
+    await eventually(
+      'B to drop the post',
+      async () => !(await listInbox(runtime, adminB, orgB.slug)).some((r) => r.objectUri === post.remoteId),
+    )
+    const keyed = await rounds.database.db
+      .selectFrom('job')
+      .select('ordering_key')
+      .where('name', '=', 'federation.task')
+      .where('ordering_key', 'like', `federation:${post.remoteId}%`)
+      .execute()
+    // One delivery of each to this Rounds' shared inbox, under the post's key for that server.
+    expect(keyed.map((k) => k.ordering_key)).toEqual([
+      `federation:${post.remoteId}\n${base}`,
+      `federation:${post.remoteId}\n${base}`,
+    ])
+  }, 30_000)
+
   it('no delivery was refused or retried, and no federation job failed', async () => {
     await eventually('the federation jobs to finish', async () => {
       const pending = await rounds.database.db
