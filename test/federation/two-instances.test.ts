@@ -240,6 +240,9 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
     const image = await fetch(firstNote.attachment.url)
     expect(image.headers.get('content-type')).toBe('image/png')
     expect(Buffer.from(await image.arrayBuffer()).equals(PNG)).toBe(true)
+    // An image has no captions, and the Note lists none.
+    expect((await fetch(`${firstNote.attachment.url}/captions.vtt`)).status).toBe(404)
+    expect(firstNote).not.toHaveProperty('subtitleLanguage')
 
     const outbox = (await (
       await fetch(`${a.base}/orgs/${orgA.slug}/outbox`, { headers: { accept: 'application/activity+json' } })
