@@ -318,7 +318,7 @@ describe.each(testDialects)('research exports on %s', (dialect) => {
     expect(texts.every((a) => a.value === '')).toBe(true)
     // Every learner now writes something identifying in each free-text question: it is marked
     // answered, and its words are not in the file.
-    const textIds = new Set(texts.map((a) => a.question_id))
+    const textIds = new Set(texts.map((a) => a.question_id as string))
     const db = rounds.database.db
     for (const r of await db.selectFrom('survey_response').select(['id', 'answers']).execute()) {
       const a = JSON.parse(r.answers) as Record<string, unknown>

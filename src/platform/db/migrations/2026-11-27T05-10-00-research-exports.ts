@@ -37,7 +37,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('research_export')
     .columns(['organisation_id', 'created_at'])
     .execute()
-  await db.schema.createIndex('research_export_expiry_idx').on('research_export').column('expires_at').execute()
+  await db.schema
+    .createIndex('research_export_expiry_idx')
+    .on('research_export')
+    .column('expires_at')
+    .execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
