@@ -665,6 +665,83 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       expect(mediaDetails(await expectError(submitted, 422, 'SCREENING_BLOCKED'))).toEqual([])
   })
 
+  it('a video redaction that leaves text readable says so and does not cover it; a failed one says why', async () => {
+    const item = await newItem()
+    const mp4 = join(work, 'missed.mp4')
+    await syntheticVideo(mp4, [{ seconds: 2 }, { seconds: 2, lines: ['Ellen Hartley'] }], { metadata: false })
+    const created = await expectJson<Upload>(
+      await open(w.author, item.id, { filename: 'missed.mp4', size: 10, kind: 'video' }),
+      201,
+    )
+    // As screening leaves it, except that the sightings place the name somewhere else (the
+    // cover misses it).
+    await rounds.media.storage.derivatives.putFile(`${created.id}/sanitised`, mp4)
+    const ready = (sightings: Record<number, Array<{ time: number; box: typeof NAME_BOX }>>) =>
+      setUploadStatus(rounds.database.db, created.id, {
+        status: 'ready',
+        stage: 'screened',
+        progress: 100,
+        at: new Date().toISOString(),
+        duration: 4,
+        width: 640,
+        height: 360,
+        findings: [
+          {
+            ...(seen[0] as Finding),
+            box: VIDEO_NAME_BOX,
+            time: 2,
+            field: 'media',
+            start: 0,
+            end: 1,
+            uploadId: created.id,
+          },
+        ],
+        derivatives: {
+          derivatives: [
+            { name: 'sanitised', mime: 'video/mp4', size: readFileSync(mp4).length, width: 640, height: 360 },
+          ],
+          frames: [],
+          interval: 2,
+          sightings,
+        },
+      })
+    await ready({ 0: [{ time: 2, box: { x: 400, y: 280, width: 100, height: 40 } }] })
+    await expectJson(
+      await call(rounds, 'PATCH', `${items()}/${item.id}`, {
+        cookie: w.author.cookie,
+        body: { media: [{ id: created.id, kind: 'video' }] },
+      }),
+      200,
+    )
+    const redact = () =>
+      call(rounds, 'POST', `${uploads(item.id)}/${created.id}/redact`, { cookie: w.author.cookie, body: {} })
+    await expectJson(await redact(), 200)
+    await rounds.createWorker().drain()
+    const get = async () =>
+      expectJson<Upload>(
+        await call(rounds, 'GET', `${uploads(item.id)}/${created.id}`, { cookie: w.author.cookie }),
+        200,
+      )
+    const missed = await get()
+    expect(missed.redaction).toMatchObject({
+      status: 'done',
+      check: { stillReadable: [{ finding: 0, text: 'Ellen Hartley' }] },
+    })
+    expect(missed.derivatives.find((d) => d.name === 'redacted')?.covers).toEqual([])
+    const blocked = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect(mediaDetails(blocked).map((d) => d.text)).toContain('Ellen Hartley')
+
+    // The sanitised file is gone: the job fails with the reason, and can be asked again.
+    await rounds.media.storage.derivatives.delete(`${created.id}/sanitised`)
+    await expectJson(await redact(), 200)
+    await rounds.createWorker().drain()
+    expect((await get()).redaction).toMatchObject({
+      status: 'failed',
+      error: { code: 'NOT_FOUND' },
+    })
+    await expectJson(await redact(), 200)
+  })
+
   it('redacting the file of an approved item voids the approval, like any edit', async () => {
     const reviewer2 = await createTestMember(rounds, w.org.id, ['reviewer'])
     const { itemId } = await approvedItem(rounds, {

@@ -712,23 +712,32 @@ export async function redactVideoUpload(
         finding: i,
         text: upload.findings[i]?.text ?? '',
         times: sightingsOf(upload, i).map((s) => s.time),
-        box: unionBox(sightingsOf(upload, i).map((s) => s.box)) as NonNullable<Finding['box']>,
+        // Where it was seen: the finding's box and every sighting's.
+        box: unionBox([
+          ...(upload.findings[i]?.box ? [upload.findings[i]?.box as NonNullable<Finding['box']>] : []),
+          ...sightingsOf(upload, i).map((s) => s.box),
+        ]) as NonNullable<Finding['box']>,
       }))
     let last = 0
+    // Progress arrives from ffmpeg's output without waiting for the last write: the writes
+    // are chained, so none overtakes another or lands after the result below.
+    let writes: Promise<unknown> = Promise.resolve()
     const result = await deps.analysers.redactVideo(
       input,
       output,
       { spans: redaction.spans, targets },
       {
         signal: job.signal,
-        progress: async (fraction, stage) => {
+        progress: (fraction, stage) => {
           const progress = Math.max(1, Math.min(99, Math.round(2 + fraction * 97)))
-          if (progress === last && !stage) return
+          if (progress === last && !stage) return writes.then(() => {})
           last = progress
-          await update({ progress, ...(stage ? { stage } : {}) })
+          writes = writes.then(() => update({ progress, ...(stage ? { stage } : {}) })).catch(() => {})
+          return writes.then(() => {})
         },
       },
     )
+    await writes
     await deps.storage.derivatives.putFile(keys.derivative(upload.id, 'redacted'), output)
     const still = new Set(result.check.stillReadable.map((s) => s.finding))
     const fresh = await findUpload(deps.db, upload.id)

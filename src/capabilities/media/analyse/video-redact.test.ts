@@ -226,6 +226,14 @@ describe('redacting a video', () => {
     expect(check.stillReadable).toEqual([{ finding: 0, text: 'Ellen Hartley', time: 2 }])
   })
 
+  it('reports a surname left readable beside a covered first name', async () => {
+    const out = path.join(dir, 'half.mp4')
+    const half = { ...NAME, width: 70 }
+    await redactVideo(clip, out, spansFor(half))
+    const { check } = await checkVideoRedaction(out, spansFor(half), target, { ocr })
+    expect(check.stillReadable).toEqual([{ finding: 0, text: 'Ellen Hartley', time: 2 }])
+  })
+
   it('refuses regions outside the picture and stops when cancelled, leaving no partial file', async () => {
     const out = path.join(dir, 'none.mp4')
     await expect(

@@ -124,9 +124,11 @@ const normalise = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
 
 /**
  * Reads the redacted copy again where it was redacted: at each time the text was seen, and
- * in the middle and at both ends of every span (at most `maxFrames` frames). A finding is still readable
- * when OCR reads its text (ignoring case, spaces and punctuation) on a line that overlaps
- * where it was seen. Faces are not re-detected (the mosaic is checked by the filter-graph tests).
+ * in the middle and at both ends of every span (at most `maxFrames` frames). A finding is
+ * still readable when OCR reads its text, or any word of it of four or more characters (a
+ * surname beside a covered first name), ignoring case, spaces and punctuation, on a line that
+ * overlaps where it was seen. Faces are not re-detected (the mosaic is checked by the
+ * filter-graph tests).
  */
 export async function checkVideoRedaction(
   output: string,
@@ -161,11 +163,19 @@ export async function checkVideoRedaction(
     options.onProgress?.(framesRead / wanted.length)
     for (const t of targets) {
       if (still.has(t.finding)) continue
-      const wantedText = normalise(t.text)
-      if (!wantedText) continue
+      const pieces = [
+        ...new Set([
+          normalise(t.text),
+          ...t.text
+            .split(/\s+/)
+            .map(normalise)
+            .filter((w) => w.length >= 4),
+        ]),
+      ].filter(Boolean)
+      if (pieces.length === 0) continue
       for (const line of ocr.lines) {
         const text = normalise(line.words.map((w) => w.text).join(''))
-        if (!text.includes(wantedText)) continue
+        if (!pieces.some((piece) => text.includes(piece))) continue
         if (boxOverlap(t.box, union(line.words.map((w) => w.box))) > 0) {
           still.set(t.finding, { finding: t.finding, text: t.text, time })
           break
