@@ -215,7 +215,10 @@ export async function screenMediaFile(
                   finding: i,
                   text: findings[i]?.text ?? '',
                   times: seen.map((x) => x.time),
-                  box: unionBox(seen.map((x) => x.box)) as NonNullable<Finding['box']>,
+                  box: unionBox([
+                    ...(findings[i]?.box ? [findings[i]?.box as NonNullable<Finding['box']>] : []),
+                    ...seen.map((x) => x.box),
+                  ]) as NonNullable<Finding['box']>,
                 }
               }),
           },
