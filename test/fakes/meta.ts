@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import {
+  fetchMedia,
+  graphError as graphErrorOf,
+  graphTokens,
+  pollContainerStatus,
+  prepareContainer,
+} from './graph.ts'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
@@ -34,20 +41,13 @@ export type FakeMetaPost = {
   deleted: boolean
 }
 
-const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) => ({
-  error: {
-    message,
-    type: code === 190 ? 'OAuthException' : 'GraphMethodException',
-    code,
-    fbtrace_id: randomBytes(6).toString('hex'),
-    ...extra,
-  },
-})
+const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) =>
+  graphErrorOf('GraphMethodException', code, message, extra)
 
 export type MetaFake = Awaited<ReturnType<typeof startMetaFake>>
 
 export async function startMetaFake() {
-  const tokens = new Map<string, number>()
+  const { tokens, issueToken } = graphTokens('EAAB')
   const containers = new Map<string, FakeContainer>()
   const posts: FakeMetaPost[] = []
   const state = {
@@ -67,20 +67,8 @@ export async function startMetaFake() {
   }
   let seq = 18_000_000_000_000_000n
   const nextId = () => String(seq++)
-  const issueToken = (ttlMs = 5_184_000_000) => {
-    const t = `EAAB${randomBytes(8).toString('hex')}`
-    tokens.set(t, Date.now() + ttlMs)
-    return t
-  }
   state.pageToken = issueToken()
-  const fetchFile = async (url: string) => {
-    try {
-      const res = await fetch(state.resolve(url))
-      return res.ok ? (await res.arrayBuffer()).byteLength : -1
-    } catch {
-      return -1
-    }
-  }
+  const fetchFile = (url: string) => fetchMedia(state.resolve, url)
 
   const codes = new Set<string>()
   const shortLived = new Set<string>()
@@ -172,14 +160,9 @@ export async function startMetaFake() {
           return sendJson(res, 400, graphError(100, 'The parameter image_url or video_url is required'))
         if (type === 'IMAGE' && form.get('is_carousel_item') !== 'true' && !form.has('caption'))
           c.caption = ''
-        c.fetchedBytes = await fetchFile(c.url)
-        if (c.fetchedBytes <= 0) c.status = 'ERROR'
-        else if (type === 'IMAGE') c.status = 'FINISHED'
       }
-      if (state.expireNext) {
-        state.expireNext = false
-        c.status = 'EXPIRED'
-      }
+      // Images are ready at once; videos process for a few polls.
+      await prepareContainer(c, state.resolve, state, type === 'IMAGE')
       containers.set(c.id, c)
       return sendJson(res, 200, { id: c.id })
     }
@@ -212,9 +195,7 @@ export async function startMetaFake() {
       })
     const container = node ? containers.get(node) : undefined
     if (container && method === 'GET' && !edge) {
-      container.polls++
-      if (container.status === 'IN_PROGRESS' && container.polls > state.videoProcessingPolls)
-        container.status = 'FINISHED'
+      pollContainerStatus(container, state.videoProcessingPolls)
       return sendJson(res, 200, {
         id: container.id,
         status_code: container.status,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { graphError as graphErrorOf, graphTokens, pollContainerStatus, prepareContainer } from './graph.ts'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
@@ -34,20 +35,13 @@ export type FakeThreadsPost = {
   deleted: boolean
 }
 
-const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) => ({
-  error: {
-    message,
-    type: code === 190 ? 'OAuthException' : 'THApiException',
-    code,
-    fbtrace_id: randomBytes(6).toString('hex'),
-    ...extra,
-  },
-})
+const graphError = (code: number, message: string, extra: Record<string, unknown> = {}) =>
+  graphErrorOf('THApiException', code, message, extra)
 
 export type ThreadsFake = Awaited<ReturnType<typeof startThreadsFake>>
 
 export async function startThreadsFake() {
-  const tokens = new Map<string, number>()
+  const { tokens, issueToken, valid } = graphTokens('THAA')
   const containers = new Map<string, FakeThreadsContainer>()
   const posts: FakeThreadsPost[] = []
   const state = {
@@ -76,25 +70,8 @@ export async function startThreadsFake() {
   }
   let seq = 18_100_000_000_000_000n
   const nextId = () => String(seq++)
-  const issueToken = (ttlMs = 5_184_000_000) => {
-    const t = `THAA${randomBytes(8).toString('hex')}`
-    tokens.set(t, Date.now() + ttlMs)
-    return t
-  }
-  const fetchFile = async (url: string) => {
-    try {
-      const res = await fetch(state.resolve(url))
-      return res.ok ? (await res.arrayBuffer()).byteLength : -1
-    } catch {
-      return -1
-    }
-  }
   const codes = new Set<string>()
   const shortLived = new Set<string>()
-  const valid = (token: string) => {
-    const expiry = tokens.get(token)
-    return expiry !== undefined && expiry >= Date.now()
-  }
 
   const handle = async ({ method, url, path, headers, body, res }: FakeRequest) => {
     const q = url.searchParams
@@ -188,16 +165,9 @@ export async function startThreadsFake() {
           return sendJson(res, 400, graphError(100, 'Carousels need 2 to 20 children'))
         if (c.children.some((id) => containers.get(id)?.status !== 'FINISHED'))
           return sendJson(res, 400, graphError(24, 'The media is not ready to be published'))
-      } else {
-        if (!c.url)
-          return sendJson(res, 400, graphError(100, 'The parameter image_url or video_url is required'))
-        c.fetchedBytes = await fetchFile(c.url)
-        if (c.fetchedBytes <= 0) c.status = 'ERROR'
-      }
-      if (state.expireNext) {
-        state.expireNext = false
-        c.status = 'EXPIRED'
-      }
+      } else if (!c.url)
+        return sendJson(res, 400, graphError(100, 'The parameter image_url or video_url is required'))
+      await prepareContainer(c, state.resolve, state)
       containers.set(c.id, c)
       return sendJson(res, 200, { id: c.id })
     }
@@ -254,9 +224,7 @@ export async function startThreadsFake() {
       })
     const container = node ? containers.get(node) : undefined
     if (container && method === 'GET' && !edge) {
-      container.polls++
-      if (container.status === 'IN_PROGRESS' && container.polls > state.processingPolls)
-        container.status = 'FINISHED'
+      pollContainerStatus(container, state.processingPolls)
       return sendJson(res, 200, {
         id: container.id,
         status: container.status,

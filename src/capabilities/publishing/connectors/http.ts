@@ -86,3 +86,54 @@ export function pause(ms: number, channel: ChannelId, signal?: AbortSignal): Pro
 /** Texts compared for "was this already posted": whitespace runs folded, ends trimmed. */
 export const sameText = (a: string, b: string) =>
   a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim()
+
+/** A Graph container's processing state as Instagram/Facebook and Threads report it. */
+export type ContainerState = { status: string | undefined; error?: string | undefined }
+
+/**
+ * Polls a prepared media container (Instagram, Facebook, Threads) until it is FINISHED (or
+ * already PUBLISHED): ERROR stops for good, EXPIRED asks delivery to prepare it again at
+ * once, and a container still processing at the deadline is tried again later. Waits
+ * `pollMs` after the first look, then 1.5 times longer each time (at most a minute), so a
+ * long video is not asked about every few seconds for ten minutes.
+ */
+export async function pollContainer(options: {
+  channel: ChannelId
+  read: () => Promise<ContainerState>
+  signal?: AbortSignal | undefined
+  pollMs: number
+  /** How long to keep asking before delivery tries again later. */
+  deadlineMs: number
+  now?: () => number
+}): Promise<void> {
+  const label = channelSpecs[options.channel].label
+  const now = options.now ?? Date.now
+  const deadline = now() + options.deadlineMs
+  let delay = options.pollMs
+  while (true) {
+    const s = await options.read()
+    switch (s.status) {
+      case 'FINISHED':
+      case 'PUBLISHED':
+        return
+      case 'ERROR':
+        throw new ChannelError(
+          options.channel,
+          `${label} could not process the media${s.error ? ` (${s.error})` : ''}.`,
+          { permanent: true },
+        )
+      case 'EXPIRED':
+        throw new ChannelError(
+          options.channel,
+          `${label} let the prepared media expire before it was published; Rounds will prepare it again.`,
+          { retryAfterMs: 0 },
+        )
+    }
+    if (now() + delay > deadline) break
+    await pause(delay, options.channel, options.signal)
+    delay = Math.min(Math.ceil(delay * 1.5), Math.max(options.pollMs, 60_000))
+  }
+  throw new ChannelError(options.channel, `${label} is still processing the media; Rounds will try again.`, {
+    retryAfterMs: 10 * 60_000,
+  })
+}

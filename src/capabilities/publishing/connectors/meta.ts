@@ -10,7 +10,7 @@ import {
   type PostContext,
   retryAfterMs,
 } from '../connector.ts'
-import { createHttp, type HttpRefusal, pause, sameText } from './http.ts'
+import { createHttp, type HttpRefusal, pollContainer, sameText } from './http.ts'
 
 /**
  * Instagram and Facebook pages through Meta's Graph API with plain fetch (docs/decisions/012).
@@ -166,38 +166,23 @@ export function createInstagramConnector(env: ConnectorEnv, options: MetaOptions
   const pollMs = options.pollMs ?? 5000
   const maxPolls = options.maxPolls ?? 120
 
-  async function ready(ctx: PostContext, container: string) {
-    for (let n = 0; n < maxPolls; n++) {
-      const s = await call<{ status_code?: string; status?: string }>(
-        ctx,
-        'checking the media',
-        'GET',
-        container,
-        { fields: 'status_code,status' },
-      )
-      switch (s?.status_code) {
-        case 'FINISHED':
-        case 'PUBLISHED':
-          return
-        case 'ERROR':
-          throw new ChannelError(
-            'instagram',
-            `${label} could not process the media${s.status ? ` (${s.status})` : ''}.`,
-            { permanent: true },
-          )
-        case 'EXPIRED':
-          throw new ChannelError(
-            'instagram',
-            `${label} let the prepared media expire before it was published; Rounds will prepare it again.`,
-            { retryAfterMs: 0 },
-          )
-      }
-      await pause(pollMs, 'instagram', ctx.signal)
-    }
-    throw new ChannelError('instagram', `${label} is still processing the media; Rounds will try again.`, {
-      retryAfterMs: 10 * 60_000,
+  const ready = (ctx: PostContext, container: string) =>
+    pollContainer({
+      channel: 'instagram',
+      read: async () => {
+        const s = await call<{ status_code?: string; status?: string }>(
+          ctx,
+          'checking the media',
+          'GET',
+          container,
+          { fields: 'status_code,status' },
+        )
+        return { status: s?.status_code, error: s?.status }
+      },
+      signal: ctx.signal,
+      pollMs,
+      deadlineMs: pollMs * maxPolls,
     })
-  }
   const itemParams = (m: OutgoingMedia, inCarousel: boolean): Record<string, string> =>
     m.kind === 'video'
       ? { media_type: inCarousel ? 'VIDEO' : 'REELS', video_url: needUrl('instagram', m) }

@@ -9,7 +9,7 @@ import {
   type PostContext,
   type RemotePost,
 } from '../connector.ts'
-import { createHttp, pause, sameText } from './http.ts'
+import { createHttp, pollContainer, sameText } from './http.ts'
 import { graphError } from './meta.ts'
 
 /**
@@ -91,38 +91,23 @@ export function createThreadsConnector(env: ConnectorEnv, options: ThreadsOption
     ...(m.altText ? { alt_text: m.altText.slice(0, 1000) } : {}),
   })
 
-  async function ready(ctx: PostContext, container: string) {
-    for (let n = 0; n < maxPolls; n++) {
-      const s = await call<{ status?: string; error_message?: string }>(
-        ctx,
-        'checking the media',
-        'GET',
-        container,
-        { fields: 'status,error_message' },
-      )
-      switch (s?.status) {
-        case 'FINISHED':
-        case 'PUBLISHED':
-          return
-        case 'ERROR':
-          throw new ChannelError(
-            'threads',
-            `${label} could not process the media${s.error_message ? ` (${s.error_message})` : ''}.`,
-            { permanent: true },
-          )
-        case 'EXPIRED':
-          throw new ChannelError(
-            'threads',
-            `${label} let the prepared post expire before it was published; Rounds will prepare it again.`,
-            { retryAfterMs: 0 },
-          )
-      }
-      await pause(pollMs, 'threads', ctx.signal)
-    }
-    throw new ChannelError('threads', `${label} is still processing the media; Rounds will try again.`, {
-      retryAfterMs: 10 * 60_000,
+  const ready = (ctx: PostContext, container: string) =>
+    pollContainer({
+      channel: 'threads',
+      read: async () => {
+        const s = await call<{ status?: string; error_message?: string }>(
+          ctx,
+          'checking the media',
+          'GET',
+          container,
+          { fields: 'status,error_message' },
+        )
+        return { status: s?.status, error: s?.error_message }
+      },
+      signal: ctx.signal,
+      pollMs,
+      deadlineMs: pollMs * maxPolls,
     })
-  }
   const permalinkOf = async (ctx: PostContext, id: string) =>
     (
       await call<{ permalink?: string }>(ctx, 'reading the post', 'GET', id, { fields: 'permalink' }).catch(
