@@ -129,6 +129,14 @@ export const useCancelPublication = (slug: string, itemId: string) =>
     api<Publication>('POST', `${item(slug, itemId)}/publications/${publicationId}/cancel`),
   )
 
+/** Moves a publication to another time; a post the platform already holds is moved there too. */
+export const useReschedulePublication = (slug: string, itemId: string) =>
+  useItemMutation(slug, itemId, (args: { publicationId: string; scheduledAt: string }) =>
+    api<Publication>('POST', `${item(slug, itemId)}/publications/${args.publicationId}/reschedule`, {
+      scheduledAt: args.scheduledAt,
+    }),
+  )
+
 export const useWithdrawEverywhere = (slug: string, itemId: string) =>
   useItemMutation(slug, itemId, (reason: string) =>
     api<{ publications: Publication[] }>('POST', `${item(slug, itemId)}/publishing/withdraw`, { reason }),

@@ -27,6 +27,7 @@ import {
   usePreview,
   usePublications,
   usePublish,
+  useReschedulePublication,
   useRetryPublication,
   useWithdrawEverywhere,
 } from '../api/publishing.ts'
@@ -38,8 +39,9 @@ const withPublications: readonly Item['state'][] = [...publishable, 'withdrawn',
 
 /**
  * Publishing an approved item: per-channel previews of exactly what will be sent, publish
- * now or at a time, each channel's status with errors in plain words, retry, cancel,
- * withdraw everywhere, and posting correction notices as replies.
+ * now or at a time, each channel's status with errors in plain words (a post the platform
+ * itself holds for its time shows "scheduled on <platform>"), retry, cancel, move to another
+ * time, withdraw everywhere, and posting correction notices as replies.
  */
 export function PublishPanel({ item }: { item: Item }) {
   const { organisation, can } = useCurrentOrganisation()
@@ -88,6 +90,8 @@ function PublicationList({
   const { organisation } = useCurrentOrganisation()
   const retry = useRetryPublication(organisation.slug, item.id)
   const cancel = useCancelPublication(organisation.slug, item.id)
+  const reschedule = useReschedulePublication(organisation.slug, item.id)
+  const [moving, setMoving] = useState<{ id: string; at: string } | null>(null)
   return (
     <Stack gap="xs" component="ul" m={0} p={0} style={{ listStyle: 'none' }} aria-label="Channels">
       {publications.map((p) => {
@@ -117,7 +121,9 @@ function PublicationList({
               Version {p.versionNumber} ·{' '}
               {p.publishedAt
                 ? `published ${formatDateTime(p.publishedAt)}`
-                : `scheduled for ${formatDateTime(p.scheduledAt)}`}
+                : p.platformScheduledAt
+                  ? `scheduled on ${p.label} for ${formatDateTime(p.platformScheduledAt)}`
+                  : `scheduled for ${formatDateTime(p.scheduledAt)}`}
               {p.withdrawnAt ? ` · withdrawn ${formatDateTime(p.withdrawnAt)}` : ''}
             </Text>
             {p.error ? (
@@ -125,9 +131,12 @@ function PublicationList({
                 {p.error}
               </Alert>
             ) : null}
-            {p.deliveries.some((d) => d.error && d.status === 'pending') ? (
+            {p.deliveries.some((d) => d.error && (d.status === 'pending' || d.status === 'scheduled')) ? (
               <Text size="xs" c="orange" mt={4}>
-                {p.deliveries.find((d) => d.error && d.status === 'pending')?.error}
+                {
+                  p.deliveries.find((d) => d.error && (d.status === 'pending' || d.status === 'scheduled'))
+                    ?.error
+                }
               </Text>
             ) : null}
             {p.deliveries.some((d) => d.remoteUrl) ? (
@@ -170,7 +179,7 @@ function PublicationList({
                     Retry
                   </Button>
                 ) : null}
-                {p.status === 'scheduled' ? (
+                {p.status === 'scheduled' && !p.platformScheduledAt ? (
                   <Button
                     size="xs"
                     variant="default"
@@ -180,14 +189,46 @@ function PublicationList({
                     Cancel
                   </Button>
                 ) : null}
+                {p.status === 'scheduled' && moving?.id !== p.id ? (
+                  <Button size="xs" variant="default" onClick={() => setMoving({ id: p.id, at: '' })}>
+                    Change time
+                  </Button>
+                ) : null}
+              </Group>
+            ) : null}
+            {editor && moving?.id === p.id ? (
+              <Group gap="xs" mt="xs" align="end">
+                <TextInput
+                  type="datetime-local"
+                  size="xs"
+                  label={`New time for ${p.label} (your local time)`}
+                  value={moving.at}
+                  onChange={(e) => setMoving({ id: p.id, at: e.currentTarget.value })}
+                />
+                <Button
+                  size="xs"
+                  disabled={!moving.at}
+                  loading={reschedule.isPending}
+                  onClick={() =>
+                    reschedule.mutate(
+                      { publicationId: p.id, scheduledAt: localToIso(moving.at) },
+                      { onSuccess: () => setMoving(null) },
+                    )
+                  }
+                >
+                  Move
+                </Button>
+                <Button size="xs" variant="subtle" onClick={() => setMoving(null)}>
+                  Keep the time
+                </Button>
               </Group>
             ) : null}
           </Paper>
         )
       })}
-      {retry.isError || cancel.isError ? (
+      {retry.isError || cancel.isError || reschedule.isError ? (
         <Text size="sm" c="red" role="alert">
-          {errorMessage(retry.error ?? cancel.error)}
+          {errorMessage(retry.error ?? cancel.error ?? reschedule.error)}
         </Text>
       ) : null}
     </Stack>
