@@ -152,13 +152,15 @@ export async function checkVideoRedaction(
     .filter((t) => t < probe.duration)
     .sort((a, b) => a - b)
     .slice(0, options.maxFrames ?? 40)
+  // As screening reads the frames: large frames are not upscaled.
+  const ocrOptions = probe.width * probe.height >= 1280 * 720 ? { maxScale: 1 } : {}
   const still = new Map<number, { finding: number; text: string; time: number }>()
   let framesRead = 0
   for (const time of wanted) {
     options.signal?.throwIfAborted()
     const png = await frameAt(output, time)
     if (!png) continue
-    const ocr = await deps.ocr.recognise(png)
+    const ocr = await deps.ocr.recognise(png, ocrOptions)
     framesRead++
     options.onProgress?.(framesRead / wanted.length)
     for (const t of targets) {
