@@ -69,6 +69,8 @@ export type MastodonFake = {
   statusResponseDelayMs: number
   /** Called after a status is created, before it is answered (to cut a caller off mid-call). */
   onStatusCreated: ((count: number) => void) | null
+  /** The same for a scheduled status (counting the scheduled statuses). */
+  onScheduledCreated: ((count: number) => void) | null
   /** The next matching requests fail with these responses, in order. */
   failNext(...responses: Scripted[]): void
   live(): FakeStatus[]
@@ -106,6 +108,7 @@ export async function startMastodonFake(
     mediaProcessingPolls: 1,
     statusResponseDelayMs: 0,
     onStatusCreated: null,
+    onScheduledCreated: null,
     failNext: (...r) => scripted.push(...r),
     fireDue: () => {
       for (const sc of fake.scheduled) {
@@ -298,7 +301,7 @@ export async function startMastodonFake(
           postedAs: null,
         }
         fake.scheduled.push(sc)
-        fake.onStatusCreated?.(fake.statuses.length)
+        fake.onScheduledCreated?.(fake.scheduled.length)
         if (fake.statusResponseDelayMs > 0)
           await new Promise((r) => setTimeout(r, fake.statusResponseDelayMs))
         return json(res, 200, presentScheduled(sc))

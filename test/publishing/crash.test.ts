@@ -24,7 +24,9 @@ import { createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 /**
  * Crash test: twenty approved items scheduled as threads to a Mastodon server; a real worker
  * process is killed (SIGKILL) part-way, while the server is still answering a post it has
- * already created; a second worker finishes. Every part must exist exactly once.
+ * already created; a second worker finishes. Every part must exist exactly once. The same for
+ * single posts handed to Mastodon's own scheduler (scheduled_at): killed while the server
+ * answers a scheduled status it has already taken, every post is scheduled exactly once.
  */
 const projectRoot = resolve(import.meta.dirname, '../..')
 const ITEMS = 20
@@ -165,5 +167,98 @@ describe.each(testDialects)('delivery across a killed worker on %s', (dialect) =
     // The kill landed mid-call: some key was sent again after the restart, and answered with the first post.
     const keys = mastodon.requests.filter((r) => r.path === '/api/v1/statuses').map((r) => r.idempotencyKey)
     expect(keys.length).toBeGreaterThan(new Set(keys).size)
+  }, 240_000)
+
+  it("hands single posts to Mastodon's scheduler exactly once across a killed worker", async () => {
+    const w = await createOrgWithRoles(rounds, { name: 'Crash Scheduling' })
+    await issueCertificateAsOperator(rounds.accounts, { email: w.author.email, organisationId: w.org.id })
+    await attestAsOperator(rounds.accounts, { email: w.author.email, kind: 'none' })
+    const author = await loadActor(rounds.accounts, w.author.id)
+    const editor = await loadActor(rounds.accounts, w.editor.id)
+    const other = await createTestMember(rounds, w.org.id, ['reviewer'])
+    await connectChannel(rounds.publishing, editor, w.org.slug, 'mastodon', {
+      method: 'server-token',
+      serviceUrl: mastodon.url,
+      accessToken: TOKEN,
+    })
+    const at = new Date(Date.now() + 30 * 60_000).toISOString()
+    const publicationIds: string[] = []
+    for (let n = 1; n <= ITEMS; n++) {
+      const item = await createItem(rounds.accounts, author, w.org.slug, {
+        kind: 'post',
+        title: `Scheduled item ${n}`,
+        body: `Scheduled point ${n}: reassess a septic patient within the hour.`,
+      })
+      await submitItem(rounds.accounts, author, w.org.slug, item.id)
+      const round = await assignReviewers(rounds.accounts, editor, w.org.slug, item.id, {
+        reviewerIds: [w.reviewer.id, other.id],
+      })
+      for (const r of round.reviews) {
+        const reviewer = await loadActor(rounds.accounts, r.reviewer.id as string)
+        await saveReview(
+          rounds.accounts,
+          reviewer,
+          w.org.slug,
+          item.id,
+          r.assignmentId as string,
+          completeReview,
+        )
+        await submitReview(rounds.accounts, reviewer, w.org.slug, item.id, r.assignmentId as string)
+      }
+      await decideReview(rounds.accounts, editor, w.org.slug, item.id, {
+        decision: 'accept',
+        message: 'Good.',
+      })
+      const p = await previewItem(rounds.publishing, editor, w.org.slug, item.id)
+      const m = p.previews.find((v) => v.channel === 'mastodon')
+      expect(m?.post.parts).toHaveLength(1)
+      const [pub] = await publishItem(rounds.publishing, editor, w.org.slug, item.id, {
+        contentHash: p.contentHash,
+        channels: [{ channel: 'mastodon', previewHash: m?.previewHash as string, scheduledAt: at }],
+      })
+      publicationIds.push(pub?.id as string)
+    }
+    const db = rounds.database.db
+    const deliveries = () =>
+      db
+        .selectFrom('delivery')
+        .select(['status', 'remote_id', 'publication_id'])
+        .where('publication_id', 'in', publicationIds)
+        .execute()
+    const statusesBefore = mastodon.statuses.length
+
+    // The server takes a scheduled status, and while it is still answering, the worker is killed.
+    mastodon.statusResponseDelayMs = 100
+    const first = startWorker()
+    const killAt = Math.floor(ITEMS / 3)
+    let atKill: { status: string }[] = []
+    mastodon.onScheduledCreated = (count) => {
+      if (count === killAt) first.kill('SIGKILL')
+    }
+    await until('the worker to die', () => first.signalCode === 'SIGKILL')
+    mastodon.onScheduledCreated = null
+    atKill = await deliveries()
+    // Cut off mid-call: Mastodon holds the post, Rounds has only "scheduling" for it.
+    expect(atKill.filter((d) => d.status === 'scheduling')).toHaveLength(1)
+    expect(mastodon.scheduled).toHaveLength(killAt)
+
+    mastodon.statusResponseDelayMs = 0
+    const second = startWorker()
+    await until(
+      'every post to be scheduled on Mastodon',
+      async () => (await deliveries()).every((d) => d.status === 'scheduled'),
+      120_000,
+    )
+    second.kill('SIGKILL')
+
+    // Exactly once: one scheduled status per item, each delivery pointing at its own; nothing posted yet.
+    const held = mastodon.scheduled.filter((s) => !s.deleted)
+    expect(held).toHaveLength(ITEMS)
+    expect(new Set(held.map((s) => s.text)).size).toBe(ITEMS)
+    expect(held.every((s) => s.scheduledAt === at)).toBe(true)
+    const rows = await deliveries()
+    expect(new Set(rows.map((d) => d.remote_id)).size).toBe(ITEMS)
+    for (const d of rows) expect(held.some((s) => `scheduled:${s.id}` === d.remote_id)).toBe(true)
+    expect(mastodon.statuses.length).toBe(statusesBefore)
   }, 240_000)
 })
