@@ -78,23 +78,19 @@ export async function researchItems(
 }
 
 /**
- * A cheap fingerprint of everything the research view reads: it changes when a quiz attempt or a
- * learning session is added or removed, when the organisation's snapshots gain a row or a later
+ * A cheap fingerprint of everything the research view reads: it changes when a quiz attempt is
+ * added or removed (a session counts only through its attempts, and removing one removes them),
+ * when the organisation's snapshots gain a row or a later
  * capture, when a metric import is recorded, when an item is added, removed or edited (its
  * updated_at), and when one of the organisation's members edits their professional identity.
  * Counts and latest times only, read from indexes where there are any: it cannot see an edit that
  * changes neither (the view's cache bounds its age for that reason).
  */
 export async function researchDataVersion(db: Executor, organisationId: string): Promise<string> {
-  const [attempts, sessions, snapshots, imports, items, identities] = await Promise.all([
+  const [attempts, snapshots, imports, items, identities] = await Promise.all([
     db
       .selectFrom('quiz_attempt')
       .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('learning_session')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('created_at').as('at')])
-      .where('organisation_id', '=', organisationId)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('metric_snapshot')
@@ -120,7 +116,7 @@ export async function researchDataVersion(db: Executor, organisationId: string):
   ])
   const part = (r: { n: unknown; at?: unknown }) =>
     `${Number(r.n)}@${r.at instanceof Date ? r.at.toISOString() : String(r.at ?? '')}`
-  return [attempts, sessions, snapshots, imports, items, identities].map(part).join('|')
+  return [attempts, snapshots, imports, items, identities].map(part).join('|')
 }
 
 export type ResearchEngagement = { itemId: string; metric: string; total: number; mean: number }
