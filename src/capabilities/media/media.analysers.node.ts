@@ -148,7 +148,10 @@ export function createNodeAnalysers(options: { ocrWorkers?: number } = {}): Medi
         output,
         request.spans,
         request.targets,
-        { ocr: await ocr() },
+        // Faces are looked for only when a face was chosen (loading the detector costs seconds).
+        request.targets.some((t) => t.face)
+          ? { ocr: await ocr(), faces: (await load.faces()).detectFaces }
+          : { ocr: await ocr() },
         {
           signal: ctx.signal,
           onProgress: (fraction) => {

@@ -45,8 +45,8 @@ export type VideoResult = {
 
 export type VideoRedactRequest = {
   spans: RedactionSpan[]
-  /** The text findings to look for in the redacted copy, with the times they were seen. */
-  targets: Array<{ finding: number; text: string; times: number[]; box: MediaBox }>
+  /** The findings to look for in the redacted copy (text by OCR, faces by the detector). */
+  targets: Array<{ finding: number; text: string; times: number[]; box: MediaBox; face?: boolean }>
 }
 
 export type VideoRedactResult = {

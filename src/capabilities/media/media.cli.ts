@@ -208,12 +208,14 @@ export async function screenMediaFile(
           {
             spans,
             targets: chosen
-              .filter((i) => findings[i]?.category !== 'photo' && findings[i]?.text)
+              .filter((i) => findings[i]?.category === 'photo' || findings[i]?.text)
               .map((i) => {
                 const seen = sightingsOf(result, findings, i)
+                const face = findings[i]?.category === 'photo'
                 return {
                   finding: i,
-                  text: findings[i]?.text ?? '',
+                  ...(face ? { face: true } : {}),
+                  text: face ? '' : (findings[i]?.text ?? ''),
                   times: seen.map((x) => x.time),
                   box: unionBox([
                     ...(findings[i]?.box ? [findings[i]?.box as NonNullable<Finding['box']>] : []),
@@ -236,7 +238,9 @@ export async function screenMediaFile(
             end: findings.length + 1,
             time: still.time,
             text: still.text,
-            message: `OCR still reads "${still.text}" at ${still.time.toFixed(1)} s in the redacted copy.`,
+            message: still.text
+              ? `OCR still reads "${still.text}" at ${still.time.toFixed(1)} s in the redacted copy.`
+              : `A face is still detected at ${still.time.toFixed(1)} s in the redacted copy.`,
             citation: 'Rounds media screening',
             suggestion: 'Check the redacted video and cover the text by other means.',
           })

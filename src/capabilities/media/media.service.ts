@@ -707,10 +707,11 @@ export async function redactVideoUpload(
     if (!(await deps.storage.derivatives.getToFile(keys.derivative(upload.id, 'sanitised'), input)))
       throw new AppError('NOT_FOUND', { message: 'the video without its metadata is missing' })
     const targets = redaction.findings
-      .filter((i) => upload.findings[i]?.category !== 'photo' && upload.findings[i]?.text)
+      .filter((i) => upload.findings[i]?.category === 'photo' || upload.findings[i]?.text)
       .map((i) => ({
         finding: i,
-        text: upload.findings[i]?.text ?? '',
+        ...(upload.findings[i]?.category === 'photo' ? { face: true } : {}),
+        text: upload.findings[i]?.category === 'photo' ? '' : (upload.findings[i]?.text ?? ''),
         times: sightingsOf(upload, i).map((s) => s.time),
         // Where it was seen: the finding's box and every sighting's.
         box: unionBox([

@@ -256,11 +256,11 @@ function VideoRedactionStatus({ upload }: { upload: Upload }) {
     )
   const still = r.check?.stillReadable ?? []
   return still.length > 0 ? (
-    <Alert color="orange" variant="light" title="Text still readable in the redacted copy" role="alert">
+    <Alert color="orange" variant="light" title="Still readable in the redacted copy" role="alert">
       <List size="sm" spacing={2}>
         {still.map((s) => (
           <List.Item key={s.finding}>
-            “{excerpt(s.text, 60)}” at {s.time.toFixed(1)} s
+            {s.text ? `“${excerpt(s.text, 60)}”` : 'A face'} at {s.time.toFixed(1)} s
           </List.Item>
         ))}
       </List>
@@ -271,7 +271,7 @@ function VideoRedactionStatus({ upload }: { upload: Upload }) {
   ) : (
     <Text size="xs" c="dimmed" data-testid="redaction-check">
       Checked: OCR read {r.check?.framesRead ?? 0} frames of the redacted copy where it was redacted and found
-      none of the text.
+      none of the text{r.spans.some((sp) => sp.mode === 'blur') ? ', and no face was detected' : ''}.
     </Text>
   )
 }

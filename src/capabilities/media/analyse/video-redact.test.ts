@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { detectFaces } from './faces.ts'
 import { createOcrPool, type OcrPool } from './ocr.ts'
 import { syntheticVideo } from './testing/synthetic.ts'
 import { probeVideo, videoMetadataFindings } from './video.ts'
@@ -106,8 +108,8 @@ describe('the ffmpeg filter graph', () => {
       name: 'a face: cropped, shrunk by area averaging, enlarged as a mosaic, overlaid',
       spans: [span({ mode: 'blur', box: box(100, 60, 120, 120) })],
       graph:
-        '[0:v]split[r2][r3];[r3]crop=144:144:88:48,scale=12:12:flags=area,scale=144:144:flags=neighbor[r4];' +
-        "[r2][r4]overlay=88:48:enable='between(t,1,5)'[r1];[r1]format=yuv420p[v]",
+        '[0:v]split[r2][r3];[r3]crop=168:168:76:36,scale=5:5:flags=area,scale=168:168:flags=neighbor[r4];' +
+        "[r2][r4]overlay=76:36:enable='between(t,1,5)'[r1];[r1]format=yuv420p[v]",
     },
     {
       name: 'a box at the edge is clipped to the picture',
@@ -245,5 +247,58 @@ describe('redacting a video', () => {
       /cancel/,
     )
     await expect(probeVideo(out)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' })
+  })
+
+  it('blurs a face so the detector no longer finds it, and reports one it missed', async () => {
+    // Faces cannot be drawn in code; face-api ships photographs for its demo.
+    const require = createRequire(import.meta.url)
+    const sample = path.join(
+      path.dirname(require.resolve('@vladmandic/face-api/package.json')),
+      'demo',
+      'sample1.jpg',
+    )
+    const still = path.join(dir, 'face.png')
+    await writeFile(
+      still,
+      await sharp(sample).resize({ width: 480, height: 320, fit: 'cover' }).png().toBuffer(),
+    )
+    const faceClip = path.join(dir, 'face.mp4')
+    await run('/usr/bin/ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-loop',
+      '1',
+      '-framerate',
+      '10',
+      '-t',
+      '2',
+      '-i',
+      still,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      faceClip,
+    ])
+    const found = await detectFaces((await frameAt(faceClip, 1)) as Buffer)
+    expect(found.length).toBeGreaterThanOrEqual(1)
+    const face = found[0] as (typeof found)[number]
+    const spans = (box: typeof face.box): RedactionSpan[] => [
+      { finding: 0, mode: 'blur', start: 0, end: 2, box },
+    ]
+    const target = [{ finding: 0, text: '', times: [1], box: face.box, face: true }]
+    const out = path.join(dir, 'face-blurred.mp4')
+    await redactVideo(faceClip, out, spans(face.box))
+    const blurred = await checkVideoRedaction(out, spans(face.box), target, { ocr, faces: detectFaces })
+    expect(blurred.check.stillReadable).toEqual([])
+    const wrong = path.join(dir, 'face-missed.mp4')
+    const elsewhere = { x: 0, y: 0, width: 40, height: 40 }
+    await redactVideo(faceClip, wrong, spans(elsewhere))
+    const missed = await checkVideoRedaction(wrong, spans(elsewhere), target, { ocr, faces: detectFaces })
+    expect(missed.check.stillReadable).toEqual([{ finding: 0, text: '', time: 1 }])
   })
 })

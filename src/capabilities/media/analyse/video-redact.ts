@@ -108,8 +108,17 @@ export async function frameAt(input: string, time: number): Promise<Buffer | nul
   }
 }
 
-/** A text finding to look for in the redacted copy: where and when it was seen. */
-export type VideoRedactionTarget = { finding: number; text: string; times: readonly number[]; box: MediaBox }
+/**
+ * A finding to look for in the redacted copy: where and when it was seen. Text is looked for
+ * with OCR; a face (`face: true`, text empty) with the face detector, when one is given.
+ */
+export type VideoRedactionTarget = {
+  finding: number
+  text: string
+  times: readonly number[]
+  box: MediaBox
+  face?: boolean
+}
 
 /** What the check of a redacted copy found: text still read where it should be covered. */
 export type RedactionCheck = {
@@ -127,14 +136,15 @@ const normalise = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
  * in the middle and at both ends of every span (at most `maxFrames` frames). A finding is
  * still readable when OCR reads its text, or any word of it of four or more characters (a
  * surname beside a covered first name), ignoring case, spaces and punctuation, on a line that
- * overlaps where it was seen. Faces are not re-detected (the mosaic is checked by the
- * filter-graph tests).
+ * overlaps where it was seen. With a face detector, a face is still recognisable when one
+ * is detected where it was seen (overlap above 0.3) in a frame where it was seen or in the
+ * middle of its span.
  */
 export async function checkVideoRedaction(
   output: string,
   spans: readonly RedactionSpan[],
   targets: ReadonlyArray<VideoRedactionTarget>,
-  deps: { ocr: OcrPool },
+  deps: { ocr: OcrPool; faces?: (image: Buffer) => Promise<Array<{ box: MediaBox }>> },
   options: { maxFrames?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<{ check: RedactionCheck; probe: VideoProbe }> {
   // Re-probed: a copy ffprobe cannot read, or one without pictures, fails here.
@@ -148,6 +158,7 @@ export async function checkVideoRedaction(
     times.add(round3(Math.min(s.end, s.start + 0.1)))
     times.add(round3(Math.max(s.start, s.end - 0.1)))
   }
+  if (deps.faces) for (const s of spans) if (s.mode === 'blur') times.add(round3((s.start + s.end) / 2))
   const wanted = [...times]
     .filter((t) => t < probe.duration)
     .sort((a, b) => a - b)
@@ -161,10 +172,15 @@ export async function checkVideoRedaction(
     const png = await frameAt(output, time)
     if (!png) continue
     const ocr = await deps.ocr.recognise(png, ocrOptions)
+    const faceTargets = deps.faces ? targets.filter((t) => t.face && !still.has(t.finding)) : []
+    const faces = faceTargets.length && deps.faces ? await deps.faces(png) : []
     framesRead++
     options.onProgress?.(framesRead / wanted.length)
+    for (const t of faceTargets)
+      if (faces.some((f) => boxOverlap(t.box, f.box) > 0.3))
+        still.set(t.finding, { finding: t.finding, text: '', time })
     for (const t of targets) {
-      if (still.has(t.finding)) continue
+      if (t.face || still.has(t.finding)) continue
       const pieces = [
         ...new Set([
           normalise(t.text),
