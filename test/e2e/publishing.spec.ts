@@ -23,6 +23,46 @@ const body =
   'Older people and those on immunosuppressants may not mount a fever at all. ' +
   'Look for the source: chest, urine, abdomen, skin, lines and the central nervous system.'
 
+/** An item by the demo author, through the API: written, submitted, reviewed twice, approved. */
+async function approvedThroughApi(
+  playwright: Parameters<typeof apiSignIn>[0],
+  title: string,
+  text: string,
+): Promise<{ id: string }> {
+  const org = `/api/orgs/${demoOrganisation.slug}`
+  const author = await apiSignIn(playwright, demo.author)
+  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, {
+    kind: 'post',
+    title,
+    body: text,
+  })
+  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
+  await author.dispose()
+  const admin = await apiSignIn(playwright, demo.admin)
+  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
+  await admin.dispose()
+  const editor = await apiSignIn(playwright, demo.editor)
+  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
+    editor,
+    'POST',
+    `${org}/items/${item.id}/review/assignments`,
+    { reviewerIds: reviewers.map((r) => r.userId) },
+  )
+  for (const [i, r] of reviewers.entries()) {
+    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
+    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
+    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
+    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
+    await reviewer.dispose()
+  }
+  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
+    decision: 'accept',
+    message: 'Clear.',
+  })
+  await editor.dispose()
+  return item
+}
+
 let mastodon: MastodonFake
 test.beforeAll(async () => {
   mastodon = await startMastodonFake({ token: TOKEN })
@@ -52,36 +92,9 @@ test('an editor connects Mastodon, previews and publishes an approved item, sees
   login,
   playwright,
 }) => {
-  const org = `/api/orgs/${demoOrganisation.slug}`
   const title = `Sepsis: the first hour ${Date.now().toString(36)}`
-
   // The workflow before publishing, through the API: written, submitted, reviewed twice, approved.
-  const author = await apiSignIn(playwright, demo.author)
-  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, { kind: 'post', title, body })
-  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
-  await author.dispose()
-  const admin = await apiSignIn(playwright, demo.admin)
-  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
-  await admin.dispose()
-  const editor = await apiSignIn(playwright, demo.editor)
-  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
-    editor,
-    'POST',
-    `${org}/items/${item.id}/review/assignments`,
-    { reviewerIds: reviewers.map((r) => r.userId) },
-  )
-  for (const [i, r] of reviewers.entries()) {
-    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
-    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
-    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
-    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
-    await reviewer.dispose()
-  }
-  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
-    decision: 'accept',
-    message: 'Clear.',
-  })
-  await editor.dispose()
+  const item = await approvedThroughApi(playwright, title, body)
 
   // The editor connects the organisation's Mastodon account.
   await login(demo.editor)
@@ -120,4 +133,66 @@ test('an editor connects Mastodon, previews and publishes an approved item, sees
   await expect(panel.getByTestId('status-mastodon')).toHaveText('Withdrawn')
   await expect(panel.getByTestId('status-rounds')).toHaveText('Withdrawn')
   expect(mastodon.live()).toHaveLength(0)
+})
+
+test('a post scheduled for later is handed to Mastodon at once: shown as scheduled on Mastodon, moved there, cancelled there by withdrawal', async ({
+  page,
+  login,
+  playwright,
+}) => {
+  const title = `Lactate ${Date.now().toString(36)}`
+  const text = `Measure lactate again within two hours (${title}).`
+  const item = await approvedThroughApi(playwright, title, text)
+  const mine = () => mastodon.scheduled.filter((s) => s.text.includes(title))
+
+  await login(demo.editor)
+  await page.goto('/publishing')
+  const card = page.getByRole('region', { name: 'Mastodon' })
+  const connected = card.getByText('Connected', { exact: true })
+  await expect(connected.or(card.getByLabel('Server address'))).toBeVisible()
+  if (!(await connected.isVisible())) {
+    await card.getByLabel('Server address').fill(mastodon.url)
+    await card.getByLabel('Access token').fill(TOKEN)
+    await card.getByRole('button', { name: 'Connect Mastodon' }).click()
+    await expect(card.getByText('Connected', { exact: true })).toBeVisible()
+  }
+
+  // The browser's local time for a moment `ms` from now, as a datetime-local input takes it.
+  const localIn = (ms: number) =>
+    page.evaluate((at) => {
+      const d = new Date(at)
+      const p = (n: number) => String(n).padStart(2, '0')
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`
+    }, Date.now() + ms)
+
+  await page.goto(`/content/${item.id}`)
+  const panel = page.getByRole('region', { name: 'Publishing' })
+  const preview = panel.getByRole('region', { name: 'Mastodon preview' })
+  await preview.getByLabel('Publish to Mastodon').check()
+  await panel.getByLabel('At a time').check()
+  await panel.getByLabel('Publish at (your local time)').fill(await localIn(40 * 60_000))
+  await panel.getByRole('button', { name: /^Schedule/ }).click()
+
+  // Handed over at once: Mastodon holds a scheduled status; the panel says so.
+  const channel = panel.getByRole('listitem', { name: /^Mastodon:/ })
+  await expect(channel.getByText(/scheduled on Mastodon for/)).toBeVisible()
+  await expect(panel.getByTestId('status-mastodon')).toHaveText('Scheduled')
+  expect(mine()).toHaveLength(1)
+  const first = mine()[0]?.scheduledAt
+
+  // Moved: the same scheduled status gets the new time.
+  await channel.getByRole('button', { name: 'Change time' }).click()
+  await channel.getByLabel('New time for Mastodon (your local time)').fill(await localIn(90 * 60_000))
+  await channel.getByRole('button', { name: 'Move' }).click()
+  await expect.poll(() => mine()[0]?.scheduledAt).not.toBe(first)
+  expect(mine()).toHaveLength(1)
+  await expect(channel.getByText(/scheduled on Mastodon for/)).toBeVisible()
+
+  // Withdrawn before its time: the scheduled status is cancelled on Mastodon, nothing was posted.
+  await panel.getByRole('button', { name: 'Withdraw everywhere…' }).click()
+  await panel.getByLabel('Why is it withdrawn?').fill('Waiting for the new lactate guidance.')
+  await panel.getByRole('button', { name: 'Withdraw everywhere', exact: true }).click()
+  await expect(panel.getByTestId('status-mastodon')).toHaveText('Withdrawn')
+  expect(mine()[0]?.deleted).toBe(true)
+  expect(mastodon.statuses.some((s) => s.text.includes(title))).toBe(false)
 })
