@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { findingSchema } from '#src/capabilities/screening/screening.schema.ts'
 import type { AppError } from '#src/platform/errors.ts'
 import { detectFaces, faceFinding } from './faces.ts'
+import { redactImage } from './redact.ts'
 import { textImage } from './testing/synthetic.ts'
 
 // Faces cannot be drawn convincingly in code; the face-api package ships photographs for its
@@ -49,6 +50,24 @@ describe('face detection', () => {
       true,
     )
   })
+
+  it.each(['sample1.jpg', 'sample3.jpg', 'sample5.jpg'])(
+    'a redacted photo (%s) has no face left where faces were covered',
+    async (name) => {
+      const photo = await sharp(await readFile(path.join(path.dirname(samplePhoto), name)))
+        .resize({ width: 960 })
+        .jpeg()
+        .toBuffer()
+      const faces = await detectFaces(photo)
+      expect(faces.length).toBeGreaterThanOrEqual(1)
+      const redacted = await redactImage(photo, { blur: faces.map((f) => f.box) })
+      const overlaps = (a: (typeof faces)[number]['box'], b: (typeof faces)[number]['box']) =>
+        a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+      const left = (await detectFaces(redacted.data)).filter((f) => faces.some((g) => overlaps(f.box, g.box)))
+      expect(left).toEqual([])
+    },
+    90_000,
+  )
 
   it('finds no face in a label or a plain picture', async () => {
     const label = await textImage({ lines: ['MRN 4857773456'], size: 24 })
