@@ -133,6 +133,18 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
     ) {
       const meta = JSON.parse(body.toString('utf8') || '{}') as Session['meta']
       const total = Number(headers['x-upload-content-length'])
+      // status.publishAt: only on a private video, and only in the future.
+      const publishAt = meta.status?.publishAt as string | undefined
+      if (publishAt && (meta.status?.privacyStatus !== 'private' || Date.parse(publishAt) <= now().getTime()))
+        return sendJson(
+          res,
+          400,
+          googleError(
+            400,
+            'invalidPublishAt',
+            'The request metadata specifies an invalid scheduled publishing time.',
+          ),
+        )
       if (!meta.snippet?.title)
         return sendJson(
           res,

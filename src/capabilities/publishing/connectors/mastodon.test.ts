@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
 import { ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
-import { createMastodonConnector } from './mastodon.ts'
+import { createMastodonConnector, statusPlainText } from './mastodon.ts'
 
 const NOW = new Date('2026-11-27T10:00:00.000Z')
 
@@ -133,5 +133,100 @@ describe('Mastodon connector (masto.js against an HTTP fake of the documented AP
     expect(error).toBeInstanceOf(ChannelError)
     expect(error).toMatchObject(expected)
     expect((error as Error).message).not.toContain('sekret-9f2c')
+  })
+})
+
+describe("Mastodon connector: the server's own scheduler (scheduled_at)", () => {
+  let fake: MastodonFake
+  let now = new Date('2026-11-27T10:00:00.000Z')
+  const connector = createMastodonConnector({
+    baseUrl: '',
+    fetch,
+    now: () => now,
+    publicBaseUrl: 'https://r',
+  })
+  const scheduling = connector.scheduling as NonNullable<typeof connector.scheduling>
+  let ctx: PostContext
+  const text = 'Sepsis: give antibiotics within the hour.\n\nhttps://r/orgs/a/items/1 #FOAMed'
+  const part = { index: 0, text, media: [] }
+  const post = (scheduledAt: string): OutgoingPost => ({
+    idempotencyKey: 'key-scheduled',
+    parts: [part],
+    hashtags: [],
+    canonicalUrl: 'https://r/orgs/a/items/1',
+    scheduledAt,
+  })
+  const at = '2026-11-27T10:30:00.000Z'
+
+  beforeAll(async () => {
+    fake = await startMastodonFake({ token: 'sekret-5e1a', now: () => now })
+    ctx = { credentials: { serviceUrl: fake.url, accessToken: 'sekret-5e1a' } }
+  })
+  afterAll(() => fake?.close())
+
+  it('declares the 5-minute lead Mastodon requires; a time sooner than that is refused by the server', async () => {
+    expect(scheduling.minLeadMs).toBe(5 * 60_000)
+    const error = await connector
+      .publishPart(ctx, { ...post('2026-11-27T10:03:00.000Z'), idempotencyKey: 'too-soon' }, part, null)
+      .catch((e) => e)
+    expect(error).toBeInstanceOf(ChannelError)
+    expect(error).toMatchObject({ status: 422, permanent: true })
+  })
+
+  it('schedules, finds the scheduled status again by text and time, moves it, and after the time resolves the live status', async () => {
+    const held = await connector.publishPart(ctx, post(at), part, null)
+    expect(held).toEqual({ remoteId: `scheduled:${fake.scheduled[0]?.id}`, scheduledAt: at })
+    expect(fake.statuses).toHaveLength(0)
+    // A repeat with the key answers the same scheduled status; a lookup finds it by text and time.
+    expect(await connector.publishPart(ctx, post(at), part, null)).toEqual(held)
+    expect(await scheduling.lookup(ctx, post(at), part)).toEqual(held)
+    expect(await scheduling.lookup(ctx, post('2026-11-27T11:00:00.000Z'), part)).toBeNull()
+    // Still waiting: resolve answers the scheduled post.
+    expect(await scheduling.resolve(ctx, held, post(at), part)).toEqual(held)
+
+    const later = '2026-11-27T11:00:00.000Z'
+    const moved = await scheduling.reschedule(ctx, held, later)
+    expect(moved).toEqual({ remoteId: held.remoteId, scheduledAt: later })
+    expect(fake.scheduled[0]?.scheduledAt).toBe(later)
+
+    // The time comes: the server posts it as a new status (without the key); resolve finds it by text.
+    now = new Date('2026-11-27T11:00:30.000Z')
+    const live = await scheduling.resolve(ctx, moved, post(later), part)
+    expect(fake.statuses).toHaveLength(1)
+    expect(live).toEqual({
+      remoteId: fake.statuses[0]?.id,
+      url: `${fake.url}/@rounds/${fake.statuses[0]?.id}`,
+    })
+    // A cut-off scheduling call looked up after the time finds the live status too.
+    expect(await scheduling.lookup(ctx, post(later), part)).toEqual(live)
+  })
+
+  it('cancels a scheduled status with DELETE /api/v1/scheduled_statuses/:id; resolve then finds nothing', async () => {
+    const held = await connector.publishPart(
+      ctx,
+      { ...post('2026-11-27T12:00:00.000Z'), idempotencyKey: 'key-cancel' },
+      { ...part, text: 'Another point.' },
+      null,
+    )
+    await connector.delete(ctx, held)
+    expect(fake.requests.at(-1)).toMatchObject({
+      method: 'DELETE',
+      path: `/api/v1/scheduled_statuses/${held.remoteId.slice(10)}`,
+    })
+    now = new Date('2026-11-27T12:05:00.000Z')
+    expect(
+      await scheduling.resolve(ctx, held, post('2026-11-27T12:00:00.000Z'), {
+        ...part,
+        text: 'Another point.',
+      }),
+    ).toBeNull()
+  })
+
+  it('reads plain text from the HTML Mastodon answers', () => {
+    expect(
+      statusPlainText(
+        '<p>One &amp; two<br />three</p><p><a href="https://r/x"><span class="invisible">https://</span><span class="">r/x</span></a> <a href="https://m/tags/FOAMed" class="mention hashtag">#<span>FOAMed</span></a></p>',
+      ),
+    ).toBe('One & two\nthree\n\nhttps://r/x #FOAMed')
   })
 })
