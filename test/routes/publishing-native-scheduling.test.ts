@@ -417,6 +417,35 @@ describe.each(testDialects)('native scheduling on %s', (dialect) => {
     expect(p.deliveries[0]?.remoteUrl).toBe(`https://www.youtube.com/watch?v=${v?.id}`)
     expect(yt.live()).toEqual([expect.objectContaining({ id: v?.id, privacyStatus: 'public' })])
 
+    // A worker killed after YouTube took a scheduled upload, before Rounds recorded it: the
+    // re-run finds the private video in the uploads playlist instead of uploading it again.
+    const cut = await videoItem('Securing a cannula')
+    const [cutPub] = (await publishThroughRoutes(rounds, w, cut, 'youtube', later(30 * MINUTE))).publications
+    await drain()
+    expect(yt.live()).toHaveLength(2)
+    const uploads = yt.state.chunkPuts
+    await db()
+      .updateTable('delivery')
+      .set({ status: 'scheduling', remote_id: null, remote_url: null, next_attempt_at: null })
+      .where('publication_id', '=', cutPub?.id as string)
+      .execute()
+    await rounds.publishing.queue.enqueue(db(), DELIVER_JOB, { publicationId: cutPub?.id as string })
+    await drain()
+    expect(yt.state.chunkPuts).toBe(uploads)
+    expect(yt.live()).toHaveLength(2)
+    const recovered = (await publicationsOf(rounds, w, cut))[0] as Publication
+    expect(recovered.deliveries[0]).toMatchObject({ status: 'scheduled' })
+    expect(recovered.platformScheduledAt).not.toBeNull()
+    await expectJson(
+      await call(rounds, 'POST', `${item(cut)}/publishing/withdraw`, {
+        cookie: w.editor.cookie,
+        body: { reason: 'Re-filming' },
+      }),
+      200,
+    )
+    await drain()
+    expect(yt.live()).toHaveLength(1)
+
     const early = await videoItem('Removing a cannula safely')
     await publishThroughRoutes(rounds, w, early, 'youtube', later(30 * MINUTE))
     await drain()
