@@ -243,6 +243,21 @@ describe.each(testDialects)('public pages and feeds on %s', (dialect) => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('image/png')
     expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true)
+    expect(res.headers.get('accept-ranges')).toBe('bytes')
+    expect(res.headers.get('content-length')).toBe(String(png.length))
+    // Streamed in ranges, as video players ask: part of the file, the rest of it, past the end.
+    const media = `/orgs/${org.slug}/items/${items.published?.id}/media/img-1`
+    const part = await html(media, { range: 'bytes=0-9' })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('content-range')).toBe(`bytes 0-9/${png.length}`)
+    expect(Buffer.from(await part.arrayBuffer()).equals(png.subarray(0, 10))).toBe(true)
+    const rest = await html(media, { range: 'bytes=10-' })
+    expect(rest.status).toBe(206)
+    expect(rest.headers.get('content-range')).toBe(`bytes 10-${png.length - 1}/${png.length}`)
+    expect(Buffer.from(await rest.arrayBuffer()).equals(png.subarray(10))).toBe(true)
+    const past = await html(media, { range: `bytes=${png.length + 5}-` })
+    expect(past.status).toBe(416)
+    expect(past.headers.get('content-range')).toBe(`bytes */${png.length}`)
     // Not through another item, not an id the published version does not name.
     expect((await html(`/orgs/${org.slug}/items/${items.thread?.id}/media/img-1`)).status).toBe(404)
     expect((await html(`/orgs/${org.slug}/items/${items.published?.id}/media/other`)).status).toBe(404)

@@ -4,6 +4,7 @@ import { slugSchema } from '#src/capabilities/accounts/accounts.schema.ts'
 import { AppError } from '#src/platform/errors.ts'
 import { createRouter, type Router } from '#src/platform/http/app.ts'
 import { cookieAuth, errorResponses, jsonBody, jsonContent } from '#src/platform/http/openapi.ts'
+import { parseRange, sendOpened } from './media.http.ts'
 import {
   CHUNK_CONTENT_TYPE,
   derivativeNameSchema,
@@ -156,15 +157,6 @@ async function readChunk(body: ReadableStream<Uint8Array> | null, limit: number)
   return Buffer.concat(parts)
 }
 
-/** A single `bytes=a-b` or `bytes=a-` range (what players send); anything else serves the whole file. */
-function parseRange(header: string | undefined): { start: number; end: number } | undefined {
-  const m = header ? /^bytes=(\d+)-(\d*)$/.exec(header.trim()) : null
-  if (!m) return undefined
-  const start = Number(m[1])
-  const end = m[2] ? Number(m[2]) : Number.MAX_SAFE_INTEGER
-  return end >= start ? { start, end } : undefined
-}
-
 export function mediaRoutes(deps: MediaDeps): Router {
   const app = createRouter()
   app.openapi(routes.list, async (c) => {
@@ -209,20 +201,8 @@ export function mediaRoutes(deps: MediaDeps): Router {
     const file = await openDerivative(deps, c.get('actor'), p.slug, p.itemId, p.uploadId, p.name, range)
     c.header('content-type', file.mime)
     c.header('cache-control', 'private, no-store')
-    c.header('accept-ranges', 'bytes')
     c.header('content-disposition', `inline; filename="${p.uploadId}-${p.name}"`)
-    if (file.range) {
-      if (file.range.start >= file.size) {
-        await file.body.cancel()
-        c.header('content-range', `bytes */${file.size}`)
-        return c.body(null, 416 as 200)
-      }
-      c.header('content-range', `bytes ${file.range.start}-${file.range.end}/${file.size}`)
-      c.header('content-length', String(file.range.end - file.range.start + 1))
-      return c.body(file.body, 206 as 200)
-    }
-    c.header('content-length', String(file.size))
-    return c.body(file.body, 200)
+    return sendOpened(c, file) as never
   })
   app.openapi(routes.frame, async (c) => {
     const p = c.req.valid('param')

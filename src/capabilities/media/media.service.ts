@@ -469,6 +469,13 @@ export async function openDerivative(
  * exists only once its redaction job has finished), otherwise the sanitised file. No permission check: public pages call it only for media of an item's
  * published version.
  */
+function publishedDerivative(upload: NonNullable<Awaited<ReturnType<typeof findUpload>>>) {
+  return (
+    upload.derivatives.find((x) => x.name === 'redacted') ??
+    upload.derivatives.find((x) => x.name === 'sanitised')
+  )
+}
+
 export async function readPublishedMedia(
   deps: Pick<MediaDeps, 'db' | 'storage'>,
   itemId: string,
@@ -476,11 +483,23 @@ export async function readPublishedMedia(
 ): Promise<{ data: Buffer; mime: string } | null> {
   const upload = await findUpload(deps.db, uploadId)
   if (!upload || upload.itemId !== itemId) return null
-  const d =
-    upload.derivatives.find((x) => x.name === 'redacted') ??
-    upload.derivatives.find((x) => x.name === 'sanitised')
+  const d = publishedDerivative(upload)
   const data = d ? await deps.storage.derivatives.get(keys.derivative(upload.id, d.name)) : null
   return d && data ? { data, mime: d.mime } : null
+}
+
+/** The same file as readPublishedMedia, as a stream, whole or a byte range (players seek videos). */
+export async function openPublishedMedia(
+  deps: Pick<MediaDeps, 'db' | 'storage'>,
+  itemId: string,
+  uploadId: string,
+  range?: ByteRange,
+): Promise<(OpenedBlob & { mime: string }) | null> {
+  const upload = await findUpload(deps.db, uploadId)
+  if (!upload || upload.itemId !== itemId) return null
+  const d = publishedDerivative(upload)
+  const opened = d ? await deps.storage.derivatives.open(keys.derivative(upload.id, d.name), range) : null
+  return d && opened ? { ...opened, mime: d.mime } : null
 }
 
 export async function readFrame(

@@ -89,6 +89,19 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
         await res.body?.cancel()
         return null
       }
+      if (res.status === 416 && range) {
+        // The range starts past the end: nothing to read. The size comes as `bytes */N` where
+        // the server sends it, otherwise from a HEAD request.
+        await res.body?.cancel()
+        let size = Number(/\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1] ?? Number.NaN)
+        if (!Number.isFinite(size)) {
+          const head = await client.fetch(urlOf(key), { method: 'HEAD' })
+          if (head.status === 404) return null
+          if (!head.ok) await fail('head', head)
+          size = Number(head.headers.get('content-length') ?? 0)
+        }
+        return { body: new Blob([]).stream(), size, range: { start: range.start, end: size - 1 } }
+      }
       if (!res.ok || !res.body) await fail('get', res)
       const total = /\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1]
       const size = Number(total ?? res.headers.get('content-length') ?? 0)

@@ -91,6 +91,14 @@ describe.each(setups)('media storage on %s', (_name, setup) => {
     const part = await s.storage.derivatives.open('u3/sanitised', { start: 2, end: 5 })
     expect(part).toMatchObject({ size: 10, range: { start: 2, end: 5 } })
     expect(await new Response(part?.body).text()).toBe('2345')
+    const rest = await s.storage.derivatives.open('u3/sanitised', { start: 7, end: Number.MAX_SAFE_INTEGER })
+    expect(rest).toMatchObject({ size: 10, range: { start: 7, end: 9 } })
+    expect(await new Response(rest?.body).text()).toBe('789')
+    // Past the end: nothing to read, and the size to say so (the route answers 416).
+    const past = await s.storage.derivatives.open('u3/sanitised', { start: 15, end: Number.MAX_SAFE_INTEGER })
+    expect(past?.size).toBe(10)
+    expect(past?.range?.start).toBe(15)
+    expect(await new Response(past?.body).text()).toBe('')
     expect(await s.storage.derivatives.open('u3/none')).toBeNull()
   })
 

@@ -103,6 +103,8 @@ export function createLocalStore(root: string): BlobStore {
         throw e
       }
       const r = range ? { start: range.start, end: Math.min(range.end, size - 1) } : null
+      // A range that starts past the end has nothing to read (the caller answers 416).
+      if (r && r.start > r.end) return { body: new Blob([]).stream(), size, range: r }
       const stream = createReadStream(pathOf(key), r ? { start: r.start, end: r.end } : {})
       return { body: Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>, size, range: r }
     },

@@ -10,7 +10,8 @@ import {
 } from '#src/capabilities/federation/federation.repository.ts'
 import { surveyLinksHtml } from '#src/capabilities/learning/surveys/survey.html.ts'
 import { surveysShownWith } from '#src/capabilities/learning/surveys/survey.service.ts'
-import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
+import { parseRange, sendOpened } from '#src/capabilities/media/media.http.ts'
+import { type MediaDeps, openPublishedMedia } from '#src/capabilities/media/media.service.ts'
 import { verifyMediaSignature } from '#src/capabilities/publishing/outbound-media.ts'
 import { AppError } from '#src/platform/errors.ts'
 import type { HttpEnv } from '#src/platform/http/app.ts'
@@ -86,22 +87,24 @@ export function publicRoutes(
         c.req.query('sig'),
         deps.clock.now(),
       )
-    let file: Awaited<ReturnType<typeof readPublishedMedia>> = null
+    // Streamed, whole or a byte range: a video is seeked, and may be gigabytes long.
+    const range = parseRange(c.req.header('range'))
+    let file: Awaited<ReturnType<typeof openPublishedMedia>> = null
     if (signed) {
       const organisation = await findOrganisationBySlug(deps.db, c.req.param('slug'))
       const state = organisation ? await findItemState(deps.db, organisation.id, itemId) : null
-      if (state && state.state !== 'withdrawn') file = await readPublishedMedia(media, itemId, mediaId)
+      if (state && state.state !== 'withdrawn') file = await openPublishedMedia(media, itemId, mediaId, range)
     } else {
       const { item } = await getPublicItem(deps, c.req.param('slug'), itemId)
       file = item.version.fields.media.some((m) => m.id === mediaId)
-        ? await readPublishedMedia(media, item.id, mediaId)
+        ? await openPublishedMedia(media, item.id, mediaId, range)
         : null
     }
     if (!file) throw new AppError('NOT_FOUND', { message: 'no such image or video on this item' })
     c.header('cache-control', 'public, max-age=300')
     c.header('content-type', file.mime)
     c.header('x-content-type-options', 'nosniff')
-    return c.body(new Uint8Array(file.data))
+    return sendOpened(c, file)
   })
   app.get('/orgs/:slug/series/:id', (c) =>
     page(c, async () =>
