@@ -124,8 +124,18 @@ describe.skipIf(!network).each(testDialects)(
       // A new worker takes over the killed one's job once its lease runs out, and finishes.
       child = await startWorker()
       const restarted = Date.now()
+      // Finished means every part sent and every publication marked published (the last part's
+      // record and its publication's status are written one after the other).
+      const unpublished = async () =>
+        (
+          await rounds.database.db
+            .selectFrom('publication')
+            .select('id')
+            .where('status', '!=', 'published')
+            .execute()
+        ).length
       let done = await deliveryCounts()
-      while (done.sent < scheduled.total) {
+      while (done.sent < scheduled.total || (await unpublished()) > 0) {
         if (Date.now() - restarted > 400_000) throw new Error(`the second worker stopped at ${done.sent}`)
         await sleep(100)
         done = await deliveryCounts()
