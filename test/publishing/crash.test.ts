@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import { createItem, submitItem } from '#src/capabilities/content/content.service.ts'
 import { connectChannel } from '#src/capabilities/publishing/channels.service.ts'
@@ -77,6 +78,34 @@ describe.each(testDialects)('delivery across a killed worker on %s', (dialect) =
     throw new Error(`timed out waiting for ${what}`)
   }
 
+  /** An item through submission, two reviews and acceptance, by the use-cases; its id. */
+  async function approve(
+    w: Awaited<ReturnType<typeof createOrgWithRoles>>,
+    people: { author: Actor; editor: Actor; other: { id: string } },
+    fields: { title: string; body: string },
+  ): Promise<string> {
+    const { author, editor, other } = people
+    const item = await createItem(rounds.accounts, author, w.org.slug, { kind: 'post', ...fields })
+    await submitItem(rounds.accounts, author, w.org.slug, item.id)
+    const round = await assignReviewers(rounds.accounts, editor, w.org.slug, item.id, {
+      reviewerIds: [w.reviewer.id, other.id],
+    })
+    for (const r of round.reviews) {
+      const reviewer = await loadActor(rounds.accounts, r.reviewer.id as string)
+      await saveReview(
+        rounds.accounts,
+        reviewer,
+        w.org.slug,
+        item.id,
+        r.assignmentId as string,
+        completeReview,
+      )
+      await submitReview(rounds.accounts, reviewer, w.org.slug, item.id, r.assignmentId as string)
+    }
+    await decideReview(rounds.accounts, editor, w.org.slug, item.id, { decision: 'accept', message: 'Good.' })
+    return item.id
+  }
+
   it('posts every part of every item exactly once', async () => {
     const w = await createOrgWithRoles(rounds, { name: 'Crash Teaching' })
     await issueCertificateAsOperator(rounds.accounts, { email: w.author.email, organisationId: w.org.id })
@@ -93,31 +122,15 @@ describe.each(testDialects)('delivery across a killed worker on %s', (dialect) =
     let expectedParts = 0
     for (let n = 1; n <= ITEMS; n++) {
       const sentence = `Teaching point ${n}: reassess a septic patient within the hour and write down what changed. `
-      const item = await createItem(rounds.accounts, author, w.org.slug, {
-        kind: 'post',
-        title: `Crash item ${n}`,
-        body: sentence.repeat(6).trim(),
-      })
-      await submitItem(rounds.accounts, author, w.org.slug, item.id)
-      const round = await assignReviewers(rounds.accounts, editor, w.org.slug, item.id, {
-        reviewerIds: [w.reviewer.id, other.id],
-      })
-      for (const r of round.reviews) {
-        const reviewer = await loadActor(rounds.accounts, r.reviewer.id as string)
-        await saveReview(
-          rounds.accounts,
-          reviewer,
-          w.org.slug,
-          item.id,
-          r.assignmentId as string,
-          completeReview,
-        )
-        await submitReview(rounds.accounts, reviewer, w.org.slug, item.id, r.assignmentId as string)
-      }
-      await decideReview(rounds.accounts, editor, w.org.slug, item.id, {
-        decision: 'accept',
-        message: 'Good.',
-      })
+      const itemId = await approve(
+        w,
+        { author, editor, other },
+        {
+          title: `Crash item ${n}`,
+          body: sentence.repeat(6).trim(),
+        },
+      )
+      const item = { id: itemId }
       const p = await previewItem(rounds.publishing, editor, w.org.slug, item.id)
       const m = p.previews.find((v) => v.channel === 'mastodon')
       expectedParts += m?.post.parts.length ?? 0
@@ -184,31 +197,15 @@ describe.each(testDialects)('delivery across a killed worker on %s', (dialect) =
     const at = new Date(Date.now() + 30 * 60_000).toISOString()
     const publicationIds: string[] = []
     for (let n = 1; n <= ITEMS; n++) {
-      const item = await createItem(rounds.accounts, author, w.org.slug, {
-        kind: 'post',
-        title: `Scheduled item ${n}`,
-        body: `Scheduled point ${n}: reassess a septic patient within the hour.`,
-      })
-      await submitItem(rounds.accounts, author, w.org.slug, item.id)
-      const round = await assignReviewers(rounds.accounts, editor, w.org.slug, item.id, {
-        reviewerIds: [w.reviewer.id, other.id],
-      })
-      for (const r of round.reviews) {
-        const reviewer = await loadActor(rounds.accounts, r.reviewer.id as string)
-        await saveReview(
-          rounds.accounts,
-          reviewer,
-          w.org.slug,
-          item.id,
-          r.assignmentId as string,
-          completeReview,
-        )
-        await submitReview(rounds.accounts, reviewer, w.org.slug, item.id, r.assignmentId as string)
-      }
-      await decideReview(rounds.accounts, editor, w.org.slug, item.id, {
-        decision: 'accept',
-        message: 'Good.',
-      })
+      const itemId = await approve(
+        w,
+        { author, editor, other },
+        {
+          title: `Scheduled item ${n}`,
+          body: `Scheduled point ${n}: reassess a septic patient within the hour.`,
+        },
+      )
+      const item = { id: itemId }
       const p = await previewItem(rounds.publishing, editor, w.org.slug, item.id)
       const m = p.previews.find((v) => v.channel === 'mastodon')
       expect(m?.post.parts).toHaveLength(1)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadActor } from '#src/capabilities/accounts/accounts.service.ts'
 import type { ItemFieldsInput } from '#src/capabilities/content/content.schema.ts'
-import { createItem, getItem, submitItem } from '#src/capabilities/content/content.service.ts'
+import { getItem } from '#src/capabilities/content/content.service.ts'
 import { postCorrection } from '#src/capabilities/content/corrections.service.ts'
 import { REFRESH_ACCOUNT_JOB } from '#src/capabilities/publishing/channels.service.ts'
 import type { ConnectorFactory } from '#src/capabilities/publishing/connector.ts'
@@ -13,12 +13,6 @@ import type {
   PreviewSet,
   Publication,
 } from '#src/capabilities/publishing/publishing.schema.ts'
-import {
-  assignReviewers,
-  decideReview,
-  saveReview,
-  submitReview,
-} from '#src/capabilities/review/review.service.ts'
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import { storedSecretColumns } from '#src/entry/stored-secrets.ts'
@@ -27,10 +21,9 @@ import { createKeyring, decryptJson, generateKey, rotateSecrets } from '#src/pla
 import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
 import { startXFake, type XFake } from '#test/fakes/x.ts'
 import { testDialects } from '#test/support/database.ts'
-import { createTestMember } from '#test/support/factories.ts'
-import { completeReview } from '#test/support/review-flow.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import { createOrgWithRoles, expectError, expectJson, expectValidationError } from './helpers.ts'
+import { createApprovedItem } from './publishing-world.ts'
 
 type World = Awaited<ReturnType<typeof createOrgWithRoles>>
 
@@ -70,39 +63,13 @@ describe.each(testDialects)('publishing on %s', (dialect) => {
   })
 
   /** An item by the world's author, through submission, two reviews and the editor's acceptance. */
-  async function approved(fields: ItemFieldsInput = {}): Promise<string> {
-    const author = await loadActor(rounds.accounts, w.author.id)
-    const created = await createItem(rounds.accounts, author, w.org.slug, {
-      kind: 'post',
+  const approved = (fields: ItemFieldsInput = {}): Promise<string> =>
+    createApprovedItem(rounds, w, {
       title: 'Sepsis: the first hour',
       body: SENTENCE.repeat(8).trim(),
       hashtags: ['sepsis', 'FOAMed'],
       ...fields,
     })
-    await submitItem(rounds.accounts, author, w.org.slug, created.id)
-    const other = await createTestMember(rounds, w.org.id, ['reviewer'])
-    const editor = await loadActor(rounds.accounts, w.editor.id)
-    const round = await assignReviewers(rounds.accounts, editor, w.org.slug, created.id, {
-      reviewerIds: [w.reviewer.id, other.id],
-    })
-    for (const r of round.reviews) {
-      const reviewer = await loadActor(rounds.accounts, r.reviewer.id as string)
-      await saveReview(
-        rounds.accounts,
-        reviewer,
-        w.org.slug,
-        created.id,
-        r.assignmentId as string,
-        completeReview,
-      )
-      await submitReview(rounds.accounts, reviewer, w.org.slug, created.id, r.assignmentId as string)
-    }
-    await decideReview(rounds.accounts, editor, w.org.slug, created.id, {
-      decision: 'accept',
-      message: 'Good.',
-    })
-    return created.id
-  }
 
   async function connectMastodon() {
     return expectJson<ChannelAccount>(
