@@ -256,6 +256,31 @@ describe.each(testDialects)('native scheduling on %s', (dialect) => {
     expect(mastodon.scheduled.length).toBe(scheduledBefore)
   }, 60_000)
 
+  it("a post Mastodon's scheduler refuses (its daily limit) waits in Rounds' queue instead, and goes at the time", async () => {
+    const id = await onePost()
+    const at = later(30 * MINUTE)
+    await publishThroughRoutes(rounds, w, id, 'mastodon', at)
+    const before = mastodon.scheduled.length
+    mastodon.failNext({
+      status: 422,
+      path: /^\/api\/v1\/statuses$/,
+      body: { error: 'Validation failed: You have exceeded the limit of 25 scheduled posts for today' },
+    })
+    await drain()
+    expect(mastodon.scheduled.length).toBe(before)
+    let p = await mastodonPublication(id)
+    expect(p).toMatchObject({ status: 'scheduled', platformScheduledAt: null })
+    expect(p.deliveries[0]?.status).toBe('pending')
+    expect(p.deliveries[0]?.error).toMatch(
+      /^Mastodon would not hold it for its time \(.*25 scheduled posts.*\); Rounds sends it at /,
+    )
+    clock.set(new Date(Date.parse(at) + 1000))
+    await drain()
+    p = await mastodonPublication(id)
+    expect(p.status).toBe('published')
+    expect(mastodon.statuses.filter((s) => s.text.includes(`Point ${n}:`))).toHaveLength(1)
+  }, 60_000)
+
   it('stays exactly once across a crash at each step (scheduling, moving, resolving, cancelling)', async () => {
     const id = await onePost()
     const at = later(30 * MINUTE)

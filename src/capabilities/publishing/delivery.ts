@@ -543,6 +543,32 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
         remote = await connector.publishPart(ctx, outgoing, outgoingPart, replyTo())
       }
     } catch (error) {
+      // The platform's scheduler refused the post itself (Mastodon: at most 25 scheduled a day
+      // and 300 in all): nothing was created, so Rounds' queue sends it at the time instead.
+      if (
+        schedule &&
+        error instanceof ChannelError &&
+        error.permanent &&
+        !error.reauthorise &&
+        error.status === 422
+      ) {
+        const note = `${label} would not hold it for its time (${error.message.replace(/\.$/, '')}); Rounds sends it at ${hhmm(p.scheduledAt)} instead.`
+        await deps.db.transaction().execute(async (tx) => {
+          await updateDelivery(tx, d.id, {
+            status: 'pending',
+            lastError: note,
+            nextAttemptAt: p.scheduledAt,
+            at: deps.clock.now().toISOString(),
+          })
+          await deps.queue.enqueue(
+            tx,
+            DELIVER_JOB,
+            { publicationId: p.id },
+            { runAt: new Date(p.scheduledAt) },
+          )
+        })
+        return
+      }
       return refused(d, error)
     }
     if (remote.scheduledAt) {
