@@ -105,6 +105,7 @@ test('a new user signs up, lands on creating an organisation, and becomes its ad
     'Disclosures',
     'Analytics',
     'Engagement',
+    'Surveys',
     'Members',
     'Audit log',
     'Settings',
@@ -128,7 +129,9 @@ test('a forgotten password is reset through the emailed link', async ({ page, pl
 
   await page.goto('/sign-in')
   await page.getByRole('link', { name: 'Forgot password?' }).click()
-  await page.getByLabel('Email').fill(email)
+  // The sign-in page has an Email field too: fill the reset form's, once it is there.
+  await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible()
+  await page.getByRole('form', { name: 'Reset password' }).getByLabel('Email').fill(email)
   await page.getByRole('button', { name: 'Send reset link' }).click()
   await expect(page.getByText(`If there is a Rounds account for ${email}`)).toBeVisible()
 

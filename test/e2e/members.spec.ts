@@ -64,6 +64,7 @@ test("an admin gives a reviewer the editor role and the reviewer's navigation ch
       'Publishing',
       'Analytics',
       'Engagement',
+      'Surveys',
       'Members',
     ])
   } finally {

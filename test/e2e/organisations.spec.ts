@@ -76,6 +76,7 @@ test('the organisation switcher changes the navigation and is remembered after a
     'Disclosures',
     'Analytics',
     'Engagement',
+    'Surveys',
     'Members',
     'Audit log',
     'Settings',
