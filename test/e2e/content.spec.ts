@@ -51,6 +51,8 @@ test('an author sees patient identifiers highlighted, is refused, fixes them and
   page,
   login,
 }) => {
+  // Fixing each finding waits for the live screening to catch up; slow on a busy machine.
+  test.slow()
   await login(demo.author)
   await newItem(page, 'Chest pain in the very old')
   await writeBody(page, casePost)

@@ -33,6 +33,7 @@ test('an editor exports anonymised research data from the Research page and the 
     'items.csv',
     'learning_summary.csv',
     'quiz_results.csv',
+    'survey_responses.csv',
   ])
   // Every table's header appears in the codebook, column for column, and nothing else does.
   const text = (name: string) => strFromU8(zip[name] as Uint8Array)
@@ -41,8 +42,8 @@ test('an editor exports anonymised research data from the Research page and the 
     .split('\r\n')
     .slice(1)
     .map((line) => line.split(',').slice(0, 2).join('.'))
-  const headers = ['items', 'engagement', 'quiz_results', 'learning_summary'].flatMap((t) =>
-    (text(`${t}.csv`).split('\r\n')[0] as string).split(',').map((c) => `${t}.${c}`),
+  const headers = ['items', 'engagement', 'quiz_results', 'learning_summary', 'survey_responses'].flatMap(
+    (t) => (text(`${t}.csv`).split('\r\n')[0] as string).split(',').map((c) => `${t}.${c}`),
   )
   expect(codebookRows).toEqual(headers)
   expect(headers).toContain('quiz_results.learner')
