@@ -54,6 +54,8 @@ test('an item goes from submission through two peer reviews to an approval bound
   loginInNewContext,
   playwright,
 }) => {
+  // Four people in three browsers: the longest walk in the suite.
+  test.setTimeout(240_000)
   const admin = await apiSignIn(playwright, demo.admin)
   const first = await findMember(admin, demo.reviewer)
   const second = await findMember(admin, demo.reviewer2)
