@@ -139,7 +139,12 @@ test('advice is not a fix, channel limits apply, and redaction replaces every bl
 }) => {
   await login(demo.author)
   await page.goto('/check')
-  await page.getByRole('checkbox', { name: 'X', exact: true }).check()
+  // On a busy machine the first click can land before the page is ready for it: try again.
+  const x = page.getByRole('checkbox', { name: 'X', exact: true })
+  await expect(async () => {
+    await x.check({ timeout: 2_000 })
+    await expect(x).toBeChecked({ timeout: 1_000 })
+  }).toPass({ timeout: 30_000 })
   const long = `${'Sepsis teaching thread. '.repeat(15)}Start antibiotics within the hour.`
   const editor = await pasteDraft(page, long)
 
