@@ -739,6 +739,15 @@ export interface MetricImportTable {
   created_at: Timestamp
 }
 
+/** The research view as last computed, per organisation and outcome (view is JSON). */
+export interface ResearchViewTable {
+  organisation_id: string
+  outcome: string
+  data_version: string
+  computed_at: Timestamp
+  view: string
+}
+
 export interface ResearchExportTable {
   id: string
   organisation_id: string
@@ -870,4 +879,5 @@ export interface DB {
   survey_attachment: SurveyAttachmentTable
   survey_response: SurveyResponseTable
   research_export: ResearchExportTable
+  research_view: ResearchViewTable
 }
