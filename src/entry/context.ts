@@ -13,7 +13,11 @@ import { xapiJobs } from '#src/capabilities/learning/xapi/xapi.jobs.ts'
 import { createNodeAnalysers } from '#src/capabilities/media/media.analysers.node.ts'
 import type { MediaAnalysers } from '#src/capabilities/media/media.analysers.ts'
 import { mediaJobs } from '#src/capabilities/media/media.jobs.ts'
-import { type MediaDeps, readPublishedMedia } from '#src/capabilities/media/media.service.ts'
+import {
+  type MediaDeps,
+  openPublishedMedia,
+  readPublishedMedia,
+} from '#src/capabilities/media/media.service.ts'
 import { createMediaStorage } from '#src/capabilities/media/storage.ts'
 import { notificationJobs } from '#src/capabilities/notifications/notifications.jobs.ts'
 import { fediverseConnectorFactory } from '#src/capabilities/publishing/connectors/fediverse.ts'
@@ -143,6 +147,23 @@ export function openRounds(
       read: async (itemId, slotId) => {
         const file = await readPublishedMedia(media, itemId, slotId)
         return file ? { mimeType: file.mime, bytes: file.data } : null
+      },
+      open: async (itemId, slotId) => {
+        // The first byte names the size and type; each read after that opens its own range.
+        const head = await openPublishedMedia(media, itemId, slotId, { start: 0, end: 0 })
+        if (!head) return null
+        await head.body.cancel()
+        return {
+          mimeType: head.mime,
+          body: {
+            size: head.size,
+            open: async (range) => {
+              const file = await openPublishedMedia(media, itemId, slotId, range)
+              if (!file) throw new Error('the published media file is no longer stored')
+              return file.body
+            },
+          },
+        }
       },
     },
     fetch: (input, init) => fetch(input, init),

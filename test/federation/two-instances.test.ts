@@ -9,7 +9,12 @@ import {
   listInbox,
   reactToReceived,
 } from '#src/capabilities/federation/federation.service.ts'
-import type { ChannelConnector, OutgoingPost, RemotePost } from '#src/capabilities/publishing/connector.ts'
+import {
+  bytesBody,
+  type ChannelConnector,
+  type OutgoingPost,
+  type RemotePost,
+} from '#src/capabilities/publishing/connector.ts'
 import { createFediverseConnector } from '#src/capabilities/publishing/connectors/fediverse.ts'
 import { openRounds, type Rounds } from '#src/entry/context.ts'
 import { buildHttpApp } from '#src/entry/http.ts'
@@ -189,7 +194,14 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
     const first = {
       index: 0,
       text: '1/ Rate or rhythm control in AF? <b>Early</b> rhythm control helped in EAST-AFNET 4. #MedEd',
-      media: [{ kind: 'image' as const, mimeType: 'image/png', bytes: PNG, altText: 'An ECG strip in AF' }],
+      media: [
+        {
+          kind: 'image' as const,
+          mimeType: 'image/png',
+          body: bytesBody(PNG),
+          altText: 'An ECG strip in AF',
+        },
+      ],
     }
     remote.push(
       await connector.publishPart(
@@ -259,7 +271,7 @@ describe.each(testDialects)('two Rounds instances federate on %s', (dialect) => 
         {
           kind: 'video' as const,
           mimeType: 'video/mp4',
-          bytes: mp4,
+          body: bytesBody(mp4),
           altText: 'Hands inserting a cannula into a model arm',
           captionsVtt: 'WEBVTT\n\n00:00.000 --> 00:02.000\nClean the skin first.\n',
         },

@@ -76,11 +76,29 @@ export type ChannelCredentials = {
   expiresAt?: string | null
 }
 
+/**
+ * A media file's bytes, read whole or by byte range (`start`–`end`, inclusive) as a stream, so
+ * a video of gigabytes is sent in pieces and never held in memory at once.
+ */
+export type MediaBody = {
+  size: number
+  open(range?: { start: number; end: number }): Promise<ReadableStream<Uint8Array>>
+}
+
+/** A MediaBody over bytes already in memory (small files, tests). */
+export function bytesBody(bytes: Uint8Array): MediaBody {
+  return {
+    size: bytes.byteLength,
+    open: async (range) =>
+      new Blob([new Uint8Array(range ? bytes.subarray(range.start, range.end + 1) : bytes)]).stream(),
+  }
+}
+
 /** A media file ready to send: bytes come from the sanitised (never the quarantine) store. */
 export type OutgoingMedia = {
   kind: 'image' | 'video'
   mimeType: string
-  bytes: Uint8Array
+  body: MediaBody
   altText?: string
   /** Captions (WebVTT) for video, when the item has them. */
   captionsVtt?: string

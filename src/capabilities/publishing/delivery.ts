@@ -7,6 +7,7 @@ import { backoffMs } from '#src/platform/jobs/queue.ts'
 import { findAccount } from './channels.repository.ts'
 import { credentialsFor, markNeedsReauth } from './channels.service.ts'
 import {
+  bytesBody,
   type ChannelConnector,
   type ChannelCredentials,
   ChannelError,
@@ -142,7 +143,12 @@ async function mediaFor(
 ) {
   const out: OutgoingMedia[] = []
   for (const m of post.parts[index]?.media ?? []) {
-    const file = await deps.media.read(publication.itemId, m.slotId)
+    // Connectors read the file by range as they send it; it is never loaded whole.
+    const file = deps.media.open
+      ? await deps.media.open(publication.itemId, m.slotId)
+      : await deps.media
+          .read(publication.itemId, m.slotId)
+          .then((f) => f && { mimeType: f.mimeType, body: bytesBody(f.bytes) })
     if (!file)
       throw new ChannelError(publication.channel, 'A media file of this item is not available.', {
         permanent: true,
@@ -150,7 +156,7 @@ async function mediaFor(
     out.push({
       kind: m.kind,
       mimeType: file.mimeType,
-      bytes: file.bytes,
+      body: file.body,
       ...(m.altText ? { altText: m.altText } : {}),
       ...(m.captions && post.captionsVtt ? { captionsVtt: post.captionsVtt } : {}),
       publicUrl: signedMediaUrl(

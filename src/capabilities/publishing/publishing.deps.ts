@@ -1,5 +1,6 @@
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import type { Keyring } from '#src/platform/secrets.ts'
+import type { MediaBody } from './connector.ts'
 import type { ConnectorRegistry } from './connectors/index.ts'
 
 /**
@@ -8,6 +9,11 @@ import type { ConnectorRegistry } from './connectors/index.ts'
  */
 export type MediaSource = {
   read(itemId: string, slotId: string): Promise<{ mimeType: string; bytes: Uint8Array } | null>
+  /**
+   * The same file, read by byte range as it is sent rather than whole (a video can be
+   * gigabytes); delivery prefers it where the source offers it.
+   */
+  open?(itemId: string, slotId: string): Promise<{ mimeType: string; body: MediaBody } | null>
 }
 
 export type PublishingDeps = AccountsDeps & {

@@ -129,7 +129,11 @@ async function previewsFor(
   const canonicalUrl = canonicalUrlFor(deps.publicBaseUrl, item.organisationSlug, item.id)
   let mediaMissing = false
   for (const slot of version.fields.media) {
-    if (!(await deps.media.read(item.id, slot.id))) mediaMissing = true
+    // Opened, not read: a missing file is found without loading a video of gigabytes.
+    const file = deps.media.open
+      ? await deps.media.open(item.id, slot.id)
+      : await deps.media.read(item.id, slot.id)
+    if (!file) mediaMissing = true
   }
   const out: ChannelPreview[] = []
   for (const r of deps.connectors.list()) {

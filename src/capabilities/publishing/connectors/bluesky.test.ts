@@ -14,6 +14,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalBluesky, startLocalBluesky } from '#test/support/atproto.ts'
 import {
+  bytesBody,
   type ChannelConnector,
   type ChannelCredentials,
   ChannelError,
@@ -163,7 +164,7 @@ function threadPost(key: string, image: Uint8Array): OutgoingPost {
           {
             kind: 'image',
             mimeType: 'image/png',
-            bytes: image,
+            body: bytesBody(image),
             altText: 'A qSOFA checklist card with three boxes',
           },
         ],
@@ -399,7 +400,7 @@ describe.skipIf(!network)('Bluesky connector against a local PDS', () => {
             {
               kind: 'video',
               mimeType: 'video/mp4',
-              bytes: video,
+              body: bytesBody(video),
               altText: 'Hands under a tap',
               captionsVtt: captions,
             },
@@ -438,7 +439,7 @@ describe.skipIf(!network)('Bluesky connector against a local PDS', () => {
           media: Array.from({ length: 5 }, () => ({
             kind: 'image' as const,
             mimeType: 'image/png',
-            bytes: image,
+            body: bytesBody(image),
           })),
         },
         null,

@@ -17,6 +17,7 @@ import {
   type RemotePost,
   retryAfterMs,
 } from '../connector.ts'
+import { readWhole } from './http.ts'
 
 /**
  * Bluesky over the AT Protocol (@atproto/api): an app-password session against the
@@ -272,10 +273,10 @@ function checkPart(part: OutgoingPart): void {
         permanent: true,
       })
     const max = media.kind === 'image' ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES
-    if (media.bytes.byteLength > max)
+    if (media.body.size > max)
       throw new ChannelError(
         'bluesky',
-        `An ${media.kind} is ${(media.bytes.byteLength / 1e6).toFixed(1)} MB; Bluesky takes up to ${max / 1e6} MB.`,
+        `An ${media.kind} is ${(media.body.size / 1e6).toFixed(1)} MB; Bluesky takes up to ${max / 1e6} MB.`,
         { permanent: true },
       )
     if (media.captionsVtt && Buffer.byteLength(media.captionsVtt) > MAX_CAPTION_BYTES)
@@ -461,6 +462,17 @@ export function createBlueskyConnector(env: ConnectorEnv): ChannelConnector {
     return res.data.blob
   }
 
+  /** A video (up to 100 MB) goes to uploadBlob as a stream from the store, never whole in memory. */
+  async function uploadStreamed(s: Session, media: OutgoingMedia, signal?: AbortSignal): Promise<BlobRef> {
+    const body = media.body.size ? await media.body.open() : new Uint8Array(0)
+    const res = await s.agent.com.atproto.repo.uploadBlob(body as unknown as Blob, {
+      encoding: media.mimeType,
+      headers: { 'content-length': String(media.body.size) },
+      signal,
+    })
+    return res.data.blob
+  }
+
   async function embedFor(
     ctx: PostContext,
     s: Session,
@@ -475,15 +487,17 @@ export function createBlueskyConnector(env: ConnectorEnv): ChannelConnector {
     if (images.length > 0) {
       const uploaded = []
       for (const image of images) {
-        const blob = await upload(s, image.bytes, image.mimeType, ctx.signal)
-        const aspectRatio = await aspectRatioOf(image)
+        // Images are at most 1 MB: read whole, as sharp needs them for the aspect ratio.
+        const bytes = await readWhole(image.body)
+        const blob = await upload(s, bytes, image.mimeType, ctx.signal)
+        const aspectRatio = await aspectRatioOf(bytes)
         uploaded.push({ image: blob, alt: image.altText ?? '', ...(aspectRatio ? { aspectRatio } : {}) })
         progress()
       }
       return { $type: 'app.bsky.embed.images', images: uploaded }
     }
     if (video) {
-      const blob = await upload(s, video.bytes, video.mimeType, ctx.signal)
+      const blob = await uploadStreamed(s, video, ctx.signal)
       const captions = video.captionsVtt
         ? [
             {
@@ -689,9 +703,9 @@ function toRemote(uri: string, cid: string | undefined): RemotePost {
   }
 }
 
-async function aspectRatioOf(media: OutgoingMedia): Promise<{ width: number; height: number } | null> {
+async function aspectRatioOf(bytes: Uint8Array): Promise<{ width: number; height: number } | null> {
   try {
-    const { width, height } = await sharp(media.bytes).metadata()
+    const { width, height } = await sharp(bytes).metadata()
     return width && height ? { width, height } : null
   } catch {
     return null

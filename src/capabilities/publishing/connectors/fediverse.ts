@@ -15,6 +15,7 @@ import {
   type OutgoingPart,
   type OutgoingPost,
 } from '../connector.ts'
+import { readWhole } from './http.ts'
 
 /**
  * The organisation's own fediverse actor, served by Rounds (capabilities/federation). A part
@@ -83,13 +84,16 @@ export function createFediverseConnector(runtime: () => FederationRuntime): Chan
         inReplyTo: replyTo ? replyTo.parent.remoteId : null,
         language: post.language ?? null,
         hashtags: post.hashtags.map((t) => t.replace(/^#/, '')),
-        media: part.media.map((m) => ({
-          kind: m.kind,
-          mediaType: m.mimeType,
-          altText: m.altText ?? null,
-          captionsVtt: m.captionsVtt ?? null,
-          bytes: m.bytes,
-        })),
+        // The federation capability keeps its own copy of each file (at most 100 MB) to serve it.
+        media: await Promise.all(
+          part.media.map(async (m) => ({
+            kind: m.kind,
+            mediaType: m.mimeType,
+            altText: m.altText ?? null,
+            captionsVtt: m.captionsVtt ?? null,
+            bytes: await readWhole(m.body),
+          })),
+        ),
       })
       return { remoteId: uri.href, url: uri.href }
     },

@@ -1,6 +1,13 @@
+import { createWriteStream, openAsBlob } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { channelSpecs } from '#src/capabilities/screening/channels.ts'
 import type { ChannelId } from '#src/capabilities/screening/screening.schema.ts'
-import { ChannelError, type ConnectorEnv } from '../connector.ts'
+import { ChannelError, type ConnectorEnv, type MediaBody } from '../connector.ts'
 
 /**
  * Plain-fetch plumbing shared by the connectors that speak a platform's REST API directly
@@ -136,4 +143,82 @@ export async function pollContainer(options: {
   throw new ChannelError(options.channel, `${label} is still processing the media; Rounds will try again.`, {
     retryAfterMs: 10 * 60_000,
   })
+}
+
+/**
+ * Bytes `start`–`end` (inclusive) of a media file, read by range: one upload chunk in memory,
+ * never the whole file. Refuses a range longer than `MAX_BUFFERED_BYTES`.
+ */
+export async function readRange(media: MediaBody, start: number, end: number): Promise<Uint8Array> {
+  const length = end - start + 1
+  if (length <= 0) return new Uint8Array(0)
+  if (length > MAX_BUFFERED_BYTES) throw new Error(`a ${length}-byte read is more than a chunk`)
+  const out = new Uint8Array(length)
+  let at = 0
+  const reader = (await media.open({ start, end })).getReader()
+  try {
+    while (at < length) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const take = Math.min(value.byteLength, length - at)
+      out.set(take === value.byteLength ? value : value.subarray(0, take), at)
+      at += take
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+  if (at !== length) throw new Error(`the media file ended after ${start + at} of ${media.size} bytes`)
+  return out
+}
+
+/**
+ * The most a connector holds in memory at once: one upload chunk, or a whole file only where
+ * the platform takes it in one request and caps it lower (images; Bluesky's and Mastodon's videos).
+ */
+export const MAX_BUFFERED_BYTES = 128 * 1024 * 1024
+
+/** The whole file in memory, for a platform or library that takes only bytes; small files only. */
+export function readWhole(media: MediaBody): Promise<Uint8Array> {
+  return readRange(media, 0, media.size - 1)
+}
+
+/**
+ * Bytes `start`–`end` (inclusive) of a media file as a request body that is streamed from the
+ * store, not buffered; the caller sends it with a Content-Length of `end - start + 1`.
+ */
+export async function rangeBody(
+  media: MediaBody,
+  start: number,
+  end: number,
+): Promise<{ body: ReadableStream<Uint8Array> | Uint8Array; duplex: 'half' }> {
+  if (end < start) return { body: new Uint8Array(0), duplex: 'half' }
+  return { body: await media.open({ start, end }), duplex: 'half' }
+}
+
+/** Files up to this size are handed to a library as a Blob in memory; larger ones from disk. */
+export const BLOB_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+/**
+ * Runs `fn` with the file as a Blob, for libraries that take only a Blob (masto.js). A large
+ * file is first copied from the store to a private temporary file and handed over as a
+ * disk-backed Blob (fs.openAsBlob), which fetch streams; the copy is removed afterwards.
+ */
+export async function withMediaBlob<T>(
+  media: MediaBody,
+  type: string,
+  fn: (blob: Blob) => Promise<T>,
+): Promise<T> {
+  if (media.size <= BLOB_IN_MEMORY_BYTES)
+    return await fn(new Blob([new Uint8Array(await readWhole(media))], { type }))
+  const dir = await mkdtemp(join(tmpdir(), 'rounds-upload-'))
+  try {
+    const path = join(dir, 'media')
+    await pipeline(
+      Readable.fromWeb((await media.open()) as NodeReadableStream<Uint8Array>),
+      createWriteStream(path, { mode: 0o600 }),
+    )
+    return await fn(await openAsBlob(path, { type }))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LinkedInFake, startLinkedInFake } from '#test/fakes/linkedin.ts'
-import type { OutgoingPost, PostContext } from '../connector.ts'
+import { bytesBody, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createLinkedInConnector, LINKEDIN_VERSION, littleText } from './linkedin.ts'
 
 const NOW = new Date()
@@ -65,7 +65,7 @@ describe('LinkedIn connector (Posts API against an HTTP fake of the documented A
     const img = (alt: string) => ({
       kind: 'image' as const,
       mimeType: 'image/png',
-      bytes: new Uint8Array(2000).fill(3),
+      body: bytesBody(new Uint8Array(2000).fill(3)),
       altText: alt,
     })
     const remote = await connector.publishPart(
@@ -88,7 +88,7 @@ describe('LinkedIn connector (Posts API against an HTTP fake of the documented A
       {
         index: 0,
         text: 'The handout.',
-        media: [{ kind: 'image', mimeType: 'application/pdf', bytes: new Uint8Array(5000) }],
+        media: [{ kind: 'image', mimeType: 'application/pdf', body: bytesBody(new Uint8Array(5000)) }],
       },
       null,
     )
@@ -101,7 +101,11 @@ describe('LinkedIn connector (Posts API against an HTTP fake of the documented A
     const remote = await connector.publishPart(
       ctx,
       post,
-      { index: 0, text: 'A clip.', media: [{ kind: 'video', mimeType: 'video/mp4', bytes }] },
+      {
+        index: 0,
+        text: 'A clip.',
+        media: [{ kind: 'video', mimeType: 'video/mp4', body: bytesBody(bytes) }],
+      },
       null,
     )
     const content = fake.posts.find((x) => x.urn === remote.remoteId)?.content as { media: { id: string } }

@@ -9,7 +9,7 @@ import {
   type PostContext,
   retryAfterMs,
 } from '../connector.ts'
-import { createHttp, type HttpRefusal, pause } from './http.ts'
+import { createHttp, type HttpRefusal, pause, rangeBody } from './http.ts'
 
 /**
  * LinkedIn through the versioned Posts API with plain fetch (docs/decisions/012), posting as
@@ -101,11 +101,13 @@ export function createLinkedInConnector(env: ConnectorEnv, options: LinkedInOpti
   }
   const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`
 
+  /** PUTs bytes `first`–`last` (inclusive) of the file, streamed from the store by range. */
   async function put(
     ctx: PostContext,
     doing: string,
     url: string,
-    bytes: Uint8Array,
+    m: OutgoingMedia,
+    [first, last]: [number, number],
     type: string,
   ): Promise<string | null> {
     const res = await http.raw(
@@ -113,8 +115,12 @@ export function createLinkedInConnector(env: ConnectorEnv, options: LinkedInOpti
       url,
       {
         method: 'PUT',
-        headers: { authorization: `Bearer ${ctx.credentials.accessToken ?? ''}`, 'content-type': type },
-        body: new Uint8Array(bytes),
+        headers: {
+          authorization: `Bearer ${ctx.credentials.accessToken ?? ''}`,
+          'content-type': type,
+          'content-length': String(last - first + 1),
+        },
+        ...(await rangeBody(m.body, first, last)),
       },
       ctx.signal,
     )
@@ -142,7 +148,8 @@ export function createLinkedInConnector(env: ConnectorEnv, options: LinkedInOpti
       ctx,
       `uploading the ${kind === 'images' ? 'image' : 'document'}`,
       init.value.uploadUrl,
-      m.bytes,
+      m,
+      [0, m.body.size - 1],
       m.mimeType,
     )
     return (init.value.image ?? init.value.document) as string
@@ -164,7 +171,7 @@ export function createLinkedInConnector(env: ConnectorEnv, options: LinkedInOpti
         body: JSON.stringify({
           initializeUploadRequest: {
             owner,
-            fileSizeBytes: m.bytes.length,
+            fileSizeBytes: m.body.size,
             uploadCaptions: false,
             uploadThumbnail: false,
           },
@@ -178,7 +185,8 @@ export function createLinkedInConnector(env: ConnectorEnv, options: LinkedInOpti
         ctx,
         'uploading the video',
         step.uploadUrl,
-        m.bytes.subarray(step.firstByte, step.lastByte + 1),
+        m,
+        [step.firstByte, Math.min(step.lastByte, m.body.size - 1)],
         'application/octet-stream',
       )
       if (!etag) throw new ChannelError('linkedin', `${LABEL} did not acknowledge a part of the video.`)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
-import { ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
+import { bytesBody, ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createMastodonConnector, statusPlainText } from './mastodon.ts'
 
 const NOW = new Date('2026-11-27T10:00:00.000Z')
@@ -67,7 +67,7 @@ describe('Mastodon connector (masto.js against an HTTP fake of the documented AP
           {
             kind: 'image',
             mimeType: 'image/png',
-            bytes: new Uint8Array([137, 80, 78, 71]),
+            body: bytesBody(new Uint8Array([137, 80, 78, 71])),
             altText: 'Chest x-ray',
           },
         ],

@@ -11,7 +11,7 @@ import {
   type RemotePost,
   retryAfterMs,
 } from '../connector.ts'
-import { sameText } from './http.ts'
+import { sameText, withMediaBlob } from './http.ts'
 
 /**
  * Mastodon (any instance) through masto.js: statuses with Idempotency-Key (the server keeps
@@ -159,10 +159,9 @@ export function createMastodonConnector(env: ConnectorEnv): ChannelConnector {
       const mediaIds: string[] = []
       for (const [i, m] of part.media.entries()) {
         const uploaded = await call('uploading media', () =>
-          masto.v2.media.create({
-            file: new Blob([new Uint8Array(m.bytes)], { type: m.mimeType }),
-            ...(m.altText ? { description: m.altText } : {}),
-          }),
+          withMediaBlob(m.body, m.mimeType, (file) =>
+            masto.v2.media.create({ file, ...(m.altText ? { description: m.altText } : {}) }),
+          ),
         )
         mediaIds.push(uploaded.id)
         ctx.onProgress?.((i + 1) / (part.media.length + 1))

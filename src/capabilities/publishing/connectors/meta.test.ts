@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MetaFake, startMetaFake } from '#test/fakes/meta.ts'
-import type { OutgoingMedia, OutgoingPost, PostContext } from '../connector.ts'
+import { bytesBody, type OutgoingMedia, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createFacebookConnector, createInstagramConnector } from './meta.ts'
 
 const NOW = new Date()
@@ -24,7 +24,7 @@ describe('Instagram and Facebook connectors (Graph API against an HTTP fake of t
   const file = (slot: string, kind: 'image' | 'video' = 'image', altText?: string): OutgoingMedia => ({
     kind,
     mimeType: kind === 'image' ? 'image/jpeg' : 'video/mp4',
-    bytes: new Uint8Array(0),
+    body: bytesBody(new Uint8Array(0)),
     publicUrl: `${mediaBase}/orgs/a/items/1/media/${slot}`,
     ...(altText ? { altText } : {}),
   })

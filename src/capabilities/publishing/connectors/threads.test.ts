@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startThreadsFake, type ThreadsFake } from '#test/fakes/threads.ts'
-import type { OutgoingMedia, OutgoingPost, PostContext } from '../connector.ts'
+import { bytesBody, type OutgoingMedia, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createConnectorRegistry } from './index.ts'
 import { createThreadsConnector } from './threads.ts'
 
@@ -23,7 +23,7 @@ describe('Threads connector (Threads API against an HTTP fake of the documented 
   const file = (slot: string, kind: 'image' | 'video' = 'image', altText?: string): OutgoingMedia => ({
     kind,
     mimeType: kind === 'image' ? 'image/jpeg' : 'video/mp4',
-    bytes: new Uint8Array(0),
+    body: bytesBody(new Uint8Array(0)),
     publicUrl: `${mediaBase}/orgs/a/items/1/media/${slot}`,
     ...(altText ? { altText } : {}),
   })

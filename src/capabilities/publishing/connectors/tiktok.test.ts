@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTikTokFake, type TikTokFake } from '#test/fakes/tiktok.ts'
-import type { OutgoingPost, PostContext } from '../connector.ts'
+import { bytesBody, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createTikTokConnector, tiktokChunks } from './tiktok.ts'
 
 const NOW = new Date()
@@ -19,7 +19,7 @@ describe('TikTok connector (Content Posting API against an HTTP fake of the docu
   const part = (text: string, size = 1000) => ({
     index: 0,
     text,
-    media: [{ kind: 'video' as const, mimeType: 'video/mp4', bytes: new Uint8Array(size).fill(1) }],
+    media: [{ kind: 'video' as const, mimeType: 'video/mp4', body: bytesBody(new Uint8Array(size).fill(1)) }],
   })
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import {
   type PostContext,
   retryAfterMs,
 } from '../connector.ts'
-import { createHttp, type HttpRefusal, pause, sameText } from './http.ts'
+import { createHttp, type HttpRefusal, pause, rangeBody, sameText } from './http.ts'
 
 /**
  * TikTok through the Content Posting API (direct post) with plain fetch (docs/decisions/012):
@@ -178,7 +178,7 @@ export function createTikTokConnector(env: ConnectorEnv, options: TikTokOptions 
       const privacy = levels.includes('PUBLIC_TO_EVERYONE') ? 'PUBLIC_TO_EVERYONE' : levels[0]
       if (!privacy)
         throw new ChannelError('tiktok', `${LABEL} offers this account no way to post.`, { permanent: true })
-      const size = video.bytes.length
+      const size = video.body.size
       const { chunkSize, count } = tiktokChunks(size, options.chunkBytes)
       const init = await api<{ publish_id: string; upload_url: string }>(
         ctx,
@@ -209,8 +209,13 @@ export function createTikTokConnector(env: ConnectorEnv, options: TikTokOptions 
           init.upload_url,
           {
             method: 'PUT',
-            headers: { 'content-type': video.mimeType, 'content-range': `bytes ${first}-${last}/${size}` },
-            body: new Uint8Array(video.bytes.subarray(first, last + 1)),
+            headers: {
+              'content-type': video.mimeType,
+              'content-length': String(last - first + 1),
+              'content-range': `bytes ${first}-${last}/${size}`,
+            },
+            // Streamed from the store by range: a chunk may be up to 128 MB, the video gigabytes.
+            ...(await rangeBody(video.body, first, last)),
           },
           ctx.signal,
         )

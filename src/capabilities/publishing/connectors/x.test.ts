@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startXFake, type XFake } from '#test/fakes/x.ts'
-import { ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
+import { bytesBody, ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createXConnector } from './x.ts'
 
 const NOW = new Date()
@@ -50,7 +50,9 @@ describe('X connector (twitter-api-v2 against an HTTP fake of the documented API
       {
         index: 0,
         text: 'An ECG.',
-        media: [{ kind: 'image', mimeType: 'image/png', bytes, altText: 'ECG with ST elevation' }],
+        media: [
+          { kind: 'image', mimeType: 'image/png', body: bytesBody(bytes), altText: 'ECG with ST elevation' },
+        ],
       },
       null,
     )
@@ -71,7 +73,7 @@ describe('X connector (twitter-api-v2 against an HTTP fake of the documented API
       {
         index: 0,
         text: 'A clip.',
-        media: [{ kind: 'video', mimeType: 'video/mp4', bytes: new Uint8Array(1000) }],
+        media: [{ kind: 'video', mimeType: 'video/mp4', body: bytesBody(new Uint8Array(1000)) }],
       },
       null,
     )

@@ -7,10 +7,12 @@ import {
   ChannelError,
   type ConnectorEnv,
   type ConnectorFactory,
+  type OutgoingMedia,
   type OutgoingPart,
   type PostContext,
   retryAfterMs,
 } from '../connector.ts'
+import { pause, readRange } from './http.ts'
 
 /**
  * X through twitter-api-v2 with an OAuth 2.0 user token: POST /2/tweets (threads through
@@ -21,6 +23,11 @@ import {
  */
 export const X_API = 'https://api.x.com'
 const LABEL = channelSpecs.x.label
+/**
+ * APPEND segments must be at most 5 MB (and number at most 1,000); 1 MiB, the library's own
+ * default, stays clear of the edge's undocumented request limit with the multipart overhead.
+ */
+export const X_SEGMENT = 1024 * 1024
 
 function v2(env: ConnectorEnv, credentials: ChannelCredentials): TwitterApiv2 {
   const base = (env.baseUrl || X_API).replace(/\/$/, '')
@@ -88,6 +95,53 @@ const URL_RE = /https?:\/\/\S+/g
 /** X rewrites links to t.co; compare texts with every link blanked. */
 const comparable = (text: string) => text.replace(URL_RE, '<url>').trim()
 
+type ProcessingInfo = {
+  state?: 'pending' | 'in_progress' | 'succeeded' | 'failed'
+  check_after_secs?: number
+  error?: { message?: string }
+}
+
+/**
+ * The chunked media upload (docs.x.com/x-api/media/quickstart/media-upload-chunked): initialize
+ * with the total size, APPEND each segment read from the store by byte range (so a 512 MB video
+ * is never held in memory), finalize, then poll STATUS while X processes it. The library's own
+ * uploadMedia takes only a whole Buffer.
+ */
+async function uploadMedia(client: TwitterApiv2, m: OutgoingMedia, signal?: AbortSignal): Promise<string> {
+  const category =
+    m.mimeType === 'image/gif' ? 'tweet_gif' : m.kind === 'video' ? 'tweet_video' : 'tweet_image'
+  const init = await client.post<{ data: { id: string } }>('media/upload/initialize', {
+    media_type: m.mimeType,
+    total_bytes: m.body.size,
+    media_category: category,
+  })
+  const id = init.data.id
+  const segments = Math.max(1, Math.ceil(m.body.size / X_SEGMENT))
+  for (let i = 0; i < segments; i++) {
+    const start = i * X_SEGMENT
+    const bytes = await readRange(m.body, start, Math.min(start + X_SEGMENT, m.body.size) - 1)
+    await client.post(
+      `media/upload/${id}/append`,
+      { segment_index: i, media: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
+      { forceBodyMode: 'form-data' },
+    )
+  }
+  const done = await client.post<{ data: { processing_info?: ProcessingInfo } }>(
+    `media/upload/${id}/finalize`,
+  )
+  let info = done.data.processing_info
+  while (info && (info.state === 'pending' || info.state === 'in_progress')) {
+    await pause(Math.max(1, info.check_after_secs ?? 1) * 1000, 'x', signal)
+    const status = await client.get<{ data: { processing_info?: ProcessingInfo } }>('media/upload', {
+      command: 'STATUS',
+      media_id: id,
+    })
+    info = status.data.processing_info
+  }
+  if (info?.state === 'failed') throw new Error(`Media processing failed: ${info.error?.message ?? ''}`)
+  return id
+}
+
 export function createXConnector(env: ConnectorEnv): ChannelConnector {
   const call = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -128,9 +182,7 @@ export function createXConnector(env: ConnectorEnv): ChannelConnector {
       const client = v2(env, ctx.credentials)
       const mediaIds: string[] = []
       for (const m of part.media) {
-        const id = await call('uploading media', () =>
-          client.uploadMedia(Buffer.from(m.bytes), { media_type: m.mimeType as never }),
-        )
+        const id = await call('uploading media', () => uploadMedia(client, m, ctx.signal))
         if (m.altText) {
           const alt = m.altText.slice(0, 1000)
           await call('adding alt text', () => client.createMediaMetadata(id, { alt_text: { text: alt } }))

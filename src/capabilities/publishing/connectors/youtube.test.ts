@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startYouTubeFake, type YouTubeFake } from '#test/fakes/youtube.ts'
-import { ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
+import { bytesBody, ChannelError, type OutgoingPost, type PostContext } from '../connector.ts'
 import { createYouTubeConnector, youtubeConnectorFactory, youtubeTags } from './youtube.ts'
 
 const NOW = new Date()
@@ -21,7 +21,7 @@ describe('YouTube connector (Data API v3 against an HTTP fake of the documented 
   const video = (size: number, captionsVtt?: string) => ({
     kind: 'video' as const,
     mimeType: 'video/mp4',
-    bytes: new Uint8Array(size).map((_, i) => i % 251),
+    body: bytesBody(new Uint8Array(size).map((_, i) => i % 251)),
     ...(captionsVtt ? { captionsVtt } : {}),
   })
   const part = (text: string, size = 600 * KIB, vtt?: string) => ({

@@ -12,7 +12,7 @@ import {
   type RemotePost,
   retryAfterMs,
 } from '../connector.ts'
-import { createHttp, type HttpRefusal, pause, sameText } from './http.ts'
+import { createHttp, type HttpRefusal, pause, rangeBody, sameText } from './http.ts'
 
 /**
  * YouTube through the Data API v3 with plain fetch (docs/decisions/012): videos.insert as a
@@ -119,7 +119,7 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
   }
 
   async function upload(ctx: PostContext, session: string, video: OutgoingMedia): Promise<{ id: string }> {
-    const total = video.bytes.length
+    const total = video.body.size
     let offset = 0
     let failures = 0
     while (true) {
@@ -134,9 +134,11 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
             headers: {
               ...auth(ctx.credentials),
               'content-type': video.mimeType,
+              'content-length': String(end - offset),
               'content-range': total === 0 ? 'bytes */0' : `bytes ${offset}-${end - 1}/${total}`,
             },
-            body: new Uint8Array(video.bytes.subarray(offset, end)),
+            // Each chunk is streamed from the store by range: a video is never held in memory.
+            ...(await rangeBody(video.body, offset, end - 1)),
           },
           ctx.signal,
         )
@@ -313,7 +315,7 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
             ...auth(ctx.credentials),
             'content-type': 'application/json; charset=UTF-8',
             'x-upload-content-type': video.mimeType,
-            'x-upload-content-length': String(video.bytes.length),
+            'x-upload-content-length': String(video.body.size),
           },
           body: JSON.stringify(resource),
         },
@@ -337,7 +339,7 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
               ...auth(ctx.credentials),
               'content-type': 'application/json; charset=UTF-8',
               'x-upload-content-type': video.mimeType,
-              'x-upload-content-length': String(video.bytes.length),
+              'x-upload-content-length': String(video.body.size),
             },
             body: JSON.stringify(resource),
           },
