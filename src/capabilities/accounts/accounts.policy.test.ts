@@ -17,6 +17,7 @@ const member = (orgRoles: Role[], userId = 'user-1'): Actor => ({
  */
 const expected: Record<Role, readonly Permission[]> = {
   admin: [
+    'analytics.manage',
     'analytics.read',
     'audit.read',
     'identity.verify',
@@ -25,9 +26,17 @@ const expected: Record<Role, readonly Permission[]> = {
     'organisation.manage',
     'screening.use',
   ],
-  editor: ['analytics.read', 'members.read', 'publishing.manage', 'review.manage', 'screening.use'],
+  editor: [
+    'analytics.manage',
+    'analytics.read',
+    'members.read',
+    'publishing.manage',
+    'review.manage',
+    'screening.use',
+  ],
   reviewer: ['review.perform', 'screening.use'],
   author: ['content.create', 'screening.use'],
+  researcher: ['analytics.read'],
 }
 
 describe('can: every role × every permission in its own organisation', () => {
@@ -64,6 +73,39 @@ describe('can: several roles', () => {
     ['audit.read', false],
   ] as const)('reviewer+author → %s: %s', (permission, allowed) => {
     expect(can(reviewerAuthor, permission, { organisationId: ORG_A })).toBe(allowed)
+  })
+})
+
+describe('can: a researcher reads the measurement and nothing else', () => {
+  const researcher = member(['researcher'])
+  const org = { organisationId: ORG_A }
+  it('reads analytics', () => {
+    expect(can(researcher, 'analytics.read', org)).toBe(true)
+  })
+  it.each([
+    'analytics.manage',
+    'screening.use',
+    'content.create',
+    'review.perform',
+    'review.manage',
+    'publishing.manage',
+    'members.read',
+    'members.manage',
+    'identity.verify',
+    'audit.read',
+    'organisation.manage',
+  ] as const)('may not %s', (permission) => {
+    expect(can(researcher, permission, org)).toBe(false)
+  })
+  it('keeps what another role grants when held beside it', () => {
+    const researchingAuthor = member(['researcher', 'author'])
+    expect(permissionsFor(['researcher', 'author'])).toEqual([
+      'analytics.read',
+      'content.create',
+      'screening.use',
+    ])
+    expect(can(researchingAuthor, 'content.create', org)).toBe(true)
+    expect(can(researchingAuthor, 'analytics.manage', org)).toBe(false)
   })
 })
 

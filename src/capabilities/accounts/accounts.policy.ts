@@ -17,7 +17,14 @@ export type Resource = { organisationId: string } | { userId: string } | { kind:
 const grants: Record<Role, readonly Permission[]> = {
   author: ['screening.use', 'content.create'],
   reviewer: ['screening.use', 'review.perform'],
-  editor: ['screening.use', 'review.manage', 'publishing.manage', 'analytics.read', 'members.read'],
+  editor: [
+    'screening.use',
+    'review.manage',
+    'publishing.manage',
+    'analytics.read',
+    'analytics.manage',
+    'members.read',
+  ],
   admin: [
     'screening.use',
     'members.read',
@@ -26,7 +33,11 @@ const grants: Record<Role, readonly Permission[]> = {
     'audit.read',
     'organisation.manage',
     'analytics.read',
+    'analytics.manage',
   ],
+  // Reads the measurement (analytics, research view, survey results, exports) and nothing
+  // else: no drafts, no review, no publishing, no members (decision 026).
+  researcher: ['analytics.read'],
 }
 
 /** Platform-level actions, not tied to an organisation. */

@@ -343,7 +343,7 @@ function mapInvitation(r: {
   }
 }
 
-const roleOrder: Record<Role, number> = { admin: 0, editor: 1, reviewer: 2, author: 3 }
+const roleOrder: Record<Role, number> = { admin: 0, editor: 1, reviewer: 2, author: 3, researcher: 4 }
 function sortRoles(roles: Role[]): Role[] {
   return [...new Set(roles)].sort((a, b) => roleOrder[a] - roleOrder[b])
 }

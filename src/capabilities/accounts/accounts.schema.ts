@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-export const roles = ['admin', 'editor', 'reviewer', 'author'] as const
+export const roles = ['admin', 'editor', 'reviewer', 'author', 'researcher'] as const
 export const roleSchema = z
   .enum(roles)
   .meta({ id: 'Role', description: 'A member role within one organisation' })
@@ -28,6 +28,7 @@ export const permissions = [
   'review.manage',
   'publishing.manage',
   'analytics.read',
+  'analytics.manage',
   'members.read',
   'members.manage',
   'identity.verify',

@@ -169,6 +169,15 @@ export const demoUsers: ReadonlyArray<{
     registrationNumber: null,
     verified: false,
   },
+  {
+    email: 'researcher@demo.example',
+    name: 'Dr Lena Fischer',
+    roles: ['researcher'],
+    profession: 'other',
+    registrationBody: null,
+    registrationNumber: null,
+    verified: false,
+  },
 ]
 
 export type SeedResult = {

@@ -44,9 +44,17 @@ export const LATE_INTERVAL_MS = 24 * HOUR
 /** How many due posts one sweep pulls; the rest wait for the next sweep. */
 const SWEEP_LIMIT = 500
 
-/** Editors and admins (analytics.read) see and import the organisation's engagement. */
-async function metricsReader(deps: MetricsDeps, actor: Actor, slug: string) {
-  const org = await resolveOrganisation(deps, actor, slug, 'analytics.read')
+/**
+ * Editors, admins and researchers (analytics.read) see the organisation's engagement; only
+ * editors and admins (analytics.manage) change it, by importing or refreshing.
+ */
+async function metricsReader(
+  deps: MetricsDeps,
+  actor: Actor,
+  slug: string,
+  permission: 'analytics.read' | 'analytics.manage' = 'analytics.read',
+) {
+  const org = await resolveOrganisation(deps, actor, slug, permission)
   return { org, userId: (actor as Extract<Actor, { kind: 'user' }>).userId }
 }
 
@@ -249,7 +257,7 @@ export async function refreshItemMetrics(
   slug: string,
   itemId: string,
 ): Promise<RefreshResult> {
-  const { org } = await metricsReader(deps, actor, slug)
+  const { org } = await metricsReader(deps, actor, slug, 'analytics.manage')
   await itemInOrg(deps, org.id, itemId)
   const posts = await listPosts(deps.db, org.id, itemId)
   const polls = await findPolls(
@@ -464,7 +472,7 @@ export async function previewMetricsImport(
   slug: string,
   input: MetricsImportRequest,
 ): Promise<ImportPreview> {
-  const { org } = await metricsReader(deps, actor, slug)
+  const { org } = await metricsReader(deps, actor, slug, 'analytics.manage')
   const { matches: _matches, ...preview } = await prepareImport(deps, org.id, input)
   return preview
 }
@@ -479,7 +487,7 @@ export async function importMetrics(
   slug: string,
   input: MetricsImportRequest,
 ): Promise<ImportPreview> {
-  const { org, userId } = await metricsReader(deps, actor, slug)
+  const { org, userId } = await metricsReader(deps, actor, slug, 'analytics.manage')
   const { matches, ...preview } = await prepareImport(deps, org.id, input)
   if (preview.layout === null)
     throw new AppError('CSV_LAYOUT_UNKNOWN', {

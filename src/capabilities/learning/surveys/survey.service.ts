@@ -63,15 +63,23 @@ import { surveyActivityId, surveyStatements } from './survey.statements.ts'
 import { surveyTemplates } from './survey.templates.ts'
 
 /**
- * Survey instruments for editors and admins (analytics.read, like the other measurement pages),
- * and learners' responses on the public item pages. A version with responses never changes:
- * editing it writes the next version, and responses keep the version they answered.
+ * Survey instruments and learners' responses on the public item pages. Editors and admins
+ * build and attach surveys (analytics.manage); researchers read the results beside them
+ * (analytics.read, like the other measurement pages). A version with responses never
+ * changes: editing it writes the next version, and responses keep the version they answered.
  */
 
 const PERMISSION = 'analytics.read'
+const MANAGE = 'analytics.manage'
 
-async function surveyOf(deps: AccountsDeps, actor: Actor, slug: string, surveyId: string) {
-  const org = await resolveOrganisation(deps, actor, slug, PERMISSION)
+async function surveyOf(
+  deps: AccountsDeps,
+  actor: Actor,
+  slug: string,
+  surveyId: string,
+  permission: typeof PERMISSION | typeof MANAGE = PERMISSION,
+) {
+  const org = await resolveOrganisation(deps, actor, slug, permission)
   const instrument = await findInstrument(deps.db, org.id, surveyId)
   if (!instrument) throw new AppError('NOT_FOUND', { message: 'no such survey in this organisation' })
   return { org, instrument, actorId: actor.kind === 'user' ? actor.userId : null }
@@ -161,7 +169,7 @@ export async function createSurvey(
   slug: string,
   input: SurveyContentInput,
 ): Promise<SurveyDetail> {
-  const org = await resolveOrganisation(deps, actor, slug, PERMISSION)
+  const org = await resolveOrganisation(deps, actor, slug, MANAGE)
   const content = surveyContentSchema.parse(input)
   const now = deps.clock.now().toISOString()
   const id = deps.ids.next()
@@ -201,7 +209,7 @@ export async function updateSurvey(
   surveyId: string,
   input: SurveyContentInput,
 ): Promise<SurveyDetail> {
-  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId)
+  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId, MANAGE)
   if (instrument.status === 'archived')
     throw new AppError('CONFLICT', {
       message: 'this survey is archived; copy it into a new survey to change it',
@@ -237,7 +245,7 @@ export async function updateSurvey(
 
 /** Archives a survey: learners no longer see it; its responses stay and can be exported. */
 export async function archiveSurvey(deps: AccountsDeps, actor: Actor, slug: string, surveyId: string) {
-  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId)
+  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId, MANAGE)
   if (instrument.status !== 'archived')
     await deps.db.transaction().execute(async (tx) => {
       await updateInstrument(tx, instrument.id, {
@@ -258,7 +266,7 @@ export async function archiveSurvey(deps: AccountsDeps, actor: Actor, slug: stri
 
 /** Deletes a survey nobody has answered; one with responses is archived instead (CONFLICT). */
 export async function deleteSurvey(deps: AccountsDeps, actor: Actor, slug: string, surveyId: string) {
-  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId)
+  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId, MANAGE)
   await deps.db.transaction().execute(async (tx) => {
     const counts = responsesByVersion(await countResponses(tx, org.id), instrument.id)
     if ([...counts.values()].some((n) => n > 0))
@@ -285,7 +293,7 @@ export async function attachSurvey(
   surveyId: string,
   input: AttachSurveyInput,
 ): Promise<SurveyAttachment> {
-  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId)
+  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId, MANAGE)
   if (instrument.status === 'archived')
     throw new AppError('CONFLICT', { message: 'an archived survey cannot be attached' })
   if (input.itemId && !(await itemInOrganisation(deps.db, org.id, input.itemId)))
@@ -340,7 +348,7 @@ export async function detachSurvey(
   surveyId: string,
   attachmentId: string,
 ): Promise<void> {
-  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId)
+  const { org, instrument, actorId } = await surveyOf(deps, actor, slug, surveyId, MANAGE)
   const attachment = (await listAttachments(deps.db, org.id, instrument.id)).find(
     (a) => a.id === attachmentId,
   )

@@ -20,6 +20,7 @@ import * as surveys from './2026-11-27T05-00-00-surveys.ts'
 import * as researchExports from './2026-11-27T05-10-00-research-exports.ts'
 import * as xapiAttachments from './2026-11-27T05-40-00-xapi-attachments.ts'
 import * as jobOrderingKeys from './2026-11-27T06-20-00-job-ordering-keys.ts'
+import * as researcherRole from './2026-11-28T02-00-00-researcher-role.ts'
 import * as researchViews from './2026-11-28T03-00-00-research-views.ts'
 
 /**
@@ -48,5 +49,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T05-10-00-research-exports': researchExports,
   '2026-11-27T05-40-00-xapi-attachments': xapiAttachments,
   '2026-11-27T06-20-00-job-ordering-keys': jobOrderingKeys,
+  '2026-11-28T02-00-00-researcher-role': researcherRole,
   '2026-11-28T03-00-00-research-views': researchViews,
 }
