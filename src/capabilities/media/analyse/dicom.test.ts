@@ -186,9 +186,14 @@ describe('rendering', () => {
     await expect(renderDicom(await syntheticDicom({ withPixels: false }))).rejects.toMatchObject({
       code: 'DICOM_NO_PIXEL_DATA',
     })
+    // High-Throughput JPEG 2000 is not decoded.
+    await expect(
+      renderDicom(await syntheticDicom({ rows: 16, cols: 16, transferSyntax: '1.2.840.10008.1.2.4.201' })),
+    ).rejects.toMatchObject({ code: 'MEDIA_ENCODING_UNSUPPORTED' })
+    // JPEG 2000 is, but these pixels are not a JPEG 2000 codestream.
     await expect(
       renderDicom(await syntheticDicom({ rows: 16, cols: 16, transferSyntax: '1.2.840.10008.1.2.4.90' })),
-    ).rejects.toMatchObject({ code: 'MEDIA_ENCODING_UNSUPPORTED' })
+    ).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' })
   })
 })
 

@@ -1,14 +1,16 @@
 import { createRequire } from 'node:module'
+import { deflateRawSync } from 'node:zlib'
 import sharp from 'sharp'
 import type { Finding } from '#src/capabilities/screening/screening.schema.ts'
 import { AppError } from '#src/platform/errors.ts'
+import { CODEC_SYNTAXES, DECODABLE_TRANSFER_SYNTAXES, decodeFrame } from './dicom-codecs.ts'
 import { BASIC_PROFILE, type ProfileAction, removedByRule } from './dicom-profile.ts'
 
 /**
  * DICOM files: the identifying attributes of the header as findings, a de-identified copy
  * under the PS3.15 Basic Application Level Confidentiality Profile, and the first frame
  * rendered to an 8-bit PNG with the file's window (or the full range) for OCR and for social
- * use. Parsing and writing use dcmjs.
+ * use. Parsing and writing use dcmjs; compressed pixel data is decoded in dicom-codecs.ts.
  */
 
 const require = createRequire(import.meta.url)
@@ -287,13 +289,23 @@ export function deidentifyDicom(file: Buffer | ParsedDicom, uids: UidMap = new M
         ? { vr: el.vr, Value: [elementText(dataset['00080018']) || newUid(uids, elementText(el))] }
         : el
   }
+  const syntax = elementText(parsed.meta['00020010'])
+  const pixel = dataset['7FE00010']
+  if (isEncapsulated(syntax) && pixel?.Value?.length) {
+    // dcmjs reads fragments without a Basic Offset Table as one value each; written back, each
+    // value would become a frame. One value per frame, each written as one fragment, keeps the
+    // compressed bytes and the frame count as they were (RLE requires one fragment a frame).
+    const frames = splitFrames(pixel.Value, Math.max(1, num(dataset, '00280008') ?? 1))
+    if (frames) dataset['7FE00010'] = { vr: pixel.vr, Value: frames.map(arrayBufferOf) }
+  }
   // Sorted tags: dcmjs writes elements in the order of the object's keys.
   const sorted: DicomDataset = {}
   for (const k of Object.keys(dataset).sort()) sorted[k] = dataset[k] as DicomElement
   try {
     const dict = new dcmjs.data.DicomDict(meta)
     dict.dict = sorted
-    return { file: Buffer.from(dict.write()), actions }
+    const written = Buffer.from(dict.write({ fragmentMultiframe: false }))
+    return { file: syntax === DEFLATED ? deflateDataset(written) : written, actions }
   } catch {
     throw new AppError('MEDIA_UNREADABLE', {
       message: 'The DICOM file could not be rewritten (an attribute has an invalid value).',
@@ -301,9 +313,58 @@ export function deidentifyDicom(file: Buffer | ParsedDicom, uids: UidMap = new M
   }
 }
 
-const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'])
+const DEFLATED = '1.2.840.10008.1.2.1.99'
+/** Pixel data stored as is; dcmjs inflates a deflated dataset when it reads it. */
+const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', DEFLATED])
 /** Encapsulated syntaxes whose frames are plain JPEG files that sharp (libjpeg) decodes. */
 const JPEG_SYNTAXES = new Set(['1.2.840.10008.1.2.4.50'])
+
+function isEncapsulated(syntax: string): boolean {
+  return !NATIVE_SYNTAXES.has(syntax)
+}
+
+function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+}
+
+/**
+ * dcmjs writes the dataset of a deflated file uncompressed (it only inflates on reading):
+ * deflate everything after the file meta information (PS3.5 A.5), which stays plain.
+ */
+function deflateDataset(file: Buffer): Buffer {
+  // 128-byte preamble, "DICM", then (0002,0000) UL: tag 4, VR 2, length 2, value 4.
+  const dataStart = 144 + file.readUInt32LE(140)
+  return Buffer.concat([file.subarray(0, dataStart), deflateRawSync(file.subarray(dataStart))])
+}
+
+/** The first bytes of a compressed frame: a JPEG-family SOI, a JPEG 2000 codestream or JP2. */
+function startsFrame(b: Uint8Array): boolean {
+  if (b[0] !== 0xff) return b.length >= 8 && b[3] === 0x0c && b[4] === 0x6a && b[5] === 0x50
+  return b[1] === 0xd8 || b[1] === 0x4f
+}
+
+/**
+ * The frames of encapsulated Pixel Data as dcmjs read it (one value per frame when the file has
+ * a Basic Offset Table, one per fragment when not). Null when the fragments cannot be matched
+ * to the Number of Frames.
+ */
+function splitFrames(values: unknown[], frames: number): Uint8Array[] | null {
+  const parts = values.map((v) => new Uint8Array(v as ArrayBuffer))
+  if (parts.length === frames) return parts
+  if (frames === 1) return [Buffer.concat(parts)]
+  const out: Uint8Array[][] = []
+  for (const p of parts) {
+    if (out.length === 0 || startsFrame(p)) out.push([p])
+    else out[out.length - 1]?.push(p)
+  }
+  return out.length === frames
+    ? out.map((f) => (f.length === 1 ? (f[0] as Uint8Array) : Buffer.concat(f)))
+    : null
+}
+
+const SUPPORTED_LIST = Object.entries(DECODABLE_TRANSFER_SYNTAXES)
+  .map(([uid, name]) => `${name} (${uid})`)
+  .join(', ')
 
 function num(ds: DicomDataset, tag: string): number | undefined {
   const v = ds[tag]?.Value?.[0]
@@ -317,9 +378,11 @@ export type DicomRendering = { png: Buffer; width: number; height: number; frame
 /**
  * Renders the first frame to an 8-bit PNG: Modality LUT (RescaleSlope/Intercept), then the
  * VOI window (WindowCenter/Width, the first pair when there are several; the frame's range
- * when absent), then MONOCHROME1 inverted so bone is white as in MONOCHROME2. RGB is copied.
- * Native (uncompressed) transfer syntaxes and baseline JPEG are rendered; other compressed
- * syntaxes give MEDIA_ENCODING_UNSUPPORTED, a file without Pixel Data DICOM_NO_PIXEL_DATA.
+ * when absent), then MONOCHROME1 inverted so bone is white as in MONOCHROME2. RGB is copied,
+ * YBR_FULL converted to RGB. Native, deflated and the compressed transfer syntaxes of
+ * DECODABLE_TRANSFER_SYNTAXES are rendered; any other gives MEDIA_ENCODING_UNSUPPORTED,
+ * compressed data that does not decode MEDIA_UNREADABLE, a file without Pixel Data
+ * DICOM_NO_PIXEL_DATA.
  */
 export async function renderDicom(file: Buffer | ParsedDicom): Promise<DicomRendering> {
   const { meta, dataset: ds } = Buffer.isBuffer(file) ? parseDicom(file) : file
@@ -336,10 +399,19 @@ export async function renderDicom(file: Buffer | ParsedDicom): Promise<DicomRend
     throw new AppError('MEDIA_UNREADABLE', {
       message: `The DICOM image has impossible dimensions (${cols} × ${rows}).`,
     })
+  if (!(syntax in DECODABLE_TRANSFER_SYNTAXES))
+    throw new AppError('MEDIA_ENCODING_UNSUPPORTED', {
+      message: `The DICOM image is compressed with a transfer syntax Rounds cannot decode (${syntax || 'unknown'}). Rounds decodes: ${SUPPORTED_LIST}. Export it in one of these, for example uncompressed (Explicit VR Little Endian).`,
+      details: { transferSyntax: syntax, supported: Object.keys(DECODABLE_TRANSFER_SYNTAXES) },
+    })
+  const first = isEncapsulated(syntax) ? splitFrames(pixel.Value, frames)?.[0] : undefined
+  if (isEncapsulated(syntax) && !first?.length)
+    throw new AppError('MEDIA_UNREADABLE', {
+      message: 'The DICOM file’s compressed Pixel Data has no frame Rounds can find.',
+    })
   if (JPEG_SYNTAXES.has(syntax)) {
-    const frame = pixel.Value[0]
     try {
-      const png = await sharp(Buffer.from(frame as ArrayBuffer))
+      const png = await sharp(first as Uint8Array)
         .png()
         .toBuffer({ resolveWithObject: true })
       return { png: png.data, width: png.info.width, height: png.info.height, frames }
@@ -347,43 +419,47 @@ export async function renderDicom(file: Buffer | ParsedDicom): Promise<DicomRend
       throw new AppError('MEDIA_UNREADABLE', { message: 'The DICOM file’s JPEG image could not be decoded.' })
     }
   }
-  if (!NATIVE_SYNTAXES.has(syntax))
-    throw new AppError('MEDIA_ENCODING_UNSUPPORTED', {
-      message: `The DICOM image is compressed with a transfer syntax Rounds cannot decode (${syntax || 'unknown'}). Export it uncompressed (Explicit VR Little Endian) or as baseline JPEG.`,
-      details: { transferSyntax: syntax },
-    })
   const bits = num(ds, '00280100') ?? 16
   const stored = num(ds, '00280101') ?? bits
   const signed = (num(ds, '00280103') ?? 0) === 1
   const samples = num(ds, '00280002') ?? 1
   const photometric = elementText(ds['00280004']) || 'MONOCHROME2'
-  const planar = num(ds, '00280006') ?? 0
-  const parts = pixel.Value.map((v) => new Uint8Array(v as ArrayBuffer))
-  const total = parts.reduce((n, p) => n + p.length, 0)
-  const bytes = new Uint8Array(total)
-  let off = 0
-  for (const p of parts) {
-    bytes.set(p, off)
-    off += p.length
+  if (![8, 16].includes(bits))
+    throw new AppError('MEDIA_UNREADABLE', {
+      message: `The DICOM Pixel Data uses an unusual bit depth (${bits} bits allocated).`,
+    })
+  let bytes: Uint8Array
+  let planar = num(ds, '00280006') ?? 0
+  if (CODEC_SYNTAXES.has(syntax)) {
+    // Decoded frames are pixel-interleaved little-endian whatever the header says.
+    bytes = await decodeFrame(syntax, first as Uint8Array, { rows, cols, samples, bits })
+    planar = 0
+  } else {
+    bytes = Buffer.concat(pixel.Value.map((v) => new Uint8Array(v as ArrayBuffer)))
   }
   const count = rows * cols * samples
   const needed = (count * bits) / 8
-  if (![8, 16].includes(bits) || bytes.length < needed)
+  if (bytes.length < needed)
     throw new AppError('MEDIA_UNREADABLE', {
-      message:
-        'The DICOM Pixel Data is shorter than its rows, columns and bit depth say, or uses an unusual bit depth.',
+      message: 'The DICOM Pixel Data is shorter than its rows, columns and bit depth say.',
     })
 
   if (samples === 3) {
-    if (bits !== 8 || photometric !== 'RGB')
+    // JPEG 2000's colour transforms (YBR_RCT, YBR_ICT) are undone by the decoder.
+    const ybr = photometric === 'YBR_FULL'
+    if (
+      bits !== 8 ||
+      !(photometric === 'RGB' || ybr || photometric === 'YBR_RCT' || photometric === 'YBR_ICT')
+    )
       throw new AppError('MEDIA_ENCODING_UNSUPPORTED', {
-        message: `The DICOM colour image uses ${photometric} at ${bits} bits; Rounds renders 8-bit RGB.`,
+        message: `The DICOM colour image uses ${photometric} at ${bits} bits; Rounds renders 8-bit RGB and YBR_FULL.`,
       })
     const rgb = Buffer.alloc(rows * cols * 3)
     const plane = rows * cols
     for (let i = 0; i < plane; i++)
       for (let c = 0; c < 3; c++)
         rgb[i * 3 + c] = planar === 1 ? (bytes[c * plane + i] as number) : (bytes[i * 3 + c] as number)
+    if (ybr) ybrFullToRgb(rgb)
     const png = await sharp(rgb, { raw: { width: cols, height: rows, channels: 3 } })
       .png()
       .toBuffer()
@@ -435,4 +511,17 @@ export async function renderDicom(file: Buffer | ParsedDicom): Promise<DicomRend
     .png()
     .toBuffer()
   return { png, width: cols, height: rows, frames }
+}
+
+/** YBR_FULL to RGB in place, PS3.3 C.7.6.3.1.2 (the JPEG File Interchange Format equations). */
+function ybrFullToRgb(px: Buffer): void {
+  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v))
+  for (let i = 0; i < px.length; i += 3) {
+    const y = px[i] as number
+    const cb = (px[i + 1] as number) - 128
+    const cr = (px[i + 2] as number) - 128
+    px[i] = clamp(y + 1.402 * cr)
+    px[i + 1] = clamp(y - 0.344136 * cb - 0.714136 * cr)
+    px[i + 2] = clamp(y + 1.772 * cb)
+  }
 }
