@@ -19,6 +19,7 @@ import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { createOrganisationAsOperator, createUser } from '../../src/capabilities/accounts/operator.service.ts'
 import { topics } from '../../src/capabilities/content/content.schema.ts'
+import { refreshStaleResearchViews } from '../../src/capabilities/learning/analysis/research.service.ts'
 import { mulberry32 } from '../../src/capabilities/learning/demo/synthetic-demo.ts'
 import { statementRefs } from '../../src/capabilities/learning/xapi/xapi.statement.ts'
 import { openRounds } from '../../src/entry/context.ts'
@@ -35,11 +36,18 @@ export type ResearchResult = {
   snapshots: number
   statements: number
   loadSeconds: number
-  /** The first request after the server starts. */
-  coldMs: number
+  /** The first request ever: nothing kept yet, so the request computes the view. */
+  firstMs: number
+  /** The first request after the server restarts: the kept view, read from the database. */
+  restartMs: number
   warm: number[]
-  /** The first request after new quiz attempts arrived. */
+  /** The first request after new quiz attempts arrived: the kept figures, marked refreshing. */
   afterChangeMs: number
+  /** From that request until a request shows the new figures (the background recomputation). */
+  refreshMs: number
+  /** The sweep's recomputation after more attempts, then the next request (already current). */
+  sweepMs: number
+  afterSweepMs: number
   /** CPU time of this process (server and client) per warm request. */
   cpuMsPerRequest: number
   resamples: number
@@ -441,6 +449,7 @@ async function withDatabase(dialect: 'sqlite' | 'postgres') {
 }
 
 type View = {
+  refreshing: boolean
   itemsWithGain: number
   bootstrap: { resamples: number }
   scatter: { metric: string; points: { itemId: string; y: number }[] }[]
@@ -449,6 +458,51 @@ type View = {
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0
+}
+
+/** Five new learners take the pre and post quiz of one item. */
+async function addLearners(
+  rounds: ReturnType<typeof openRounds>,
+  organisationId: string,
+  itemId: string,
+  tag: string,
+) {
+  await rounds.database.db.transaction().execute(async (tx) => {
+    for (let k = 0; k < 5; k++) {
+      const session = `bench-session-new-${tag}-${k}`
+      await tx
+        .insertInto('learning_session')
+        .values({
+          id: session,
+          organisation_id: organisationId,
+          item_id: itemId,
+          version_id: `${itemId}-v1`,
+          learner_id: `bench-learner-${k}`,
+          delayed_token_hash: null,
+          delayed_due_at: null,
+          reminded_at: null,
+          created_at: new Date().toISOString(),
+        })
+        .execute()
+      for (const [kind, raw] of [
+        ['pre', 1],
+        ['post', 9],
+      ] as const)
+        await tx
+          .insertInto('quiz_attempt')
+          .values({
+            id: `${session}-${kind}`,
+            session_id: session,
+            kind,
+            answers: '{}',
+            raw,
+            max: 10,
+            passed: +(raw >= 7),
+            created_at: new Date().toISOString(),
+          })
+          .execute()
+    }
+  })
 }
 
 /** Loads the dataset into a fresh database of the dialect and times the research view. */
@@ -491,13 +545,18 @@ export async function benchResearch(
     `${dialect.padEnd(8)} loaded ${scale.items} items, ${counts.attempts} quiz attempts, ${counts.snapshots} snapshots, ${scale.statements} statements in ${loadSeconds.toFixed(1)} s`,
   )
 
-  // A fresh process state for the server: nothing computed or cached yet.
-  rounds = openRounds(config, { log: createSilentLogger() })
-  const app = buildHttpApp(rounds)
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-  })
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // A server process: nothing computed or kept yet. Jobs (the sweep) are not run by this server;
+  // the run calls the sweep's work itself where it measures it.
+  const startServer = async () => {
+    const r = openRounds(config, { log: createSilentLogger() })
+    const app = buildHttpApp(r)
+    const s = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
+    })
+    return { rounds: r, server: s, base: `http://127.0.0.1:${(s.address() as AddressInfo).port}` }
+  }
+  let { server, base, rounds: running } = await startServer()
+  rounds = running
   const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: config.publicBaseUrl },
@@ -518,61 +577,54 @@ export async function benchResearch(
     last = text
     return ms
   }
+  const lastView = () => JSON.parse(last) as View
+  const gainOf = (v: View, itemId: string) =>
+    v.scatter.find((p) => p.metric === 'views')?.points.find((p) => p.itemId === itemId)?.y
+
   const loadBefore = loadavg()[0] ?? 0
-  const coldMs = await view()
-  const first = JSON.parse(last) as View
+  const firstMs = await view()
+  const first = lastView()
+
+  // A restart: a new process with nothing in memory finds the kept view in the database.
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await rounds.close()
+  ;({ server, base, rounds: running } = await startServer())
+  rounds = running
+  const restartMs = await view()
+  if (lastView().refreshing) throw new Error('the kept view was not current after a restart')
+
   const warm: number[] = []
   const cpuBefore = process.cpuUsage()
   for (let i = 0; i < options.requests; i++) warm.push(await view())
   const cpu = process.cpuUsage(cpuBefore)
   const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / options.requests
 
-  // New learners arrive on one item: the next view must include them.
-  const extra = Array.from({ length: 5 }, (_, k) => k)
-  await rounds.database.db.transaction().execute(async (tx) => {
-    for (const k of extra) {
-      const session = `bench-session-new-${k}`
-      await tx
-        .insertInto('learning_session')
-        .values({
-          id: session,
-          organisation_id: org.id,
-          item_id: 'bench-item-1',
-          version_id: 'bench-item-1-v1',
-          learner_id: `bench-learner-${k}`,
-          delayed_token_hash: null,
-          delayed_due_at: null,
-          reminded_at: null,
-          created_at: new Date().toISOString(),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute()
-      for (const [kind, raw] of [
-        ['pre', 1],
-        ['post', 9],
-      ] as const)
-        await tx
-          .insertInto('quiz_attempt')
-          .values({
-            id: `${session}-${kind}`,
-            session_id: session,
-            kind,
-            answers: '{}',
-            raw,
-            max: 10,
-            passed: +(raw >= 7),
-            created_at: new Date().toISOString(),
-          })
-          .execute()
-    }
-  })
+  // New learners arrive on one item: the next answer is the kept view, marked refreshing; the
+  // Research page asks again every 3 s until the new figures, which must include them, are there.
+  await addLearners(rounds, org.id, 'bench-item-1', 'a')
   const afterChangeMs = await view()
+  if (!lastView().refreshing) throw new Error('the answer after new attempts was not marked refreshing')
+  const refreshStarted = performance.now()
+  while (lastView().refreshing) {
+    await new Promise((r) => setTimeout(r, 100))
+    await view()
+  }
+  const refreshMs = performance.now() - refreshStarted
+  if (gainOf(lastView(), 'bench-item-1') === gainOf(first, 'bench-item-1'))
+    throw new Error('the view after new attempts did not change')
+
+  // More learners, then the sweep's work (as the five-minute job runs it): the next request is current.
+  const beforeSweep = lastView()
+  await addLearners(rounds, org.id, 'bench-item-2', 'b')
+  const sweepStarted = performance.now()
+  const swept = await refreshStaleResearchViews(rounds.accounts)
+  const sweepMs = performance.now() - sweepStarted
+  if (swept < 1) throw new Error('the sweep recomputed nothing after new attempts')
+  const afterSweepMs = await view()
+  if (lastView().refreshing) throw new Error('the view was not current after the sweep')
+  if (gainOf(lastView(), 'bench-item-2') === gainOf(beforeSweep, 'bench-item-2'))
+    throw new Error('the view after the sweep did not change')
   const loadAfter = loadavg()[0] ?? 0
-  const after = JSON.parse(last) as View
-  // The recomputed view holds the new learners: item 1's gain moved.
-  const gainOf = (v: View) =>
-    v.scatter.find((p) => p.metric === 'views')?.points.find((p) => p.itemId === 'bench-item-1')?.y
-  if (gainOf(after) === gainOf(first)) throw new Error('the view after new attempts did not change')
 
   await new Promise<void>((resolve) => server.close(() => resolve()))
   await rounds.close()
@@ -586,9 +638,13 @@ export async function benchResearch(
     snapshots: counts.snapshots,
     statements: scale.statements,
     loadSeconds,
-    coldMs,
+    firstMs,
+    restartMs,
     warm,
     afterChangeMs,
+    refreshMs,
+    sweepMs,
+    afterSweepMs,
     cpuMsPerRequest,
     resamples: first.bootstrap.resamples,
     responseBytes: last.length,
@@ -611,7 +667,7 @@ export async function runResearchBench(options: {
   for (const d of dialects) {
     const r = await benchResearch(d, { quick: options.quick, requests })
     console.log(
-      `${r.dialect.padEnd(8)} research view over ${r.items} items: cold ${r.coldMs.toFixed(0)} ms, warm p50 ${percentile(r.warm, 50).toFixed(0)} ms, p99 ${percentile(r.warm, 99).toFixed(0)} ms over ${r.warm.length} requests, after new attempts ${r.afterChangeMs.toFixed(0)} ms; ${r.cpuMsPerRequest.toFixed(0)} CPU-ms per request; ${(r.responseBytes / 1e6).toFixed(1)} MB; load ${r.loadBefore.toFixed(1)} -> ${r.loadAfter.toFixed(1)}`,
+      `${r.dialect.padEnd(8)} research view over ${r.items} items: first ever ${r.firstMs.toFixed(0)} ms, after restart ${r.restartMs.toFixed(0)} ms, warm p50 ${percentile(r.warm, 50).toFixed(0)} ms, p99 ${percentile(r.warm, 99).toFixed(0)} ms over ${r.warm.length} requests, after new attempts ${r.afterChangeMs.toFixed(0)} ms (new figures after ${r.refreshMs.toFixed(0)} ms), sweep ${r.sweepMs.toFixed(0)} ms then ${r.afterSweepMs.toFixed(0)} ms; ${r.cpuMsPerRequest.toFixed(0)} CPU-ms per request; ${(r.responseBytes / 1e6).toFixed(1)} MB; load ${r.loadBefore.toFixed(1)} -> ${r.loadAfter.toFixed(1)}`,
     )
     results.push(r)
   }
@@ -620,18 +676,18 @@ export async function runResearchBench(options: {
   const rows = results
     .map(
       (r) =>
-        `| ${name(r.dialect)} | ${ms(r.coldMs)} | **${ms(percentile(r.warm, 50))}** | **${ms(percentile(r.warm, 99))}** | ${r.warm.length} | ${ms(r.afterChangeMs)} | ${ms(r.cpuMsPerRequest)} | ${r.loadBefore.toFixed(1)} → ${r.loadAfter.toFixed(1)} |`,
+        `| ${name(r.dialect)} | ${ms(r.restartMs)} | **${ms(percentile(r.warm, 50))}** | **${ms(percentile(r.warm, 99))}** | ${r.warm.length} | ${ms(r.afterChangeMs)} | ${ms(r.afterSweepMs)} | ${ms(r.firstMs)} | ${ms(r.refreshMs)} | ${ms(r.sweepMs)} | ${ms(r.cpuMsPerRequest)} | ${r.loadBefore.toFixed(1)} → ${r.loadAfter.toFixed(1)} |`,
     )
     .join('\n')
   const r0 = results[0] as ResearchResult
   const verdicts = results
     .map((r) => {
-      const p50 = percentile(r.warm, 50)
-      const p99 = percentile(r.warm, 99)
+      const answered = [r.restartMs, ...r.warm, r.afterChangeMs, r.afterSweepMs]
+      const worst = Math.max(...answered)
+      const p99 = percentile(answered, 99)
       const verdict =
-        p99 <= TARGET_MS ? 'met' : p50 <= TARGET_MS ? '**met at p50, not at p99**' : '**not met**'
-      const computed = Math.max(r.coldMs, r.afterChangeMs) <= TARGET_MS ? 'within' : '**not within**'
-      return `- ${name(r.dialect)}: warm p50 ${ms(p50)} ms, p99 ${ms(p99)} ms — ${verdict}. A computation (cold ${ms(r.coldMs)} ms, after new attempts ${ms(r.afterChangeMs)} ms) is ${computed} the target.`
+        worst <= TARGET_MS ? 'met' : p99 <= TARGET_MS ? '**met at p99, not at the worst**' : '**not met**'
+      return `- ${name(r.dialect)}: every answered request (after the restart, warm, after new attempts, after the sweep) within ${ms(worst)} ms, p99 ${ms(p99)} ms — ${verdict}. The one request that computes (the first ever, before any view is kept) took ${ms(r.firstMs)} ms.`
     })
     .join('\n')
   const section = `## Research view over ${r0.items.toLocaleString('en-GB')} items and ${r0.statements.toLocaleString('en-GB')} statements
@@ -647,29 +703,38 @@ channels per item, six to eight metrics, two captures each), and ${r0.statements
 with the agent and activity rows the LRS keeps for its filters.
 
 GET /api/orgs/{slug}/analytics/research over HTTP on loopback, signed in as an editor, as the
-Research page calls it: the first request after the server starts (cold), then ${r0.warm.length} requests
-one after another (warm), then one request after five new learners' pre and post attempts
-arrived on one item (the run checks that this answer includes them). A computation reads the
-gains and the latest engagement (both aggregated in SQL), the items and their presenters, then
-draws ${r0.resamples} bootstrap resamples per interval over ${r0.itemsWithGain.toLocaleString('en-GB')} items for each metric's Pearson and Spearman
-intervals, and builds the scatter points and fits and both models. The answer
-is ${(r0.responseBytes / 1e6).toFixed(1)} MB of JSON (the scatter plots carry every item). "CPU-ms per request" is this
-process's CPU time (server and client) per warm request; PostgreSQL's own work is not in it.
+Research page calls it (decision 027):
+- **first ever**: nothing is kept yet, so this one request computes the view (in service, the
+  five-minute sweep computes it after start, before anyone asks);
+- **after restart**: a new server process, nothing in memory, finds the kept view in the database;
+- **warm**: ${r0.warm.length} requests one after another;
+- **after new attempts**: five new learners' pre and post attempts on one item; the answer is the
+  kept figures marked \`refreshing\` while a background computation runs; "new figures after" is
+  the time until a request (polled every 100 ms; the page polls every 3 s) shows them, and the
+  run checks they include the new learners;
+- **sweep**: five more learners on another item, then the sweep's work (what the five-minute
+  job runs) recomputes the view; the next request is current and includes them.
 
-| Database | Cold (ms) | Warm p50 (ms) | Warm p99 (ms) | Warm requests | After new attempts (ms) | CPU-ms per request | Load average (before → after) |
-|---|---:|---:|---:|---:|---:|---:|---:|
+A computation reads the gains and the latest engagement (both aggregated in SQL), the items and
+their presenters, then draws ${r0.resamples} bootstrap resamples per interval over ${r0.itemsWithGain.toLocaleString('en-GB')} items for each metric's
+Pearson and Spearman intervals, and builds the scatter points and fits and both models. The
+answer is ${(r0.responseBytes / 1e6).toFixed(1)} MB of JSON (the scatter plots carry every item; titles are sent once per item).
+"CPU-ms per request" is this process's CPU time (server and client) per warm request;
+PostgreSQL's own work is not in it.
+
+| Database | After restart (ms) | Warm p50 (ms) | Warm p99 (ms) | Warm requests | After new attempts (ms) | After sweep (ms) | First ever, computed (ms) | New figures after (ms) | Sweep (ms) | CPU-ms per request | Load average (before → after) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows}
 
 Target: at most ${TARGET_MS.toLocaleString('en-GB')} ms.
 ${verdicts}
 ${results.some((r) => r.dialect === 'postgres') ? '' : '\nPostgreSQL was not measured in this run (set ROUNDS_BENCH_POSTGRES_URL).\n'}
-Cold and "after new attempts" are computations; warm requests are answered from the view kept
-for the unchanged data version (decision 022), so they cost the version read (counts and latest
-times), the JSON and the HTTP. Before decision 022 every request was a computation: on this
-dataset and machine (SQLite, load average 15.6 to 17.0) the first request took 18.9 s and five
-more took 10.4 to 20.9 s; a CPU profile put most of it in the bootstrap (each metric's Pearson
-and Spearman interval drew its own resamples), in reading every quiz attempt and latest snapshot
-row into the process to average and sum them there, and in the garbage that made.
+Every answered request costs the data-version read (counts and latest times), the kept view
+(read from the database and parsed once per computation per process), the JSON and the HTTP.
+Before decision 022 every request was a computation: on this dataset and machine (SQLite, load
+average 15.6 to 17.0) the first request took 18.9 s and five more took 10.4 to 20.9 s. Under
+decision 022 (computed in the first request after any change) a request after a change took
+3.9 s (SQLite) and 4.3 s (PostgreSQL) at load average 4 to 6.
 `
   return { section, startLoad }
 }

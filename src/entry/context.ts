@@ -5,6 +5,7 @@ import type { OperatorDeps } from '#src/capabilities/accounts/operator.service.t
 import { createDbKvStore } from '#src/capabilities/federation/federation.kv.ts'
 import { createJobMessageQueue, federationJobs } from '#src/capabilities/federation/federation.queue.ts'
 import { createRoundsFederation, type RoundsFederation } from '#src/capabilities/federation/federation.ts'
+import { researchJobs } from '#src/capabilities/learning/analysis/research.jobs.ts'
 import { exportJobs } from '#src/capabilities/learning/export/export.jobs.ts'
 import { metricsJobs } from '#src/capabilities/learning/metrics/metrics.jobs.ts'
 import { learningJobs } from '#src/capabilities/learning/quizzes/learning.jobs.ts'
@@ -91,6 +92,7 @@ export function openRounds(
     ...xapiJobs(() => learning),
     ...learningJobs(() => ({ ...accounts, ...learning })),
     ...exportJobs(() => ({ ...accounts, storage: media.storage.derivatives })),
+    ...researchJobs(() => accounts),
     ...federationJobs(() => ({
       keyring: config.encryptionKeys,
       run: (message) => federation.processQueuedTask(undefined, message),

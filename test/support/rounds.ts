@@ -19,6 +19,8 @@ export type TestRounds = Rounds & {
   app: ReturnType<typeof buildHttpApp>
   /** Mail handed to the transport by the mail job, newest last. */
   sentMail: MailMessage[]
+  /** The database URL, so a second instance can open the same data. */
+  databaseUrl: string
   close(): Promise<void>
 }
 
@@ -28,9 +30,17 @@ export type TestRounds = Rounds & {
  */
 export async function createTestRounds(
   dialect: Dialect,
-  options: { env?: Record<string, string>; clock?: Clock; mediaAnalysers?: MediaAnalysers } = {},
+  options: {
+    env?: Record<string, string>
+    clock?: Clock
+    mediaAnalysers?: MediaAnalysers
+    /** Another instance's database, to run a second Rounds (a second process) on the same data. */
+    databaseOf?: TestRounds
+  } = {},
 ): Promise<TestRounds> {
-  const t = await createTestDatabaseUrl(dialect)
+  const t = options.databaseOf
+    ? { url: options.databaseOf.databaseUrl, drop: async () => {} }
+    : await createTestDatabaseUrl(dialect)
   // Uploaded media goes to a folder of this test's own, removed on close.
   const mediaDir = mkdtempSync(join(tmpdir(), 'rounds-test-media-'))
   const config = loadConfig({
@@ -62,6 +72,7 @@ export async function createTestRounds(
     ...rounds,
     app,
     sentMail,
+    databaseUrl: t.url,
     async close() {
       await rounds.close()
       await t.drop()

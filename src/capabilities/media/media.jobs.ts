@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import { defineJob, type JobDefinition } from '#src/platform/jobs/queue.ts'
 import {
   EXPIRE_UPLOADS_JOB,
@@ -37,5 +37,5 @@ export function mediaJobs(deps: () => MediaDeps): JobDefinition<unknown>[] {
 }
 
 export function scheduleUploadExpiry(deps: MediaDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, EXPIRE_UPLOADS_JOB)
+  return scheduleRecurringJob(deps, EXPIRE_UPLOADS_JOB)
 }

@@ -1,5 +1,5 @@
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
-import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import type { JobDefinition } from '#src/platform/jobs/queue.ts'
 import { sendApprovalExpiryWarnings, sendReviewReminders } from './notifications.service.ts'
 
@@ -24,5 +24,5 @@ export function notificationJobs(deps: () => AccountsDeps): JobDefinition<unknow
 }
 
 export function scheduleNotificationReminders(deps: AccountsDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, NOTIFICATION_REMINDERS_JOB)
+  return scheduleRecurringJob(deps, NOTIFICATION_REMINDERS_JOB)
 }

@@ -1,5 +1,5 @@
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
-import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import type { JobDefinition } from '#src/platform/jobs/queue.ts'
 import { expireApprovals } from './review.service.ts'
 
@@ -13,5 +13,5 @@ export function reviewJobs(deps: () => AccountsDeps): JobDefinition<unknown>[] {
 }
 
 export function scheduleApprovalExpiry(deps: AccountsDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, EXPIRE_APPROVALS_JOB)
+  return scheduleRecurringJob(deps, EXPIRE_APPROVALS_JOB)
 }

@@ -1,5 +1,5 @@
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
-import { defineDailyJob, nextDailyRun, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, nextDailyRun, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import type { JobDefinition } from '#src/platform/jobs/queue.ts'
 import { sendCertificateReminders } from './certificate.service.ts'
 import { syncBuiltInTraining } from './training.service.ts'
@@ -31,7 +31,7 @@ export function trainingJobs(deps: () => AccountsDeps): JobDefinition<unknown>[]
 
 /** Queues a reminder run now unless one is already waiting or running. */
 export function scheduleCertificateReminders(deps: AccountsDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, CERTIFICATE_REMINDERS_JOB)
+  return scheduleRecurringJob(deps, CERTIFICATE_REMINDERS_JOB)
 }
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { manualClock } from '#src/platform/clock.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestRounds, type TestRounds } from '#test/support/rounds.ts'
-import { nextDailyRun, scheduleDailyJob } from './daily.ts'
+import { nextDailyRun, scheduleRecurringJob } from './daily.ts'
 
 describe('nextDailyRun', () => {
   it.each([
@@ -24,8 +24,8 @@ describe.each(testDialects)('daily jobs on %s', (dialect) => {
   afterAll(() => rounds?.close())
 
   it('the approval-expiry sweep runs, keeps exactly one successor for the next day, and is scheduled once', async () => {
-    expect(await scheduleDailyJob(rounds.accounts, 'review.expire-approvals')).toBe(true)
-    expect(await scheduleDailyJob(rounds.accounts, 'review.expire-approvals')).toBe(false)
+    expect(await scheduleRecurringJob(rounds.accounts, 'review.expire-approvals')).toBe(true)
+    expect(await scheduleRecurringJob(rounds.accounts, 'review.expire-approvals')).toBe(false)
     const worker = rounds.createWorker()
     expect(await worker.drain()).toBe(1)
     const pending = await rounds.database.db

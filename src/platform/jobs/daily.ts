@@ -14,14 +14,14 @@ export function nextDailyRun(now: Date, hourUtc: number): Date {
 }
 
 /**
- * A job that runs once a day at a fixed hour (UTC) by queueing its own successor. The
- * successor is queued before the work, so a failing run (retried, perhaps dead-lettered)
- * never ends the schedule; only one future run is kept, so duplicate schedules die out.
- * `deps` is read when the job runs (the queue is built from the registry holding the job).
+ * A job that runs again and again by queueing its own successor at `next(now)`. The successor is
+ * queued before the work, so a failing run (retried, perhaps dead-lettered) never ends the
+ * schedule; only one future run is kept, so duplicate schedules die out. `deps` is read when the
+ * job runs (the queue is built from the registry holding the job).
  */
-export function defineDailyJob(options: {
+export function defineRecurringJob(options: {
   name: string
-  hourUtc: number
+  next: (now: Date) => Date
   deps: () => DailyDeps
   run: () => Promise<unknown>
 }): JobDefinition<unknown> {
@@ -34,15 +34,26 @@ export function defineDailyJob(options: {
       await d.db.transaction().execute(async (tx) => {
         const others = (await listPendingJobs(tx, options.name)).filter((j) => j.id !== context.jobId)
         if (others.some((j) => j.status === 'queued' || j.id < context.jobId)) return
-        await d.queue.enqueue(tx, options.name, {}, { runAt: nextDailyRun(d.clock.now(), options.hourUtc) })
+        await d.queue.enqueue(tx, options.name, {}, { runAt: options.next(d.clock.now()) })
       })
       await options.run()
     },
   })
 }
 
-/** Queues a run now unless one is already waiting or running; true if it queued one. */
-export async function scheduleDailyJob(deps: DailyDeps, name: string): Promise<boolean> {
+/** A recurring job that runs once a day at a fixed hour (UTC). */
+export function defineDailyJob(options: {
+  name: string
+  hourUtc: number
+  deps: () => DailyDeps
+  run: () => Promise<unknown>
+}): JobDefinition<unknown> {
+  const { hourUtc, ...rest } = options
+  return defineRecurringJob({ ...rest, next: (now) => nextDailyRun(now, hourUtc) })
+}
+
+/** Queues a run of a recurring job now unless one is already waiting or running; true if it queued one. */
+export async function scheduleRecurringJob(deps: DailyDeps, name: string): Promise<boolean> {
   return deps.db.transaction().execute(async (tx) => {
     if ((await listPendingJobs(tx, name)).length > 0) return false
     await deps.queue.enqueue(tx, name, {})

@@ -160,3 +160,89 @@ export async function researchEngagement(
     mean: Number(r.mean),
   }))
 }
+
+export type StoredResearchView = { dataVersion: string; computedAt: Date }
+
+const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v))
+
+/** When the kept view of (organisation, outcome) was computed and at which data version; no view text. */
+export async function storedViewVersion(
+  db: Executor,
+  organisationId: string,
+  outcome: string,
+): Promise<StoredResearchView | undefined> {
+  const row = await db
+    .selectFrom('research_view')
+    .select(['data_version', 'computed_at'])
+    .where('organisation_id', '=', organisationId)
+    .where('outcome', '=', outcome)
+    .executeTakeFirst()
+  return row && { dataVersion: row.data_version, computedAt: asDate(row.computed_at) }
+}
+
+/** The kept view of (organisation, outcome) as JSON, with when it was computed. */
+export async function storedView(
+  db: Executor,
+  organisationId: string,
+  outcome: string,
+): Promise<(StoredResearchView & { view: string }) | undefined> {
+  const row = await db
+    .selectFrom('research_view')
+    .select(['data_version', 'computed_at', 'view'])
+    .where('organisation_id', '=', organisationId)
+    .where('outcome', '=', outcome)
+    .executeTakeFirst()
+  return row && { dataVersion: row.data_version, computedAt: asDate(row.computed_at), view: row.view }
+}
+
+/**
+ * Keeps a computed view unless a later computation is already kept (two processes may refresh at
+ * once; the one that started later, and so read later data, wins).
+ */
+export async function storeView(
+  db: Executor,
+  row: { organisationId: string; outcome: string; dataVersion: string; computedAt: Date; view: string },
+): Promise<void> {
+  const at = row.computedAt.toISOString()
+  await db
+    .insertInto('research_view')
+    .values({
+      organisation_id: row.organisationId,
+      outcome: row.outcome,
+      data_version: row.dataVersion,
+      computed_at: at,
+      view: row.view,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['organisation_id', 'outcome'])
+        .doUpdateSet({ data_version: row.dataVersion, computed_at: at, view: row.view })
+        .where('research_view.computed_at', '<', at),
+    )
+    .execute()
+}
+
+/**
+ * Organisations with anything the research view reads (learning sessions or engagement snapshots)
+ * or with a kept view, and the outcomes kept for each.
+ */
+export async function organisationsWithResearchData(
+  db: Executor,
+): Promise<{ organisationId: string; outcomes: string[] }[]> {
+  const [sessions, snapshots, kept] = await Promise.all([
+    db.selectFrom('learning_session').select('organisation_id').distinct().execute(),
+    db.selectFrom('metric_snapshot').select('organisation_id').distinct().execute(),
+    db.selectFrom('research_view').select(['organisation_id', 'outcome']).execute(),
+  ])
+  const out = new Map<string, Set<string>>()
+  for (const r of [...sessions, ...snapshots])
+    out.set(r.organisation_id, out.get(r.organisation_id) ?? new Set())
+  for (const r of kept) {
+    const s = out.get(r.organisation_id) ?? new Set()
+    s.add(r.outcome)
+    out.set(r.organisation_id, s)
+  }
+  return [...out.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([organisationId, outcomes]) => ({ organisationId, outcomes: [...outcomes].sort() }))
+}

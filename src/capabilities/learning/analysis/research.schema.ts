@@ -35,7 +35,7 @@ export const researchCorrelationSchema = z
   .meta({ id: 'ResearchCorrelation' })
 
 export const researchPointSchema = z
-  .object({ itemId: z.string(), title: z.string(), x: z.number(), y: z.number() })
+  .object({ itemId: z.string(), x: z.number(), y: z.number() })
   .meta({ id: 'ResearchPoint' })
 
 export const researchScatterSchema = z
@@ -82,10 +82,15 @@ export const researchViewSchema = z
   .object({
     outcome: researchOutcomeSchema,
     /**
-     * When these figures were computed. The view is kept until the organisation's quiz attempts,
-     * snapshots, items or presenters change, and for at most ten minutes.
+     * When these figures were computed. They are recomputed in the background when the
+     * organisation's quiz attempts, snapshots, items or presenters change, and after ten minutes.
      */
     computedAt: z.string().meta({ example: '2026-11-27T10:00:00.000Z' }),
+    /**
+     * True when newer data exists than these figures include and a recomputation is running; ask
+     * again shortly for the new figures.
+     */
+    refreshing: z.boolean(),
     /** Items with any learning gain or engagement figure. */
     items: z.number().int(),
     itemsWithGain: z.number().int(),
@@ -94,6 +99,8 @@ export const researchViewSchema = z
     caption: z.string(),
     correlations: z.array(researchCorrelationSchema),
     scatter: z.array(researchScatterSchema),
+    /** Each item's title, by id (the scatter points name items by id). */
+    titles: z.record(z.string(), z.string()),
     models: z.array(researchModelSchema),
   })
   .meta({ id: 'ResearchView' })

@@ -1,329 +1,33 @@
 import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
-import type { Identity } from '#src/capabilities/accounts/accounts.schema.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
-import type { ItemFields } from '#src/capabilities/content/content.schema.ts'
 import { metricNames } from '#src/capabilities/learning/metrics/metrics.schema.ts'
-import { hasQuiz } from '#src/capabilities/learning/quizzes/quiz.schema.ts'
-import { professionLabels } from '#src/capabilities/standards/author-card.format.ts'
+import { featuresOf, type ItemData, type MetricName } from './research.analysis.ts'
+import { analyseOffThread } from './research.offthread.ts'
 import {
+  organisationsWithResearchData,
   researchDataVersion,
   researchEngagement,
   researchGains,
   researchItems,
+  storedView,
+  storedViewVersion,
+  storeView,
 } from './research.repository.ts'
-import type { ResearchCorrelation, ResearchModel, ResearchOutcome, ResearchView } from './research.schema.ts'
-import {
-  bootstrapCorrelations,
-  drawResamples,
-  MIN_PAIRS,
-  ols,
-  pearson,
-  type ResampleCounts,
-  spearman,
-} from './statistics.ts'
+import type { ResearchOutcome, ResearchView } from './research.schema.ts'
 
-type MetricName = (typeof metricNames)[number]
-
-/** Below this many items a figure is shown but not read: "too few items to say anything". */
-export const FEW_ITEMS = 10
-/** Below this many items the caption warns that the interval is wide. */
-const SOME_ITEMS = 30
-/** Every interval's seed: with the reported resamples it reproduces each interval exactly. */
-export const BOOTSTRAP_SEED = 20_261_127
-/**
- * Resamples per interval: 2,000 up to 1,000 items; fewer on larger sets, where each resample
- * costs more and the interval is narrow anyway, so the view stays quick. The count is reported.
- * The Monte Carlo error of a 2.5% or 97.5% endpoint is about 0.134·SE(r) at 400 resamples
- * (0.085·SE at 1,000, 0.060·SE at 2,000), with SE(r) about 1/√n: under 0.002 at every step of
- * this rule, below the two decimals the view shows (decision 022).
- */
-export function resamplesFor(n: number): number {
-  if (n <= 1000) return 2000
-  return n <= 5000 ? 1000 : 400
-}
-
-const metricLabels: Record<MetricName, string> = {
-  views: 'Views',
-  impressions: 'Impressions',
-  reach: 'Reach',
-  likes: 'Likes',
-  reposts: 'Reposts and shares',
-  quotes: 'Quotes',
-  replies: 'Replies and comments',
-  saves: 'Saves',
-  watchTimeSeconds: 'Watch time (s)',
-  averageViewSeconds: 'Average view duration (s)',
-}
-
-const outcomeLabels: Record<ResearchOutcome, string> = {
-  meanGain: 'mean learning gain (post − pre)',
-  meanNormalisedGain: 'mean normalised gain',
-}
-
-export type ItemFeatures = {
-  kind: string
-  words: number
-  hookWords: number
-  topic: string | null
-  personal: boolean
-  hasQuiz: boolean
-  captions: boolean
-  /** The presenter's (author's) profession as on their author card; null when they gave none. */
-  profession: Identity['profession']
-}
-
-const wordCount = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length
-
-/** Content features of an item, from its fields and its author's profession. */
-export function featuresOf(
-  kind: string,
-  fields: Partial<ItemFields>,
-  profession: Identity['profession'] = null,
-): ItemFeatures {
-  const parts = fields.parts ?? []
-  const text = [fields.body ?? '', ...parts].join('\n')
-  const first = (fields.body?.trim() ? fields.body : (parts[0] ?? '')).trim()
-  // The hook: the opening sentence (or line) a scrolling viewer reads first.
-  const hook = first.split(/(?<=[.!?])\s|\n/)[0] ?? ''
-  return {
-    kind,
-    words: wordCount(text),
-    hookWords: wordCount(hook),
-    topic: fields.topics?.[0] ?? null,
-    personal: fields.voice === 'personal',
-    hasQuiz: hasQuiz(fields.quiz ?? null),
-    captions: Boolean(fields.captions?.trim()),
-    profession,
-  }
-}
-
-type ItemData = {
-  id: string
-  title: string
-  features: ItemFeatures
-  gain: number | null
-  metrics: Partial<Record<MetricName, number>>
-}
-
-const fmt = (v: number) => (Math.abs(v) >= 0.995 ? v.toFixed(2) : v.toFixed(2).replace(/^(-?)0\./, '$1.'))
-
-function strength(r: number): string {
-  const a = Math.abs(r)
-  if (a < 0.1) return 'no'
-  if (a < 0.3) return 'a weak'
-  if (a < 0.5) return 'a moderate'
-  return 'a strong'
-}
-
-/** A plain-language reading of one correlation, honest about what n allows. */
-export function correlationCaption(
-  label: string,
-  outcome: string,
-  n: number,
-  rho: { r: number; low: number | null; high: number | null } | null,
-): string {
-  if (n === 0) return `No item has both ${label.toLowerCase()} and a ${outcome} yet.`
-  if (n < MIN_PAIRS)
-    return `Only ${n} item${n === 1 ? '' : 's'} with both ${label.toLowerCase()} and a ${outcome}: no correlation is computed under ${MIN_PAIRS}.`
-  if (!rho) return `${label} or the ${outcome} does not vary across these ${n} items: no correlation.`
-  if (n < FEW_ITEMS) return `Too few items to say anything (n = ${n}; at least ${FEW_ITEMS} are needed).`
-  const crossesZero = rho.low === null || rho.high === null || (rho.low <= 0 && rho.high >= 0)
-  const interval =
-    rho.low !== null && rho.high !== null ? ` (95% CI ${fmt(rho.low)} to ${fmt(rho.high)})` : ''
-  const dir = rho.r > 0 ? 'positive' : 'negative'
-  const body = crossesZero
-    ? `No clear relation between ${label.toLowerCase()} and the ${outcome}: Spearman's rho ${fmt(rho.r)}${interval}, an interval that includes zero.`
-    : `${strength(rho.r) === 'no' ? 'A negligible' : capital(strength(rho.r))} ${dir} relation between ${label.toLowerCase()} and the ${outcome}: Spearman's rho ${fmt(rho.r)}${interval}.`
-  return n < SOME_ITEMS ? `${body} With ${n} items the interval is wide; read it as a hint.` : body
-}
-
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
-
-/**
- * The resamples for n pairs, drawn once per view: every metric with the same number of pairs uses
- * the same draws (as bootstrapPaired would with BOOTSTRAP_SEED), so they are drawn once.
- */
-function resamplerFor() {
-  const drawn = new Map<number, ResampleCounts>()
-  return (n: number) => {
-    let d = drawn.get(n)
-    if (!d) {
-      d = drawResamples(n, { seed: BOOTSTRAP_SEED, resamples: resamplesFor(n) })
-      drawn.set(n, d)
-    }
-    return d
-  }
-}
-
-function pairs(items: ItemData[], metric: MetricName) {
-  const used = items.filter((i) => i.gain !== null && i.metrics[metric] !== undefined)
-  return {
-    used,
-    x: used.map((i) => i.metrics[metric] as number),
-    y: used.map((i) => i.gain as number),
-  }
-}
-
-function correlations(items: ItemData[], outcome: string): ResearchCorrelation[] {
-  const draws = resamplerFor()
-  return metricNames.map((metric) => {
-    const { x, y } = pairs(items, metric)
-    const n = x.length
-    const rp = n >= MIN_PAIRS ? pearson(x, y).r : null
-    const rs = n >= MIN_PAIRS ? spearman(x, y).r : null
-    // Pearson's r is undefined exactly when Spearman's rho is (a side without variation).
-    const ci = rp !== null ? bootstrapCorrelations(x, y, { draws: draws(n) }) : null
-    const p = rp !== null ? { r: rp, low: ci?.pearson?.low ?? null, high: ci?.pearson?.high ?? null } : null
-    const s = rs !== null ? { r: rs, low: ci?.spearman?.low ?? null, high: ci?.spearman?.high ?? null } : null
-    return {
-      metric,
-      n,
-      pearson: p,
-      spearman: s,
-      caption: correlationCaption(metricLabels[metric], outcome, n, s),
-    }
-  })
-}
-
-function scatter(items: ItemData[]) {
-  return metricNames.map((metric) => {
-    const { used, x, y } = pairs(items, metric)
-    const line = x.length >= MIN_PAIRS ? ols(y, [{ name: 'x', values: x }]) : null
-    const slope = line?.coefficients.find((c) => c.name === 'x')
-    return {
-      metric,
-      points: used.map((i, k) => ({ itemId: i.id, title: i.title, x: x[k] as number, y: y[k] as number })),
-      fit:
-        line && slope
-          ? { intercept: (line.coefficients[0] as { estimate: number }).estimate, slope: slope.estimate }
-          : null,
-    }
-  })
-}
-
-type Predictor = { name: string; label: string; values: number[] }
-
-/** The profession level of an author who gave none. */
-const NOT_GIVEN = 'not_given'
-
-/** A profession level as the model's labels read it: "doctor", "allied health professional". */
-function professionName(level: string): string {
-  if (level === NOT_GIVEN) return 'profession not given'
-  const label = professionLabels[level as NonNullable<Identity['profession']>]
-  return (label ?? 'other profession').toLowerCase()
-}
-
-/** Content features as model columns: indicators against the commonest level, words per 100. */
-export function featureColumns(items: ItemData[]): Predictor[] {
-  const feats = items.map((i) => i.features)
-  const levels = (values: (string | null)[], min: number) => {
-    const counts = new Map<string, number>()
-    for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1)
-    return [...counts.entries()]
-      .filter(([, c]) => c >= min)
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([v]) => v)
-  }
-  const kinds = levels(
-    feats.map((f) => f.kind),
-    1,
-  )
-  const topics = levels(
-    feats.map((f) => f.topic),
-    3,
-  )
-  const cols: Predictor[] = []
-  const [refKind, ...otherKinds] = kinds
-  for (const k of otherKinds)
-    cols.push({
-      name: `kind:${k}`,
-      label: `Format: ${k} (vs ${refKind})`,
-      values: feats.map((f) => +(f.kind === k)),
-    })
-  const [refTopic, ...otherTopics] = topics
-  for (const t of otherTopics)
-    cols.push({
-      name: `topic:${t}`,
-      label: `Topic: ${t} (vs ${refTopic} and rarer topics)`,
-      values: feats.map((f) => +(f.topic === t)),
-    })
-  // The presenter's profession: one indicator per profession held by at least 3 items' authors,
-  // against the commonest as the reference; "not given" is a level of its own, and rarer
-  // professions count with the reference (the label says so when there are any).
-  const professionOf = (f: ItemFeatures) => f.profession ?? NOT_GIVEN
-  const professions = levels(feats.map(professionOf), 3)
-  const [refProfession, ...otherProfessions] = professions
-  const pooled = new Set(feats.map(professionOf)).size > professions.length
-  for (const p of otherProfessions)
-    cols.push({
-      name: `profession:${p}`,
-      label: `Presenter: ${professionName(p)} (vs ${professionName(refProfession as string)}${pooled ? ' and rarer professions' : ''})`,
-      values: feats.map((f) => +(professionOf(f) === p)),
-    })
-  cols.push(
-    { name: 'words', label: 'Length (per 100 words)', values: feats.map((f) => f.words / 100) },
-    {
-      name: 'hookWords',
-      label: 'Hook length (words in the opening sentence)',
-      values: feats.map((f) => f.hookWords),
-    },
-    {
-      name: 'voice:personal',
-      label: 'Personal voice (vs professional)',
-      values: feats.map((f) => +f.personal),
-    },
-    { name: 'hasQuiz', label: 'Has a quiz', values: feats.map((f) => +f.hasQuiz) },
-    { name: 'captions', label: 'Captions present', values: feats.map((f) => +f.captions) },
-  )
-  return cols
-}
-
-function model(items: ItemData[], outcome: string, outcomeLabel: string, y: number[]): ResearchModel {
-  const n = items.length
-  if (n < FEW_ITEMS)
-    return {
-      outcome,
-      outcomeLabel,
-      n,
-      fit: null,
-      caption: `Too few items to say anything (n = ${n}; a model needs at least ${FEW_ITEMS}).`,
-    }
-  const cols = featureColumns(items)
-  const fit = ols(y, cols)
-  if (!fit)
-    return { outcome, outcomeLabel, n, fit: null, caption: 'The model could not be fitted to these items.' }
-  const labels = new Map(cols.map((c) => [c.name, c.label]))
-  const clear = fit.coefficients.filter((c) => c.name !== '(intercept)' && (c.low > 0 || c.high < 0))
-  const perCoefficient =
-    fit.df < 10 ? ` Only ${fit.df} residual degrees of freedom: the intervals are wide.` : ''
-  const caption =
-    (clear.length
-      ? `Features whose 95% interval excludes zero: ${clear.map((c) => labels.get(c.name)).join('; ')}.`
-      : 'No feature has a 95% interval that excludes zero.') +
-    ` R² ${fit.rSquared.toFixed(2)} over ${n} items.${perCoefficient} These are associations across items, not causes.`
-  return {
-    outcome,
-    outcomeLabel,
-    n,
-    fit: {
-      df: fit.df,
-      rSquared: fit.rSquared,
-      dropped: fit.dropped.map((d) => labels.get(d) ?? d),
-      coefficients: fit.coefficients.map((c) => ({
-        name: c.name,
-        label: c.name === '(intercept)' ? 'Intercept' : (labels.get(c.name) ?? c.name),
-        estimate: c.estimate,
-        standardError: c.standardError,
-        low: c.low,
-        high: c.high,
-      })),
-    },
-    caption,
-  }
-}
+export {
+  analyse,
+  BOOTSTRAP_SEED,
+  correlationCaption,
+  FEW_ITEMS,
+  featureColumns,
+  featuresOf,
+  type ItemFeatures,
+  resamplesFor,
+} from './research.analysis.ts'
 
 /** Every item's learning gain, latest engagement and content features. */
-async function loadItems(deps: AccountsDeps, organisationId: string, outcome: ResearchOutcome) {
+async function loadItems(deps: Pick<AccountsDeps, 'db'>, organisationId: string, outcome: ResearchOutcome) {
   const gains = new Map<string, number>()
   for (const g of await researchGains(deps.db, organisationId)) {
     const v = outcome === 'meanGain' ? g.meanGain : g.meanNormalisedGain
@@ -351,54 +55,21 @@ async function loadItems(deps: AccountsDeps, organisationId: string, outcome: Re
   )
 }
 
-/** Computes the research view from loaded items (pure apart from the inputs). */
-export function analyse(items: ItemData[], outcome: ResearchOutcome): Omit<ResearchView, 'computedAt'> {
-  const label = outcomeLabels[outcome]
-  const withGain = items.filter((i) => i.gain !== null)
-  const withViews = items.filter((i) => i.metrics.views !== undefined)
-  const caption =
-    withGain.length < FEW_ITEMS
-      ? `Too few items to say anything: ${withGain.length} item${withGain.length === 1 ? ' has' : 's have'} a learning gain (pre and post quiz by the same learners); at least ${FEW_ITEMS} are needed.`
-      : `${withGain.length} items have a learning gain. Correlations are across items, each item's ${label} against its latest engagement summed over its posts; they show association, not cause.`
-  return {
-    outcome,
-    items: items.length,
-    itemsWithGain: withGain.length,
-    bootstrap: { resamples: resamplesFor(withGain.length), seed: BOOTSTRAP_SEED },
-    caption,
-    correlations: correlations(items, label),
-    scatter: scatter(items),
-    models: [
-      model(
-        withGain,
-        outcome,
-        capital(label),
-        withGain.map((i) => i.gain as number),
-      ),
-      model(
-        withViews,
-        'log10Views',
-        'Views (log10 of 1 + views)',
-        withViews.map((i) => Math.log10(1 + (i.metrics.views as number))),
-      ),
-    ],
-  }
-}
-
 /**
- * How long a computed view may be served while the data version is unchanged. The version sees
+ * How long a kept view counts as current while the data version is unchanged. The version sees
  * every added or removed row and every later capture or edit time; this bounds how long an edit it
  * cannot see (one that changes no count and no latest time) may go unseen.
  */
 export const RESEARCH_CACHE_MAX_AGE_MS = 10 * 60 * 1000
 
-type CachedView = { version: string; computedAt: number; view: ResearchView }
-/** Per database (so test databases never share), per organisation and outcome. */
-const viewCache = new WeakMap<object, Map<string, CachedView>>()
-/** Computations in flight: concurrent requests for the same view wait for one computation. */
-const inFlight = new WeakMap<object, Map<string, Promise<ResearchView>>>()
+type Computed = Omit<ResearchView, 'refreshing'>
+type Memo = { computedAt: number; view: Computed }
+/** The parsed kept view, per database (test databases never share), organisation and outcome. */
+const parsed = new WeakMap<object, Map<string, Memo>>()
+/** Refreshes in flight: concurrent requests and the sweep wait for one computation. */
+const inFlight = new WeakMap<object, Map<string, { version: string; promise: Promise<Computed> }>>()
 
-function cacheOf<T>(store: WeakMap<object, Map<string, T>>, db: object): Map<string, T> {
+function mapOf<T>(store: WeakMap<object, Map<string, T>>, db: object): Map<string, T> {
   let m = store.get(db)
   if (!m) {
     m = new Map()
@@ -407,10 +78,91 @@ function cacheOf<T>(store: WeakMap<object, Map<string, T>>, db: object): Map<str
   return m
 }
 
+const keyOf = (organisationId: string, outcome: ResearchOutcome) => `${organisationId}\u0000${outcome}`
+
 /**
- * The research view of an organisation's items, for editors and admins (analytics.read). Served
- * from the last computation while the organisation's data version is unchanged and the result is
- * younger than RESEARCH_CACHE_MAX_AGE_MS; otherwise computed afresh. `computedAt` says when the
+ * Computes the view of one organisation and outcome and keeps it (table research_view), labelled
+ * with `version`, the data version the caller read just before: the data read afterwards can only
+ * be as new or newer, so the kept version never claims more than the figures include. Requests
+ * for a version already being computed in this process wait for that computation.
+ */
+export function refreshResearchView(
+  deps: Pick<AccountsDeps, 'db' | 'clock'>,
+  organisationId: string,
+  outcome: ResearchOutcome,
+  version: string,
+): Promise<Computed> {
+  const key = keyOf(organisationId, outcome)
+  const pending = mapOf(inFlight, deps.db)
+  const running = pending.get(key)
+  if (running?.version === version) return running.promise
+  const at = deps.clock.now()
+  const promise = (async () => {
+    const view: Computed = {
+      ...(await analyseOffThread(await loadItems(deps, organisationId, outcome), outcome)),
+      computedAt: at.toISOString(),
+    }
+    await storeView(deps.db, {
+      organisationId,
+      outcome,
+      dataVersion: version,
+      computedAt: at,
+      view: JSON.stringify(view),
+    })
+    const memos = mapOf(parsed, deps.db)
+    if ((memos.get(key)?.computedAt ?? -1) < at.getTime()) memos.set(key, { computedAt: at.getTime(), view })
+    return view
+  })()
+  const entry = { version, promise }
+  pending.set(key, entry)
+  const all = allRunning(deps.db)
+  all.add(promise)
+  const settle = () => {
+    all.delete(promise)
+    if (pending.get(key) === entry) pending.delete(key)
+  }
+  promise.then(settle, settle)
+  return promise
+}
+
+const running = new WeakMap<object, Set<Promise<unknown>>>()
+function allRunning(db: object): Set<Promise<unknown>> {
+  let set = running.get(db)
+  if (!set) {
+    set = new Set()
+    running.set(db, set)
+  }
+  return set
+}
+
+/** Resolves once every refresh running in this process for this database has finished. */
+export async function researchRefreshesSettled(db: object): Promise<void> {
+  await Promise.allSettled([...allRunning(db)])
+}
+
+/** The kept view, parsed once per computation in this process. */
+async function keptView(
+  deps: Pick<AccountsDeps, 'db'>,
+  organisationId: string,
+  outcome: ResearchOutcome,
+  computedAt: Date,
+): Promise<Computed | undefined> {
+  const key = keyOf(organisationId, outcome)
+  const memo = mapOf(parsed, deps.db).get(key)
+  if (memo && memo.computedAt === computedAt.getTime()) return memo.view
+  const row = await storedView(deps.db, organisationId, outcome)
+  if (!row) return undefined
+  const view = JSON.parse(row.view) as Computed
+  mapOf(parsed, deps.db).set(key, { computedAt: row.computedAt.getTime(), view })
+  return view
+}
+
+/**
+ * The research view of an organisation's items, for editors and admins (analytics.read), answered
+ * from the kept computation. When the organisation's data version has moved on, or the kept view is
+ * older than RESEARCH_CACHE_MAX_AGE_MS, the kept figures are served at once with `refreshing` set
+ * while a recomputation runs in the background; the next request after it shows the new figures.
+ * Only an organisation with no kept view waits for a computation. `computedAt` says when the
  * figures were computed: they include every change the data version shows up to that instant.
  */
 export async function getResearchView(
@@ -420,29 +172,46 @@ export async function getResearchView(
   outcome: ResearchOutcome = 'meanGain',
 ): Promise<ResearchView> {
   const org = await resolveOrganisation(deps, actor, slug, 'analytics.read')
-  const key = `${org.id}\u0000${outcome}`
-  const version = await researchDataVersion(deps.db, org.id)
-  const cached = cacheOf(viewCache, deps.db).get(key)
-  if (
-    cached &&
-    cached.version === version &&
-    deps.clock.now().getTime() - cached.computedAt < RESEARCH_CACHE_MAX_AGE_MS
-  )
-    return cached.view
-  const pending = cacheOf(inFlight, deps.db)
-  const flightKey = `${key}\u0000${version}`
-  const running = pending.get(flightKey)
-  if (running) return running
-  const compute = (async () => {
-    const at = deps.clock.now()
-    const view = { ...analyse(await loadItems(deps, org.id, outcome), outcome), computedAt: at.toISOString() }
-    cacheOf(viewCache, deps.db).set(key, { version, computedAt: at.getTime(), view })
-    return view
-  })()
-  pending.set(flightKey, compute)
-  try {
-    return await compute
-  } finally {
-    pending.delete(flightKey)
+  const [version, kept] = await Promise.all([
+    researchDataVersion(deps.db, org.id),
+    storedViewVersion(deps.db, org.id, outcome),
+  ])
+  const view = kept && (await keptView(deps, org.id, outcome, kept.computedAt))
+  if (!kept || !view)
+    return { ...(await refreshResearchView(deps, org.id, outcome, version)), refreshing: false }
+  const current =
+    kept.dataVersion === version &&
+    deps.clock.now().getTime() - kept.computedAt.getTime() < RESEARCH_CACHE_MAX_AGE_MS
+  if (!current)
+    refreshResearchView(deps, org.id, outcome, version).catch((error: unknown) =>
+      deps.log.error({ err: error, organisationId: org.id }, 'research view refresh failed'),
+    )
+  return { ...view, refreshing: !current }
+}
+
+/**
+ * The sweep's work: recomputes the kept view of every organisation whose data version has moved on
+ * (the mean-gain view always, other outcomes once someone has asked for them), so requests after a
+ * change find the new figures already computed. Returns how many views it recomputed.
+ */
+export async function refreshStaleResearchViews(
+  deps: Pick<AccountsDeps, 'db' | 'clock' | 'log'>,
+): Promise<number> {
+  let refreshed = 0
+  for (const { organisationId, outcomes } of await organisationsWithResearchData(deps.db)) {
+    const version = await researchDataVersion(deps.db, organisationId)
+    const wanted = new Set<ResearchOutcome>(['meanGain'])
+    for (const o of outcomes) if (o === 'meanGain' || o === 'meanNormalisedGain') wanted.add(o)
+    for (const outcome of wanted) {
+      const kept = await storedViewVersion(deps.db, organisationId, outcome)
+      if (kept?.dataVersion === version) continue
+      try {
+        await refreshResearchView(deps, organisationId, outcome, version)
+        refreshed++
+      } catch (error) {
+        deps.log.error({ err: error, organisationId }, 'research view refresh failed')
+      }
+    }
   }
+  return refreshed
 }

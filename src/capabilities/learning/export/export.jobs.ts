@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import { defineJob, type JobDefinition } from '#src/platform/jobs/queue.ts'
 import {
   type ExportDeps,
@@ -32,5 +32,5 @@ export function exportJobs(deps: () => ExportDeps): JobDefinition<unknown>[] {
 }
 
 export function scheduleExportSweep(deps: ExportDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, EXPORT_SWEEP_JOB)
+  return scheduleRecurringJob(deps, EXPORT_SWEEP_JOB)
 }

@@ -1,4 +1,4 @@
-import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import type { JobDefinition } from '#src/platform/jobs/queue.ts'
 import { type LearningDeps, sendDelayedQuizReminders } from './learning.service.ts'
 
@@ -20,5 +20,5 @@ export function learningJobs(deps: () => LearningDeps): JobDefinition<unknown>[]
 }
 
 export function scheduleDelayedQuizReminders(deps: LearningDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, DELAYED_QUIZ_REMINDER_JOB)
+  return scheduleRecurringJob(deps, DELAYED_QUIZ_REMINDER_JOB)
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineDailyJob, scheduleDailyJob } from '#src/platform/jobs/daily.ts'
+import { defineDailyJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import { defineJob, type JobDefinition } from '#src/platform/jobs/queue.ts'
 import { FORWARD_JOB, type ForwardDeps, forwardStatements } from './xapi.forward.ts'
 
@@ -40,5 +40,5 @@ export function xapiJobs(deps: () => ForwardDeps): JobDefinition<unknown>[] {
 }
 
 export function scheduleForwardSweep(deps: ForwardDeps): Promise<boolean> {
-  return scheduleDailyJob(deps, FORWARD_SWEEP_JOB)
+  return scheduleRecurringJob(deps, FORWARD_SWEEP_JOB)
 }

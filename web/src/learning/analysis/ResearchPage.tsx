@@ -2,6 +2,7 @@ import {
   Alert,
   Card,
   Group,
+  Loader,
   ScrollArea,
   SegmentedControl,
   Select,
@@ -117,6 +118,14 @@ function ResearchBody({ view }: { view: ResearchView }) {
           Computed {formatDateTime(view.computedAt)}; recomputed when quiz results, engagement, items or
           presenters change.
         </Text>
+        {view.refreshing && (
+          <Group gap="xs" mt={4}>
+            <Loader size="xs" />
+            <Text size="xs">
+              Newer data has arrived since then; the figures are being recomputed and will update here.
+            </Text>
+          </Group>
+        )}
       </Alert>
       <CorrelationTable view={view} />
       <ScatterCard view={view} />
@@ -238,7 +247,11 @@ function ScatterCard({ view }: { view: ResearchView }) {
                 <Legend verticalAlign="top" />
                 <Scatter
                   name="Items"
-                  data={scatter.points.map((p) => ({ x: p.x, y: p.y, title: p.title }))}
+                  data={scatter.points.map((p) => ({
+                    x: p.x,
+                    y: p.y,
+                    title: view.titles[p.itemId] ?? p.itemId,
+                  }))}
                   dataKey="y"
                   fill="#1c7ed6"
                   isAnimationActive={false}

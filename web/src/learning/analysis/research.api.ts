@@ -22,5 +22,7 @@ export function useResearchView(slug: string, outcome: ResearchOutcome) {
         'GET',
         `/api/orgs/${encodeURIComponent(slug)}/analytics/research?outcome=${encodeURIComponent(outcome)}`,
       ),
+    // While newer data is being included, ask again until the new figures are there.
+    refetchInterval: (query) => (query.state.data?.refreshing ? 3000 : false),
   })
 }

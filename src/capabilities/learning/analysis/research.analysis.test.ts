@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { correlationCaption, featureColumns, featuresOf, resamplesFor } from './research.service.ts'
+import {
+  analyse,
+  correlationCaption,
+  featureColumns,
+  featuresOf,
+  type ItemData,
+  resamplesFor,
+} from './research.analysis.ts'
+import { analyseOffThread } from './research.offthread.ts'
 
 describe('content features', () => {
   it('counts words of the body and thread parts, the hook, and flags', () => {
@@ -109,5 +117,26 @@ describe('presenter profession in the model', () => {
   it('adds no column when every presenter has the same profession', () => {
     const cols = featureColumns([item('midwife'), item('midwife'), item('midwife')])
     expect(cols.some((c) => c.name.startsWith('profession:'))).toBe(false)
+  })
+})
+
+describe('analysis on a worker thread', () => {
+  it('gives exactly what the same analysis gives in process', async () => {
+    const items: ItemData[] = Array.from({ length: 40 }, (_, i) => ({
+      id: `item-${String(i).padStart(2, '0')}`,
+      title: `Item ${i}`,
+      features: featuresOf(i % 3 === 0 ? 'video' : 'post', {
+        body: 'A hook sentence here. '.repeat(1 + (i % 4)),
+        topics: [i % 2 ? 'cardiology' : 'neurology'],
+        voice: i % 5 === 0 ? 'personal' : 'professional',
+      }),
+      gain: i % 7 === 0 ? null : ((i * 37) % 11) / 20,
+      metrics: { views: 100 + ((i * 53) % 97) * 10, likes: (i * 13) % 29 },
+    }))
+    const inProcess = analyse(items, 'meanGain')
+    expect(await analyseOffThread(items, 'meanGain')).toEqual(inProcess)
+    expect(inProcess.correlations.find((c) => c.metric === 'views')?.n).toBe(
+      items.filter((i) => i.gain !== null).length,
+    )
   })
 })
