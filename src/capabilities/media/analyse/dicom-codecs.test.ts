@@ -115,6 +115,46 @@ describe('compressed transfer syntaxes', () => {
     expect((await pixelsOf(rendering.png)).equals(nativePixels)).toBe(true)
   })
 
+  it('renders signed 16-bit and 8-bit MONOCHROME1 pixels from every lossless codec as uncompressed', async () => {
+    // CT-like: signed stored values, rescaled to Hounsfield-like units, a soft-tissue-like window.
+    const signed: Raster = { ...grey, signed: true, data: grey.data.map((v) => (v - 2048) & 0xffff) }
+    const signedHeader = {
+      '00280103': el('US', 1),
+      '00281050': el('DS', -1200),
+      '00281051': el('DS', 2500),
+      '00281052': el('DS', -1024),
+      '00281053': el('DS', 1),
+    }
+    const eight: Raster = { ...grey, bits: 8, stored: 8, data: Uint8Array.from(grey.data, (v) => v >> 4) }
+    const eightHeader = {
+      '00280004': el('CS', 'MONOCHROME1'),
+      '00280100': el('US', 8),
+      '00280101': el('US', 8),
+      '00280102': el('US', 7),
+    }
+    const codecs: ReadonlyArray<[string, (r: Raster) => Promise<Uint8Array>]> = [
+      ['1.2.840.10008.1.2.5', async (r) => encodeRle(r)],
+      ['1.2.840.10008.1.2.4.70', async (r) => encodeJpegLossless(r, 1)],
+      ['1.2.840.10008.1.2.4.80', (r) => encodeJpegLs(r)],
+      ['1.2.840.10008.1.2.4.90', (r) => encodeJpeg2000(r)],
+    ]
+    for (const [raster, header] of [
+      [signed, signedHeader],
+      [eight, eightHeader],
+    ] as const) {
+      const plain = rewrap(native, '1.2.840.10008.1.2.1', header, {
+        vr: raster.bits === 8 ? 'OB' : 'OW',
+        Value: [raster.data.slice().buffer],
+      })
+      const expected = await pixelsOf((await renderDicom(plain)).png)
+      expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(100)
+      for (const [syntax, encode] of codecs) {
+        const rendering = await renderDicom(encapsulated(native, syntax, [[await encode(raster)]], header))
+        expect((await pixelsOf(rendering.png)).equals(expected), `${syntax}, ${raster.bits}-bit`).toBe(true)
+      }
+    }
+  })
+
   it('renders Deflated Explicit VR Little Endian exactly as the uncompressed image', async () => {
     const file = deflatePart10(
       rewrap(native, '1.2.840.10008.1.2.1.99', {}, parseDicom(native).dataset['7FE00010']),
@@ -207,6 +247,16 @@ describe('compressed transfer syntaxes', () => {
         ),
       ),
     ).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' })
+    // A JPEG 2000 frame declaring a 60,000 × 60,000 image (the header says 80 × 64) is refused
+    // before the decoder allocates for it.
+    const huge = (await encodeJpeg2000(grey)).slice()
+    const siz = Buffer.from(huge).indexOf(Buffer.from([0xff, 0x4f, 0xff, 0x51])) + 4
+    new DataView(huge.buffer).setUint32(siz + 4, 60_000)
+    new DataView(huge.buffer).setUint32(siz + 8, 60_000)
+    const started = performance.now()
+    const hugeFile = encapsulated(native, '1.2.840.10008.1.2.4.90', [[huge]])
+    await expect(renderDicom(hugeFile)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' })
+    expect(performance.now() - started).toBeLessThan(2000)
   })
 
   it('refuses a syntax it does not decode, naming the ones it does', async () => {

@@ -78,16 +78,19 @@ export async function decodeFrame(
     case '1.2.840.10008.1.2.4.57':
     case '1.2.840.10008.1.2.4.70':
       what = 'JPEG Lossless'
+      checkDeclaredSize(jpegFrameSize(frame), layout, what)
       out = decodeJpegLossless(frame, layout)
       break
     case '1.2.840.10008.1.2.4.80':
     case '1.2.840.10008.1.2.4.81':
       what = 'JPEG-LS'
+      checkDeclaredSize(jpegFrameSize(frame), layout, what)
       out = await decodeJpegLs(frame, layout)
       break
     case '1.2.840.10008.1.2.4.90':
     case '1.2.840.10008.1.2.4.91':
       what = 'JPEG 2000'
+      checkDeclaredSize(j2kFrameSize(frame), layout, what)
       out = await decodeJpeg2000(frame, layout)
       break
     default:
@@ -97,6 +100,51 @@ export async function decodeFrame(
   }
   if (out.length < expected) throw unreadable(what)
   return out.length === expected ? out : out.subarray(0, expected)
+}
+
+type Size = { width: number; height: number }
+
+// The size a codestream declares is checked before decoding, so a frame claiming a huge image
+// is refused without the decoder allocating for it.
+function checkDeclaredSize(size: Size | null, layout: FrameLayout, what: string): void {
+  if (!size || size.width !== layout.cols || size.height !== layout.rows) throw unreadable(what)
+}
+
+/** Width and height from the SOF segment of a JPEG-family stream (SOFn, or SOF55 for JPEG-LS). */
+function jpegFrameSize(b: Uint8Array): Size | null {
+  if (b[0] !== 0xff || b[1] !== 0xd8) return null
+  let i = 2
+  while (i + 9 <= b.length) {
+    if (b[i] !== 0xff) return null
+    const marker = b[i + 1] as number
+    if (marker === 0xff) {
+      i++ // fill byte
+      continue
+    }
+    const isSof =
+      (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) || marker === 0xf7
+    if (isSof)
+      return {
+        height: ((b[i + 5] as number) << 8) | (b[i + 6] as number),
+        width: ((b[i + 7] as number) << 8) | (b[i + 8] as number),
+      }
+    i += 2 + (((b[i + 2] as number) << 8) | (b[i + 3] as number))
+  }
+  return null
+}
+
+/** Width and height from the SIZ segment of a JPEG 2000 codestream, bare or in a JP2 file. */
+function j2kFrameSize(b: Uint8Array): Size | null {
+  let at = -1
+  for (let i = 0; i + 1 < b.length && i < 4096; i++)
+    if (b[i] === 0xff && b[i + 1] === 0x4f && b[i + 2] === 0xff && b[i + 3] === 0x51) {
+      at = i + 4
+      break
+    }
+  if (at < 0 || at + 22 > b.length) return null
+  const v = new DataView(b.buffer, b.byteOffset + at)
+  // Lsiz, Rsiz, then Xsiz, Ysiz, XOsiz, YOsiz (ISO/IEC 15444-1 A.5.1).
+  return { width: v.getUint32(4) - v.getUint32(12), height: v.getUint32(8) - v.getUint32(16) }
 }
 
 // RLE Lossless, PS3.5 Annex G: a 64-byte header of 16 little-endian uint32 (segment count,

@@ -19,8 +19,20 @@ export type Raster = {
   bits: number
   /** Bits Stored (the sample precision given to the encoders). */
   stored: number
-  /** Pixel-interleaved samples, one array element a sample. */
+  /** Pixel-interleaved samples, one array element a sample (two's complement when signed). */
   data: Uint8Array | Uint16Array
+  /** Pixel Representation 1. */
+  signed?: boolean
+}
+
+/**
+ * Signed samples as JPEG-LS and lossless JPEG carry them: neither codes a sign, so DICOM puts
+ * the Bits Stored low bits of the two's complement value in an unsigned sample.
+ */
+function unsignedBits(r: Raster): Raster {
+  if (!r.signed) return r
+  const mask = (1 << r.stored) - 1
+  return { ...r, signed: false, data: r.data.map((v) => v & mask) }
 }
 
 /** PackBits, as RLE Lossless requires it: a row at a time, runs of 3 or more replicated. */
@@ -85,7 +97,8 @@ export function encodeRle(r: Raster): Uint8Array {
  * A lossless JPEG (process 14, one component, Huffman) with the given predictor (selection
  * value 1 to 7). The Huffman table gives each difference category a 5-bit code.
  */
-export function encodeJpegLossless(r: Raster, predictor: number): Uint8Array {
+export function encodeJpegLossless(raster: Raster, predictor: number): Uint8Array {
+  const r = unsignedBits(raster)
   if (r.samples !== 1) throw new Error('monochrome only')
   const p = r.stored
   const out: number[] = [0xff, 0xd8]
@@ -164,7 +177,8 @@ function sampleBytes(r: Raster): Uint8Array {
 }
 
 /** A JPEG-LS frame through CharLS; `near` 0 is lossless. */
-export async function encodeJpegLs(r: Raster, near = 0): Promise<Uint8Array> {
+export async function encodeJpegLs(raster: Raster, near = 0): Promise<Uint8Array> {
+  const r = unsignedBits(raster)
   charls ??= (require('@cornerstonejs/codec-charls/wasmjs') as (o: object) => Promise<Charls>)(quiet())
   const codec = await charls
   const enc = new codec.JpegLSEncoder()
@@ -200,7 +214,7 @@ export async function encodeJpeg2000(r: Raster, lossless = true): Promise<Uint8A
         height: r.rows,
         bitsPerSample: r.stored,
         componentCount: r.samples,
-        isSigned: false,
+        isSigned: r.signed ?? false,
         isUsingColorTransform: false,
       })
       .set(sampleBytes(r))
