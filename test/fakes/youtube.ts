@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
@@ -10,7 +10,10 @@ import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './ht
  * private video's publishAt moved; YouTube makes it public at that time, and refuses a
  * publishAt in the past or on a video that is not private), channels.list (mine) and the uploads
  * playlist, and Google's OAuth token endpoint (refresh grant). Failures can be scripted
- * (403 quotaExceeded, 429 with Retry-After, 5xx) and a chunk can be cut off part-way.
+ * (403 quotaExceeded, 429 with Retry-After, 5xx) and a chunk can be cut off part-way. With
+ * `state.refusePublishAt` set, YouTube will not take any status.publishAt: videos.insert is
+ * refused at the session start and videos.update as a whole, both 400 invalidPublishAt ("an
+ * invalid scheduled publishing time"), so nothing is created or changed; a public upload passes.
  */
 export type FakeVideo = {
   id: string
@@ -20,6 +23,8 @@ export type FakeVideo = {
   privacyStatus: string
   publishAt: string | null
   bytes: number
+  /** SHA-256 (hex) of the bytes received, which are hashed as they arrive and not kept. */
+  sha256: string
   captions: { language: string; vtt: string }[]
   deleted: boolean
   views: number
@@ -28,7 +33,7 @@ type Session = {
   id: string
   meta: { snippet?: Record<string, unknown>; status?: Record<string, unknown> }
   total: number
-  received: Buffer[]
+  received: Hash
   held: number
   video: FakeVideo | null
 }
@@ -54,6 +59,16 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
     cutNextChunkAfter: null as number | null,
     chunkPuts: 0,
     statusQueries: 0,
+    /** Upload sessions opened (videos.insert calls YouTube accepted the metadata of). */
+    sessionStarts: 0,
+    /** While set, every status.publishAt is refused with this message (400 invalidPublishAt). */
+    refusePublishAt: null as string | null,
+    /** How many inserts and updates were refused that way. */
+    publishAtRefusals: 0,
+  }
+  const publishAtRefused = (res: FakeRequest['res']) => {
+    state.publishAtRefusals++
+    return sendJson(res, 400, googleError(400, 'invalidPublishAt', state.refusePublishAt as string))
   }
   const issueToken = (ttlMs = 3_600_000) => {
     const t = `ya29.${randomBytes(8).toString('hex')}`
@@ -135,6 +150,7 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
       const total = Number(headers['x-upload-content-length'])
       // status.publishAt: only on a private video, and only in the future.
       const publishAt = meta.status?.publishAt as string | undefined
+      if (publishAt && state.refusePublishAt) return publishAtRefused(res)
       if (publishAt && (meta.status?.privacyStatus !== 'private' || Date.parse(publishAt) <= now().getTime()))
         return sendJson(
           res,
@@ -165,11 +181,12 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
         id: randomBytes(6).toString('hex'),
         meta,
         total,
-        received: [],
+        received: createHash('sha256'),
         held: 0,
         video: null,
       }
       sessions.set(s.id, s)
+      state.sessionStarts++
       res.writeHead(200, {
         location: `${base}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${s.id}`,
         'content-length': '0',
@@ -209,12 +226,12 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
       if (state.cutNextChunkAfter !== null) {
         const keep = state.cutNextChunkAfter
         state.cutNextChunkAfter = null
-        s.received.push(body.subarray(0, keep))
+        s.received.update(body.subarray(0, keep))
         s.held += keep
         req.socket.destroy()
         return
       }
-      s.received.push(body)
+      s.received.update(body)
       s.held += body.length
       if (s.held === s.total) {
         const sn = s.meta.snippet ?? {}
@@ -226,7 +243,8 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
           tags: (sn.tags as string[] | undefined) ?? [],
           privacyStatus: String(st.privacyStatus ?? 'private'),
           publishAt: (st.publishAt as string | undefined) ?? null,
-          bytes: Buffer.concat(s.received).length,
+          bytes: s.held,
+          sha256: s.received.digest('hex'),
           captions: [],
           deleted: false,
           views: 0,
@@ -270,6 +288,7 @@ export async function startYouTubeFake(options: { now?: () => Date } = {}) {
         if (!target)
           return sendJson(res, 404, googleError(404, 'videoNotFound', 'The video cannot be found.'))
         const at = input.status?.publishAt
+        if (at && state.refusePublishAt) return publishAtRefused(res)
         if (at && input.status?.privacyStatus !== 'private')
           return sendJson(
             res,

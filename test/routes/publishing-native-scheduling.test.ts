@@ -377,42 +377,49 @@ describe.each(testDialects)('native scheduling on %s', (dialect) => {
     expect(mastodon.statuses.some((s) => s.text.includes(`Point ${n}:`))).toBe(false)
   }, 60_000)
 
-  it('schedules a YouTube video private with publishAt, moves it, and resolves it public at the time; withdrawal before then deletes it', async () => {
-    await connectByOAuth(rounds, w, 'youtube')
-    const video = Buffer.alloc(300_000, 5)
-    const videoItem = (title: string) =>
-      createApprovedItem(
-        rounds,
-        w,
-        {
+  let youtubeAccount: Promise<unknown> | null = null
+  const connectYouTube = () => {
+    youtubeAccount ??= connectByOAuth(rounds, w, 'youtube')
+    return youtubeAccount
+  }
+  const youtubePublication = async (itemId: string) =>
+    (await publicationsOf(rounds, w, itemId)).find((p) => p.channel === 'youtube') as Publication
+  const titled = (title: string) => yt.videos.filter((v) => v.title === title)
+  const video = Buffer.alloc(300_000, 5)
+  const videoItem = (title: string) =>
+    createApprovedItem(
+      rounds,
+      w,
+      {
+        kind: 'video',
+        title,
+        body: 'A short demonstration on a model arm.',
+        captions: '1\n00:00:01,000 --> 00:00:03,500\nClean the skin first.\n',
+        media: [{ id: `vid-${title.length}-${Date.now()}`, kind: 'video', altText: 'Hands on a model arm' }],
+      },
+      async (itemId) => {
+        const row = await db()
+          .selectFrom('content_item')
+          .select('fields')
+          .where('id', '=', itemId)
+          .executeTakeFirstOrThrow()
+        const slot = (JSON.parse(row.fields) as { media: { id: string }[] }).media[0]?.id as string
+        await storeScreenedMedia(rounds, w, itemId, {
+          id: slot,
           kind: 'video',
-          title,
-          body: 'A short demonstration on a model arm.',
-          captions: '1\n00:00:01,000 --> 00:00:03,500\nClean the skin first.\n',
-          media: [
-            { id: `vid-${title.length}-${Date.now()}`, kind: 'video', altText: 'Hands on a model arm' },
-          ],
-        },
-        async (itemId) => {
-          const row = await db()
-            .selectFrom('content_item')
-            .select('fields')
-            .where('id', '=', itemId)
-            .executeTakeFirstOrThrow()
-          const slot = (JSON.parse(row.fields) as { media: { id: string }[] }).media[0]?.id as string
-          await storeScreenedMedia(rounds, w, itemId, {
-            id: slot,
-            kind: 'video',
-            filename: 'arm.mp4',
-            mime: 'video/mp4',
-            bytes: video,
-            width: 640,
-            height: 360,
-            duration: 4,
-            original: 'the original',
-          })
-        },
-      )
+          filename: 'arm.mp4',
+          mime: 'video/mp4',
+          bytes: video,
+          width: 640,
+          height: 360,
+          duration: 4,
+          original: 'the original',
+        })
+      },
+    )
+
+  it('schedules a YouTube video private with publishAt, moves it, and resolves it public at the time; withdrawal before then deletes it', async () => {
+    await connectYouTube()
     const id = await videoItem('Inserting a cannula')
     const at = later(30 * MINUTE)
     const [pub] = (await publishThroughRoutes(rounds, w, id, 'youtube', at)).publications
@@ -484,5 +491,154 @@ describe.each(testDialects)('native scheduling on %s', (dialect) => {
     )
     await drain()
     expect(yt.live().map((x) => x.id)).toEqual([v?.id])
+  }, 60_000)
+
+  it("a publishAt YouTube refuses waits in Rounds' queue instead, and is uploaded public once at the time", async () => {
+    await connectYouTube()
+    const title = 'Flushing a cannula'
+    const id = await videoItem(title)
+    const at = later(30 * MINUTE)
+    await publishThroughRoutes(rounds, w, id, 'youtube', at)
+    const starts = yt.state.sessionStarts
+    const refusals = yt.state.publishAtRefusals
+    yt.state.refusePublishAt = 'The request metadata specifies an invalid scheduled publishing time.'
+    try {
+      await drain()
+      // Refused with the metadata: no session opened, no bytes sent, no video.
+      expect(yt.state.publishAtRefusals).toBe(refusals + 1)
+      expect(yt.state.sessionStarts).toBe(starts)
+      expect(titled(title)).toEqual([])
+      let p = await youtubePublication(id)
+      expect(p).toMatchObject({ status: 'scheduled', platformScheduledAt: null })
+      expect(p.deliveries[0]?.status).toBe('pending')
+      expect(p.deliveries[0]?.error).toBe(
+        `YouTube would not hold it for its time (YouTube refused the time to publish the video (The request metadata specifies an invalid scheduled publishing time.)); Rounds sends it at ${at.slice(0, 10)} ${at.slice(11, 16)} UTC instead.`,
+      )
+
+      // A stray delivery job before the time does not hand it to YouTube again.
+      await rounds.publishing.queue.enqueue(db(), DELIVER_JOB, { publicationId: p.id })
+      clock.advance(10 * MINUTE)
+      await drain()
+      expect(yt.state.publishAtRefusals).toBe(refusals + 1)
+      expect(yt.state.sessionStarts).toBe(starts)
+      expect((await youtubePublication(id)).status).toBe('scheduled')
+
+      // At the time Rounds uploads it public, once.
+      clock.set(new Date(Date.parse(at) + 1000))
+      await drain()
+      await drain()
+      const uploaded = titled(title)
+      expect(uploaded).toEqual([
+        expect.objectContaining({ privacyStatus: 'public', publishAt: null, deleted: false }),
+      ])
+      expect(yt.state.sessionStarts).toBe(starts + 1)
+      p = await youtubePublication(id)
+      expect(p).toMatchObject({ status: 'published', platformScheduledAt: null })
+      expect(p.deliveries[0]).toMatchObject({
+        status: 'sent',
+        error: null,
+        remoteUrl: `https://www.youtube.com/watch?v=${uploaded[0]?.id}`,
+      })
+    } finally {
+      yt.state.refusePublishAt = null
+    }
+  }, 60_000)
+
+  it('a move YouTube refuses deletes the private video and Rounds uploads it public once at the new time, also after a crash between the two', async () => {
+    await connectYouTube()
+    const title = 'Dressing a cannula site'
+    const crashTitle = 'Changing a cannula dressing'
+    const id = await videoItem(title)
+    const other = await videoItem(crashTitle)
+    const at = later(30 * MINUTE)
+    const [pub] = (await publishThroughRoutes(rounds, w, id, 'youtube', at)).publications
+    const [otherPub] = (await publishThroughRoutes(rounds, w, other, 'youtube', at)).publications
+    await drain()
+    const [held] = titled(title)
+    const [otherHeld] = titled(crashTitle)
+    expect(held).toMatchObject({ privacyStatus: 'private', publishAt: at })
+    expect(otherHeld).toMatchObject({ privacyStatus: 'private', publishAt: at })
+    const scheduledRow = await db()
+      .selectFrom('delivery')
+      .selectAll()
+      .where('publication_id', '=', otherPub?.id as string)
+      .executeTakeFirstOrThrow()
+
+    const refusals = yt.state.publishAtRefusals
+    yt.state.refusePublishAt = 'The request metadata specifies an invalid scheduled publishing time.'
+    try {
+      const moved = later(90 * MINUTE)
+      for (const [itemId, p] of [
+        [id, pub],
+        [other, otherPub],
+      ] as const)
+        await expectJson(
+          await call(rounds, 'POST', `${item(itemId)}/publications/${p?.id}/reschedule`, {
+            cookie: w.editor.cookie,
+            body: { scheduledAt: moved },
+          }),
+          200,
+        )
+      await drain()
+      expect(yt.state.publishAtRefusals).toBe(refusals + 2)
+      // YouTube refused the move: the private video is deleted, not left to go public at the old time.
+      expect(titled(title)).toEqual([expect.objectContaining({ id: held?.id, deleted: true })])
+      expect(titled(crashTitle)).toEqual([expect.objectContaining({ id: otherHeld?.id, deleted: true })])
+      const p = await youtubePublication(id)
+      expect(p).toMatchObject({ status: 'scheduled', platformScheduledAt: null })
+      expect(p.deliveries[0]?.status).toBe('pending')
+      expect(p.deliveries[0]?.error).toBe(
+        `YouTube would not move it to its new time (YouTube refused the time to publish the video (The request metadata specifies an invalid scheduled publishing time.)); Rounds sends it at ${moved.slice(0, 10)} ${moved.slice(11, 16)} UTC instead.`,
+      )
+
+      // The other one as a worker killed after the delete, before its record, leaves it.
+      for (const j of await jobsOf(otherPub?.id as string))
+        await db().deleteFrom('job').where('id', '=', j.id).execute()
+      await db()
+        .updateTable('delivery')
+        .set({
+          status: 'scheduled',
+          remote_id: scheduledRow.remote_id,
+          remote_url: scheduledRow.remote_url,
+          next_attempt_at: new Date(scheduledRow.next_attempt_at as string).toISOString(),
+          last_error: null,
+        })
+        .where('id', '=', scheduledRow.id)
+        .execute()
+      await rounds.publishing.queue.enqueue(db(), DELIVER_JOB, { publicationId: otherPub?.id as string })
+      await drain()
+      const replayed = await youtubePublication(other)
+      expect(replayed).toMatchObject({ status: 'scheduled', platformScheduledAt: null })
+      expect(replayed.deliveries[0]?.status).toBe('pending')
+      expect(replayed.deliveries[0]?.error).toMatch(
+        /^YouTube no longer holds the scheduled post; Rounds sends it at /,
+      )
+
+      // The old time passes: nothing goes public, nothing is uploaded.
+      const starts = yt.state.sessionStarts
+      clock.set(new Date(Date.parse(at) + 1000))
+      await drain()
+      expect(yt.state.sessionStarts).toBe(starts)
+      expect(yt.state.publishAtRefusals).toBe(refusals + 2)
+      expect(yt.live().filter((v) => v.title === title || v.title === crashTitle)).toEqual([])
+
+      // The new time: each is uploaded public, once.
+      clock.set(new Date(Date.parse(moved) + 1000))
+      await drain()
+      await drain()
+      for (const [t, itemId] of [
+        [title, id],
+        [crashTitle, other],
+      ] as const) {
+        const live = yt.live().filter((v) => v.title === t)
+        expect(live).toEqual([expect.objectContaining({ privacyStatus: 'public', publishAt: null })])
+        const done = await youtubePublication(itemId)
+        expect(done).toMatchObject({ status: 'published' })
+        expect(done.deliveries[0]?.remoteUrl).toBe(`https://www.youtube.com/watch?v=${live[0]?.id}`)
+      }
+      expect(yt.state.sessionStarts).toBe(starts + 2)
+    } finally {
+      yt.state.refusePublishAt = null
+    }
   }, 60_000)
 })

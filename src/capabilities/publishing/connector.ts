@@ -281,6 +281,8 @@ export type ConnectorEnv = {
 /**
  * A platform's refusal, translated. `retryAfterMs` set for 429/5xx: the delivery job waits and
  * tries again; `permanent` errors stop and show `message` to the editor in plain words.
+ * `scheduleRefused` marks a refusal of the time given to the platform's own scheduler (YouTube's
+ * invalidPublishAt): nothing was scheduled, and Rounds' queue sends the post at its time instead.
  */
 export class ChannelError extends Error {
   readonly channel: ChannelId
@@ -288,6 +290,7 @@ export class ChannelError extends Error {
   readonly retryAfterMs: number | null
   readonly permanent: boolean
   readonly reauthorise: boolean
+  readonly scheduleRefused: boolean
   constructor(
     channel: ChannelId,
     message: string,
@@ -296,6 +299,7 @@ export class ChannelError extends Error {
       retryAfterMs?: number | null
       permanent?: boolean
       reauthorise?: boolean
+      scheduleRefused?: boolean
       cause?: unknown
     } = {},
   ) {
@@ -306,6 +310,7 @@ export class ChannelError extends Error {
     this.retryAfterMs = options.retryAfterMs ?? null
     this.permanent = options.permanent ?? false
     this.reauthorise = options.reauthorise ?? false
+    this.scheduleRefused = options.scheduleRefused ?? false
   }
 }
 

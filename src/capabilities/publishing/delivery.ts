@@ -75,6 +75,29 @@ export function usesNativeScheduling(
   return Date.parse(scheduledAt) - now.getTime() >= native.minLeadMs + NATIVE_MARGIN_MS
 }
 
+/**
+ * The platform's scheduler refused the time itself, so nothing was scheduled or moved there:
+ * Mastodon's 422 (at most 25 scheduled posts a day and 300 in all) or a refusal the connector
+ * marks `scheduleRefused` (YouTube's invalidPublishAt). Rounds' queue sends the post at its time.
+ */
+function refusedBySchedule(error: unknown): error is ChannelError {
+  return (
+    error instanceof ChannelError &&
+    error.permanent &&
+    !error.reauthorise &&
+    (error.scheduleRefused || error.status === 422)
+  )
+}
+
+/**
+ * A delivery Rounds' queue keeps for exactly the publication's time after the platform's
+ * scheduler refused it: not handed to the platform again (a reschedule to another time is).
+ */
+const keptForItsTime = (d: DeliveryRow, p: PublicationRow) =>
+  d.status === 'pending' &&
+  d.nextAttemptAt !== null &&
+  Date.parse(d.nextAttemptAt) === Date.parse(p.scheduledAt)
+
 /** "Mastodon's", "Threads'". */
 const possessive = (label: string) => (label.endsWith('s') ? `${label}'` : `${label}'s`)
 const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
@@ -343,7 +366,7 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
   const now = deps.clock.now()
   const native =
     p.status === 'scheduled' &&
-    !parts.some((d) => d.status === 'sent' || d.status === 'sending') &&
+    !parts.some((d) => d.status === 'sent' || d.status === 'sending' || keptForItsTime(d, p)) &&
     usesNativeScheduling(connector, parts.length, p.scheduledAt, now)
   // A job early for its time (queued for the platform's scheduler, which now cannot take it):
   // Rounds' queue waits for the time instead.
@@ -549,15 +572,9 @@ async function deliverClaimed(deps: PublishingDeps, p: PublicationRow): Promise<
         remote = await connector.publishPart(ctx, outgoing, outgoingPart, replyTo())
       }
     } catch (error) {
-      // The platform's scheduler refused the post itself (Mastodon: at most 25 scheduled a day
-      // and 300 in all): nothing was created, so Rounds' queue sends it at the time instead.
-      if (
-        schedule &&
-        error instanceof ChannelError &&
-        error.permanent &&
-        !error.reauthorise &&
-        error.status === 422
-      ) {
+      // The platform's scheduler refused the post itself: nothing was created, so Rounds'
+      // queue sends it at the time instead.
+      if (schedule && refusedBySchedule(error)) {
         const note = `${label} would not hold it for its time (${error.message.replace(/\.$/, '')}); Rounds sends it at ${hhmm(p.scheduledAt)} instead.`
         await deps.db.transaction().execute(async (tx) => {
           await updateDelivery(tx, d.id, {
@@ -638,10 +655,27 @@ async function followScheduled(
   if (Date.parse(platformAt) > now.getTime() && Date.parse(p.scheduledAt) !== Date.parse(platformAt)) {
     // Rescheduled before the platform posted it: move it there, or take it back into Rounds' queue
     // when the new time is too soon for the platform's scheduler.
+    // When the platform refuses the new time, or no longer holds the post, the post is
+    // cancelled there (a YouTube video uploaded private is deleted, never left behind) and
+    // Rounds' queue sends it at the new time, saying why.
+    let note: string | null = null
     if (usesNativeScheduling(l.registered.connector, 1, p.scheduledAt, now)) {
-      const moved = await scheduling.reschedule(ctx, remote, p.scheduledAt)
-      await recordScheduled(deps, p, d, { ...moved, scheduledAt: moved.scheduledAt ?? p.scheduledAt })
-      return null
+      try {
+        const moved = await scheduling.reschedule(ctx, remote, p.scheduledAt)
+        await recordScheduled(deps, p, d, { ...moved, scheduledAt: moved.scheduledAt ?? p.scheduledAt })
+        return null
+      } catch (error) {
+        if (refusedBySchedule(error))
+          note = `${label} would not move it to its new time (${error.message.replace(/\.$/, '')}); Rounds sends it at ${hhmm(p.scheduledAt)} instead.`
+        else if (error instanceof ChannelError && error.status === 404) {
+          // Gone from the platform's schedule: cancelled by a run cut off below, or on the
+          // platform itself. Posted meanwhile is kept as posted; otherwise Rounds sends it.
+          const found = await scheduling.resolve(ctx, remote, outgoing, part)
+          if (found && !found.scheduledAt) return found
+          if (found) throw error
+          note = `${label} no longer holds the scheduled post; Rounds sends it at ${hhmm(p.scheduledAt)} instead.`
+        } else throw error
+      }
     }
     try {
       await l.registered.connector.delete(ctx, remote)
@@ -650,6 +684,13 @@ async function followScheduled(
     }
     await deps.db.transaction().execute(async (tx) => {
       await clearScheduled(tx, d.id, nowIso())
+      if (note)
+        await updateDelivery(tx, d.id, {
+          status: 'pending',
+          lastError: note,
+          nextAttemptAt: p.scheduledAt,
+          at: nowIso(),
+        })
       await deps.queue.enqueue(tx, DELIVER_JOB, { publicationId: p.id }, { runAt: new Date(p.scheduledAt) })
     })
     return null

@@ -104,6 +104,50 @@ describe('YouTube connector (Data API v3 against an HTTP fake of the documented 
     })
   })
 
+  it('a publishAt YouTube refuses (400 invalidPublishAt) is marked as a refused schedule; nothing is uploaded or moved', async () => {
+    const at = new Date(NOW.getTime() + 86_400_000).toISOString()
+    const held = await connector.publishPart(
+      ctx,
+      { ...post, title: 'Held', scheduledAt: at },
+      part('Held.', 10 * KIB),
+      null,
+    )
+    const [starts, puts, count] = [fake.state.sessionStarts, fake.state.chunkPuts, fake.videos.length]
+    fake.state.refusePublishAt = 'The request metadata specifies an invalid scheduled publishing time.'
+    try {
+      const refused = await connector
+        .publishPart(ctx, { ...post, title: 'Refused', scheduledAt: at }, part('Refused.', 600 * KIB), null)
+        .catch((e) => e)
+      expect(refused).toBeInstanceOf(ChannelError)
+      expect(refused).toMatchObject({ status: 400, permanent: true, scheduleRefused: true })
+      expect(refused.message).toBe(
+        'YouTube refused the time to publish the video (The request metadata specifies an invalid scheduled publishing time.).',
+      )
+      // Refused with the metadata, before a session was opened: no bytes sent, no video.
+      expect([fake.state.sessionStarts, fake.state.chunkPuts, fake.videos.length]).toEqual([
+        starts,
+        puts,
+        count,
+      ])
+
+      const later = new Date(NOW.getTime() + 2 * 86_400_000).toISOString()
+      const move = await connector.scheduling?.reschedule(ctx, held, later).catch((e) => e)
+      expect(move).toMatchObject({ status: 400, scheduleRefused: true })
+      expect(fake.videos.find((v) => v.id === held.remoteId)).toMatchObject({
+        privacyStatus: 'private',
+        publishAt: at,
+      })
+
+      // Other refusals are not a refused schedule; a public upload still passes.
+      const other = await connector.publishPart(ctx, { ...post, title: '' }, part(''), null).catch((e) => e)
+      expect(other).toMatchObject({ status: 400, scheduleRefused: false })
+      const now = await connector.publishPart(ctx, { ...post, title: 'Now' }, part('Now.', 10 * KIB), null)
+      expect(fake.videos.find((v) => v.id === now.remoteId)?.privacyStatus).toBe('public')
+    } finally {
+      fake.state.refusePublishAt = null
+    }
+  })
+
   it('finds the video an interrupted attempt uploaded, in the uploads playlist', async () => {
     const p = { ...post, title: 'Lookup me' }
     const sent = await connector.publishPart(ctx, p, part('Look me up.', 10 * KIB), null)

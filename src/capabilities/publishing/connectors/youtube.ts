@@ -75,6 +75,14 @@ export function youtubeError({ status, headers, body, doing }: HttpRefusal, now:
       retryAfterMs: wait,
     })
   const said = e?.message ? ` (${e.message})` : ''
+  // videos.insert and videos.update answer 400 invalidPublishAt when YouTube will not take
+  // status.publishAt ("an invalid scheduled publishing time"); nothing was scheduled or moved.
+  if (reasons.includes('invalidPublishAt'))
+    return new ChannelError('youtube', `${LABEL} refused the time to publish the video${said}.`, {
+      status,
+      permanent: true,
+      scheduleRefused: true,
+    })
   return new ChannelError('youtube', `${LABEL} refused ${doing}${said}.`, { status, permanent: true })
 }
 
@@ -359,7 +367,10 @@ export function createYouTubeConnector(env: ConnectorEnv, options: YouTubeOption
     },
 
     // A scheduled video is uploaded private with status.publishAt; YouTube makes it public
-    // at that time. It can be moved (videos.update, part=status) or deleted until then.
+    // at that time. It can be moved (videos.update, part=status) or deleted until then. A
+    // publishAt YouTube refuses (invalidPublishAt) is refused before any bytes are sent (the
+    // metadata goes with the session start); a refused move leaves the private video as it was,
+    // and delivery deletes it before Rounds' queue takes the post (docs/decisions/023).
     scheduling: {
       minLeadMs: YOUTUBE_MIN_SCHEDULE_LEAD_MS,
 
