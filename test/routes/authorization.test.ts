@@ -49,6 +49,7 @@ import {
   invitationTokenFor,
   inviteThroughApi,
   type SignedInUser,
+  signedInMember,
   uniq,
   verifyAs,
 } from './helpers.ts'
@@ -63,10 +64,11 @@ import {
  * route's documented 2xx status. Denials must answer with the right status and code and
  * change nothing (no audit event is written).
  */
-const actors = ['signedOut', 'admin', 'editor', 'reviewer', 'author', 'outsider'] as const
+const actors = ['signedOut', 'admin', 'editor', 'reviewer', 'author', 'researcher', 'outsider'] as const
 type ActorName = (typeof actors)[number]
 type Outcome = 'allow' | 401 | 403 | 404
-type World = Awaited<ReturnType<typeof createOrgWithRoles>>
+/** The shared world and a researcher (added here, so the helper other route tests use is unchanged). */
+type World = Awaited<ReturnType<typeof createOrgWithRoles>> & { researcher: SignedInUser }
 type Prepared = { path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }
 type RouteCase = {
   expect: Record<ActorName, Outcome>
@@ -80,6 +82,7 @@ const anySignedIn: Record<ActorName, Outcome> = {
   editor: 'allow',
   reviewer: 'allow',
   author: 'allow',
+  researcher: 'allow',
   outsider: 'allow',
 }
 const adminOnly: Record<ActorName, Outcome> = {
@@ -88,9 +91,14 @@ const adminOnly: Record<ActorName, Outcome> = {
   editor: 403,
   reviewer: 403,
   author: 403,
+  researcher: 403,
   outsider: 404,
 }
 const membersReaders: Record<ActorName, Outcome> = { ...adminOnly, editor: 'allow' }
+/** analytics.manage: editors and admins change the measurement (surveys, engagement imports). */
+const analyticsManagers = membersReaders
+/** analytics.read: editors, admins and researchers read the measurement and export it (decision 026). */
+const analyticsReaders: Record<ActorName, Outcome> = { ...membersReaders, researcher: 'allow' }
 const everyone: Record<ActorName, Outcome> = { ...anySignedIn, signedOut: 'allow' }
 
 /** A fresh author in the organisation, so each case acts on its own target. */
@@ -164,47 +172,47 @@ const table: Record<string, RouteCase> = {
     },
   },
   'GET /api/orgs/{slug}/surveys': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/surveys` }),
   },
   'GET /api/orgs/{slug}/surveys/templates': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/surveys/templates` }),
   },
   'POST /api/orgs/{slug}/surveys': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/surveys`, body: surveyContent }),
   },
   'GET /api/orgs/{slug}/surveys/{surveyId}': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (rounds, w) => ({ path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}` }),
   },
   'PUT /api/orgs/{slug}/surveys/{surveyId}': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}`,
       body: surveyContent,
     }),
   },
   'DELETE /api/orgs/{slug}/surveys/{surveyId}': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (rounds, w) => ({ path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}` }),
   },
   'POST /api/orgs/{slug}/surveys/{surveyId}/archive': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/archive`,
     }),
   },
   'POST /api/orgs/{slug}/surveys/{surveyId}/attachments': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/attachments`,
       body: { itemId: await authorsItem(rounds, w), timing: 'after_content' },
     }),
   },
   'DELETE /api/orgs/{slug}/surveys/{surveyId}/attachments/{attachmentId}': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (rounds, w) => {
       const surveyId = await orgSurvey(rounds, w)
       const attachmentId = await surveyAttachment(rounds, w, surveyId)
@@ -212,13 +220,13 @@ const table: Record<string, RouteCase> = {
     },
   },
   'GET /api/orgs/{slug}/surveys/{surveyId}/results': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/results`,
     }),
   },
   'GET /api/orgs/{slug}/surveys/{surveyId}/responses.csv': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/surveys/${await orgSurvey(rounds, w)}/responses.csv`,
     }),
@@ -399,7 +407,15 @@ const table: Record<string, RouteCase> = {
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/me/readiness` }),
   },
   'GET /api/orgs/{slug}/me/reviews': {
-    expect: { signedOut: 401, admin: 403, editor: 403, reviewer: 'allow', author: 403, outsider: 404 },
+    expect: {
+      signedOut: 401,
+      admin: 403,
+      editor: 403,
+      reviewer: 'allow',
+      author: 403,
+      researcher: 403,
+      outsider: 404,
+    },
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/me/reviews` }),
   },
   'GET /api/screening/rules': {
@@ -623,66 +639,66 @@ const table: Record<string, RouteCase> = {
     }),
   },
   'GET /api/orgs/{slug}/metrics': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/metrics` }),
   },
   'GET /api/orgs/{slug}/analytics/series': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/series` }),
   },
   'GET /api/orgs/{slug}/analytics/channels': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/channels` }),
   },
   'GET /api/orgs/{slug}/analytics/research': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/analytics/research` }),
   },
   'POST /api/orgs/{slug}/research/exports': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/research/exports`, body: { k: 5 } }),
   },
   'GET /api/orgs/{slug}/research/exports': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/research/exports` }),
   },
   'GET /api/orgs/{slug}/research/exports/codebook': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (_, w) => ({ path: `/api/orgs/${w.org.slug}/research/exports/codebook` }),
   },
   'GET /api/orgs/{slug}/research/exports/{exportId}': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/research/exports/${await researchExport(rounds, w, false)}`,
     }),
   },
   'GET /api/orgs/{slug}/research/exports/{exportId}/download': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/research/exports/${await researchExport(rounds, w, true)}/download`,
     }),
   },
   'GET /api/orgs/{slug}/items/{itemId}/metrics': {
-    expect: membersReaders,
+    expect: analyticsReaders,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/metrics`,
     }),
   },
   'POST /api/orgs/{slug}/items/{itemId}/metrics/refresh': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (rounds, w) => ({
       path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/metrics/refresh`,
     }),
   },
   'POST /api/orgs/{slug}/metrics/imports/preview': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (_, w) => ({
       path: `/api/orgs/${w.org.slug}/metrics/imports/preview`,
       body: { filename: 'tweets.csv', csv: 'Tweet id,impressions,likes\n1856712093845112832,100,3\n' },
     }),
   },
   'POST /api/orgs/{slug}/metrics/imports': {
-    expect: membersReaders,
+    expect: analyticsManagers,
     prepare: async (_, w) => ({
       path: `/api/orgs/${w.org.slug}/metrics/imports`,
       body: { filename: 'tweets.csv', csv: 'Tweet id,impressions,likes\n1856712093845112832,100,3\n' },
@@ -1087,7 +1103,8 @@ async function orgQuestion(rounds: TestRounds, w: World): Promise<string> {
 /** An open attempt of the caller's own (or, for callers outside the organisation, a member's). */
 async function attemptOf(rounds: TestRounds, w: World, me?: SignedInUser): Promise<string> {
   await syncBuiltInTraining(rounds.accounts)
-  const inOrg = me && me.id !== w.outsider.id
+  // Researchers cannot start an attempt (no screening.use): they are refused another's.
+  const inOrg = me && me.id !== w.outsider.id && me.id !== w.researcher.id
   const userId = inOrg ? me.id : (await target(rounds, w)).id
   return (await startAttempt(rounds.accounts, await loadActor(rounds.accounts, userId), w.org.slug)).id
 }
@@ -1319,7 +1336,8 @@ describe.each(testDialects)('authorization of every route on %s', (dialect) => {
         ROUNDS_OAUTH_X_CLIENT_SECRET: fakes.x.clientSecret,
       },
     })
-    world = await createOrgWithRoles(rounds)
+    const roles = await createOrgWithRoles(rounds)
+    world = { ...roles, researcher: await signedInMember(rounds, roles.org.id, ['researcher']) }
     doc = (await (await rounds.app.request('/api/openapi.json')).json()) as OpenApiDoc
   })
   afterAll(() => rounds?.close())
@@ -1386,7 +1404,7 @@ async function receivedPost(rounds: TestRounds, w: World): Promise<string> {
   return id
 }
 
-/** Editors and admins build surveys; authors and reviewers do not read their results (the reason is in the surveys decision record). */
+/** Editors and admins build surveys; researchers read their results; authors and reviewers do neither (decisions 020 and 026). */
 const surveyContent = {
   title: 'Was this useful?',
   questions: [
