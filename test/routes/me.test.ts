@@ -69,6 +69,7 @@ describe.each(testDialects)('/api/me on %s', (dialect) => {
           name: 'Alpha Teaching',
           roles: ['editor', 'reviewer'],
           permissions: [
+            'analytics.manage',
             'analytics.read',
             'members.read',
             'publishing.manage',
