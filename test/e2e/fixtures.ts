@@ -24,6 +24,8 @@ export const demo = {
   author: 'author@demo.example',
   /** An author with no certificate and no disclosure attestation: the gate refuses them. */
   newAuthor: 'newauthor@demo.example',
+  /** Reads analytics, survey results and research exports; nothing else (decision 026). */
+  researcher: 'researcher@demo.example',
 } as const
 
 export function baseUrl(): string {

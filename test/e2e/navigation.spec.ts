@@ -71,6 +71,12 @@ const cases = [
     role: 'Author',
     links: ['Dashboard', 'Check a draft', 'Profile', 'Disclosures', 'My content', 'Training'],
   },
+  {
+    who: 'researcher',
+    email: demo.researcher,
+    role: 'Researcher',
+    links: ['Dashboard', 'Profile', 'Disclosures', 'Analytics', 'Engagement', 'Surveys'],
+  },
 ] as const
 
 for (const { who, email, role, links } of cases) {

@@ -385,7 +385,7 @@ export function App() {
           <Route
             path="/surveys/new"
             element={
-              <Permitted permission="analytics.read">
+              <Permitted permission="analytics.manage">
                 <LazyPage>
                   <NewSurveyPage />
                 </LazyPage>

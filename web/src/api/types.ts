@@ -57,7 +57,13 @@ import type {
   TrainingTopic as SchemaTrainingTopic,
 } from '../../../src/capabilities/standards/training.schema.ts'
 
-export const roles = ['admin', 'editor', 'reviewer', 'author'] as const satisfies readonly SchemaRole[]
+export const roles = [
+  'admin',
+  'editor',
+  'reviewer',
+  'author',
+  'researcher',
+] as const satisfies readonly SchemaRole[]
 export type Role = SchemaRole
 
 export const professions = [

@@ -24,6 +24,7 @@ export const roleLabels: Record<Role, string> = {
   editor: 'Editor',
   reviewer: 'Reviewer',
   author: 'Author',
+  researcher: 'Researcher',
 }
 
 export const roleDescriptions: Record<Role, string> = {
@@ -31,6 +32,7 @@ export const roleDescriptions: Record<Role, string> = {
   editor: 'Runs the review queue, publishes, reads analytics',
   reviewer: 'Peer-reviews drafts',
   author: 'Drafts content and takes training',
+  researcher: 'Reads analytics, survey results and anonymised research exports',
 }
 
 export const roleColors: Record<Role, string> = {
@@ -38,6 +40,7 @@ export const roleColors: Record<Role, string> = {
   editor: 'blue',
   reviewer: 'orange',
   author: 'teal',
+  researcher: 'gray',
 }
 
 export const professionLabels: Record<Profession, string> = {

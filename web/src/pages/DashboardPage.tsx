@@ -19,6 +19,8 @@ const areaDescriptions: Record<string, string> = {
   '/review-queue': 'Assign reviewers and decide on reviewed drafts.',
   '/publishing': 'Schedule approved posts to your channels.',
   '/analytics': 'See whether what you publish teaches.',
+  '/engagement': 'Views, reach and reactions of each published post.',
+  '/surveys': 'What learners said of the items: results and anonymised downloads.',
   '/members': 'Invite people, set roles and verify registrations.',
   '/audit': 'Every change, who made it and when.',
   '/settings': 'Organisation details, policy and the screening policy.',
@@ -131,7 +133,7 @@ function ChecklistItem({
 }
 
 export function DashboardPage() {
-  const { me, organisation } = useCurrentOrganisation()
+  const { me, organisation, can } = useCurrentOrganisation()
   const name = me.identity.displayName || me.user.name
   const complete = identityComplete(me.identity)
   const verified = Boolean(me.identity.verification)
@@ -228,7 +230,8 @@ export function DashboardPage() {
           </SimpleGrid>
         </Card>
       ) : null}
-      <PolicySummary slug={organisation.slug} />
+      {/* The policy is read by members who work on content; researchers do not (decision 026). */}
+      {can('screening.use') ? <PolicySummary slug={organisation.slug} /> : null}
     </>
   )
 }

@@ -41,6 +41,8 @@ const unlistedItems: readonly NavItem[] = [
   { label: 'Training content', path: '/settings/training', permission: 'organisation.manage' },
   { label: 'Learning records', path: '/settings/learning-records', permission: 'organisation.manage' },
   { label: 'Organisation disclosures', path: '/disclosures/organisation', permission: 'members.read' },
+  // Researchers read surveys' results; editors and admins build them.
+  { label: 'New survey', path: '/surveys/new', permission: 'analytics.manage' },
 ]
 
 export function visibleNavItems(permissions: readonly string[]): NavItem[] {

@@ -45,18 +45,20 @@ const timingLabels = {
 } as const
 type Timing = keyof typeof timingLabels
 
-/** Editors and admins: the organisation's surveys, a new one from a template or blank. */
+/** The organisation's surveys; editors and admins also start a new one from a template or blank. */
 export function SurveysPage() {
-  const { organisation } = useCurrentOrganisation()
+  const { organisation, can } = useCurrentOrganisation()
   const surveys = useSurveys(organisation.slug)
   return (
     <>
       <PageTitle
         description="Ask learners what they made of an item: usefulness, satisfaction, whether they will change their practice. Attach a survey to an item or a series; learners answer on the public page, anonymously."
         actions={
-          <Button component={Link} to="/surveys/new">
-            New survey
-          </Button>
+          can('analytics.manage') ? (
+            <Button component={Link} to="/surveys/new">
+              New survey
+            </Button>
+          ) : null
         }
       >
         Surveys
@@ -151,7 +153,28 @@ export function SurveyPage() {
   return <SurveyBody slug={organisation.slug} survey={survey.data} />
 }
 
+/** A researcher's view of one survey: its results and CSV, nothing to change. */
+function SurveyResultsOnly({ slug, survey }: { slug: string; survey: SurveyDetail }) {
+  const total = survey.versions.reduce((a, v) => a + v.responses, 0)
+  return (
+    <>
+      <PageTitle
+        description={`Version ${survey.version}${survey.status === 'archived' ? ' · archived' : ''} · ${total} ${total === 1 ? 'response' : 'responses'}`}
+      >
+        {survey.title}
+      </PageTitle>
+      <Results slug={slug} survey={survey} />
+    </>
+  )
+}
+
 function SurveyBody({ slug, survey }: { slug: string; survey: SurveyDetail }) {
+  const { can } = useCurrentOrganisation()
+  if (!can('analytics.manage')) return <SurveyResultsOnly slug={slug} survey={survey} />
+  return <SurveyEditor slug={slug} survey={survey} />
+}
+
+function SurveyEditor({ slug, survey }: { slug: string; survey: SurveyDetail }) {
   const save = useSaveSurvey(slug, survey.id)
   const archive = useArchiveSurvey(slug, survey.id)
   const remove = useDeleteSurvey(slug, survey.id)

@@ -75,7 +75,10 @@ const show = (v: number | undefined) => (v === undefined ? '–' : number.format
  * their analytics exports.
  */
 export function EngagementPage() {
+  const { can } = useCurrentOrganisation()
   const [selected, setSelected] = useState<string | null>(null)
+  // Researchers read engagement; editors and admins also import and refresh it (analytics.manage).
+  const manage = can('analytics.manage')
   return (
     <>
       <PageTitle description="Views, reach and reactions of each published post: read from the platforms every few hours in a post's first week and daily after, or imported from an analytics export.">
@@ -83,10 +86,11 @@ export function EngagementPage() {
       </PageTitle>
       <Stack gap="lg">
         <ItemsSection selected={selected} onSelect={setSelected} />
-        {selected && <ItemSection itemId={selected} />}
-        {selected && <ItemLearningCard itemId={selected} />}
+        {selected && <ItemSection itemId={selected} manage={manage} />}
+        {/* The item's learning summary comes with reading the item itself (its author or an editor). */}
+        {selected && can('review.manage') && <ItemLearningCard itemId={selected} />}
         <GroupAnalyticsCard />
-        <ImportSection />
+        {manage && <ImportSection />}
       </Stack>
     </>
   )
@@ -157,7 +161,7 @@ function ItemsSection({ selected, onSelect }: { selected: string | null; onSelec
   )
 }
 
-function ItemSection({ itemId }: { itemId: string }) {
+function ItemSection({ itemId, manage }: { itemId: string; manage: boolean }) {
   const { organisation } = useCurrentOrganisation()
   const metrics = useItemMetrics(organisation.slug, itemId)
   const refresh = useRefreshItemMetrics(organisation.slug)
@@ -168,9 +172,11 @@ function ItemSection({ itemId }: { itemId: string }) {
         <Title order={2} size="h4" id="engagement-item-heading">
           {metrics.data?.summary.title ?? 'Item'}
         </Title>
-        <Button variant="light" loading={refresh.isPending} onClick={() => refresh.mutate(itemId)}>
-          Refresh metrics now
-        </Button>
+        {manage && (
+          <Button variant="light" loading={refresh.isPending} onClick={() => refresh.mutate(itemId)}>
+            Refresh metrics now
+          </Button>
+        )}
       </Group>
       {refresh.isError && (
         <Alert color="red" mb="sm">
