@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
@@ -20,6 +20,8 @@ export type FakeTikTok = {
   puts: number
   polls: number
   postId: string | null
+  /** SHA-256 (hex) of the chunks in order, once the last arrived (they are hashed, not kept). */
+  sha256: string | null
 }
 const MB = 1024 * 1024
 const envelope = (code: string, message: string) => ({
@@ -32,6 +34,7 @@ export type TikTokFake = Awaited<ReturnType<typeof startTikTokFake>>
 export async function startTikTokFake() {
   const tokens = new Map<string, number>()
   const posts: FakeTikTok[] = []
+  const digests = new Map<string, Hash>()
   const state = {
     openId: 'tt-open-1',
     clientKey: 'tt-client-key',
@@ -120,6 +123,8 @@ export async function startTikTokFake() {
         return sendJson(res, 400, envelope('invalid_params', 'Chunk size does not match'))
       p.received += body.length
       p.puts++
+      digests.get(p.publishId)?.update(body)
+      if (p.received === p.size) p.sha256 = digests.get(p.publishId)?.digest('hex') ?? null
       res.writeHead(p.received === p.size ? 201 : 206, { 'content-length': '0' })
       return res.end()
     }
@@ -181,8 +186,10 @@ export async function startTikTokFake() {
         puts: 0,
         polls: 0,
         postId: null,
+        sha256: null,
       }
       posts.push(p)
+      digests.set(key, createHash('sha256'))
       if (state.failNextPublish) {
         failing.set(key, state.failNextPublish)
         state.failNextPublish = null

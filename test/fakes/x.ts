@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -28,8 +28,32 @@ type Upload = {
   polls: number
   altText: string | null
   finalized: boolean
+  /** SHA-256 (hex) of the appended segments in order, once finalized (they are hashed, not kept). */
+  sha256: string | null
 }
 type Scripted = { status: number; headers?: Record<string, string>; body?: unknown; path?: RegExp }
+
+/**
+ * A multipart field's raw bytes. twitter-api-v2 sends APPEND's media without a filename, and
+ * formData() decodes such a part as UTF-8 text, which mangles binary segments.
+ */
+function multipartField(raw: Buffer, contentType: string, name: string): Buffer | null {
+  const m = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(contentType)
+  const boundary = m?.[1] ?? m?.[2]
+  if (!boundary) return null
+  const delimiter = Buffer.from(`--${boundary}`)
+  let at = raw.indexOf(delimiter)
+  while (at >= 0) {
+    const next = raw.indexOf(delimiter, at + delimiter.length)
+    if (next < 0) return null
+    const part = raw.subarray(at + delimiter.length + 2, next - 2)
+    const headerEnd = part.indexOf('\r\n\r\n')
+    if (part.subarray(0, headerEnd).toString('utf8').includes(`name="${name}"`))
+      return part.subarray(headerEnd + 4)
+    at = next
+  }
+  return null
+}
 
 export type XFake = {
   url: string
@@ -74,6 +98,7 @@ export async function startXFake(): Promise<XFake> {
   const nextId = () => String(next++)
   const scripted: Scripted[] = []
   const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>()
+  const digests = new Map<string, Hash>()
   const fake = {
     url: '',
     clientId: 'x-client',
@@ -258,8 +283,10 @@ export async function startXFake(): Promise<XFake> {
         polls: 0,
         altText: null,
         finalized: false,
+        sha256: null,
       }
       fake.uploads.push(u)
+      digests.set(u.id, createHash('sha256'))
       return send(res, 200, { data: { id: u.id, media_key: `3_${u.id}`, expires_after_secs: 86400 } })
     }
     const append = /^\/2\/media\/upload\/(\d+)\/append$/.exec(path)
@@ -274,7 +301,11 @@ export async function startXFake(): Promise<XFake> {
       const media = form.get('media')
       if (Number(form.get('segment_index')) !== u.segments)
         return send(res, 400, problem(400, 'Invalid Request', 'Segments out of order'))
-      u.received += media instanceof Blob ? media.size : Buffer.byteLength(String(media ?? ''))
+      const bytes =
+        multipartField(raw, String(req.headers['content-type']), 'media') ??
+        (media instanceof Blob ? new Uint8Array(await media.arrayBuffer()) : Buffer.from(String(media ?? '')))
+      digests.get(u.id)?.update(bytes)
+      u.received += bytes.byteLength
       u.segments++
       return send(res, 200, {})
     }
@@ -284,6 +315,7 @@ export async function startXFake(): Promise<XFake> {
       if (!u) return send(res, 404, problem(404, 'Not Found', 'No such upload'))
       if (u.received !== u.totalBytes)
         return send(res, 400, problem(400, 'Invalid Request', 'File size mismatch'))
+      u.sha256 ??= digests.get(u.id)?.digest('hex') ?? null
       const video = u.mediaType.startsWith('video/')
       if (!video) u.finalized = true
       return send(res, 200, {
