@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module'
 import { inflateRawSync } from 'node:zlib'
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deidentifyDicom, elementText, parseDicom, renderDicom } from './dicom.ts'
+import { analyseDicom } from './index.ts'
+import { createOcrPool } from './ocr.ts'
 import {
   appendEncapsulated,
   deflatePart10,
@@ -326,5 +328,25 @@ describe('de-identification of compressed files', () => {
     expect(dataset.includes(Buffer.from('ANONYMOUS')) || dataset.includes(Buffer.from('YES'))).toBe(true)
     expect(dataset.includes(Buffer.from('MRN4857773'))).toBe(false)
     expect((await pixelsOf((await renderDicom(file)).png)).equals(nativePixels)).toBe(true)
+  })
+})
+
+describe('burned-in annotations in a compressed scan', () => {
+  const ocr = createOcrPool()
+  afterAll(() => ocr.close())
+
+  it('reads the identifiers drawn into JPEG 2000 pixels', async () => {
+    const scan = await syntheticDicom({
+      rows: 200,
+      cols: 360,
+      burnedIn: ['DOE, JANE', 'MRN 4857773456', 'DOB 12/03/1961'],
+      textSize: 16,
+    })
+    const px = new Uint16Array(parseDicom(scan).dataset['7FE00010']?.Value?.[0] as ArrayBuffer)
+    const frame = await encodeJpeg2000({ rows: 200, cols: 360, samples: 1, bits: 16, stored: 12, data: px })
+    const result = await analyseDicom(encapsulated(scan, '1.2.840.10008.1.2.4.90', [[frame]]), { ocr })
+    const texts = result.imageFindings.map((f) => f.text)
+    expect(texts).toContain('4857773456')
+    expect(texts).toContain('12/03/1961')
   })
 })
