@@ -177,7 +177,9 @@ test('an editor builds a survey and attaches it to an item; an anonymous learner
   ])
   expect(file.suggestedFilename()).toMatch(/^survey-[0-9a-f]{8}-responses-\d{4}-\d{2}-\d{2}\.csv$/)
   const rows = (await readFile(await file.path(), 'utf8')).trim().split('\r\n')
-  expect(rows[0]).toBe('learner,version,item_id,series_id,answered_at,q1,q2,q3')
+  expect(rows[0]).toBe(
+    'learner,version,attachment_id,attached_to,timing,item_id,series_id,answered_at,q1,q2,q3',
+  )
   expect(rows).toHaveLength(2)
   expect(rows[1]).toMatch(/^[0-9a-f]{20},1,/)
   expect(rows[1]).toContain(',4,a;b,')

@@ -426,9 +426,13 @@ describe.each(testDialects)('surveys on %s', (dialect) => {
     }
     const one = await download()
     const two = await download()
-    expect(one[0]).toBe('learner,version,item_id,series_id,answered_at,useful,change,comment')
+    expect(one[0]).toBe(
+      'learner,version,attachment_id,attached_to,timing,item_id,series_id,answered_at,useful,change,comment',
+    )
     expect(one).toHaveLength(4)
-    expect(one[1]).toMatch(new RegExp(`^[0-9a-f]{20},1,${itemId},,[^,]+,5,assess;treat,$`))
+    expect(one[1]).toMatch(
+      new RegExp(`^[0-9a-f]{20},1,${a.id},item,after_post_quiz,${itemId},,[^,]+,5,assess;treat,$`),
+    )
     expect(one[3]).toMatch(/,2,,"Too long, ""really"""$/)
     const learners = (rows: string[]) => rows.slice(1).map((r) => r.split(',')[0])
     expect(new Set(learners(one)).size).toBe(3)
@@ -445,6 +449,196 @@ describe.each(testDialects)('surveys on %s', (dialect) => {
     })
     expect(mine.filter((r) => r.questionId === 'useful').map((r) => r.value)).toEqual([5, 4, 2])
     expect(mine.every((r) => typeof r.sessionId === 'string' && !('learnerId' in r))).toBe(true)
+  })
+
+  it('summarises per attachment: each through its own responses, together the whole, listed with their counts', async () => {
+    const s = await create({ ...survey, title: 'Compare items' })
+    const onItem = await attach(s.id, { itemId, timing: 'after_content' })
+    const onSeries = await attach(s.id, { seriesId, timing: 'after_post_quiz' })
+    const unanswered = await attach(s.id, { itemId, timing: 'with_delayed_quiz' })
+    const send = async (path: string, pairs: [string, string][]) =>
+      expect((await post(path, undefined, form([['consent', 'yes'], ...pairs]))).status).toBe(303)
+    // Learners on the single item find it useful; those on the series do not.
+    for (const point of ['5', '5', '4'])
+      await send(`/orgs/${org.slug}/items/${itemId}/surveys/${onItem.id}`, [
+        ['q.useful', point],
+        ['q.change', 'assess'],
+      ])
+    for (const point of ['1', '2'])
+      await send(`/orgs/${org.slug}/items/${seriesItemId}/surveys/${onSeries.id}`, [
+        ['q.useful', point],
+        ['q.change', 'treat'],
+        ['q.comment', `Series answer ${point}`],
+      ])
+
+    type Results = {
+      attachment: string | null
+      n: number
+      attachments: Array<{
+        id: string
+        itemId: string | null
+        seriesId: string | null
+        targetTitle: string
+        timing: string
+        active: boolean
+        responses: number
+      }>
+      questions: Array<{
+        questionId: string
+        n: number
+        counts: Array<{ id: string; n: number }>
+        mean: number | null
+        texts: string[]
+      }>
+    }
+    const results = async (query: string) => {
+      const res = await call(rounds, 'GET', api(`/${s.id}/results${query}`), { cookie: editorCookie })
+      expect(res.status, await res.clone().text()).toBe(200)
+      return (await res.json()) as Results
+    }
+    const all = await results('')
+    const item = await results(`?attachment=${onItem.id}`)
+    const series = await results(`?version=1&attachment=${onSeries.id}`)
+    const none = await results(`?attachment=${unanswered.id}`)
+
+    expect(all).toMatchObject({ attachment: null, n: 5 })
+    expect(item).toMatchObject({ attachment: onItem.id, n: 3 })
+    expect(series).toMatchObject({ attachment: onSeries.id, n: 2 })
+    expect(none).toMatchObject({ attachment: unanswered.id, n: 0 })
+    const useful = (r: Results) => r.questions.find((q) => q.questionId === 'useful')
+    expect(useful(item)?.mean).toBeCloseTo(14 / 3)
+    expect(useful(series)?.mean).toBeCloseTo(1.5)
+    expect(useful(item)?.counts.map((c) => c.n)).toEqual([0, 0, 0, 1, 2])
+    expect(useful(series)?.counts.map((c) => c.n)).toEqual([1, 1, 0, 0, 0])
+    expect(item.questions.find((q) => q.questionId === 'comment')?.texts).toEqual([])
+    expect(series.questions.find((q) => q.questionId === 'comment')?.texts).toEqual([
+      'Series answer 1',
+      'Series answer 2',
+    ])
+    // The per-attachment summaries add up to the whole, question by question and count by count.
+    for (const q of all.questions) {
+      const parts = [item, series, none].map((r) => r.questions.find((x) => x.questionId === q.questionId))
+      expect(parts.reduce((a, p) => a + (p?.n ?? 0), 0)).toBe(q.n)
+      for (const c of q.counts)
+        expect(parts.reduce((a, p) => a + (p?.counts.find((x) => x.id === c.id)?.n ?? 0), 0)).toBe(c.n)
+    }
+
+    // Every view lists the attachments, what they are attached to, and their responses.
+    for (const r of [all, item, series, none])
+      expect(r.attachments).toEqual([
+        {
+          id: onItem.id,
+          itemId,
+          seriesId: null,
+          targetTitle: 'Sepsis in sixty seconds',
+          timing: 'after_content',
+          active: true,
+          responses: 3,
+        },
+        {
+          id: onSeries.id,
+          itemId: null,
+          seriesId,
+          targetTitle: 'Acute medicine',
+          timing: 'after_post_quiz',
+          active: true,
+          responses: 2,
+        },
+        {
+          id: unanswered.id,
+          itemId,
+          seriesId: null,
+          targetTitle: 'Sepsis in sixty seconds',
+          timing: 'with_delayed_quiz',
+          active: true,
+          responses: 0,
+        },
+      ])
+
+    // Responses are counted for the version asked for: version 2 has none yet.
+    await call(rounds, 'PUT', api(`/${s.id}`), { cookie: editorCookie, body: { ...survey, title: 'Again' } })
+    const v2 = await results(`?version=2&attachment=${onItem.id}`)
+    expect(v2.n).toBe(0)
+    expect(v2.attachments.map((a) => a.responses)).toEqual([0, 0, 0])
+    expect((await results(`?version=1&attachment=${onItem.id}`)).n).toBe(3)
+
+    // Archived, the survey's attachments are no longer shown to learners.
+    await call(rounds, 'POST', api(`/${s.id}/archive`), { cookie: editorCookie })
+    expect((await results('?version=1')).attachments.map((a) => a.active)).toEqual([false, false, false])
+
+    // The CSV names the attachment and what it is attached to on every row.
+    const csv = (
+      await (await call(rounds, 'GET', api(`/${s.id}/responses.csv`), { cookie: editorCookie })).text()
+    )
+      .trim()
+      .split('\r\n')
+      .slice(1)
+    expect(csv.filter((r) => r.includes(`,${onItem.id},item,after_content,${itemId},,`))).toHaveLength(3)
+    expect(
+      csv.filter((r) => r.includes(`,${onSeries.id},series,after_post_quiz,${seriesItemId},${seriesId},`)),
+    ).toHaveLength(2)
+  })
+
+  it('refuses a malformed attachment id with 400 and an unknown or foreign one with 404', async () => {
+    const s = await create({ ...survey, title: 'Mine' })
+    const mine = await attach(s.id, { itemId, timing: 'after_content' })
+    const sibling = await create({ ...survey, title: 'Sibling' })
+    const siblings = await attach(sibling.id, { itemId, timing: 'after_content' })
+
+    const other = await createTestOrganisation(rounds)
+    const otherEditor = await createTestMember(rounds, other.id, ['editor'])
+    const otherAuthor = await createTestMember(rounds, other.id, ['author'])
+    const otherCookie = await signIn(rounds, otherEditor.email)
+    const otherItem = await createItemInState(rounds, {
+      organisationId: other.id,
+      authorId: otherAuthor.id,
+      state: 'published',
+      published: true,
+      fields: { title: 'Elsewhere', body: 'Not ours.' },
+    })
+    const otherApi = (path: string) => `/api/orgs/${other.slug}/surveys${path}`
+    const theirs = (await (
+      await call(rounds, 'POST', otherApi(''), { cookie: otherCookie, body: survey })
+    ).json()) as { id: string }
+    const theirAttachment = (await (
+      await call(rounds, 'POST', otherApi(`/${theirs.id}/attachments`), {
+        cookie: otherCookie,
+        body: { itemId: otherItem.id, timing: 'after_content' },
+      })
+    ).json()) as { id: string }
+    expect(theirAttachment.id).toBeTruthy()
+
+    const ask = (path: string, cookie = editorCookie) => call(rounds, 'GET', path, { cookie })
+    const errorOf = async (res: Response) =>
+      ((await res.json()) as { error: { code: string; message: string } }).error
+
+    for (const malformed of ['not-an-id', '%20', 'x'.repeat(65), `${mine.id}x`]) {
+      const res = await ask(api(`/${s.id}/results?attachment=${malformed}`))
+      expect(res.status, malformed).toBe(400)
+      expect((await errorOf(res)).code).toBe('VALIDATION_FAILED')
+    }
+    for (const [what, path, cookie] of [
+      ['an unknown id', api(`/${s.id}/results?attachment=${rounds.ids.next()}`), editorCookie],
+      ['another survey of the organisation', api(`/${s.id}/results?attachment=${siblings.id}`), editorCookie],
+      ['another organisation', api(`/${s.id}/results?attachment=${theirAttachment.id}`), editorCookie],
+      [
+        'ours, asked from another organisation',
+        otherApi(`/${theirs.id}/results?attachment=${mine.id}`),
+        otherCookie,
+      ],
+    ] as const) {
+      const res = await ask(path, cookie)
+      expect(res.status, what).toBe(404)
+      const error = await errorOf(res)
+      expect(error.code, what).toBe('NOT_FOUND')
+      expect(JSON.stringify(error)).not.toContain('Sepsis')
+      expect(JSON.stringify(error)).not.toContain('Elsewhere')
+    }
+    // Their own attachment is theirs to read, and ours to us.
+    expect(
+      (await ask(otherApi(`/${theirs.id}/results?attachment=${theirAttachment.id}`), otherCookie)).status,
+    ).toBe(200)
+    expect((await ask(api(`/${s.id}/results?attachment=${mine.id}`))).status).toBe(200)
   })
 })
 

@@ -109,6 +109,9 @@ describe('summaries and export values', () => {
     const row = (learnerId: string, text: string) => ({
       learnerId,
       version: 1,
+      attachmentId: 'att-1',
+      attachedTo: 'item' as const,
+      timing: 'after_content',
       itemId: 'item-1',
       seriesId: null,
       answeredAt: '2026-11-27T00:00:00.000Z',
@@ -118,8 +121,12 @@ describe('summaries and export values', () => {
     const keyB = Buffer.alloc(32, 2)
     const csv = responsesCsv([{ version: 1, questions }], [row('L1', '=1+1'), row('L1', 'a, "b"')], keyA)
     const lines = csv.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('learner,version,item_id,series_id,answered_at,l,c,s,t')
-    expect(lines[1]).toBe(`${pseudonym(keyA, 'L1')},1,item-1,,2026-11-27T00:00:00.000Z,,,,'=1+1`)
+    expect(lines[0]).toBe(
+      'learner,version,attachment_id,attached_to,timing,item_id,series_id,answered_at,l,c,s,t',
+    )
+    expect(lines[1]).toBe(
+      `${pseudonym(keyA, 'L1')},1,att-1,item,after_content,item-1,,2026-11-27T00:00:00.000Z,,,,'=1+1`,
+    )
     expect(lines[2]?.endsWith(',"a, ""b"""')).toBe(true)
     expect(pseudonym(keyA, 'L1')).not.toBe(pseudonym(keyB, 'L1'))
     expect(pseudonym(keyA, 'L1')).toBe(pseudonym(keyA, 'L1'))

@@ -152,6 +152,11 @@ function csvCell(v: string | number | null): string {
 export type ExportResponse = {
   learnerId: string
   version: number
+  /** The attachment answered through, what it is attached to, and at which moment. */
+  attachmentId: string
+  attachedTo: 'item' | 'series'
+  timing: string
+  /** The item answered on (for a series attachment, one item of the series). */
   itemId: string
   seriesId: string | null
   answeredAt: string
@@ -176,12 +181,25 @@ export function responsesCsv(
         columns.push(q)
       }
   const byVersion = new Map(versions.map((v) => [v.version, new Map(v.questions.map((q) => [q.id, q]))]))
-  const header = ['learner', 'version', 'item_id', 'series_id', 'answered_at', ...columns.map((q) => q.id)]
+  const header = [
+    'learner',
+    'version',
+    'attachment_id',
+    'attached_to',
+    'timing',
+    'item_id',
+    'series_id',
+    'answered_at',
+    ...columns.map((q) => q.id),
+  ]
   const rows = responses.map((r) => {
     const qs = byVersion.get(r.version)
     return [
       pseudonym(key, r.learnerId),
       r.version,
+      r.attachmentId,
+      r.attachedTo,
+      r.timing,
       r.itemId,
       r.seriesId,
       r.answeredAt,

@@ -380,7 +380,9 @@ export async function listResponses(
   db: Executor,
   organisationId: string,
   instrumentId: string,
-): Promise<Array<ResponseRow & { attachedItemId: string | null; seriesId: string | null }>> {
+): Promise<
+  Array<ResponseRow & { attachedItemId: string | null; seriesId: string | null; timing: SurveyTiming }>
+> {
   const rows = await db
     .selectFrom('survey_response')
     .innerJoin('survey_attachment', 'survey_attachment.id', 'survey_response.attachment_id')
@@ -397,6 +399,7 @@ export async function listResponses(
       'survey_response.updated_at',
       'survey_attachment.series_id',
       'survey_attachment.item_id as attached_item_id',
+      'survey_attachment.timing',
     ])
     .where('survey_response.organisation_id', '=', organisationId)
     .where('survey_response.instrument_id', '=', instrumentId)
@@ -416,6 +419,7 @@ export async function listResponses(
     updatedAt: iso(r.updated_at),
     attachedItemId: r.attached_item_id,
     seriesId: r.series_id,
+    timing: r.timing as SurveyTiming,
   }))
 }
 

@@ -10,6 +10,7 @@ import {
   surveyContentSchema,
   surveyDetailSchema,
   surveyListSchema,
+  surveyResultsQuerySchema,
   surveyResultsSchema,
   surveyTemplatesSchema,
 } from './survey.schema.ts'
@@ -125,12 +126,9 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/surveys/{surveyId}/results',
     tags,
-    summary: `Per question of one version: n, counts per option, the Likert distribution, mean and median ${who}`,
+    summary: `Per question of one version, through every attachment or one: n, counts per option, the Likert distribution, mean and median; the attachments with their responses ${who}`,
     security: cookieAuth,
-    request: {
-      params: surveyParams,
-      query: z.object({ version: z.coerce.number().int().min(1).optional() }),
-    },
+    request: { params: surveyParams, query: surveyResultsQuerySchema },
     responses: { 200: jsonContent(surveyResultsSchema, 'Summary'), ...errorResponses(400, 401, 403, 404) },
   }),
   exportCsv: createRoute({
@@ -191,10 +189,7 @@ export function surveyRoutes(deps: AccountsDeps): Router {
   })
   app.openapi(routes.results, async (c) => {
     const p = c.req.valid('param')
-    return c.json(
-      await surveyResults(deps, c.get('actor'), p.slug, p.surveyId, c.req.valid('query').version),
-      200,
-    )
+    return c.json(await surveyResults(deps, c.get('actor'), p.slug, p.surveyId, c.req.valid('query')), 200)
   })
   app.openapi(routes.exportCsv, async (c) => {
     const p = c.req.valid('param')

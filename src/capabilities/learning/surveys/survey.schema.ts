@@ -181,14 +181,55 @@ export const questionSummarySchema = z
   .meta({ id: 'SurveyQuestionSummary' })
 export type QuestionSummary = z.infer<typeof questionSummarySchema>
 
+/**
+ * Fewer responses than this through one attachment are too few to read: a bar or a mean over
+ * three learners says more about those learners than about the item.
+ */
+export const MIN_READABLE_RESPONSES = 5
+
+/** Attachment ids are UUIDs (the ids port); anything else is refused before a lookup. */
+export const attachmentIdSchema = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'must be an attachment id',
+  )
+
+export const surveyResultsQuerySchema = z.object({
+  version: z.coerce.number().int().min(1).optional(),
+  /** Only the responses given through this attachment of the survey. */
+  attachment: attachmentIdSchema.optional(),
+})
+export type SurveyResultsQuery = z.infer<typeof surveyResultsQuerySchema>
+
+export const surveyResultsAttachmentSchema = z
+  .object({
+    id: z.string(),
+    itemId: z.string().nullable(),
+    seriesId: z.string().nullable(),
+    /** The item's or series' title. */
+    targetTitle: z.string(),
+    timing: surveyTimingSchema,
+    /** Learners are still shown it: false once the survey is archived. */
+    active: z.boolean(),
+    /** Responses through this attachment to the version summarised. */
+    responses: z.number().int(),
+  })
+  .meta({ id: 'SurveyResultsAttachment' })
+export type SurveyResultsAttachment = z.infer<typeof surveyResultsAttachmentSchema>
+
 export const surveyResultsSchema = z
   .object({
     surveyId: z.string(),
     version: z.number().int(),
     title: z.string(),
-    /** Responses to the version summarised. */
+    /** The attachment summarised, or null for the responses through all of them. */
+    attachment: z.string().nullable(),
+    /** Responses to the version summarised (through that attachment, if one is chosen). */
     n: z.number().int(),
     versions: z.array(z.number().int()),
+    /** Every attachment of the survey, with its responses to this version. */
+    attachments: z.array(surveyResultsAttachmentSchema),
     questions: z.array(questionSummarySchema),
   })
   .meta({ id: 'SurveyResults' })

@@ -56,6 +56,7 @@ import {
   type SurveyDetail,
   type SurveyList,
   type SurveyResults,
+  type SurveyResultsQuery,
   type SurveyTiming,
   surveyContentSchema,
 } from './survey.schema.ts'
@@ -370,28 +371,50 @@ export async function detachSurvey(
   })
 }
 
-/** Per question of one version (the current one by default): n, counts, Likert mean and median. */
+/**
+ * Per question of one version (the current one by default): n, counts, Likert mean and median,
+ * over the responses through every attachment or, given `attachment`, through that one alone
+ * (NOT_FOUND unless it is an attachment of this survey). Lists the attachments with their
+ * responses to the version, so results can be compared item by item.
+ */
 export async function surveyResults(
   deps: AccountsDeps,
   actor: Actor,
   slug: string,
   surveyId: string,
-  version?: number,
+  query: SurveyResultsQuery = {},
 ): Promise<SurveyResults> {
   const { org, instrument } = await surveyOf(deps, actor, slug, surveyId)
-  const v = version ?? instrument.currentVersion
+  const v = query.version ?? instrument.currentVersion
   const content = await findVersion(deps.db, instrument.id, v)
   if (!content) throw new AppError('VERSION_NOT_FOUND', { message: `this survey has no version ${v}` })
-  const responses = (await listResponses(deps.db, org.id, instrument.id)).filter(
+  const attachments = await listAttachments(deps.db, org.id, instrument.id)
+  if (query.attachment !== undefined && !attachments.some((a) => a.id === query.attachment))
+    throw new AppError('NOT_FOUND', { message: 'no such attachment of this survey' })
+  const ofVersion = (await listResponses(deps.db, org.id, instrument.id)).filter(
     (r) => r.instrumentVersion === v,
   )
+  const through = new Map<string, number>()
+  for (const r of ofVersion) through.set(r.attachmentId, (through.get(r.attachmentId) ?? 0) + 1)
+  const responses =
+    query.attachment === undefined ? ofVersion : ofVersion.filter((r) => r.attachmentId === query.attachment)
   const versions = (await listVersions(deps.db, [instrument.id])).map((x) => x.version)
   return {
     surveyId: instrument.id,
     version: v,
     title: content.title,
+    attachment: query.attachment ?? null,
     n: responses.length,
     versions,
+    attachments: attachments.map((a) => ({
+      id: a.id,
+      itemId: a.itemId,
+      seriesId: a.seriesId,
+      targetTitle: a.targetTitle,
+      timing: a.timing,
+      active: instrument.status === 'active',
+      responses: through.get(a.id) ?? 0,
+    })),
     questions: summariseResponses(content.questions, responses),
   }
 }
@@ -414,6 +437,9 @@ export async function exportSurveyResponses(
     responses.map((r) => ({
       learnerId: r.learnerId,
       version: r.instrumentVersion,
+      attachmentId: r.attachmentId,
+      attachedTo: r.seriesId === null ? 'item' : 'series',
+      timing: r.timing,
       itemId: r.itemId,
       seriesId: r.seriesId,
       answeredAt: r.updatedAt,
