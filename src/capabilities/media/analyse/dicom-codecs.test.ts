@@ -181,13 +181,17 @@ describe('compressed transfer syntaxes', () => {
     expect(diff).toBeLessThanOrEqual(24)
   })
 
-  it('renders 8-bit RGB and YBR_FULL colour from RLE, and RGB from JPEG-LS', async () => {
+  it('renders 8-bit RGB and YBR_FULL colour from RLE, and RGB from JPEG-LS interleaved and by plane', async () => {
     const rle = await renderDicom(encapsulated(native, '1.2.840.10008.1.2.5', [[encodeRle(rgb)]], RGB_HEADER))
     expect((await pixelsOf(rle.png)).equals(rgbPixels)).toBe(true)
     const ls = await renderDicom(
       encapsulated(native, '1.2.840.10008.1.2.4.80', [[await encodeJpegLs(rgb)]], RGB_HEADER),
     )
     expect((await pixelsOf(ls.png)).equals(rgbPixels)).toBe(true)
+    const planes = await renderDicom(
+      encapsulated(native, '1.2.840.10008.1.2.4.80', [[await encodeJpegLs(rgb, 0, true)]], RGB_HEADER),
+    )
+    expect((await pixelsOf(planes.png)).equals(rgbPixels)).toBe(true)
     // YBR_FULL (PS3.3 C.7.6.3.1.2) stored as is by RLE; rendered, it is the RGB image again.
     const ybr = new Uint8Array(rgb.data.length)
     for (let i = 0; i < ybr.length; i += 3) {

@@ -176,12 +176,20 @@ function sampleBytes(r: Raster): Uint8Array {
   return new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)
 }
 
-/** A JPEG-LS frame through CharLS; `near` 0 is lossless. */
-export async function encodeJpegLs(raster: Raster, near = 0): Promise<Uint8Array> {
+/**
+ * A JPEG-LS frame through CharLS; `near` 0 is lossless. Colour is sample-interleaved (CharLS
+ * interleave mode 2) unless `planes` asks for one scan per component (mode 0).
+ */
+export async function encodeJpegLs(raster: Raster, near = 0, planes = false): Promise<Uint8Array> {
   const r = unsignedBits(raster)
   charls ??= (require('@cornerstonejs/codec-charls/wasmjs') as (o: object) => Promise<Charls>)(quiet())
   const codec = await charls
   const enc = new codec.JpegLSEncoder()
+  let data = r.data
+  if (planes && r.samples > 1) {
+    const plane = r.rows * r.cols
+    data = r.data.map((_, i) => r.data[(i % plane) * r.samples + Math.floor(i / plane)] as number)
+  }
   try {
     enc
       .getDecodedBuffer({
@@ -191,10 +199,9 @@ export async function encodeJpegLs(raster: Raster, near = 0): Promise<Uint8Array
         componentCount: r.samples,
         isSigned: false,
       })
-      .set(sampleBytes(r))
+      .set(sampleBytes({ ...r, data }))
     enc.setNearLossless(near)
-    // Sample-interleaved colour, as the raster is (CharLS interleave mode 2).
-    if (r.samples > 1) enc.setInterleaveMode(2)
+    if (r.samples > 1) enc.setInterleaveMode(planes ? 0 : 2)
     enc.encode()
     return enc.getEncodedBuffer().slice()
   } finally {
