@@ -24,8 +24,10 @@ import { ErrorState, PageLoader, PageTitle } from '../shell/Page.tsx'
 import { emptySurvey, SurveyBuilder } from './SurveyBuilder.tsx'
 import {
   csvUrl,
+  MIN_READABLE_RESPONSES,
   type SurveyDetail,
   type SurveyResults,
+  type SurveyResultsAttachment,
   useArchiveSurvey,
   useAttachSurvey,
   useDeleteSurvey,
@@ -363,30 +365,61 @@ function Attachments({ slug, survey }: { slug: string; survey: SurveyDetail }) {
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(2))
 
+const ALL = 'all'
+
+/** "Sepsis in sixty seconds · After the content", a series named as such. */
+function attachmentLabel(a: SurveyResultsAttachment): string {
+  const target = a.seriesId ? `Series “${a.targetTitle}”` : a.targetTitle || 'Untitled item'
+  return `${target} · ${timingLabels[a.timing]}`
+}
+
 function Results({ slug, survey }: { slug: string; survey: SurveyDetail }) {
   const [version, setVersion] = useState<number | null>(null)
-  const results = useSurveyResults(slug, survey.id, version)
+  const [chosen, setChosen] = useState<string | null>(null)
+  // An attachment removed meanwhile (only one nobody answered can be) falls back to all of them.
+  const attachment = chosen && survey.attachments.some((a) => a.id === chosen) ? chosen : null
+  const results = useSurveyResults(slug, survey.id, version, attachment)
+  const attachments = results.data?.attachments ?? []
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
-        <Select
-          label="Version"
-          w={200}
-          value={String(version ?? survey.version)}
-          onChange={(v) => setVersion(v ? Number(v) : null)}
-          allowDeselect={false}
-          data={survey.versions.map((v) => ({
-            value: String(v.version),
-            label: `Version ${v.version} (${v.responses})`,
-          }))}
-        />
+        <Group align="flex-end">
+          <Select
+            label="Version"
+            w={200}
+            value={String(version ?? survey.version)}
+            onChange={(v) => setVersion(v ? Number(v) : null)}
+            allowDeselect={false}
+            data={survey.versions.map((v) => ({
+              value: String(v.version),
+              label: `Version ${v.version} (${v.responses})`,
+            }))}
+          />
+          <Select
+            label="Attachment"
+            description="Compare the items or series the survey is shown with"
+            w={380}
+            value={attachment ?? ALL}
+            onChange={(v) => setChosen(v && v !== ALL ? v : null)}
+            allowDeselect={false}
+            disabled={attachments.length < 2 && attachment === null}
+            data={[
+              { value: ALL, label: 'All attachments' },
+              ...attachments.map((a) => ({
+                value: a.id,
+                label: `${attachmentLabel(a)}${a.active ? '' : ' · no longer shown'} (${a.responses})`,
+              })),
+            ]}
+          />
+        </Group>
         <Button component="a" href={csvUrl(slug, survey.id)} download variant="light">
           Download CSV
         </Button>
       </Group>
       <Text size="sm" c="dimmed">
-        The CSV holds every response to every version. Learners appear under a code made for that download
-        alone, so two downloads cannot be matched learner by learner.
+        The CSV holds every response to every version, each with the attachment it came through. Learners
+        appear under a code made for that download alone, so two downloads cannot be matched learner by
+        learner.
       </Text>
       {results.isPending ? (
         <PageLoader />
@@ -400,11 +433,21 @@ function Results({ slug, survey }: { slug: string; survey: SurveyDetail }) {
 }
 
 function ResultsBody({ results }: { results: SurveyResults }) {
+  const through = results.attachments.find((a) => a.id === results.attachment)
+  const responses = results.n === 1 ? 'response' : 'responses'
   return (
     <Stack gap="md">
       <Text fw={600} aria-live="polite">
-        n = {results.n} {results.n === 1 ? 'response' : 'responses'} to version {results.version}
+        n = {results.n} {responses} to version {results.version}
+        {through ? ` through ${attachmentLabel(through)}` : ''}
       </Text>
+      {through && results.n < MIN_READABLE_RESPONSES ? (
+        <Alert color="yellow" title="Too few responses to read">
+          Only {results.n} {responses} to version {results.version} came through this attachment. With fewer
+          than {MIN_READABLE_RESPONSES}, the bars, mean and median describe those few learners, not the item:
+          compare attachments once each has at least {MIN_READABLE_RESPONSES}.
+        </Alert>
+      ) : null}
       {results.questions.map((q, i) => (
         <Card withBorder key={q.questionId} aria-label={`Results for question ${i + 1}`}>
           <Stack gap="xs">

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type {
   AttachSurveyInput,
   SurveyAttachment,
@@ -6,9 +6,12 @@ import type {
   SurveyDetail,
   SurveyList,
   SurveyResults,
+  SurveyResultsAttachment,
   SurveyTemplate,
 } from '../../../src/capabilities/learning/surveys/survey.schema.ts'
 import { api } from '../api/client.ts'
+
+export { MIN_READABLE_RESPONSES } from '../../../src/capabilities/learning/surveys/survey.schema.ts'
 
 /** Survey instruments: builder, attachments, results and the CSV export (editors and admins). */
 
@@ -19,6 +22,7 @@ export type {
   SurveyDetail,
   SurveyList,
   SurveyResults,
+  SurveyResultsAttachment,
   SurveyTemplate,
 }
 
@@ -29,8 +33,8 @@ export const surveyKeys = {
   all: (slug: string) => ['orgs', slug, 'surveys'] as const,
   templates: (slug: string) => ['orgs', slug, 'surveys', 'templates'] as const,
   one: (slug: string, id: string) => ['orgs', slug, 'surveys', id] as const,
-  results: (slug: string, id: string, version: number | null) =>
-    ['orgs', slug, 'surveys', id, 'results', version ?? 'current'] as const,
+  results: (slug: string, id: string, version: number | null, attachment: string | null) =>
+    ['orgs', slug, 'surveys', id, 'results', version ?? 'current', attachment ?? 'all'] as const,
   series: (slug: string) => ['orgs', slug, 'series'] as const,
 }
 
@@ -56,11 +60,22 @@ export function useSurvey(slug: string, id: string | null) {
   })
 }
 
-export function useSurveyResults(slug: string, id: string, version: number | null) {
+/** One version's results, through every attachment or through one (`attachment`). */
+export function useSurveyResults(
+  slug: string,
+  id: string,
+  version: number | null,
+  attachment: string | null = null,
+) {
+  const query = new URLSearchParams()
+  if (version) query.set('version', String(version))
+  if (attachment) query.set('attachment', attachment)
+  const qs = query.toString()
   return useQuery({
-    queryKey: surveyKeys.results(slug, id, version),
-    queryFn: () =>
-      api<SurveyResults>('GET', `${one(slug, id)}/results${version ? `?version=${version}` : ''}`),
+    queryKey: surveyKeys.results(slug, id, version, attachment),
+    queryFn: () => api<SurveyResults>('GET', `${one(slug, id)}/results${qs ? `?${qs}` : ''}`),
+    // The selectors stay on screen while another version or attachment loads.
+    placeholderData: keepPreviousData,
   })
 }
 
