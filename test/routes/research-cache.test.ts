@@ -143,6 +143,25 @@ describe.each(testDialects)('research view cache on %s', (dialect) => {
     expect(again.correlations).toEqual(first.correlations)
   })
 
+  it('answers a conditional request with 304 while the figures are the same', async () => {
+    const path = `/api/orgs/${w.org.slug}/analytics/research`
+    const res = await call(rounds, 'GET', path, { cookie: w.editor.cookie })
+    const etag = res.headers.get('etag') as string
+    expect(etag).toMatch(/^W\/"meanGain-\d+-0"$/)
+    expect(res.headers.get('cache-control')).toBe('private, no-cache')
+    const same = await call(rounds, 'GET', path, {
+      cookie: w.editor.cookie,
+      headers: { 'if-none-match': etag },
+    })
+    expect(same.status).toBe(304)
+    expect(await same.text()).toBe('')
+    const other = await call(rounds, 'GET', `${path}?outcome=meanNormalisedGain`, {
+      cookie: w.editor.cookie,
+      headers: { 'if-none-match': etag },
+    })
+    expect(other.status).toBe(200)
+  })
+
   it('keeps the view in the database, so another process serves it without computing', async () => {
     const first = await view()
     const other = await createTestRounds(dialect, { clock, databaseOf: rounds })

@@ -38,6 +38,24 @@ export type Database = {
  * failing when a reader tries to become a writer.
  */
 export function openDatabase(url: string): Database {
+  const database = open(url)
+  if (database.describe !== ':memory:')
+    urls.set(database.db, database.dialect === 'sqlite' ? `sqlite:${database.describe}` : url)
+  return database
+}
+
+/** The URL each opened database came from (never printed: a PostgreSQL URL may hold a password). */
+const urls = new WeakMap<object, string>()
+
+/**
+ * The URL to open another connection to the same data, as a worker thread does; undefined for an
+ * in-memory SQLite database, which no other connection can see.
+ */
+export function databaseUrlOf(db: object): string | undefined {
+  return urls.get(db)
+}
+
+function open(url: string): Database {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length)
     const path = file === ':memory:' ? ':memory:' : resolve(file)

@@ -7,7 +7,7 @@ import {
   type ItemData,
   resamplesFor,
 } from './research.analysis.ts'
-import { analyseOffThread } from './research.offthread.ts'
+import { computeViewJson } from './research.offthread.ts'
 
 describe('content features', () => {
   it('counts words of the body and thread parts, the hook, and flags', () => {
@@ -134,7 +134,9 @@ describe('analysis on a worker thread', () => {
       metrics: { views: 100 + ((i * 53) % 97) * 10, likes: (i * 13) % 29 },
     }))
     const inProcess = analyse(items, 'meanGain')
-    expect(await analyseOffThread(items, 'meanGain')).toEqual(inProcess)
+    const computedAt = '2026-11-27T10:00:00.000Z'
+    const json = await computeViewJson({ organisationId: 'org', outcome: 'meanGain', computedAt, items })
+    expect(JSON.parse(json)).toEqual({ ...inProcess, computedAt })
     expect(inProcess.correlations.find((c) => c.metric === 'views')?.n).toBe(
       items.filter((i) => i.gain !== null).length,
     )

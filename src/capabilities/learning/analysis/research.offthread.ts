@@ -1,23 +1,28 @@
 import { Worker } from 'node:worker_threads'
-import type { analyse, ItemData } from './research.analysis.ts'
+import type { ItemData } from './research.analysis.ts'
 import type { ResearchOutcome } from './research.schema.ts'
 
-type Analysed = ReturnType<typeof analyse>
+/**
+ * What a worker computes: one organisation's view for one outcome, stamped `computedAt`, from the
+ * database (read over the worker's own connection) or from items the caller already loaded.
+ */
+export type ViewTask = { organisationId: string; outcome: ResearchOutcome; computedAt: string } & (
+  | { databaseUrl: string }
+  | { items: ItemData[] }
+)
 
 /**
- * Runs the research analysis (seconds of CPU over thousands of items: the bootstrap and the
- * models) on a worker thread, so the server keeps answering other requests meanwhile. The items
- * are loaded on the main thread (the database connection lives there) and copied over.
+ * Computes a research view on a worker thread and resolves with its JSON. The reading (seconds of
+ * SQL over a large organisation; SQLite's driver blocks the thread it runs on) and the analysis
+ * (the bootstrap and the models) happen there, so the server keeps answering meanwhile.
  */
-export function analyseOffThread(items: ItemData[], outcome: ResearchOutcome): Promise<Analysed> {
+export function computeViewJson(task: ViewTask): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./research.worker.ts', import.meta.url), {
-      workerData: { items, outcome },
-    })
+    const worker = new Worker(new URL('./research.worker.ts', import.meta.url), { workerData: task })
     let done = false
-    worker.once('message', (result: Analysed) => {
+    worker.once('message', (json: string) => {
       done = true
-      resolve(result)
+      resolve(json)
     })
     worker.once('error', (error) => {
       done = true
