@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -46,6 +47,8 @@ export type FakeMedia = {
   id: string
   description: string | null
   bytes: number
+  /** SHA-256 (hex) of the file received. */
+  sha256: string
   mimeType: string
   polls: number
 }
@@ -227,6 +230,9 @@ export async function startMastodonFake(
         id: nextId(),
         description: (form.get('description') as string | null) ?? null,
         bytes: file.size,
+        sha256: createHash('sha256')
+          .update(new Uint8Array(await file.arrayBuffer()))
+          .digest('hex'),
         mimeType: file.type,
         polls: 0,
       }
