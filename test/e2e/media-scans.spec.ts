@@ -198,3 +198,98 @@ test('a face blocks submission until the author records the patient’s consent 
   await expect(card.getByTestId('media-findings')).toContainText('consent on record')
   await submitted(page)
 })
+
+test('an author uploads captions: each cue screened with its time, the name fixed in the captions, then submits', async ({
+  page,
+  login,
+}) => {
+  await login(demo.author)
+  const media = await newDraft(page, 'A rhythm strip in four steps', 'Video')
+  const srt = [
+    '1',
+    '00:00:01,000 --> 00:00:03,500',
+    'Today we read a rhythm strip together.',
+    '',
+    '2',
+    '00:00:04,000 --> 00:00:07,000',
+    'This strip came from Mrs Ellen Hartley this morning.',
+    '',
+  ].join('\n')
+  await choose(page, media, { name: 'strip.srt', mimeType: 'application/x-subrip', buffer: Buffer.from(srt) })
+
+  const card = media.getByTestId('upload-card')
+  await expect(card.getByTestId('upload-status')).toHaveText('Screened', { timeout: 60_000 })
+  await expect(card).toContainText('The captions were added to the item')
+  const captions = page.getByRole('textbox', { name: 'Captions' })
+  await expect(captions).toHaveValue(/Mrs Ellen Hartley/)
+
+  // The name is found in the second cue, with its time, and fixed there with one click.
+  const findings = page.getByRole('region', { name: 'Findings' })
+  const blocking = findings.getByRole('region', { name: /^Blocking/ })
+  await expect(blocking).toContainText('in captions · cue 2 at 00:00:04.000')
+  const fix = blocking.getByRole('button', { name: /^Fix: replace “.*Hartley.*” with .+ in the captions$/ })
+  await fix.first().click()
+  await expect(captions).not.toHaveValue(/Hartley/)
+  await expect(captions).toHaveValue(/00:00:04,000 --> 00:00:07,000\nThis strip came from .+ this morning\./)
+  await expect(blocking).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved')
+  await submitted(page)
+})
+
+test('a face in a video is found with its time, blurred in the background and checked, then the item submits', async ({
+  page,
+  login,
+}) => {
+  await login(demo.author)
+  const media = await newDraft(page, 'Bell’s palsy at the bedside', 'Video')
+  // Faces cannot be drawn in code; face-api ships photographs for its demo: four seconds of one.
+  const require = createRequire(import.meta.url)
+  const sample = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg')
+  const still = join(work, 'face.png')
+  writeFileSync(
+    still,
+    await sharp(readFileSync(sample)).resize({ width: 480, height: 320, fit: 'cover' }).png().toBuffer(),
+  )
+  const clip = join(work, 'face.mp4')
+  execFileSync('/usr/bin/ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-framerate',
+    '10',
+    '-t',
+    '4',
+    '-i',
+    still,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    clip,
+  ])
+  await choose(page, media, { name: 'bedside.mp4', mimeType: 'video/mp4', buffer: readFileSync(clip) })
+
+  const card = media.getByTestId('upload-card')
+  await expect(card.getByTestId('upload-status')).toHaveText('Screened', { timeout: 90_000 })
+  const findings = card.getByTestId('media-findings')
+  await expect(findings).toContainText('Face')
+  await expect(findings.getByRole('button', { name: /at 0\.0 s/ }).first()).toBeVisible()
+
+  // Without consent the face blocks submission.
+  const review = page.getByRole('region', { name: 'Review' })
+  await review.getByRole('button', { name: 'Submit for review' }).click()
+  await expect(review.getByRole('alert')).toContainText(/face/i)
+
+  // Blur it: progress, then the redacted copy, read again by the face detector.
+  await expect(card.getByRole('checkbox', { name: /face/i }).first()).toBeChecked()
+  await card.getByRole('button', { name: 'Redact the chosen regions' }).click()
+  await expect(card.getByTestId('redacted-video')).toBeVisible({ timeout: 120_000 })
+  await expect(card.getByTestId('redaction-check')).toContainText('no face was detected')
+  await submitted(page)
+})

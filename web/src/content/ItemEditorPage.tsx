@@ -164,6 +164,9 @@ function textToReferences(text: string): Form['references'] {
   return out.slice(0, 100)
 }
 
+/** Findings in these fields offer a one-click fix in the editor. */
+const captionsFixable = ['body', 'captions'] as const
+
 const gapCodes = ['TRAINING_REQUIRED', 'DISPLAY_NAME_REQUIRED', 'DISCLOSURE_REQUIRED'] as const
 
 type Refusal =
@@ -625,10 +628,18 @@ function Editor({ item }: { item: Item }) {
   const onFix = useCallback(
     (finding: Finding, replacement: string) => {
       if (!editable) return
+      if (finding.field === 'captions') {
+        // Captions keep their cue lines: only the flagged words change, where they still are.
+        const text = form.captions
+        if (text.slice(finding.start, finding.end) === finding.text)
+          onChange({ captions: text.slice(0, finding.start) + replacement + text.slice(finding.end) })
+        else notifications.show({ message: 'That text has changed. The findings will update in a moment.' })
+        return
+      }
       if (editor.current?.replace(finding, replacement)) editor.current.focus()
       else notifications.show({ message: 'That text has changed. The findings will update in a moment.' })
     },
-    [editable],
+    [editable, form.captions, onChange],
   )
 
   // A reviewer's comment on the body: select its quote where it is now (nearest its old offset).
@@ -841,7 +852,12 @@ function Editor({ item }: { item: Item }) {
                   Nothing found under your organisation’s policy.
                 </Text>
               ) : (
-                <FindingsList findings={live.findings} onSelect={onSelect} onFix={onFix} />
+                <FindingsList
+                  findings={live.findings}
+                  onSelect={onSelect}
+                  onFix={onFix}
+                  fixable={captionsFixable}
+                />
               )}
             </Card>
             <PublishPanel item={item} />

@@ -58,16 +58,19 @@ function FindingItem({
   finding,
   onSelect,
   onFix,
+  fixable,
 }: {
   finding: Finding
   onSelect: (finding: Finding) => void
   onFix: (finding: Finding, replacement: string) => void
+  fixable: readonly Finding['field'][]
 }) {
   const label = severityLabels[finding.severity]
   const fix = fixFor(finding)
   const inDraft = finding.field === 'body'
   const shown = excerpt(finding.text)
-  const canReplace = fix?.kind === 'replace' && inDraft && finding.end > finding.start
+  const canReplace = fix?.kind === 'replace' && fixable.includes(finding.field) && finding.end > finding.start
+  const where = inDraft ? 'the draft' : `the ${fieldLabels[finding.field].toLowerCase()}`
   return (
     <Paper
       component="li"
@@ -120,8 +123,8 @@ function FindingItem({
               onClick={() => onFix(finding, fix.text)}
               aria-label={
                 fix.text
-                  ? `Fix: replace “${shown}” with ${fix.text}`
-                  : `Fix: remove “${shown}” from the draft`
+                  ? `Fix: replace “${shown}” with ${fix.text}${inDraft ? '' : ` in ${where}`}`
+                  : `Fix: remove “${shown}” from ${where}`
               }
             >
               {fix.text ? `Fix: ${fix.text}` : 'Fix: remove'}
@@ -144,10 +147,13 @@ export const FindingsList = memo(function FindingsList({
   findings,
   onSelect,
   onFix,
+  fixable = ['body'],
 }: {
   findings: readonly Finding[]
   onSelect: (finding: Finding) => void
   onFix: (finding: Finding, replacement: string) => void
+  /** The fields whose findings offer a one-click fix (the caller's onFix applies it there). */
+  fixable?: readonly Finding['field'][]
 }) {
   const groups = severityOrder
     .map((severity) => ({ severity, items: findings.filter((f) => f.severity === severity) }))
@@ -161,7 +167,13 @@ export const FindingsList = memo(function FindingsList({
           </Title>
           <Stack component="ul" gap="xs" p={0} m={0} aria-labelledby={`findings-${severity}`}>
             {items.map((f) => (
-              <FindingItem key={findingKey(f)} finding={f} onSelect={onSelect} onFix={onFix} />
+              <FindingItem
+                key={findingKey(f)}
+                finding={f}
+                onSelect={onSelect}
+                onFix={onFix}
+                fixable={fixable}
+              />
             ))}
           </Stack>
         </section>
