@@ -13,7 +13,8 @@ import { ChannelError, type ConnectorEnv, type MediaBody } from '../connector.ts
  * Plain-fetch plumbing shared by the connectors that speak a platform's REST API directly
  * (YouTube, Meta, TikTok, LinkedIn): a network failure or timeout becomes a retryable
  * ChannelError in plain words; an HTTP refusal is handed to the platform's own translator.
- * Nothing here logs a request, a token or post text.
+ * Nothing here logs a request, a token or post text. Media are read from `OutgoingMedia.body`
+ * by byte range (readRange, rangeBody, withMediaBlob), so no connector holds a video whole.
  */
 export type HttpRefusal = { status: number; headers: Headers; body: unknown; doing: string }
 
@@ -146,10 +147,21 @@ export async function pollContainer(options: {
 }
 
 /**
+ * The most a connector holds in memory at once: one upload chunk (X's segments), or a whole
+ * file only where the platform takes it in one request and caps it lower (images; the copy
+ * the fediverse actor keeps). Everything else is streamed from the store by range.
+ */
+export const MAX_BUFFERED_BYTES = 128 * 1024 * 1024
+
+/**
  * Bytes `start`–`end` (inclusive) of a media file, read by range: one upload chunk in memory,
  * never the whole file. Refuses a range longer than `MAX_BUFFERED_BYTES`.
  */
-export async function readRange(media: MediaBody, start: number, end: number): Promise<Uint8Array> {
+export async function readRange(
+  media: MediaBody,
+  start: number,
+  end: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const length = end - start + 1
   if (length <= 0) return new Uint8Array(0)
   if (length > MAX_BUFFERED_BYTES) throw new Error(`a ${length}-byte read is more than a chunk`)
@@ -171,14 +183,8 @@ export async function readRange(media: MediaBody, start: number, end: number): P
   return out
 }
 
-/**
- * The most a connector holds in memory at once: one upload chunk, or a whole file only where
- * the platform takes it in one request and caps it lower (images; Bluesky's and Mastodon's videos).
- */
-export const MAX_BUFFERED_BYTES = 128 * 1024 * 1024
-
 /** The whole file in memory, for a platform or library that takes only bytes; small files only. */
-export function readWhole(media: MediaBody): Promise<Uint8Array> {
+export function readWhole(media: MediaBody): Promise<Uint8Array<ArrayBuffer>> {
   return readRange(media, 0, media.size - 1)
 }
 
@@ -208,8 +214,7 @@ export async function withMediaBlob<T>(
   type: string,
   fn: (blob: Blob) => Promise<T>,
 ): Promise<T> {
-  if (media.size <= BLOB_IN_MEMORY_BYTES)
-    return await fn(new Blob([new Uint8Array(await readWhole(media))], { type }))
+  if (media.size <= BLOB_IN_MEMORY_BYTES) return await fn(new Blob([await readWhole(media)], { type }))
   const dir = await mkdtemp(join(tmpdir(), 'rounds-upload-'))
   try {
     const path = join(dir, 'media')

@@ -1,17 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type BlobStore, createLocalStore } from '#src/capabilities/media/storage.ts'
+import { createLocalStore } from '#src/capabilities/media/storage.ts'
 import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
 import { startTikTokFake, type TikTokFake } from '#test/fakes/tiktok.ts'
 import { startXFake, type XFake } from '#test/fakes/x.ts'
 import { startYouTubeFake, type YouTubeFake } from '#test/fakes/youtube.ts'
-import type { OutgoingMedia, OutgoingPost } from '../connector.ts'
+import { type Growth, MIB, measured, storeRandomFile, videoFrom, watched } from '#test/support/large-media.ts'
+import type { OutgoingPost } from '../connector.ts'
 import { BLOB_IN_MEMORY_BYTES } from './http.ts'
 import { createMastodonConnector } from './mastodon.ts'
 import { createTikTokConnector } from './tiktok.ts'
@@ -24,92 +21,12 @@ import { createYouTubeConnector, YOUTUBE_CHUNK } from './youtube.ts'
  * the whole file, no read is longer than one chunk, and the process grows by a fraction of the
  * file while sending it. The memory figures are printed for the record.
  */
-const MIB = 1024 * 1024
 const SIZE = 128 * MIB
 const KEY = 'upload-1/video.mp4'
 /** Mastodon takes videos up to 99 MB in one request. */
 const CLIP_SIZE = 40 * MIB
 const CLIP_KEY = 'upload-2/clip.mp4'
 const NOW = new Date()
-
-type Reads = { get: number; whole: number; ranges: number[] }
-
-/** The store, recording how it is read. */
-function watched(store: BlobStore): { store: BlobStore; reads: Reads } {
-  const reads: Reads = { get: 0, whole: 0, ranges: [] }
-  return {
-    reads,
-    store: {
-      ...store,
-      get: async (key) => {
-        reads.get++
-        return await store.get(key)
-      },
-      open: async (key, range) => {
-        if (range) reads.ranges.push(range.end - range.start + 1)
-        else reads.whole++
-        return await store.open(key, range)
-      },
-    },
-  }
-}
-
-/** The published file as delivery hands it to a connector (src/entry/context.ts does the same through the media capability). */
-async function videoFrom(store: BlobStore, key = KEY): Promise<OutgoingMedia> {
-  const head = await store.open(key, { start: 0, end: 0 })
-  if (!head) throw new Error('no video stored')
-  await head.body.cancel()
-  return {
-    kind: 'video',
-    mimeType: 'video/mp4',
-    body: {
-      size: head.size,
-      open: async (range) => {
-        const file = await store.open(key, range)
-        if (!file) throw new Error('the video is gone')
-        return file.body
-      },
-    },
-  }
-}
-
-const gc = (() => {
-  setFlagsFromString('--expose-gc')
-  return runInNewContext('gc') as () => void
-})()
-
-/** Peak growth in MiB: of live memory (heap and buffers, collected before each look) and of RSS. */
-type Growth = { liveMiB: number; rssMiB: number }
-
-/**
- * Runs `fn`, looking at the process's memory every few milliseconds. Garbage is collected
- * before each look, so the live figure is what is held, not what awaits collection (V8 lets
- * up to about 64 MB of dead buffers pile up before it collects them).
- */
-async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; growth: Growth }> {
-  // Buffers freed just before are released in the background: settle first, so the
-  // baseline does not count them.
-  for (let i = 0; i < 3; i++) {
-    gc()
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  const base = process.memoryUsage()
-  const peak = { live: 0, rss: 0 }
-  const sample = () => {
-    gc()
-    const m = process.memoryUsage()
-    peak.live = Math.max(peak.live, m.heapUsed + m.external - base.heapUsed - base.external)
-    peak.rss = Math.max(peak.rss, m.rss - base.rss)
-  }
-  const timer = setInterval(sample, 50)
-  try {
-    const result = await fn()
-    sample()
-    return { result, growth: { liveMiB: peak.live / MIB, rssMiB: peak.rss / MIB } }
-  } finally {
-    clearInterval(timer)
-  }
-}
 
 describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, () => {
   let dir: string
@@ -130,22 +47,13 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rounds-large-media-'))
-    // Random bytes, so a chunk sent twice, out of order or short changes the hash.
-    const source = join(dir, 'source.mp4')
-    const hash = createHash('sha256')
-    const out = createWriteStream(source)
-    for (let written = 0; written < SIZE; written += MIB) {
-      const piece = randomBytes(MIB)
-      hash.update(piece)
-      if (!out.write(piece)) await new Promise((r) => out.once('drain', r))
-    }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
-    sha256 = hash.digest('hex')
-    await createLocalStore(join(dir, 'store')).putFile(KEY, source)
-    await rm(source)
-    const clip = randomBytes(CLIP_SIZE)
-    clipSha256 = createHash('sha256').update(clip).digest('hex')
-    await createLocalStore(join(dir, 'store')).put(CLIP_KEY, clip)
+    sha256 = await storeRandomFile(createLocalStore(join(dir, 'store')), KEY, SIZE, join(dir, 'scratch'))
+    clipSha256 = await storeRandomFile(
+      createLocalStore(join(dir, 'store')),
+      CLIP_KEY,
+      CLIP_SIZE,
+      join(dir, 'scratch'),
+    )
     ;[youtube, x, tiktok, mastodon] = await Promise.all([
       startYouTubeFake(),
       startXFake(),
@@ -175,7 +83,7 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
       publicBaseUrl: 'https://r',
     })
     const ctx = { credentials: { serviceUrl: youtube.url, accessToken: youtube.issueToken() } }
-    const video = await videoFrom(store)
+    const video = await videoFrom(store, KEY)
     const { result, growth } = await measured(() =>
       connector.publishPart(ctx, post, { index: 0, text: 'A full study.', media: [video] }, null),
     )
@@ -193,7 +101,7 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
     const { store, reads } = watched(createLocalStore(join(dir, 'store')))
     const connector = createXConnector({ baseUrl: x.url, fetch, now: () => NOW, publicBaseUrl: 'https://r' })
     const ctx = { credentials: { serviceUrl: x.url, accessToken: x.issueToken(), accountId: x.userId } }
-    const video = await videoFrom(store)
+    const video = await videoFrom(store, KEY)
     const { result, growth } = await measured(() =>
       connector.publishPart(ctx, post, { index: 0, text: 'A full study.', media: [video] }, null),
     )
@@ -215,7 +123,7 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
       { pollMs: 5, chunkBytes: 5 * MIB },
     )
     const ctx = { credentials: { serviceUrl: tiktok.url, accessToken: tiktok.issueToken() } }
-    const video = await videoFrom(store)
+    const video = await videoFrom(store, KEY)
     const { growth } = await measured(() =>
       connector.publishPart(ctx, post, { index: 0, text: 'A full study.', media: [video] }, null),
     )
