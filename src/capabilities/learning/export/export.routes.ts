@@ -28,7 +28,7 @@ const routes = {
     path: '/orgs/{slug}/research/exports',
     tags,
     summary:
-      'Request an anonymised research export (k, date range, granularity): built in the background into a ZIP of CSV tables with a codebook (editors and admins)',
+      'Request an anonymised research export (k, date range, granularity): built in the background into a ZIP of CSV tables with a codebook (editors, admins and researchers)',
     security: cookieAuth,
     request: { params: orgParams, body: jsonBody(exportRequestSchema) },
     responses: {
@@ -41,7 +41,7 @@ const routes = {
     path: '/orgs/{slug}/research/exports',
     tags,
     summary:
-      "The organisation's research exports, newest first, with status and progress (editors and admins)",
+      "The organisation's research exports, newest first, with status and progress (editors, admins and researchers)",
     security: cookieAuth,
     request: { params: orgParams },
     responses: { 200: jsonContent(researchExportListSchema, 'Exports'), ...errorResponses(401, 403, 404) },

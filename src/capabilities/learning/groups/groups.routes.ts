@@ -16,7 +16,7 @@ const routes = {
     path: '/orgs/{slug}/analytics/series',
     tags,
     summary:
-      'Learning gain, retention, completion, n at each step and reach over time per series (editors and admins)',
+      'Learning gain, retention, completion, n at each step and reach over time per series (editors, admins and researchers)',
     security: cookieAuth,
     request: { params: orgParams },
     responses: { 200: jsonContent(analyticsGroupsSchema, 'Per series'), ...errorResponses(401, 403, 404) },
@@ -26,7 +26,7 @@ const routes = {
     path: '/orgs/{slug}/analytics/channels',
     tags,
     summary:
-      'Learning gain, retention, completion, n at each step and reach over time per channel an item was published to (editors and admins)',
+      'Learning gain, retention, completion, n at each step and reach over time per channel an item was published to (editors, admins and researchers)',
     security: cookieAuth,
     request: { params: orgParams },
     responses: { 200: jsonContent(analyticsGroupsSchema, 'Per channel'), ...errorResponses(401, 403, 404) },

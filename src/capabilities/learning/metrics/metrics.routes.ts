@@ -29,7 +29,7 @@ const routes = {
     path: '/orgs/{slug}/metrics',
     tags,
     summary:
-      'Every published item with the latest engagement metrics of each of its posts (editors and admins)',
+      'Every published item with the latest engagement metrics of each of its posts (editors, admins and researchers)',
     security: cookieAuth,
     request: { params: orgParams },
     responses: { 200: jsonContent(engagementOverviewSchema, 'Engagement'), ...errorResponses(401, 403, 404) },
@@ -38,7 +38,8 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/items/{itemId}/metrics',
     tags,
-    summary: "One item's latest metrics per post and every snapshot over time (editors and admins)",
+    summary:
+      "One item's latest metrics per post and every snapshot over time (editors, admins and researchers)",
     security: cookieAuth,
     request: { params: itemParams },
     responses: { 200: jsonContent(itemMetricsSchema, 'Item metrics'), ...errorResponses(401, 403, 404) },

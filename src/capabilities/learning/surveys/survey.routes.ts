@@ -32,6 +32,8 @@ const tags = ['Surveys']
 const orgParams = z.object({ slug: slugSchema })
 const surveyParams = orgParams.extend({ surveyId: z.string().min(1).max(64) })
 const attachmentParams = surveyParams.extend({ attachmentId: z.string().min(1).max(64) })
+/** Who reaches a route: reading (analytics.read) or building and attaching (analytics.manage). */
+const readers = '(editors, admins and researchers)'
 const who = '(editors and admins)'
 
 const routes = {
@@ -39,7 +41,7 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/surveys',
     tags,
-    summary: `The organisation's survey instruments with their version, responses and attachments ${who}`,
+    summary: `The organisation's survey instruments with their version, responses and attachments ${readers}`,
     security: cookieAuth,
     request: { params: orgParams },
     responses: { 200: jsonContent(surveyListSchema, 'Surveys'), ...errorResponses(401, 403, 404) },
@@ -48,7 +50,7 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/surveys/templates',
     tags,
-    summary: `Starting points for common instruments: perceived usefulness, satisfaction, intention to change practice ${who}`,
+    summary: `Starting points for common instruments: perceived usefulness, satisfaction, intention to change practice ${readers}`,
     security: cookieAuth,
     request: { params: orgParams },
     responses: { 200: jsonContent(surveyTemplatesSchema, 'Templates'), ...errorResponses(401, 403, 404) },
@@ -69,7 +71,7 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/surveys/{surveyId}',
     tags,
-    summary: `A survey's current version, its versions with their responses, and where it is attached ${who}`,
+    summary: `A survey's current version, its versions with their responses, and where it is attached ${readers}`,
     security: cookieAuth,
     request: { params: surveyParams },
     responses: { 200: jsonContent(surveyDetailSchema, 'The survey'), ...errorResponses(401, 403, 404) },
@@ -126,7 +128,7 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/surveys/{surveyId}/results',
     tags,
-    summary: `Per question of one version, through every attachment or one: n, counts per option, the Likert distribution, mean and median; the attachments with their responses ${who}`,
+    summary: `Per question of one version, through every attachment or one: n, counts per option, the Likert distribution, mean and median; the attachments with their responses ${readers}`,
     security: cookieAuth,
     request: { params: surveyParams, query: surveyResultsQuerySchema },
     responses: { 200: jsonContent(surveyResultsSchema, 'Summary'), ...errorResponses(400, 401, 403, 404) },
@@ -135,7 +137,7 @@ const routes = {
     method: 'get',
     path: '/orgs/{slug}/surveys/{surveyId}/responses.csv',
     tags,
-    summary: `Every response as CSV: a row per response, a column per question, learners pseudonymised afresh for each export ${who}`,
+    summary: `Every response as CSV: a row per response, a column per question, learners pseudonymised afresh for each export ${readers}`,
     security: cookieAuth,
     request: { params: surveyParams },
     responses: {
