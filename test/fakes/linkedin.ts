@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { type FakeRequest, type Scripted, sendJson, startFakeServer } from './http.ts'
 
 /**
@@ -26,6 +26,9 @@ type Asset = {
   finalized: boolean
   polls: number
   size: number
+  /** SHA-256 (hex) of a video's parts in the order they arrived, once finalized (hashed, not kept). */
+  sha256: string | null
+  digest: Hash
 }
 const PART = 4 * 1024 * 1024
 
@@ -58,6 +61,7 @@ export async function startLinkedInFake() {
       const etag = `"${randomBytes(6).toString('hex')}"`
       u.asset.parts.set(etag, body.length)
       u.asset.bytes += body.length
+      u.asset.digest.update(body)
       res.writeHead(201, { etag, 'content-length': '0' })
       return res.end()
     }
@@ -106,6 +110,8 @@ export async function startLinkedInFake() {
         finalized: kind !== 'videos',
         polls: 0,
         size: Number(req.fileSizeBytes ?? 0),
+        sha256: null,
+        digest: createHash('sha256'),
       }
       assets.set(asset.urn, asset)
       const instruction = (first: number, last: number) => {
@@ -139,6 +145,7 @@ export async function startLinkedInFake() {
       if (!a || ids.length !== a.parts.size || ids.some((id) => !a.parts.has(id)) || a.bytes !== a.size)
         return refuse(400, 'The uploaded part ids do not match the upload')
       a.finalized = true
+      a.sha256 ??= a.digest.digest('hex')
       return sendJson(res, 200, {})
     }
     const video = /^\/rest\/videos\/(.+)$/.exec(path)

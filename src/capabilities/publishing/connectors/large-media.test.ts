@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocalStore } from '#src/capabilities/media/storage.ts'
+import { type LinkedInFake, startLinkedInFake } from '#test/fakes/linkedin.ts'
 import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
 import { startTikTokFake, type TikTokFake } from '#test/fakes/tiktok.ts'
 import { startXFake, type XFake } from '#test/fakes/x.ts'
@@ -10,6 +11,7 @@ import { startYouTubeFake, type YouTubeFake } from '#test/fakes/youtube.ts'
 import { type Growth, MIB, measured, storeRandomFile, videoFrom, watched } from '#test/support/large-media.ts'
 import type { OutgoingPost } from '../connector.ts'
 import { BLOB_IN_MEMORY_BYTES } from './http.ts'
+import { createLinkedInConnector } from './linkedin.ts'
 import { createMastodonConnector } from './mastodon.ts'
 import { createTikTokConnector } from './tiktok.ts'
 import { createXConnector, X_SEGMENT } from './x.ts'
@@ -36,6 +38,7 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
   let x: XFake
   let tiktok: TikTokFake
   let mastodon: MastodonFake
+  let linkedin: LinkedInFake
   const figures: Record<string, Growth> = {}
   const post: OutgoingPost = {
     idempotencyKey: 'k',
@@ -54,18 +57,19 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
       CLIP_SIZE,
       join(dir, 'scratch'),
     )
-    ;[youtube, x, tiktok, mastodon] = await Promise.all([
+    ;[youtube, x, tiktok, mastodon, linkedin] = await Promise.all([
       startYouTubeFake(),
       startXFake(),
       startTikTokFake(),
       startMastodonFake({ token: 'sekret-large' }),
+      startLinkedInFake(),
     ])
     mastodon.mediaProcessingPolls = 0
     x.videoProcessingPolls = 0
   }, 120_000)
 
   afterAll(async () => {
-    await Promise.all([youtube?.close(), x?.close(), tiktok?.close(), mastodon?.close()])
+    await Promise.all([youtube?.close(), x?.close(), tiktok?.close(), mastodon?.close(), linkedin?.close()])
     if (dir) await rm(dir, { recursive: true, force: true })
     console.info(
       `Memory while sending a ${SIZE / MIB} MiB video (peak growth, MiB):\n${Object.entries(figures)
@@ -129,6 +133,33 @@ describe(`a ${SIZE / MIB} MiB video is sent by byte range, never read whole`, ()
     )
     figures.tiktok = growth
     expect(tiktok.posts.at(-1)).toMatchObject({ size: SIZE, received: SIZE, sha256 })
+    expect(reads.get).toBe(0)
+    expect(reads.whole).toBe(0)
+    expect(growth.liveMiB).toBeLessThan(SIZE / MIB / 2)
+  }, 120_000)
+
+  it('LinkedIn: the parts its upload instructions name, each streamed', async () => {
+    const { store, reads } = watched(createLocalStore(join(dir, 'store')))
+    const connector = createLinkedInConnector(
+      { baseUrl: linkedin.url, fetch, now: () => NOW, publicBaseUrl: 'https://r' },
+      { pollMs: 5 },
+    )
+    const ctx = {
+      credentials: {
+        serviceUrl: linkedin.url,
+        accessToken: linkedin.issueToken(),
+        accountId: `urn:li:organization:${linkedin.state.orgId}`,
+      },
+    }
+    const video = await videoFrom(store, KEY)
+    const { result, growth } = await measured(() =>
+      connector.publishPart(ctx, post, { index: 0, text: 'A full study.', media: [video] }, null),
+    )
+    figures.linkedin = growth
+    const content = linkedin.posts.find((p) => p.urn === result.remoteId)?.content as {
+      media: { id: string }
+    }
+    expect(linkedin.assets.get(content.media.id)).toMatchObject({ size: SIZE, bytes: SIZE, sha256 })
     expect(reads.get).toBe(0)
     expect(reads.whole).toBe(0)
     expect(growth.liveMiB).toBeLessThan(SIZE / MIB / 2)
