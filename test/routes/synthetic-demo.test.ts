@@ -60,6 +60,16 @@ describe.each(testDialects)('synthetic demo data on %s', (dialect) => {
     expect(counts.attempts).toBeGreaterThan(500)
     expect(counts.snapshots).toBeGreaterThan(500)
     expect(counts.learners).toBeGreaterThanOrEqual(200)
+    // Each synthetic item has its public page, labelled synthetic.
+    const item = await rounds.database.db
+      .selectFrom('content_item')
+      .select('id')
+      .where('fields', 'like', '%[Synthetic]%')
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    const page = await rounds.app.request(`/orgs/demo/items/${item.id}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Synthetic demo data')
 
     const again = await seedDemo(rounds.operator, { env: 'development', explicit: false, password: PASSWORD })
     expect(again.syntheticItems).toBe(0)

@@ -295,6 +295,21 @@ export async function seedSyntheticLearningData(
         created_at: iso(publishedMs - 2 * day),
       })
       .execute()
+    // Published as the workflow records it, so the item has its public page (which says it is synthetic).
+    await db
+      .insertInto('content_transition')
+      .values({
+        id: syntheticId(`${org}:published:${i}`),
+        item_id: itemId,
+        event: 'publish',
+        from_state: 'approved',
+        to_state: 'published',
+        version_id: versionId,
+        reason: SYNTHETIC_NOTE,
+        actor_id: input.authorId,
+        occurred_at: published,
+      })
+      .execute()
 
     // Reach: a per-item appeal, unrelated to how much learners gain (as the literature finds).
     const appeal = 0.3 + rand() * 1.7
