@@ -19,7 +19,10 @@ import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { createOrganisationAsOperator, createUser } from '../../src/capabilities/accounts/operator.service.ts'
 import { topics } from '../../src/capabilities/content/content.schema.ts'
-import { refreshStaleResearchViews } from '../../src/capabilities/learning/analysis/research.service.ts'
+import {
+  loadKeptResearchViews,
+  refreshStaleResearchViews,
+} from '../../src/capabilities/learning/analysis/research.service.ts'
 import { mulberry32 } from '../../src/capabilities/learning/demo/synthetic-demo.ts'
 import { statementRefs } from '../../src/capabilities/learning/xapi/xapi.statement.ts'
 import { openRounds } from '../../src/entry/context.ts'
@@ -549,6 +552,8 @@ export async function benchResearch(
   // the run calls the sweep's work itself where it measures it.
   const startServer = async () => {
     const r = openRounds(config, { log: createSilentLogger() })
+    // As the server does at start (src/entry/server.ts): the kept views read into memory.
+    await loadKeptResearchViews(r.accounts)
     const app = buildHttpApp(r)
     const s = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
@@ -706,7 +711,8 @@ GET /api/orgs/{slug}/analytics/research over HTTP on loopback, signed in as an e
 Research page calls it (decision 027):
 - **first ever**: nothing is kept yet, so this one request computes the view (in service, the
   five-minute sweep computes it after start, before anyone asks);
-- **after restart**: a new server process, nothing in memory, finds the kept view in the database;
+- **after restart**: a new server process, which read the kept views into memory at start (as
+  the server does), answers;
 - **warm**: ${r0.warm.length} requests one after another;
 - **after new attempts**: five new learners' pre and post attempts on one item; the answer is the
   kept figures marked \`refreshing\` while a background computation runs; "new figures after" is

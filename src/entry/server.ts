@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
-import { scheduleResearchSweep } from '#src/capabilities/learning/analysis/research.jobs.ts'
+import { startResearchViews } from '#src/capabilities/learning/analysis/research.jobs.ts'
 import { scheduleExportSweep } from '#src/capabilities/learning/export/export.jobs.ts'
 import { scheduleMetricsSweep } from '#src/capabilities/learning/metrics/metrics.jobs.ts'
 import { scheduleDelayedQuizReminders } from '#src/capabilities/learning/quizzes/learning.jobs.ts'
@@ -34,7 +34,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await scheduleDelayedQuizReminders({ ...rounds.accounts, ...rounds.learning })
   await scheduleMetricsSweep(rounds.publishing)
   await scheduleExportSweep({ ...rounds.accounts, storage: rounds.media.storage.derivatives })
-  await scheduleResearchSweep(rounds.accounts)
+  await startResearchViews(rounds.accounts)
 
   if (config.env !== 'production' && config.demoSeed === 'auto') {
     const empty = !(await rounds.database.db.selectFrom('auth_user').select('id').limit(1).executeTakeFirst())

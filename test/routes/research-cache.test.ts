@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ResearchView } from '#src/capabilities/learning/analysis/research.schema.ts'
 import {
+  loadKeptResearchViews,
   RESEARCH_CACHE_MAX_AGE_MS,
   refreshStaleResearchViews,
   researchRefreshesSettled,
@@ -166,6 +167,9 @@ describe.each(testDialects)('research view cache on %s', (dialect) => {
     const first = await view()
     const other = await createTestRounds(dialect, { clock, databaseOf: rounds })
     try {
+      // As at server start: the kept views (mean gain, and the normalised gain asked for above)
+      // are read into the new process's memory.
+      expect(await loadKeptResearchViews(other.accounts)).toBe(2)
       const res = await call(other, 'GET', `/api/orgs/${w.org.slug}/analytics/research`, {
         cookie: w.editor.cookie,
       })

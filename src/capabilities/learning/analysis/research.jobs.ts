@@ -1,7 +1,7 @@
 import type { AccountsDeps } from '#src/capabilities/accounts/accounts.service.ts'
 import { defineRecurringJob, scheduleRecurringJob } from '#src/platform/jobs/daily.ts'
 import type { JobDefinition } from '#src/platform/jobs/queue.ts'
-import { refreshStaleResearchViews } from './research.service.ts'
+import { loadKeptResearchViews, refreshStaleResearchViews } from './research.service.ts'
 
 export const RESEARCH_SWEEP_JOB = 'research.view-sweep'
 /** How often the sweep looks for organisations whose research view is behind their data. */
@@ -22,7 +22,11 @@ export function researchJobs(deps: () => AccountsDeps): JobDefinition<unknown>[]
   ]
 }
 
-/** Starts the sweep unless a run is already waiting (called at server start). */
-export function scheduleResearchSweep(deps: AccountsDeps): Promise<boolean> {
+/**
+ * At server start: reads the kept views into memory and starts the sweep unless a run is already
+ * waiting.
+ */
+export async function startResearchViews(deps: AccountsDeps): Promise<boolean> {
+  await loadKeptResearchViews(deps)
   return scheduleRecurringJob(deps, RESEARCH_SWEEP_JOB)
 }

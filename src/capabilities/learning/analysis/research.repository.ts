@@ -195,6 +195,23 @@ export async function storedView(
   return row && { dataVersion: row.data_version, computedAt: asDate(row.computed_at), view: row.view }
 }
 
+/** Every kept view, with its organisation and outcome. */
+export async function keptResearchViews(
+  db: Executor,
+): Promise<(StoredResearchView & { organisationId: string; outcome: string; view: string })[]> {
+  const rows = await db
+    .selectFrom('research_view')
+    .select(['organisation_id', 'outcome', 'data_version', 'computed_at', 'view'])
+    .execute()
+  return rows.map((r) => ({
+    organisationId: r.organisation_id,
+    outcome: r.outcome,
+    dataVersion: r.data_version,
+    computedAt: asDate(r.computed_at),
+    view: r.view,
+  }))
+}
+
 /**
  * Keeps a computed view unless a later computation is already kept (two processes may refresh at
  * once; the one that started later, and so read later data, wins).

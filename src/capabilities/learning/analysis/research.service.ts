@@ -4,6 +4,7 @@ import { databaseUrlOf } from '#src/platform/db/database.ts'
 import { loadResearchItems } from './research.load.ts'
 import { computeViewJson } from './research.offthread.ts'
 import {
+  keptResearchViews,
   organisationsWithResearchData,
   researchDataVersion,
   storedView,
@@ -121,6 +122,24 @@ async function keptView(
   const kept = { computedAt: row.computedAt.getTime(), json: row.view }
   mapOf(keptJson, deps.db).set(key, kept)
   return kept
+}
+
+/**
+ * Reads every kept view into this process's memory (called at server start), so the first request
+ * after a restart is answered like any other: no multi-megabyte read, and the database connections
+ * already open. Returns how many views it read.
+ */
+export async function loadKeptResearchViews(deps: Pick<AccountsDeps, 'db'>): Promise<number> {
+  const kept = await keptResearchViews(deps.db)
+  const memos = mapOf(keptJson, deps.db)
+  for (const k of kept)
+    memos.set(keyOf(k.organisationId, k.outcome as ResearchOutcome), {
+      computedAt: k.computedAt.getTime(),
+      json: k.view,
+    })
+  // The version read runs five queries at once; open the connections it will use now.
+  await Promise.all(kept.map((k) => researchDataVersion(deps.db, k.organisationId)))
+  return kept.length
 }
 
 /** A research view as the route sends it: the JSON text, and a validator for conditional requests. */
