@@ -7,6 +7,7 @@ import {
   expect,
   type Page,
 } from '@playwright/test'
+import { completeReview } from '../support/complete-review.ts'
 
 /**
  * Fixtures for the end-to-end tests, in the manner of the Epic Stack's playwright-utils:
@@ -104,6 +105,64 @@ export async function findMember(admin: APIRequestContext, email: string): Promi
   const member = members.find((m) => m.email === email)
   if (!member) throw new Error(`no member ${email} in ${demoOrganisation.slug}`)
   return member
+}
+
+/**
+ * An item by the demo author, through the API: created with `fields`, submitted, reviewed by both
+ * demo reviewers (assigned by the editor) and accepted by the editor.
+ */
+export async function approvedItem(
+  playwright: Parameters<typeof apiSignIn>[0],
+  fields: Record<string, unknown>,
+): Promise<{ id: string }> {
+  const org = `/api/orgs/${demoOrganisation.slug}`
+  const author = await apiSignIn(playwright, demo.author)
+  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, fields)
+  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
+  await author.dispose()
+  const admin = await apiSignIn(playwright, demo.admin)
+  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
+  await admin.dispose()
+  const editor = await apiSignIn(playwright, demo.editor)
+  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
+    editor,
+    'POST',
+    `${org}/items/${item.id}/review/assignments`,
+    { reviewerIds: reviewers.map((r) => r.userId) },
+  )
+  for (const [i, r] of reviewers.entries()) {
+    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
+    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
+    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
+    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
+    await reviewer.dispose()
+  }
+  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
+    decision: 'accept',
+    message: 'Clear.',
+  })
+  await editor.dispose()
+  return item
+}
+
+/** The editor publishes an approved item on Rounds' own public page, through the API, as previewed. */
+export async function publishOnRounds(
+  playwright: Parameters<typeof apiSignIn>[0],
+  itemId: string,
+): Promise<void> {
+  const org = `/api/orgs/${demoOrganisation.slug}`
+  const editor = await apiSignIn(playwright, demo.editor)
+  const preview = await apiCall<{
+    contentHash: string
+    previews: { channel: string; previewHash: string }[]
+  }>(editor, 'GET', `${org}/items/${itemId}/publishing/preview`)
+  const rounds = preview.previews.find((p) => p.channel === 'rounds')
+  expect(rounds, 'the preview has Rounds’ own page').toBeTruthy()
+  await apiCall(editor, 'POST', `${org}/items/${itemId}/publications`, {
+    contentHash: preview.contentHash,
+    channels: [{ channel: 'rounds', previewHash: rounds?.previewHash }],
+  })
+  await editor.dispose()
 }
 
 /** The newest message the server queued for an address (the outbox is the delivery when no SMTP is set). */

@@ -1,33 +1,18 @@
 import {
   apiCall,
   apiSignIn,
+  approvedItem,
   expect as baseExpect,
   baseUrl,
   demo,
   demoOrganisation,
-  findMember,
+  publishOnRounds,
   test,
 } from './fixtures.ts'
 
 // Delivery to the public page runs in the server's worker: be patient on a shared machine.
 const expect = baseExpect.configure({ timeout: 30_000 })
 test.describe.configure({ timeout: 240_000 })
-
-const completeReview = {
-  noConflict: true,
-  rmetriq: {
-    contentQuality: 3,
-    clearCredentials: 2,
-    bias: 3,
-    references: 2,
-    dates: 2,
-    attribution: 3,
-    prePublicationReview: 2,
-  },
-  accuracy: 6,
-  utility: 6,
-  recommendation: 'accept',
-}
 
 const quiz = {
   questions: [
@@ -66,8 +51,7 @@ test('an anonymous learner takes the pre quiz, reads the content, takes the post
   const title = `Anaphylaxis: the first minute ${Date.now().toString(36)}`
 
   // Written with a quiz, reviewed, approved and published on Rounds' own public page.
-  const author = await apiSignIn(playwright, demo.author)
-  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, {
+  const item = await approvedItem(playwright, {
     kind: 'post',
     title,
     body: 'Lie the patient flat, give intramuscular adrenaline, call for help and repeat after five minutes if needed.',
@@ -75,38 +59,7 @@ test('an anonymous learner takes the pre quiz, reads the content, takes the post
     quiz,
     channels: ['rounds'],
   })
-  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
-  await author.dispose()
-  const admin = await apiSignIn(playwright, demo.admin)
-  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
-  const editor = await apiSignIn(playwright, demo.editor)
-  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
-    editor,
-    'POST',
-    `${org}/items/${item.id}/review/assignments`,
-    { reviewerIds: reviewers.map((r) => r.userId) },
-  )
-  for (const [i, r] of reviewers.entries()) {
-    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
-    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
-    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
-    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
-    await reviewer.dispose()
-  }
-  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
-    decision: 'accept',
-    message: 'Clear.',
-  })
-  const preview = await apiCall<{
-    contentHash: string
-    previews: { channel: string; previewHash: string }[]
-  }>(editor, 'GET', `${org}/items/${item.id}/publishing/preview`)
-  const rounds = preview.previews.find((p) => p.channel === 'rounds')
-  expect(rounds).toBeTruthy()
-  await apiCall(editor, 'POST', `${org}/items/${item.id}/publications`, {
-    contentHash: preview.contentHash,
-    channels: [{ channel: 'rounds', previewHash: rounds?.previewHash }],
-  })
+  await publishOnRounds(playwright, item.id)
   const itemPath = `/orgs/${demoOrganisation.slug}/items/${item.id}`
   await expect
     .poll(async () => (await page.request.get(itemPath, { headers: { accept: 'text/html' } })).status(), {
@@ -146,6 +99,7 @@ test('an anonymous learner takes the pre quiz, reads the content, takes the post
   await expect(page.locator('a.delayed-link')).toHaveAttribute('href', /\/learn\/delayed\/[A-Za-z0-9_-]+$/)
 
   // The statements, read back through the Learning Record Store with a client's credentials.
+  const admin = await apiSignIn(playwright, demo.admin)
   const client = await apiCall<{ key: string; secret: string }>(admin, 'POST', `${org}/lrs-clients`, {
     name: `E2E check ${Date.now().toString(36)}`,
   })
@@ -180,6 +134,7 @@ test('an anonymous learner takes the pre quiz, reads the content, takes the post
   }
 
   // The editor's summary of the item's learners.
+  const editor = await apiSignIn(playwright, demo.editor)
   const summary = await apiCall<{ gain: { nPrePost: number; meanGain: number } }>(
     editor,
     'GET',

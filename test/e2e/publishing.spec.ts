@@ -1,13 +1,5 @@
 import { type MastodonFake, startMastodonFake } from '../fakes/mastodon.ts'
-import {
-  apiCall,
-  apiSignIn,
-  expect as baseExpect,
-  demo,
-  demoOrganisation,
-  findMember,
-  test,
-} from './fixtures.ts'
+import { approvedItem, expect as baseExpect, demo, demoOrganisation, test } from './fixtures.ts'
 
 // Delivery runs in the server's worker (polling each second) on a shared machine: be patient.
 const expect = baseExpect.configure({ timeout: 30_000 })
@@ -24,43 +16,12 @@ const body =
   'Look for the source: chest, urine, abdomen, skin, lines and the central nervous system.'
 
 /** An item by the demo author, through the API: written, submitted, reviewed twice, approved. */
-async function approvedThroughApi(
-  playwright: Parameters<typeof apiSignIn>[0],
+function approvedThroughApi(
+  playwright: Parameters<typeof approvedItem>[0],
   title: string,
   text: string,
 ): Promise<{ id: string }> {
-  const org = `/api/orgs/${demoOrganisation.slug}`
-  const author = await apiSignIn(playwright, demo.author)
-  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, {
-    kind: 'post',
-    title,
-    body: text,
-  })
-  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
-  await author.dispose()
-  const admin = await apiSignIn(playwright, demo.admin)
-  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
-  await admin.dispose()
-  const editor = await apiSignIn(playwright, demo.editor)
-  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
-    editor,
-    'POST',
-    `${org}/items/${item.id}/review/assignments`,
-    { reviewerIds: reviewers.map((r) => r.userId) },
-  )
-  for (const [i, r] of reviewers.entries()) {
-    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
-    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
-    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
-    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
-    await reviewer.dispose()
-  }
-  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
-    decision: 'accept',
-    message: 'Clear.',
-  })
-  await editor.dispose()
-  return item
+  return approvedItem(playwright, { kind: 'post', title, body: text })
 }
 
 let mastodon: MastodonFake
@@ -70,22 +31,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await mastodon?.close()
 })
-
-const completeReview = {
-  noConflict: true,
-  rmetriq: {
-    contentQuality: 3,
-    clearCredentials: 2,
-    bias: 3,
-    references: 2,
-    dates: 2,
-    attribution: 3,
-    prePublicationReview: 2,
-  },
-  accuracy: 6,
-  utility: 6,
-  recommendation: 'accept',
-}
 
 test('an editor connects Mastodon, previews and publishes an approved item, sees it delivered, then withdraws it everywhere', async ({
   page,

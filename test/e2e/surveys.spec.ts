@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import {
-  apiCall,
-  apiSignIn,
+  approvedItem,
   expect as baseExpect,
   demo,
   demoOrganisation,
-  findMember,
+  publishOnRounds,
   test,
 } from './fixtures.ts'
 
@@ -13,65 +12,15 @@ import {
 const expect = baseExpect.configure({ timeout: 30_000 })
 test.describe.configure({ timeout: 240_000 })
 
-const completeReview = {
-  noConflict: true,
-  rmetriq: {
-    contentQuality: 3,
-    clearCredentials: 2,
-    bias: 3,
-    references: 2,
-    dates: 2,
-    attribution: 3,
-    prePublicationReview: 2,
-  },
-  accuracy: 6,
-  utility: 6,
-  recommendation: 'accept',
-}
-
 /** An item written, reviewed, approved and published on Rounds' own public page, through the API. */
-async function publishedItem(playwright: Parameters<typeof apiSignIn>[0], title: string): Promise<string> {
-  const org = `/api/orgs/${demoOrganisation.slug}`
-  const author = await apiSignIn(playwright, demo.author)
-  const item = await apiCall<{ id: string }>(author, 'POST', `${org}/items`, {
+async function publishedItem(playwright: Parameters<typeof approvedItem>[0], title: string): Promise<string> {
+  const item = await approvedItem(playwright, {
     kind: 'post',
     title,
     body: 'Many antibiotics and antifungals raise the INR on warfarin: check it within a few days of starting one.',
     channels: ['rounds'],
   })
-  await apiCall(author, 'POST', `${org}/items/${item.id}/submit`)
-  await author.dispose()
-  const admin = await apiSignIn(playwright, demo.admin)
-  const reviewers = [await findMember(admin, demo.reviewer), await findMember(admin, demo.reviewer2)]
-  await admin.dispose()
-  const editor = await apiSignIn(playwright, demo.editor)
-  const round = await apiCall<{ reviews: { assignmentId: string; reviewer: { id: string } }[] }>(
-    editor,
-    'POST',
-    `${org}/items/${item.id}/review/assignments`,
-    { reviewerIds: reviewers.map((r) => r.userId) },
-  )
-  for (const [i, r] of reviewers.entries()) {
-    const reviewer = await apiSignIn(playwright, i === 0 ? demo.reviewer : demo.reviewer2)
-    const a = round.reviews.find((x) => x.reviewer.id === r.userId)?.assignmentId as string
-    await apiCall(reviewer, 'PUT', `${org}/items/${item.id}/review/assignments/${a}`, completeReview)
-    await apiCall(reviewer, 'POST', `${org}/items/${item.id}/review/assignments/${a}/submit`)
-    await reviewer.dispose()
-  }
-  await apiCall(editor, 'POST', `${org}/items/${item.id}/review/decision`, {
-    decision: 'accept',
-    message: 'Clear.',
-  })
-  const preview = await apiCall<{
-    contentHash: string
-    previews: { channel: string; previewHash: string }[]
-  }>(editor, 'GET', `${org}/items/${item.id}/publishing/preview`)
-  const rounds = preview.previews.find((p) => p.channel === 'rounds')
-  await apiCall(editor, 'POST', `${org}/items/${item.id}/publications`, {
-    contentHash: preview.contentHash,
-    channels: [{ channel: 'rounds', previewHash: rounds?.previewHash }],
-  })
-  await editor.dispose()
+  await publishOnRounds(playwright, item.id)
   return item.id
 }
 

@@ -36,6 +36,7 @@ import {
 } from '#src/capabilities/standards/training.service.ts'
 import { type MastodonFake, startMastodonFake } from '#test/fakes/mastodon.ts'
 import { startXFake, type XFake } from '#test/fakes/x.ts'
+import { completeReview } from '#test/support/complete-review.ts'
 import { testDialects } from '#test/support/database.ts'
 import { createTestMember, createTestOrganisation } from '#test/support/factories.ts'
 import { createItemInState } from '#test/support/published.ts'
@@ -1187,22 +1188,6 @@ async function submittedItem(rounds: TestRounds, w: World): Promise<string> {
   await submitItem(rounds.accounts, await loadActor(rounds.accounts, w.author.id), w.org.slug, itemId)
   return itemId
 }
-
-const completeReview = {
-  noConflict: true,
-  rmetriq: {
-    contentQuality: 3,
-    clearCredentials: 2,
-    bias: 3,
-    references: 2,
-    dates: 2,
-    attribution: 3,
-    prePublicationReview: 2,
-  },
-  accuracy: 6,
-  utility: 6,
-  recommendation: 'accept',
-} as const
 
 /**
  * A submitted item in review by the world's reviewer and a fresh one; `assignmentId` is the

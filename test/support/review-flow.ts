@@ -9,6 +9,9 @@ import {
 import { issueCertificateAsOperator } from '#src/capabilities/standards/certificate.service.ts'
 import { attestAsOperator } from '#src/capabilities/standards/disclosure.service.ts'
 import type { Rounds } from '#src/entry/context.ts'
+import { completeReview } from './complete-review.ts'
+
+export { completeReview }
 
 /** Items through the workflow by way of the use-cases, for tests of what follows review. */
 
@@ -19,22 +22,6 @@ export type ReviewCast = {
   editor: Person
   reviewers: [Person, Person]
 }
-
-export const completeReview = {
-  noConflict: true,
-  rmetriq: {
-    contentQuality: 3,
-    clearCredentials: 2,
-    bias: 3,
-    references: 2,
-    dates: 2,
-    attribution: 3,
-    prePublicationReview: 2,
-  },
-  accuracy: 6,
-  utility: 6,
-  recommendation: 'accept',
-} as const
 
 const actor = (rounds: Rounds, id: string) => loadActor(rounds.accounts, id)
 
