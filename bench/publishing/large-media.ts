@@ -5,7 +5,7 @@
  * it over. Prints, for each, the time, the throughput and the process's peak memory growth
  * (live heap and buffers, and RSS), and writes docs/benchmarks/publishing-large-media.md.
  *
- *   node bench/publishing/large-media.ts              a 1 GiB video (X: 512 MiB)
+ *   npm run bench:publishing-media                    a 1 GiB video (X: 512 MiB)
  *   node bench/publishing/large-media.ts --size 256   a 256 MiB video
  *
  * The fakes run in this process and hold one chunk at a time as they receive it, so the
