@@ -291,5 +291,10 @@ test('a face in a video is found with its time, blurred in the background and ch
   await card.getByRole('button', { name: 'Redact the chosen regions' }).click()
   await expect(card.getByTestId('redacted-video')).toBeVisible({ timeout: 120_000 })
   await expect(card.getByTestId('redaction-check')).toContainText('no face was detected')
+  // A video needs its captions before it goes to review.
+  await page
+    .getByRole('textbox', { name: 'Captions' })
+    .fill('WEBVTT\n\n00:00.000 --> 00:04.000\nThe left side of the face does not move.\n')
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved', { timeout: 10_000 })
   await submitted(page)
 })

@@ -6,6 +6,7 @@ import exifr from 'exifr'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Item } from '#src/capabilities/content/content.schema.ts'
+import { screenCaptions } from '#src/capabilities/media/analyse/captions.ts'
 import { parseDicom } from '#src/capabilities/media/analyse/dicom.ts'
 import { redactImage } from '#src/capabilities/media/analyse/redact.ts'
 import { syntheticDicom, syntheticVideo } from '#src/capabilities/media/analyse/testing/synthetic.ts'
@@ -91,8 +92,8 @@ const analysers: MediaAnalysers = {
   dicom: node.dicom,
   // The real thing: ffmpeg writes the redacted copy, OCR reads it again.
   redactVideo: node.redactVideo,
-  // The real metadata stripping; the frame reading stands in (the name seen at 2 s and 3 s,
-  // one frame kept).
+  // The real metadata stripping and captions check (none in these files); the frame reading
+  // stands in (the name seen at 2 s and 3 s, one frame kept).
   video: async (path, ctx) => {
     const sanitisedPath = join(ctx.workDir, 'sanitised.mp4')
     await stripVideoMetadata(path, sanitisedPath)
@@ -100,7 +101,10 @@ const analysers: MediaAnalysers = {
       .jpeg()
       .toBuffer()
     return {
-      findings: [{ ...(seen[0] as Finding), box: VIDEO_NAME_BOX, time: 2 }],
+      findings: [
+        { ...(seen[0] as Finding), box: VIDEO_NAME_BOX, time: 2 },
+        ...screenCaptions(undefined).findings,
+      ],
       removed: [{ group: 'gps', description: 'GPS position 51.517, -0.176 removed' }],
       sanitisedPath,
       mime: 'video/mp4',
@@ -528,6 +532,45 @@ describe.each(testDialects)('media uploads on %s', (dialect) => {
       200,
     )
     expect(after).toMatchObject({ status: 'rejected', error: { code: 'UPLOAD_CLOSED' } })
+  })
+
+  it('a video without captions is reported once, and the item’s captions settle it', async () => {
+    const item = await newItem()
+    const mp4 = join(work, 'quiet.mp4')
+    await syntheticVideo(mp4, [{ seconds: 2 }])
+    const { id, res } = await upload(item.id, 'quiet.mp4', 'video', readFileSync(mp4), 60_000)
+    await expectJson(res, 200)
+    await rounds.createWorker().drain()
+    const screened = await expectJson<Upload>(
+      await call(rounds, 'GET', `${uploads(item.id)}/${id}`, { cookie: w.author.cookie }),
+      200,
+    )
+    expect(screened.findings.map((f) => f.ruleId)).toEqual(['confidentiality.name', 'platform.captions'])
+    const alt = { media: [{ id, kind: 'video', altText: 'A ward round, nobody in view' }] }
+    await expectJson(
+      await call(rounds, 'PATCH', `${items()}/${item.id}`, { cookie: w.author.cookie, body: alt }),
+      200,
+    )
+    // The item's own report says it once (not again for the file).
+    const blocked = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    const details = blocked.error.details as unknown as Finding[]
+    expect(details.filter((d) => d.ruleId === 'platform.captions')).toEqual([
+      expect.objectContaining({ field: 'body', category: 'captions' }),
+    ])
+    expect(mediaDetails(blocked).map((d) => d.ruleId)).toEqual(['confidentiality.name'])
+    // Captions on the item (typed, or from an uploaded SRT/VTT file): the file's finding only informs.
+    await expectJson(
+      await call(rounds, 'PATCH', `${items()}/${item.id}`, {
+        cookie: w.author.cookie,
+        body: { captions: 'WEBVTT\n\n00:00.000 --> 00:02.000\nA quiet ward at night.\n' },
+      }),
+      200,
+    )
+    // Only the name in the frames still blocks; the file's "no captions" is information.
+    const named = await expectError(await submit(item.id), 422, 'SCREENING_BLOCKED')
+    expect((named.error.details as unknown as Finding[]).map((d) => d.ruleId)).toEqual([
+      'confidentiality.name',
+    ])
   })
 
   it('strips a video’s metadata, keeps frames for reviewers and places findings in time', async () => {

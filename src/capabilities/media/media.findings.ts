@@ -14,13 +14,16 @@ const STRIPPED = new Set(['confidentiality.dicom-header', 'confidentiality.media
  * The findings an item's media slots contribute to its screening report at submission.
  * A screened file contributes what screening found in it, except that a face (`photo`) does
  * not block when a consent record on the item names the file, and a region covered by the
- * redacted derivative no longer blocks. A file still arriving or being screened blocks (it
+ * redacted derivative no longer blocks. Whether a video has captions is the item's own screening's
+ * call (it reads the item's captions field, which an uploaded SRT or VTT fills): a file's "no
+ * captions" finding, made when the file was screened, informs once the item has captions and is
+ * left out while it has none (the item's report already says so). A file still arriving or being screened blocks (it
  * cannot be approved unseen); so does one that was refused and left in its slot.
  */
 export async function mediaFindingsForItem(
   db: Executor,
   itemId: string,
-  fields: Pick<ItemFields, 'media' | 'consents'>,
+  fields: Pick<ItemFields, 'media' | 'consents' | 'captions'>,
 ): Promise<Finding[]> {
   const uploads = await listUploadsByIds(
     db,
@@ -70,7 +73,10 @@ export async function mediaFindingsForItem(
           severity: 'info',
           message: `Removed from every file Rounds publishes. ${f.message}`,
         })
-      else if (f.severity === 'block' && covered.has(i))
+      else if (f.ruleId === 'platform.captions') {
+        if (fields.captions.trim())
+          out.push({ ...f, severity: 'info', message: `The item's captions go with it. ${f.message}` })
+      } else if (f.severity === 'block' && covered.has(i))
         out.push({ ...f, severity: 'info', message: `Redacted in the published image. ${f.message}` })
       else if (f.severity === 'block' && f.category === 'photo' && consented)
         out.push({ ...f, severity: 'info', message: `Consent on record for this file. ${f.message}` })

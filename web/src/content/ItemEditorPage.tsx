@@ -497,6 +497,21 @@ function Editor({ item }: { item: Item }) {
   const [refusal, setRefusal] = useState<Refusal | null>(null)
   const [submitted, setSubmitted] = useState<ScreeningRecord | null>(null)
 
+  // Captions can change on the server without this form: an uploaded SRT or VTT file becomes the
+  // item's captions. Take them in, unless the author has edited the captions here since.
+  const serverCaptions = useRef(item.fields.captions)
+  useEffect(() => {
+    const prev = serverCaptions.current
+    const next = item.fields.captions
+    if (next === prev) return
+    serverCaptions.current = next
+    setForm((f) => (f.captions === prev ? { ...f, captions: next } : f))
+    setSavedPayload((saved) => {
+      const p = JSON.parse(saved) as { captions?: string }
+      return p.captions === prev ? JSON.stringify({ ...p, captions: next }) : saved
+    })
+  }, [item.fields.captions])
+
   const onChange = useCallback((patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch })), [])
   const onQuiz = useCallback((quiz: Form['quiz']) => setForm((f) => ({ ...f, quiz })), [])
   const onReferences = useCallback((text: string) => {
