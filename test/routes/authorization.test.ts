@@ -681,8 +681,9 @@ const table: Record<string, RouteCase> = {
   },
   'GET /api/orgs/{slug}/items/{itemId}/metrics': {
     expect: analyticsReaders,
+    // A published item: readers without review.manage are not told about unpublished ones.
     prepare: async (rounds, w) => ({
-      path: `/api/orgs/${w.org.slug}/items/${await authorsItem(rounds, w)}/metrics`,
+      path: `/api/orgs/${w.org.slug}/items/${(await publishedItem(rounds, await castOf(rounds, w))).itemId}/metrics`,
     }),
   },
   'POST /api/orgs/{slug}/items/{itemId}/metrics/refresh': {

@@ -137,5 +137,15 @@ describe.each(testDialects)('the researcher role on %s', (dialect) => {
       403,
       'FORBIDDEN',
     )
+    // Not even its title through the item's engagement; an editor still reads it.
+    await expectError(
+      await call(rounds, 'GET', orgPath(`/items/${item.id}/metrics`), { cookie: researcher.cookie }),
+      404,
+      'ITEM_NOT_FOUND',
+    )
+    await expectJson(
+      await call(rounds, 'GET', orgPath(`/items/${item.id}/metrics`), { cookie: w.editor.cookie }),
+      200,
+    )
   })
 })

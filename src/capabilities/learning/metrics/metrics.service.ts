@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
+import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
 import { resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { findItem } from '#src/capabilities/content/content.repository.ts'
@@ -24,6 +24,7 @@ import {
   type SnapshotRow,
   savePoll,
   upsertSnapshots,
+  wasPublished,
 } from './metrics.repository.ts'
 import type {
   ImportPreview,
@@ -343,6 +344,10 @@ export async function getItemMetrics(
 ): Promise<ItemMetrics> {
   const { org } = await metricsReader(deps, actor, slug)
   await itemInOrg(deps, org.id, itemId)
+  // Readers who do not manage review (researchers, admins without it) see only items that have
+  // gone out: an unpublished item's title is not theirs to read (decision 026).
+  if (!can(actor, 'review.manage', { organisationId: org.id }) && !(await wasPublished(deps.db, itemId)))
+    throw new AppError('ITEM_NOT_FOUND', { message: `no published item ${itemId} in this organisation` })
   return loadItemMetrics(deps, org.id, itemId)
 }
 
