@@ -46,7 +46,7 @@ const LABELS: Array<[HeaderKind, string]> = [
     'date',
     String.raw`fecha\s+de\s+(?:nacimiento|ingreso|alta|la\s+intervenci[oó]n|intervenci[oó]n|consulta|defunci[oó]n|exitus|cirug[ií]a|visita|la\s+visita|urgencias|traslado|biopsia|inicio)|f\.\s?(?:nac|ingreso|alta)\.?|fecha`,
   ],
-  ['age', String.raw`edad`],
+  ['age', 'edad'],
   [
     'clinician',
     String.raw`m[eé]dico(?:\s+responsable|\s+remitente|\s+adjunto)?|facultativo(?:\s+responsable)?|firmado(?:\s+por)?`,

@@ -23,7 +23,7 @@ const POSTCODE_LABEL =
 const POSTCODE_TOWN = /(?<![\dA-Za-zÀ-ÖØ-öø-ɏ+.,/-])([0-5]\d{4})(?!\d)[\s,]*[-–]?\s*(?=[A-ZÀ-ÖØ-Þ])/gu
 
 const FACILITY_HEAD = String.raw`Hospital(?:es)?|HOSPITAL|Hopital|[ÁA]rea\s+Hospitalaria|Complejo\s+Asistencial|H\.\s?U\.|Complejo\s+Hospitalario|Complexo\s+Hospitalario|Consorcio\s+Hospital(?:ario)?|Cl[ií]nica|Policl[ií]nica|Sanatorio|Centro|Consultorio|Ambulatorio|Fundaci[oó]n|Fundació|Instituto|Institut|Universidad|Universitat|Facultad|Mutua|Residencia|Laboratorio|Palacio\s+de\s+Justicia|Edificio|Escuela|Colegio|Parque\s+Sanitario|Ciudad\s+Sanitaria|Hospital\s+de\s+D[ií]a`
-const FACILITY = new RegExp(String.raw`(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:${FACILITY_HEAD})(?![A-Za-zÀ-ÖØ-öø-ɏ])`, 'gu')
+const FACILITY = new RegExp(`(?<![A-Za-zÀ-ÖØ-öø-ɏ])(?:${FACILITY_HEAD})(?![A-Za-zÀ-ÖØ-öø-ɏ])`, 'gu')
 const SMALL_PRACTICE = /^(?:Centro\s+de\s+Salud|Consultorio|Ambulatorio|Centro\s+de\s+Atenci[oó]n\s+Primaria)/
 
 /** Words that end a facility name (what follows is a service, an address or a new clause). */
