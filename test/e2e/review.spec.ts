@@ -127,7 +127,7 @@ test('an item goes from submission through two peer reviews to an approval bound
 
   // Approved, with the hash it is bound to; the author sees it too.
   await expect(editor.page.getByTestId('approval')).toContainText('Approved')
-  const hash = await editor.page.getByTestId('approved-hash').textContent()
+  const hash = (await editor.page.getByTestId('approved-hash').textContent()) ?? ''
   expect(hash).toMatch(/^\S{16,}$/)
   await page.reload()
   await expect(submitCard.getByTestId('item-state')).toHaveText('Approved')
