@@ -257,7 +257,10 @@ test('an editor overrides a blocking finding with a reason reviewers see; a revi
     await overrides.first().click()
     await panel.getByLabel('Reason for the override').fill(reason)
     await panel.getByRole('button', { name: 'Override finding' }).click()
-    // Wait for this override to land before counting again (the panel goes when the last one does).
+    // Wait for this override to land before counting again: the form closes once the findings
+    // are read again, and the panel goes when the last one does. While the form is open its own
+    // finding's button is hidden, so the count alone would pass too early.
+    await expect(panel.getByLabel('Reason for the override')).toHaveCount(0)
     await expect(overrides).toHaveCount(before - 1)
   }
   await expect(panel).toHaveCount(0)

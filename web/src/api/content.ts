@@ -176,9 +176,12 @@ export function useOverrideFinding(slug: string, itemId: string, n: number) {
   return useMutation({
     mutationFn: (input: OverrideCreate) =>
       api<unknown>('POST', `${org(slug)}/items/${seg(itemId)}/versions/${n}/overrides`, input),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: contentKeys.item(slug, itemId) })
-      void queryClient.invalidateQueries({ queryKey: queryKeys.audit(slug) })
-    },
+    // The override stays pending until the item and its findings are read again, so the form
+    // closes on a list without the finding (not on the old list for a moment).
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: contentKeys.item(slug, itemId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.audit(slug) }),
+      ]),
   })
 }
