@@ -143,6 +143,18 @@ export async function updateItemState(
   return Number(r.numUpdatedRows) === 1
 }
 
+/** Whether the item has ever gone out: a transition into `published` is recorded. */
+export async function everPublished(db: Executor, itemId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('content_transition')
+    .select('id')
+    .where('item_id', '=', itemId)
+    .where('to_state', '=', 'published')
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 export async function insertTransition(
   db: Executor,
   row: {

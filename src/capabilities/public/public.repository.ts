@@ -1,3 +1,4 @@
+import { everPublished } from '#src/capabilities/content/content.repository.ts'
 import type { ItemFields, ItemKind, ItemState } from '#src/capabilities/content/content.schema.ts'
 import { type Executor, toIso } from '#src/platform/db/database.ts'
 
@@ -111,14 +112,7 @@ export async function findItemState(
     .where('id', '=', itemId)
     .executeTakeFirst()
   if (!item) return null
-  const t = await db
-    .selectFrom('content_transition')
-    .select('id')
-    .where('item_id', '=', itemId)
-    .where('to_state', '=', 'published')
-    .limit(1)
-    .executeTakeFirst()
-  return { state: item.state as ItemState, everPublished: Boolean(t) }
+  return { state: item.state as ItemState, everPublished: await everPublished(db, itemId) }
 }
 
 export async function findPublicSeries(

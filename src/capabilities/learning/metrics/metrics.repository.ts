@@ -283,15 +283,3 @@ export async function insertImport(
     })
     .execute()
 }
-
-/** Whether the item has ever gone out: a transition into `published` is recorded. */
-export async function wasPublished(db: Executor, itemId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('content_transition')
-    .select('id')
-    .where('item_id', '=', itemId)
-    .where('to_state', '=', 'published')
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
-}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
 import { resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
-import { findItem } from '#src/capabilities/content/content.repository.ts'
+import { everPublished, findItem } from '#src/capabilities/content/content.repository.ts'
 import { findAccount } from '#src/capabilities/publishing/channels.repository.ts'
 import { credentialsFor, markNeedsReauth } from '#src/capabilities/publishing/channels.service.ts'
 import { ChannelError, type MetricName, type PostContext } from '#src/capabilities/publishing/connector.ts'
@@ -24,7 +24,6 @@ import {
   type SnapshotRow,
   savePoll,
   upsertSnapshots,
-  wasPublished,
 } from './metrics.repository.ts'
 import type {
   ImportPreview,
@@ -346,7 +345,7 @@ export async function getItemMetrics(
   await itemInOrg(deps, org.id, itemId)
   // Readers who do not manage review (researchers, admins without it) see only items that have
   // gone out: an unpublished item's title is not theirs to read (decision 026).
-  if (!can(actor, 'review.manage', { organisationId: org.id }) && !(await wasPublished(deps.db, itemId)))
+  if (!can(actor, 'review.manage', { organisationId: org.id }) && !(await everPublished(deps.db, itemId)))
     throw new AppError('ITEM_NOT_FOUND', { message: `no published item ${itemId} in this organisation` })
   return loadItemMetrics(deps, org.id, itemId)
 }
