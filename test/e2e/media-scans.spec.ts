@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import sharp from 'sharp'
 import { parseDicom } from '#src/capabilities/media/analyse/dicom.ts'
 import {
   DICOM_PHI,
+  FACE_PHOTO,
+  faceVideo,
   syntheticDicom,
   syntheticVideo,
 } from '#src/capabilities/media/analyse/testing/synthetic.ts'
@@ -175,10 +176,7 @@ test('a face blocks submission until the author records the patient’s consent 
 }) => {
   await login(demo.author)
   const media = await newDraft(page, 'Recognising a facial palsy', 'Image')
-  // Faces cannot be drawn in code; face-api ships photographs for its demo.
-  const require = createRequire(import.meta.url)
-  const sample = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg')
-  const photo = await sharp(readFileSync(sample)).resize({ width: 640 }).jpeg().toBuffer()
+  const photo = await sharp(FACE_PHOTO).resize({ width: 640 }).jpeg().toBuffer()
   await choose(page, media, { name: 'clinic.jpg', mimeType: 'image/jpeg', buffer: photo })
 
   const card = media.getByTestId('upload-card')
@@ -244,35 +242,9 @@ test('a face in a video is found with its time, blurred in the background and ch
 }) => {
   await login(demo.author)
   const media = await newDraft(page, 'Bell’s palsy at the bedside', 'Video')
-  // Faces cannot be drawn in code; face-api ships photographs for its demo: four seconds of one.
-  const require = createRequire(import.meta.url)
-  const sample = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg')
-  const still = join(work, 'face.png')
-  writeFileSync(
-    still,
-    await sharp(readFileSync(sample)).resize({ width: 480, height: 320, fit: 'cover' }).png().toBuffer(),
-  )
+  // Four seconds of a face.
   const clip = join(work, 'face.mp4')
-  execFileSync('/usr/bin/ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-loop',
-    '1',
-    '-framerate',
-    '10',
-    '-t',
-    '4',
-    '-i',
-    still,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    clip,
-  ])
+  await faceVideo(clip, 4)
   await choose(page, media, { name: 'bedside.mp4', mimeType: 'video/mp4', buffer: readFileSync(clip) })
 
   const card = media.getByTestId('upload-card')

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -8,7 +7,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { detectFaces } from './faces.ts'
 import { createOcrPool, type OcrPool } from './ocr.ts'
-import { syntheticVideo } from './testing/synthetic.ts'
+import { faceVideo, syntheticVideo } from './testing/synthetic.ts'
 import { probeVideo, videoMetadataFindings } from './video.ts'
 import { checkVideoRedaction, frameAt, redactVideo } from './video-redact.ts'
 import {
@@ -250,40 +249,8 @@ describe('redacting a video', () => {
   })
 
   it('blurs a face so the detector no longer finds it, and reports one it missed', async () => {
-    // Faces cannot be drawn in code; face-api ships photographs for its demo.
-    const require = createRequire(import.meta.url)
-    const sample = path.join(
-      path.dirname(require.resolve('@vladmandic/face-api/package.json')),
-      'demo',
-      'sample1.jpg',
-    )
-    const still = path.join(dir, 'face.png')
-    await writeFile(
-      still,
-      await sharp(sample).resize({ width: 480, height: 320, fit: 'cover' }).png().toBuffer(),
-    )
     const faceClip = path.join(dir, 'face.mp4')
-    await run('/usr/bin/ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-loop',
-      '1',
-      '-framerate',
-      '10',
-      '-t',
-      '2',
-      '-i',
-      still,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      faceClip,
-    ])
+    await faceVideo(faceClip, 2)
     const found = await detectFaces((await frameAt(faceClip, 1)) as Buffer)
     expect(found.length).toBeGreaterThanOrEqual(1)
     const face = found[0] as (typeof found)[number]

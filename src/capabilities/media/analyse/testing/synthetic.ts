@@ -281,6 +281,49 @@ export async function syntheticDicom(o: SyntheticDicomOptions = {}): Promise<Buf
   return Buffer.from(dict.write())
 }
 
+/** A photograph of a face: faces cannot be drawn in code, and face-api ships photographs for its demo. */
+export const FACE_PHOTO = path.join(
+  path.dirname(require.resolve('@vladmandic/face-api/package.json')),
+  'demo',
+  'sample1.jpg',
+)
+
+/** Encodes an H.264 MP4 of `seconds` of the face photograph, 480×320 at 10 frames a second. */
+export async function faceVideo(out: string, seconds: number): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rounds-synth-face-'))
+  try {
+    const still = path.join(dir, 'face.png')
+    await writeFile(
+      still,
+      await sharp(FACE_PHOTO).resize({ width: 480, height: 320, fit: 'cover' }).png().toBuffer(),
+    )
+    await run('/usr/bin/ffmpeg', [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-loop',
+      '1',
+      '-framerate',
+      '10',
+      '-t',
+      String(seconds),
+      '-i',
+      still,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      out,
+    ])
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 export type VideoSegment = { seconds: number; lines?: readonly string[]; size?: number; background?: string }
 
 /**
