@@ -90,14 +90,19 @@ export const surveyTimings = ['after_post_quiz', 'after_content', 'with_delayed_
 export const surveyTimingSchema = z.enum(surveyTimings)
 export type SurveyTiming = z.infer<typeof surveyTimingSchema>
 
+/** What an attachment shows the survey with, and when: shared by the survey and its results. */
+const attachmentTargetShape = {
+  id: z.string(),
+  itemId: z.string().nullable(),
+  seriesId: z.string().nullable(),
+  /** The item's or series' title, for lists. */
+  targetTitle: z.string(),
+  timing: surveyTimingSchema,
+}
+
 export const surveyAttachmentSchema = z
   .object({
-    id: z.string(),
-    itemId: z.string().nullable(),
-    seriesId: z.string().nullable(),
-    /** The item's or series' title, for lists. */
-    targetTitle: z.string(),
-    timing: surveyTimingSchema,
+    ...attachmentTargetShape,
     responses: z.number().int(),
     createdAt: z.string(),
   })
@@ -204,12 +209,7 @@ export type SurveyResultsQuery = z.infer<typeof surveyResultsQuerySchema>
 
 export const surveyResultsAttachmentSchema = z
   .object({
-    id: z.string(),
-    itemId: z.string().nullable(),
-    seriesId: z.string().nullable(),
-    /** The item's or series' title. */
-    targetTitle: z.string(),
-    timing: surveyTimingSchema,
+    ...attachmentTargetShape,
     /** Learners are still shown it: false once the survey is archived. */
     active: z.boolean(),
     /** Responses through this attachment to the version summarised. */
