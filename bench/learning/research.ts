@@ -30,6 +30,7 @@ import { buildHttpApp } from '../../src/entry/http.ts'
 import { loadConfig } from '../../src/platform/config.ts'
 import { migrateToLatest } from '../../src/platform/db/migrate.ts'
 import { createSilentLogger } from '../../src/platform/logger.ts'
+import { insertScoredSession } from '../../test/support/learning.ts'
 
 export type ResearchResult = {
   dialect: 'sqlite' | 'postgres'
@@ -472,38 +473,16 @@ async function addLearners(
 ) {
   await rounds.database.db.transaction().execute(async (tx) => {
     for (let k = 0; k < 5; k++) {
-      const session = `bench-session-new-${tag}-${k}`
-      await tx
-        .insertInto('learning_session')
-        .values({
-          id: session,
-          organisation_id: organisationId,
-          item_id: itemId,
-          version_id: `${itemId}-v1`,
-          learner_id: `bench-learner-${k}`,
-          delayed_token_hash: null,
-          delayed_due_at: null,
-          reminded_at: null,
-          created_at: new Date().toISOString(),
-        })
-        .execute()
-      for (const [kind, raw] of [
-        ['pre', 1],
-        ['post', 9],
-      ] as const)
-        await tx
-          .insertInto('quiz_attempt')
-          .values({
-            id: `${session}-${kind}`,
-            session_id: session,
-            kind,
-            answers: '{}',
-            raw,
-            max: 10,
-            passed: +(raw >= 7),
-            created_at: new Date().toISOString(),
-          })
-          .execute()
+      await insertScoredSession(tx, {
+        id: `bench-session-new-${tag}-${k}`,
+        organisationId,
+        itemId,
+        versionId: `${itemId}-v1`,
+        learnerId: `bench-learner-${k}`,
+        pre: 1,
+        post: 9,
+        at: new Date().toISOString(),
+      })
     }
   })
 }

@@ -7,6 +7,7 @@ import {
   researchRefreshesSettled,
 } from '#src/capabilities/learning/analysis/research.service.ts'
 import { testDialects } from '#test/support/database.ts'
+import { insertScoredSession } from '#test/support/learning.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import { createOrgWithRoles, expectJson, giveRegistration } from './helpers.ts'
 
@@ -29,37 +30,17 @@ describe.each(testDialects)('research view cache on %s', (dialect) => {
       .insertInto('learner')
       .values({ id: `${key}-l`, user_id: null, consent_version: '1', consented_at: AT })
       .execute()
-    await db
-      .insertInto('learning_session')
-      .values({
-        id: `${key}-s`,
-        organisation_id: w.org.id,
-        item_id: itemId,
-        version_id: `${itemId}-v1`,
-        learner_id: `${key}-l`,
-        delayed_token_hash: null,
-        delayed_due_at: null,
-        reminded_at: null,
-        created_at: AT,
-      })
-      .execute()
-    for (const [kind, raw] of [
-      ['pre', pre],
-      ['post', post],
-    ] as const)
-      await db
-        .insertInto('quiz_attempt')
-        .values({
-          id: `${key}-${kind}`,
-          session_id: `${key}-s`,
-          kind,
-          answers: '{}',
-          raw,
-          max: 10,
-          passed: 0,
-          created_at: AT,
-        })
-        .execute()
+    await insertScoredSession(db, {
+      id: `${key}-s`,
+      organisationId: w.org.id,
+      itemId,
+      versionId: `${itemId}-v1`,
+      learnerId: `${key}-l`,
+      pre,
+      post,
+      passMark: 11,
+      at: AT,
+    })
   }
 
   async function snapshot(itemId: string, metric: string, value: number, at: string, source = 'api') {

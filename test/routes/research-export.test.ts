@@ -20,6 +20,7 @@ import { itemsTable } from '#src/capabilities/learning/export/export.tables.lear
 import type { ExportTable } from '#src/capabilities/learning/export/export.tables.ts'
 import type { Executor } from '#src/platform/db/database.ts'
 import { testDialects } from '#test/support/database.ts'
+import { insertScoredSession } from '#test/support/learning.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import { createOrgWithRoles, expectError } from './helpers.ts'
 
@@ -149,38 +150,21 @@ async function publishedItem(
           consented_at: o.publishedAt,
         })
         .execute()
-    const sessionId = randomUUID()
-    await db
-      .insertInto('learning_session')
-      .values({
-        id: sessionId,
-        organisation_id: o.organisationId,
-        item_id: itemId,
-        version_id: versionId,
-        learner_id: learnerId,
-        delayed_token_hash: null,
-        delayed_due_at: null,
-        reminded_at: null,
-        created_at: new Date(at + DAY).toISOString(),
-      })
-      .execute()
-    for (const [kind, raw, offset] of [
-      ['pre', 1, DAY],
-      ['post', 3, DAY + 600_000],
-    ] as const)
-      await db
-        .insertInto('quiz_attempt')
-        .values({
-          id: randomUUID(),
-          session_id: sessionId,
-          kind,
-          answers: '{}',
-          raw,
-          max: 4,
-          passed: raw >= 3 ? 1 : 0,
-          created_at: new Date(at + offset).toISOString(),
-        })
-        .execute()
+    await insertScoredSession(db, {
+      id: randomUUID(),
+      organisationId: o.organisationId,
+      itemId,
+      versionId,
+      learnerId,
+      pre: 1,
+      post: 3,
+      max: 4,
+      passMark: 3,
+      at: new Date(at + DAY).toISOString(),
+      preAt: new Date(at + DAY).toISOString(),
+      postAt: new Date(at + DAY + 600_000).toISOString(),
+      attemptIds: { pre: randomUUID(), post: randomUUID() },
+    })
   }
   return itemId
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ResearchView } from '#src/capabilities/learning/analysis/research.schema.ts'
 import { ols, pearson, spearman } from '#src/capabilities/learning/analysis/statistics.ts'
 import { testDialects } from '#test/support/database.ts'
+import { insertScoredSession } from '#test/support/learning.ts'
 import { call, createTestRounds, type TestRounds } from '#test/support/rounds.ts'
 import {
   createOrgWithRoles,
@@ -70,35 +71,16 @@ describe.each(testDialects)('research view on %s', (dialect) => {
         .insertInto('learner')
         .values({ id: learner, user_id: null, consent_version: '1', consented_at: AT })
         .execute()
-      const session = `${id}-session-${k}`
-      await db
-        .insertInto('learning_session')
-        .values({
-          id: session,
-          organisation_id: orgId,
-          item_id: id,
-          version_id: `${id}-v1`,
-          learner_id: learner,
-          delayed_token_hash: null,
-          delayed_due_at: null,
-          reminded_at: null,
-          created_at: AT,
-        })
-        .execute()
-      for (const kind of ['pre', 'post'] as const)
-        await db
-          .insertInto('quiz_attempt')
-          .values({
-            id: `${session}-${kind}`,
-            session_id: session,
-            kind,
-            answers: '{}',
-            raw: l[kind],
-            max: 10,
-            passed: l[kind] >= 7 ? 1 : 0,
-            created_at: AT,
-          })
-          .execute()
+      await insertScoredSession(db, {
+        id: `${id}-session-${k}`,
+        organisationId: orgId,
+        itemId: id,
+        versionId: `${id}-v1`,
+        learnerId: learner,
+        pre: l.pre,
+        post: l.post,
+        at: AT,
+      })
     }
   }
 
