@@ -262,6 +262,56 @@ describe.each(testDialects)('surveys on %s', (dialect) => {
     expect(list.surveys.find((x) => x.id === s.id)?.attachments).toBe(1)
   })
 
+  it('shows a researcher the titles of what has gone out only, not of a draft or an empty series', async () => {
+    const researcher = await createTestMember(rounds, org.id, ['researcher'])
+    const researcherCookie = await signIn(rounds, researcher.email)
+    const author = await createTestMember(rounds, org.id, ['author'])
+    const draft = await createItemInState(rounds, {
+      organisationId: org.id,
+      authorId: author.id,
+      state: 'draft',
+      published: false,
+      fields: { title: 'Mrs Hartley’s unusual rash (draft)', body: 'Not yet reviewed.' },
+    })
+    const emptySeries = rounds.ids.next()
+    await rounds.database.db
+      .insertInto('content_series')
+      .values({
+        id: emptySeries,
+        organisation_id: org.id,
+        title: 'Planned: ward 7 cases',
+        description: '',
+        created_by: author.id,
+        created_at: new Date().toISOString(),
+      })
+      .execute()
+    const s = await create()
+    await attach(s.id, { itemId: draft.id, timing: 'after_content' })
+    await attach(s.id, { seriesId: emptySeries, timing: 'after_content' })
+    await attach(s.id, { itemId, timing: 'after_content' })
+    await attach(s.id, { seriesId, timing: 'with_delayed_quiz' })
+    const titles = async (cookie: string, path: string) => {
+      const res = await call(rounds, 'GET', api(`/${s.id}${path}`), { cookie })
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { attachments: Array<{ targetTitle: string }> }
+      return body.attachments.map((a) => a.targetTitle)
+    }
+    for (const path of ['', '/results']) {
+      expect(await titles(researcherCookie, path)).toEqual([
+        'An item not yet published',
+        'A series with nothing published yet',
+        'Sepsis in sixty seconds',
+        'Acute medicine',
+      ])
+      expect(await titles(editorCookie, path)).toEqual([
+        'Mrs Hartley’s unusual rash (draft)',
+        'Planned: ward 7 cases',
+        'Sepsis in sixty seconds',
+        'Acute medicine',
+      ])
+    }
+  })
+
   it('takes a learner through consent, screens free text, keeps one response per learner and records xAPI', async () => {
     const s = await create({ ...survey, title: 'Learner flow' })
     const a = await attach(s.id, { itemId, timing: 'after_content' })

@@ -273,7 +273,7 @@ export async function listAttachments(
   db: Executor,
   organisationId: string,
   instrumentId?: string,
-): Promise<Array<AttachmentRow & { targetTitle: string; responses: number }>> {
+): Promise<Array<AttachmentRow & { targetTitle: string; targetOut: boolean; responses: number }>> {
   let q = db
     .selectFrom('survey_attachment')
     .leftJoin('content_item', 'content_item.id', 'survey_attachment.item_id')
@@ -288,6 +288,29 @@ export async function listAttachments(
           .select(sql<number>`count(*)`.as('n'))
           .whereRef('survey_response.attachment_id', '=', 'survey_attachment.id')
           .as('responses'),
+      // Whether the target has gone out: the item, or any item of the series, was published.
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('content_transition as ct')
+              .select('ct.id')
+              .where('ct.to_state', '=', 'published')
+              .where((w) =>
+                w.or([
+                  w('ct.item_id', '=', w.ref('survey_attachment.item_id')),
+                  w(
+                    'ct.item_id',
+                    'in',
+                    w
+                      .selectFrom('content_item as si')
+                      .select('si.id')
+                      .whereRef('si.series_id', '=', 'survey_attachment.series_id'),
+                  ),
+                ]),
+              ),
+          )
+          .as('target_out'),
     ])
     .where('survey_attachment.organisation_id', '=', organisationId)
   if (instrumentId) q = q.where('survey_attachment.instrument_id', '=', instrumentId)
@@ -296,6 +319,7 @@ export async function listAttachments(
     ...toAttachment(r),
     targetTitle:
       r.series_title ?? (r.item_fields ? (parse<{ title?: string }>(r.item_fields).title ?? '') : ''),
+    targetOut: Number(r.target_out) === 1,
     responses: Number(r.responses ?? 0),
   }))
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { Actor } from '#src/capabilities/accounts/accounts.policy.ts'
+import { type Actor, can } from '#src/capabilities/accounts/accounts.policy.ts'
 import { type AccountsDeps, resolveOrganisation } from '#src/capabilities/accounts/accounts.service.ts'
 import { recordAudit } from '#src/capabilities/audit/audit.service.ts'
 import { ensureSession, type LearnerRow } from '#src/capabilities/learning/quizzes/learning.repository.ts'
@@ -86,6 +86,20 @@ async function surveyOf(
   return { org, instrument, actorId: actor.kind === 'user' ? actor.userId : null }
 }
 
+type ListedAttachment = Awaited<ReturnType<typeof listAttachments>>[number]
+
+/**
+ * The title an actor may read for an attachment's target: readers who do not review (researchers)
+ * see what has gone out, not the title of a draft or of a series with nothing published yet.
+ */
+function titleShown(a: ListedAttachment, reveal: boolean): string {
+  if (reveal || a.targetOut) return a.targetTitle
+  return a.seriesId === null ? 'An item not yet published' : 'A series with nothing published yet'
+}
+
+const revealsDrafts = (actor: Actor, organisationId: string) =>
+  can(actor, 'review.manage', { organisationId })
+
 function responsesByVersion(counts: Awaited<ReturnType<typeof countResponses>>, instrumentId: string) {
   return new Map(counts.filter((c) => c.instrumentId === instrumentId).map((c) => [c.version, c.n]))
 }
@@ -123,6 +137,7 @@ export function listSurveyTemplates() {
 
 async function detail(
   deps: AccountsDeps,
+  actor: Actor,
   organisationId: string,
   instrument: InstrumentRow,
 ): Promise<SurveyDetail> {
@@ -142,17 +157,17 @@ async function detail(
       responses: counts.get(v.version) ?? 0,
       createdAt: v.createdAt,
     })),
-    attachments: attachments.map(toAttachment),
+    attachments: attachments.map((a) => toAttachment(a, revealsDrafts(actor, organisationId))),
     createdAt: instrument.createdAt,
     updatedAt: instrument.updatedAt,
   }
 }
 
-const toAttachment = (a: AttachmentRow & { targetTitle: string; responses: number }): SurveyAttachment => ({
+const toAttachment = (a: ListedAttachment, reveal: boolean): SurveyAttachment => ({
   id: a.id,
   itemId: a.itemId,
   seriesId: a.seriesId,
-  targetTitle: a.targetTitle,
+  targetTitle: titleShown(a, reveal),
   timing: a.timing,
   responses: a.responses,
   createdAt: a.createdAt,
@@ -160,7 +175,7 @@ const toAttachment = (a: AttachmentRow & { targetTitle: string; responses: numbe
 
 export async function getSurvey(deps: AccountsDeps, actor: Actor, slug: string, surveyId: string) {
   const { org, instrument } = await surveyOf(deps, actor, slug, surveyId)
-  return detail(deps, org.id, instrument)
+  return detail(deps, actor, org.id, instrument)
 }
 
 /** Creates a survey (version 1). */
@@ -338,7 +353,7 @@ export async function attachSurvey(
     })
   })
   const created = (await listAttachments(deps.db, org.id, instrument.id)).find((a) => a.id === id)
-  return toAttachment(created as NonNullable<typeof created>)
+  return toAttachment(created as NonNullable<typeof created>, revealsDrafts(actor, org.id))
 }
 
 /** Stops showing a survey there. An attachment with responses stays (archive the survey instead). */
@@ -410,7 +425,7 @@ export async function surveyResults(
       id: a.id,
       itemId: a.itemId,
       seriesId: a.seriesId,
-      targetTitle: a.targetTitle,
+      targetTitle: titleShown(a, revealsDrafts(actor, org.id)),
       timing: a.timing,
       active: instrument.status === 'active',
       responses: through.get(a.id) ?? 0,
