@@ -134,6 +134,17 @@ describe('names and places', () => {
     expect(f?.text).toBe('Amara Okafor')
     expect(f?.severity).toBe('warn')
   })
+
+  it('reports a name inside a handle once, as the handle, as severe as the name', () => {
+    const withName = findings('great to see @ward7_Ellen on the ward today').filter(
+      (x) => x.category === 'name',
+    )
+    expect(withName.map((x) => [x.text, x.severity])).toEqual([['@ward7_Ellen', 'block']])
+    expect(withName[0]?.message).toContain('handle with a name in it')
+    // A handle with no name in it stays a warning.
+    const plain = findings('ask @wardteam7 about the rota').filter((x) => x.text.startsWith('@'))
+    expect(plain.map((x) => [x.text, x.severity])).toEqual([['@wardteam7', 'warn']])
+  })
 })
 
 describe('look-alikes that are not identifiers', () => {

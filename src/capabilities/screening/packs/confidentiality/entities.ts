@@ -38,6 +38,8 @@ export type Entity = {
   severity: 'block' | 'warn' | 'info'
   /** Why it was flagged, for the message. */
   reason: string
+  /** An @handle: what is found inside it is folded into it. */
+  handle?: true
 }
 
 const CONNECTORS = new Set(
@@ -228,6 +230,7 @@ function findHandles(ctx: ScreenContext, text: string, out: Entity[]): void {
       end: start + 1 + (m[2] as string).length,
       severity: 'warn',
       reason: 'a social-media handle names a person',
+      handle: true,
     })
   }
 }
@@ -472,7 +475,33 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
   findHandles(ctx, a.text, out)
   findHashtags(ctx, a.text, out)
   markSignature(a.text, out)
-  return out
+  return foldIntoHandles(out)
+}
+
+const SEVERITY_RANK = { info: 0, warn: 1, block: 2 } as const
+
+/**
+ * A name or place found inside an @handle ("@x_yesenia", "@Mys_Perdita") is one identifier, not
+ * two: the handle's finding stands for it, as severe as the strongest finding inside it.
+ */
+function foldIntoHandles(out: Entity[]): Entity[] {
+  const handles = out.filter((e) => e.handle)
+  if (handles.length === 0) return out
+  const inside = new Set<Entity>()
+  for (const h of handles) {
+    for (const e of out) {
+      if (e.handle || e.start < h.start || e.end > h.end) continue
+      inside.add(e)
+      if (SEVERITY_RANK[e.severity] > SEVERITY_RANK[h.severity]) {
+        h.severity = e.severity
+        h.reason =
+          e.kind === 'location'
+            ? 'a social-media handle with a place in it'
+            : 'a social-media handle with a name in it'
+      }
+    }
+  }
+  return inside.size ? out.filter((e) => !inside.has(e)) : out
 }
 
 const SIGN_OFF =
