@@ -24,7 +24,7 @@ describe.each(testDialects)('research view cache on %s', (dialect) => {
   const N = 12
   const id = (i: number) => `cache-${dialect}-${i}`
 
-  async function learner(itemId: string, key: string, pre: number, post: number) {
+  async function learner(itemId: string, key: string, pre: number, post: number, organisationId = w.org.id) {
     const db = rounds.database.db
     await db
       .insertInto('learner')
@@ -32,7 +32,7 @@ describe.each(testDialects)('research view cache on %s', (dialect) => {
       .execute()
     await insertScoredSession(db, {
       id: `${key}-s`,
-      organisationId: w.org.id,
+      organisationId,
       itemId,
       versionId: `${itemId}-v1`,
       learnerId: `${key}-l`,
@@ -169,6 +169,33 @@ describe.each(testDialects)('research view cache on %s', (dialect) => {
     await learner(id(0), `${id(0)}-b`, 0, 10)
     const after = await afterChange(before)
     expect(point(after, 'views', id(0))?.y).toBeCloseTo((0.1 + 1) / 2, 12)
+  })
+
+  it("does not recompute when another organisation's learners take its quizzes", async () => {
+    const before = await view()
+    const other = await createOrgWithRoles(rounds)
+    await rounds.database.db
+      .insertInto('content_item')
+      .values({
+        id: `other-${dialect}`,
+        organisation_id: other.org.id,
+        author_id: other.author.id,
+        series_id: null,
+        kind: 'post',
+        state: 'published',
+        fields: JSON.stringify({ title: 'Elsewhere', body: 'Body' }),
+        content_hash: 'h-other',
+        created_at: AT,
+        updated_at: AT,
+      })
+      .execute()
+    await learner(`other-${dialect}`, `other-${dialect}-a`, 1, 9, other.org.id)
+    const after = await view()
+    expect(after.refreshing).toBe(false)
+    expect(after.computedAt).toBe(before.computedAt)
+    // The view's own organisation's learners still move it.
+    await learner(id(3), `${id(3)}-b`, 1, 9)
+    await afterChange(after)
   })
 
   it('recomputes when a later snapshot arrives', async () => {

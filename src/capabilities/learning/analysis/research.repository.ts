@@ -78,8 +78,9 @@ export async function researchItems(
 }
 
 /**
- * A cheap fingerprint of everything the research view reads: it changes when a quiz attempt is
- * added or removed (a session counts only through its attempts, and removing one removes them),
+ * A cheap fingerprint of everything the research view reads: it changes when a quiz attempt of
+ * the organisation's learning sessions is added or removed (a session counts only through its
+ * attempts, and removing one removes them; another organisation's learners do not move it),
  * when the organisation's snapshots gain a row or a later
  * capture, when a metric import is recorded, when an item is added, removed or edited (its
  * updated_at), and when one of the organisation's members edits their professional identity.
@@ -89,8 +90,10 @@ export async function researchItems(
 export async function researchDataVersion(db: Executor, organisationId: string): Promise<string> {
   const [attempts, snapshots, imports, items, identities] = await Promise.all([
     db
-      .selectFrom('quiz_attempt')
+      .selectFrom('quiz_attempt as a')
+      .innerJoin('learning_session as s', 's.id', 'a.session_id')
       .select((eb) => eb.fn.countAll().as('n'))
+      .where('s.organisation_id', '=', organisationId)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('metric_snapshot')

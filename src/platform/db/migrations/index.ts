@@ -22,6 +22,7 @@ import * as xapiAttachments from './2026-11-27T05-40-00-xapi-attachments.ts'
 import * as jobOrderingKeys from './2026-11-27T06-20-00-job-ordering-keys.ts'
 import * as researcherRole from './2026-11-28T02-00-00-researcher-role.ts'
 import * as researchViews from './2026-11-28T03-00-00-research-views.ts'
+import * as learningSessionOrganisation from './2026-11-28T04-00-00-learning-session-organisation.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from disk) so the set is the same
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T06-20-00-job-ordering-keys': jobOrderingKeys,
   '2026-11-28T02-00-00-researcher-role': researcherRole,
   '2026-11-28T03-00-00-research-views': researchViews,
+  '2026-11-28T04-00-00-learning-session-organisation': learningSessionOrganisation,
 }
