@@ -191,6 +191,25 @@ describe('look-alikes that are not identifiers', () => {
     const fs = findings('Case of the week:\n— Mrs Ellen Hartley, 93, admitted with a fall')
     expect(fs.find((f) => f.category === 'name')?.severity).toBe('block')
   })
+  it.each([
+    'Thanks Ellen Hartley for letting us share your story of sepsis.',
+    'Sepsis caught early.\nThanks to Ellen Hartley',
+    'Sepsis caught early.\nCheers Ellen Hartley for the photo',
+  ])('does not take a thanked person for the sign-off: %s', (body) => {
+    const f = findings(body).find((x) => x.category === 'name')
+    expect(f?.text).toBe('Ellen Hartley')
+    expect(f?.severity).toBe('block')
+  })
+  it.each(['Great case today.\nThanks, Sarah', 'Thanks for reading, Sarah Jones'])(
+    'still takes a closing name for the sign-off: %s',
+    (body) => {
+      expect(
+        findings(body)
+          .filter((x) => x.category === 'name')
+          .map((x) => x.severity),
+      ).toEqual(['info'])
+    },
+  )
   it("skips the policy's ignoreNames", () => {
     const p = compilePolicy({ packs: ['confidentiality'], lexicons: { ignoreNames: ['Chris Whitty'] } })
     const fs = screen(

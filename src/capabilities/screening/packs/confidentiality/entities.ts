@@ -529,6 +529,8 @@ function markSignature(text: string, out: Entity[]): void {
       zone = lineStart
   }
   if (zone < 0) return
+  // "Thanks to Ellen…" thanks someone else: not a sign-off.
+  if (/^\s*(?:thanks|thank you)\s+to\b/i.test(trimmed.slice(zone))) return
   // Not when the line talks about a patient ("— Mrs Hartley, 93, admitted today").
   if (
     /\b(?:mrs?|ms|miss|mx|patient|pt|admitted|aged?|\d{1,3}\s*(?:yo|y\/o|years?))\b/i.test(
@@ -537,6 +539,9 @@ function markSignature(text: string, out: Entity[]): void {
   )
     return
   for (const e of out) {
+    // The name closes the sign-off, with at most credentials after a comma or dash ("Sarah Jones,
+    // FY2"); "Thanks Ellen Hartley for letting us share your story" thanks the patient.
+    if (!/^\s*(?:$|[,|–—-])/.test(trimmed.slice(e.end))) continue
     if (e.kind === 'name' && e.start >= zone && e.severity !== 'info') {
       e.severity = 'info'
       e.reason = "a name in the sign-off, probably the author's own"
