@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
+import { insertSeries } from '#src/capabilities/content/content.repository.ts'
 import { surveyResponsesForExport } from '#src/capabilities/learning/surveys/survey.repository.ts'
 import { queryStatements } from '#src/capabilities/learning/xapi/xapi.service.ts'
 import { manualClock } from '#src/platform/clock.ts'
@@ -274,17 +275,14 @@ describe.each(testDialects)('surveys on %s', (dialect) => {
       fields: { title: 'Mrs Hartley’s unusual rash (draft)', body: 'Not yet reviewed.' },
     })
     const emptySeries = rounds.ids.next()
-    await rounds.database.db
-      .insertInto('content_series')
-      .values({
-        id: emptySeries,
-        organisation_id: org.id,
-        title: 'Planned: ward 7 cases',
-        description: '',
-        created_by: author.id,
-        created_at: new Date().toISOString(),
-      })
-      .execute()
+    await insertSeries(rounds.database.db, {
+      id: emptySeries,
+      organisationId: org.id,
+      title: 'Planned: ward 7 cases',
+      description: '',
+      createdBy: author.id,
+      createdAt: new Date().toISOString(),
+    })
     const s = await create()
     await attach(s.id, { itemId: draft.id, timing: 'after_content' })
     await attach(s.id, { seriesId: emptySeries, timing: 'after_content' })
