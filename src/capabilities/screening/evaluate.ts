@@ -18,7 +18,7 @@ import {
 import { fold } from './text.ts'
 
 /** Bumped whenever a rule's behaviour changes; stored with every report. */
-export const ENGINE_VERSION = '0.1.0'
+export const ENGINE_VERSION = '0.2.0'
 
 const severityRank: Record<Severity, number> = { block: 0, warn: 1, info: 2 }
 const fieldRank = Object.fromEntries(fieldNames.map((f, i) => [f, i])) as Record<FieldName, number>

@@ -169,6 +169,44 @@ describe('look-alikes that are not identifiers', () => {
     expect(found(body)).toEqual([])
   })
 
+  it.each([
+    [
+      'a month that is also a name, next to a day',
+      'Clinic moves on 14 Jan. Teaching resumes Jan. 19 as usual.',
+    ],
+    ['a month closing a phrase of time', 'The new registrar starts in Jan.'],
+    ['a wish', 'May you all have a restful Christmas on call.'],
+    ['a time zone', 'Journal club at 7:30 PM CST, link below.'],
+    ['a split contraction', "Ca n't believe how fast the shift went."],
+    [
+      'an interjection and a contraction without its apostrophe',
+      'Aww , wouldve loved to see that talk. Hmm.',
+    ],
+    ['a street number followed by shouting', 'SO WHEN I GET ON 106 N JOKE AROUND YALL TALK ABOUT IT'],
+  ])('%s is not a name or a place', (_, body) => {
+    expect(found(body).filter((f) => f.startsWith('name:') || f.startsWith('location:'))).toEqual([])
+  })
+  it.each([
+    ['Jan, a person', 'Visited Jan on the ward; Jan Kowalski, 81, was admitted with sepsis.', 'Jan'],
+    ['May, a person', 'Mrs May Harris, 88, was admitted after a fall.', 'May Harris'],
+    [
+      'a month that is a given name, before a surname',
+      'We saw June Harris on the ward today.',
+      'June Harris',
+    ],
+    ['a common surname that is also an eponym, alone', 'We saw Harris on the ward today.', 'Harris'],
+    ['a common surname that is also an eponym, thanked', 'Thank you Thomas for sitting with us.', 'Thomas'],
+  ])('still finds %s', (_, body, name) => {
+    expect(found(body)).toContain(`name:${name}`)
+  })
+  it.each([
+    'Salter-Harris fractures of the distal radius.',
+    "Wilson's disease in a young adult with tremor.",
+    'The Wells score and the Jones criteria.',
+  ])('keeps eponyms that read as eponyms: %s', (body) => {
+    expect(found(body).filter((f) => f.startsWith('name:'))).toEqual([])
+  })
+
   it('does not take capitalised clinical words for names', () => {
     const words =
       'Tachycardia Dyspnoea Haemoptysis Paracetamol Troponin Echocardiography Thrombolysis Anticoagulation Sepsis Colonoscopy Pneumothorax Salbutamol Adrenaline Bronchiectasis Spirometry Rhabdomyolysis Splenomegaly Ascites Urticaria Anaphylaxis Syncope Orthopnoea Haematemesis Melaena Cholecystectomy Pancreatitis Neutropenia'.split(
@@ -195,6 +233,7 @@ describe('look-alikes that are not identifiers', () => {
     'Thanks Ellen Hartley for letting us share your story of sepsis.',
     'Sepsis caught early.\nThanks to Ellen Hartley',
     'Sepsis caught early.\nCheers Ellen Hartley for the photo',
+    'Thank you Ellen Hartley, the bravest woman on our ward.',
   ])('does not take a thanked person for the sign-off: %s', (body) => {
     const f = findings(body).find((x) => x.category === 'name')
     expect(f?.text).toBe('Ellen Hartley')

@@ -299,6 +299,7 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
     endsWithPhrase(wordsBefore(toks, k, 5), PERSON_PHRASES)
   const candidate = (t: Tok, k: number): boolean => {
     if (claimed[k] || t.isNum || t.codeLike) return false
+    if (notANameHere(toks, k)) return false
     if (FUNCTION_WORDS.has(t.f)) {
       const prev = toks[k - 1]
       const next = toks[k + 1]
@@ -320,7 +321,8 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
       isPlaceKey(t.f) === 0
     )
       return false
-    if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f))) return false
+    if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f)) && !monthNamed(toks, k))
+      return false
     if (t.cap) {
       if (t.allCaps && t.text.length <= 4 && !t.given && !t.surname && isPlaceKey(t.f) === 0) {
         // Short capitals are acronyms, unless a place cue or other capitals surround them.
@@ -541,7 +543,16 @@ function markSignature(text: string, out: Entity[]): void {
   for (const e of out) {
     // The name closes the sign-off, with at most credentials after a comma or dash ("Sarah Jones,
     // FY2"); "Thanks Ellen Hartley for letting us share your story" thanks the patient.
-    if (!/^\s*(?:$|[,|–—-])/.test(trimmed.slice(e.end))) continue
+    const after = trimmed.slice(e.end)
+    if (!/^\s*(?:$|[,|–—-])/.test(after)) continue
+    // Credentials name a role, not a person spoken to: "Thank you Ellen Harris, the best nurse
+    // on the ward" thanks someone.
+    if (
+      /\b(?:the|a|an|for|who|you|your|our|my|his|her|their|we|thanks|thank)\b/i.test(
+        after.split('\n')[0] as string,
+      )
+    )
+      continue
     if (e.kind === 'name' && e.start >= zone && e.severity !== 'info') {
       e.severity = 'info'
       e.reason = "a name in the sign-off, probably the author's own"
@@ -749,6 +760,26 @@ function classifyRun(
   ) {
     return push('location', placeCue || patientSentence(toks, i) ? 'block' : 'warn', 'a street')
   }
+  // An eponym that is also a common surname or given name ("Harris", "Jones", "Thomas"), alone,
+  // mid-sentence and with no disease, sign or score after it, is more likely a person: "We saw
+  // Harris on the ward". "Salter-Harris", "Wilson's disease" and "the Wells score" stay eponyms.
+  if (
+    !personCue &&
+    words.length === 1 &&
+    EPONYMS.has(first.f) &&
+    (first.given || first.surname) &&
+    first.cap &&
+    !first.sentStart &&
+    !first.allCaps &&
+    !first.possessive &&
+    !(toks[i - 1]?.cap ?? false) &&
+    !(next?.cap ?? false)
+  )
+    return push(
+      'name',
+      'warn',
+      'a surname that is also an eponym: a person, unless a disease or sign is meant',
+    )
   if (!personCue && words.every((t) => EPONYMS.has(t.f) || t.common)) {
     if ((strongPlace || fromCue) && words.every((t) => t.cap && !t.sentStart)) {
       return push('location', 'block', 'a place someone lives in or comes from')
@@ -889,6 +920,65 @@ function addressGap(gap: string, prev?: Tok): boolean {
   return /^[\s,.\-()>?*•|\\]*$/.test(gap.slice(nl))
 }
 
+/** Month names that are also given names or words: "Jan", "May", "March". */
+const NAME_MONTHS = new Set(['jan', 'mar', 'march', 'may'])
+const MONTH_BEFORE = new Set([
+  'in',
+  'since',
+  'until',
+  'till',
+  'til',
+  'early',
+  'late',
+  'mid',
+  'next',
+  'last',
+  'by',
+])
+/** After a sentence-initial "May", a wish, not a woman: "May our Lord…", "May you…". */
+const WISH_AFTER = new Set('you your our the god all he she they we his her their this it i'.split(' '))
+
+/**
+ * Words in a place where they cannot be a name: the "Ca" of a split "Ca n't"; a month that
+ * is also a name next to a day ("14 Jan", "Jan . 19") or closing a phrase of time ("leave in
+ * Jan"); a sentence-initial "May" that opens a wish.
+ */
+function notANameHere(toks: readonly Tok[], k: number): boolean {
+  const t = toks[k] as Tok
+  const prev = toks[k - 1]
+  const next = toks[k + 1]
+  if (next?.f === "n't" && next.gap === ' ') return true
+  if (!NAME_MONTHS.has(t.f)) return false
+  if (t.f === 'may' && t.sentStart && next !== undefined && WISH_AFTER.has(next.f)) return true
+  if (t.f === 'may' || t.f === 'march') return false
+  const dayNext =
+    next?.isNum === true && /^\s?[.,]?\s?$/.test(next.gap) && /^\d{1,2}(?:st|nd|rd|th)?$/.test(next.text)
+  const dayBefore =
+    prev?.isNum === true && /^\d{1,2}(?:st|nd|rd|th)?$/.test(prev.text) && /^[\s,]+$/.test(t.gap)
+  const closesTime =
+    prev !== undefined &&
+    MONTH_BEFORE.has(prev.f) &&
+    (next === undefined || !next.cap || /[.!?]/.test(next.gap))
+  return dayNext || dayBefore || closesTime
+}
+
+/** A month that is a given name, before a surname: "June Harris", "April Jones". */
+function monthNamed(toks: readonly Tok[], k: number): boolean {
+  const t = toks[k] as Tok
+  const next = toks[k + 1]
+  return (
+    t.given &&
+    t.cap &&
+    !t.allCaps &&
+    next !== undefined &&
+    next.gap === ' ' &&
+    next.cap &&
+    !next.allCaps &&
+    next.surname &&
+    !next.common
+  )
+}
+
 function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claimed: Uint8Array): void {
   const n = toks.length
   const spans: Array<{ i: number; j: number; strong: boolean }> = []
@@ -929,7 +1019,10 @@ function findAddresses(toks: readonly Tok[], text: string, out: Entity[], claime
         (b.f === 'at' || b.f === 'address' || b.f === 'on' || b.f === 'to' || b.f === 'is')
       ) {
         const lastW = toks[q - 1] as Tok
-        if (toks.slice(j, q).some((x) => !x.common))
+        // A street's name does not end in a common word written in capitals: "ON 106 N JOKE
+        // AROUND YALL TALK ABOUT" is shouting, not an address.
+        const shouted = lastW.common && lastW.text.length > 1 && lastW.text === lastW.text.toUpperCase()
+        if (!shouted && toks.slice(j, q).some((x) => !x.common))
           spans.push({ i: k, j: q - 1, strong: lastW !== undefined })
       }
     }

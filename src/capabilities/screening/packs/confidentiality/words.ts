@@ -32,6 +32,8 @@ many few each every both either neither one ones other another such same own wel
 ive im ima imma til till neva ino dont cant wont u ur lol lmao lmfao rofl rotflmao omg omfg tho gonna wanna gotta ya
 yall y'all yay yeah yea yep nope ehh ahh ahhh ohh whoo buut tha da dat dis boi nuff betta feelin talkin aka lil thx pls
 plz btw idk smh tbh ty bae fam bro sis bruh dude haha hahaha hehe xoxo xo wtf tonite nite luv cuz coz bout kinda sorta
+n't aw aww awww hah hmm hmmm hm mm mmm mmmm ehe eh ugh argh meh wow woah whoa oops ooh nah yup jk ikr idc fml nvm
+wouldve couldve shouldve mustve youve weve theyve uve ofcourse jst shawty
 `)
 
 /**
@@ -65,7 +67,7 @@ leydig sertoli peyer meissner auerbach rolando thomas jones bankart hill sachs m
 
 /**
  * Never identifiers, whatever their case: guideline bodies, named trials, journals, acronyms of
- * clinical practice, months and days, holidays, nationalities.
+ * clinical practice, months and days, holidays, nationalities, time zones.
  */
 export const NOT_IDENTIFIERS = set(`
 recovery sprint ukpds accord dcct allhat ascot framingham courage syntax excel paradigm rocket aristotle engage
@@ -89,6 +91,7 @@ christian catholic protestant russian polish ukrainian greek turkish swedish nor
 austrian belgian portuguese brazilian mexican canadian australian nigerian ghanaian kenyan egyptian iranian
 israeli scandinavian western eastern northern southern
 twitter facebook instagram tiktok youtube linkedin bluesky mastodon threads reddit whatsapp google
+cst est pst pdt edt cdt mst mdt gmt bst utc wib cet cest aest aedt hst akst
 `)
 
 /**
