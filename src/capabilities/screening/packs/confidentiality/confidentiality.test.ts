@@ -183,6 +183,17 @@ describe('look-alikes that are not identifiers', () => {
       'Aww , wouldve loved to see that talk. Hmm.',
     ],
     ['a street number followed by shouting', 'SO WHEN I GET ON 106 N JOKE AROUND YALL TALK ABOUT IT'],
+    [
+      'a holiday and a sign of the zodiac',
+      'Happy Thanksgiving to the night team! Pisces, your week looks calm.',
+    ],
+    ['a contraction and swearing', "We'll never forget that Fucking awful night shift, You're all heroes."],
+    ['a nationality', 'Our Syrian colleagues ran the clinic with the Thai team.'],
+    [
+      'function words of other languages',
+      'Great results today, pero que tired we all are. Kung you can, come to teaching.',
+    ],
+    ['a stretched spelling in lower-case text', 'sooo tired after nights but Veeeeeery happy with the team'],
   ])('%s is not a name or a place', (_, body) => {
     expect(found(body).filter((f) => f.startsWith('name:') || f.startsWith('location:'))).toEqual([])
   })

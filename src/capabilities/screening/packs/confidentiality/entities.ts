@@ -846,7 +846,8 @@ function classifyRun(
     }
     return subPlaces() ?? result('none')
   }
-  if (lowerText && words.some((t) => !t.common && t.f.length > 2))
+  // Stretched spellings ("Sooo", "Veeeeeery") are emphasis, not names.
+  if (lowerText && words.some((t) => !t.common && t.f.length > 2 && !/(\p{L})\1\1/u.test(t.f)))
     return push('name', 'warn', 'perhaps a name')
   return subPlaces() ?? result('none')
 

@@ -20,7 +20,8 @@ export const CLINICIAN_TITLES = set(
 
 /**
  * Function words and social-media spellings: never a name or a place on their own, whatever
- * the gazetteers say ("He" is also a surname, "As" a Belgian town).
+ * the gazetteers say ("He" is also a surname, "As" a Belgian town); and the commonest function
+ * words of other languages that the name lists also hold ("que", "pero", "kung", "dia").
  */
 export const FUNCTION_WORDS = set(`
 he she it we you they i me him her us them his hers its our ours your yours their theirs my mine this that these those
@@ -33,7 +34,11 @@ ive im ima imma til till neva ino dont cant wont u ur lol lmao lmfao rofl rotflm
 yall y'all yay yeah yea yep nope ehh ahh ahhh ohh whoo buut tha da dat dis boi nuff betta feelin talkin aka lil thx pls
 plz btw idk smh tbh ty bae fam bro sis bruh dude haha hahaha hehe xoxo xo wtf tonite nite luv cuz coz bout kinda sorta
 n't aw aww awww hah hmm hmmm hm mm mmm mmmm ehe eh ugh argh meh wow woah whoa oops ooh nah yup jk ikr idc fml nvm
-wouldve couldve shouldve mustve youve weve theyve uve ofcourse jst shawty
+wouldve couldve shouldve mustve youve weve theyve uve ofcourse jst shawty eww ew heh xxx itz
+you're we're they're he's she's it's that's there's what's who's let's i'd you'd we'd they'd he'd she'd i'll
+you'll we'll they'll he'll she'll you've we've they've etc haha hahah heyy alright congrats thnx thanx enuff i'ma
+finna naw hurray bday b-day tweeps retweet retweets selfie gif fuck fucking fuckin fucked shit shitty damn
+que pero como kung yung dia dieu nya yan pala bulan vive
 `)
 
 /**
@@ -67,7 +72,8 @@ leydig sertoli peyer meissner auerbach rolando thomas jones bankart hill sachs m
 
 /**
  * Never identifiers, whatever their case: guideline bodies, named trials, journals, acronyms of
- * clinical practice, months and days, holidays, nationalities, time zones.
+ * clinical practice, months and days, holidays, signs of the zodiac that are not also given names,
+ * nationalities, time zones.
  */
 export const NOT_IDENTIFIERS = set(`
 recovery sprint ukpds accord dcct allhat ascot framingham courage syntax excel paradigm rocket aristotle engage
@@ -80,7 +86,8 @@ dka hhs nstemi stemi acs pe dvt tia cva uti lrti urti mi af svt vt vf icu itu hd
 mrcp frcs frcp phd msc bsc rn np pa fy1 fy2 st1 st2 st3 ct1 ct2 sho spr cmt imt acp hca
 monday tuesday wednesday thursday friday saturday sunday january february april june july august
 september october november december feb apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
-thurs fri sat christmas easter ramadan diwali hanukkah eid halloween
+thurs fri sat christmas easter ramadan diwali hanukkah eid halloween xmas thanksgiving yom kippur passover
+aries taurus virgo libra scorpio sagittarius capricorn aquarius pisces
 sepsis ascites troponin adrenaline noradrenaline codeine tramadol oramorph buscopan pabrinex gaviscon lactulose movicol
 fortisip influenza rsv ecoli hba1c ketones lactate creatinine bilirubin albumin
 co candida senna serine ethyl apollo iban swift bic ssn dob mrn pin cvv otp url www http https email e-mail
@@ -89,7 +96,8 @@ english british american french german spanish italian european african asian la
 chinese japanese korean indian pakistani bangladeshi african caribbean arab arabic jewish muslim hindu sikh
 christian catholic protestant russian polish ukrainian greek turkish swedish norwegian danish finnish swiss
 austrian belgian portuguese brazilian mexican canadian australian nigerian ghanaian kenyan egyptian iranian
-israeli scandinavian western eastern northern southern
+israeli scandinavian western eastern northern southern syrian persian iraqi afghan lebanese palestinian saudi
+thai vietnamese filipino indonesian malaysian
 twitter facebook instagram tiktok youtube linkedin bluesky mastodon threads reddit whatsapp google
 cst est pst pdt edt cdt mst mdt gmt bst utc wib cet cest aest aedt hst akst
 `)
