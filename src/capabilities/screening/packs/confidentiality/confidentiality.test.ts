@@ -194,6 +194,8 @@ describe('look-alikes that are not identifiers', () => {
       'Great results today, pero que tired we all are. Kung you can, come to teaching.',
     ],
     ['a stretched spelling in lower-case text', 'sooo tired after nights but Veeeeeery happy with the team'],
+    ['an eponym in lower case', 'pt with addison crisis seen in resus, then cushings on the ward'],
+    ['a short word for a video', 'Nice vid of the chest drain insertion'],
   ])('%s is not a name or a place', (_, body) => {
     expect(found(body).filter((f) => f.startsWith('name:') || f.startsWith('location:'))).toEqual([])
   })
@@ -207,8 +209,22 @@ describe('look-alikes that are not identifiers', () => {
     ],
     ['a common surname that is also an eponym, alone', 'We saw Harris on the ward today.', 'Harris'],
     ['a common surname that is also an eponym, thanked', 'Thank you Thomas for sitting with us.', 'Thomas'],
+    [
+      'a name before a verb that is also a head word',
+      'Five-a-side after work: Benitez scores again.',
+      'Benitez',
+    ],
   ])('still finds %s', (_, body, name) => {
     expect(found(body)).toContain(`name:${name}`)
+  })
+  it.each([
+    ['a place as a hashtag', 'Teaching tonight #Denver', '#Denver'],
+    ['a town in lower case', 'loved the food, manchester never disappoints', 'manchester'],
+  ])('notes %s', (_, body, place) => {
+    expect(findings(body).find((f) => f.text === place)).toMatchObject({
+      category: 'location',
+      severity: 'info',
+    })
   })
   it.each([
     'Salter-Harris fractures of the distal radius.',

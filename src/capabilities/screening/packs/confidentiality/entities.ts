@@ -242,7 +242,13 @@ function findHashtags(ctx: ScreenContext, text: string, out: Entity[]): void {
     const end = start + 1 + tag.length
     // #JusticeForJane, #NewDelhi: split on case changes and look for a name or a place.
     const parts = tag.split(/(?<=\p{Ll})(?=\p{Lu})|_/u).map((p) => fold(p))
-    if (parts.length < 2) continue
+    if (parts.length < 2) {
+      // #Denver, #Thailand: a place, worth a note (a town tags where a post was written).
+      const f = parts[0] as string
+      if (f.length >= 4 && isPlaceKey(f) > 0 && !isCommonWord(f) && !NOT_IDENTIFIERS.has(f))
+        out.push({ kind: 'location', start, end, severity: 'info', reason: 'a hashtag naming a place' })
+      continue
+    }
     let found: Entity | undefined
     for (let i = 0; i < parts.length && !found; i++) {
       const f = parts[i] as string
@@ -337,7 +343,10 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
     }
     if (t.f.length < 3 || t.common) return false
     // Lower case: a town or country ("moved to london", "in kilkenny"), in lower-case text or after a place word.
-    if (isPlaceKey(t.f) > 0 && (lowerText || PLACE_CUES_BEFORE.has(k > 0 ? (toks[k - 1] as Tok).f : '')))
+    if (
+      isPlaceKey(t.f) > 0 &&
+      (lowerText || t.f.length >= 5 || PLACE_CUES_BEFORE.has(k > 0 ? (toks[k - 1] as Tok).f : ''))
+    )
       return true
     // Lower case: a gazetteer given name that is no English word ("sarah", "emily blunt"); a
     // surname in lower-case text or next to another name; any unknown word after "my name is".
@@ -699,7 +708,13 @@ function classifyRun(
       next2 !== undefined &&
       next2.gap === ' ' &&
       EPONYM_HEADS.has(next2.f))
-  if (headAfter) return result('excluded')
+  // "Benitez scores again": a verb after a name that is no eponym, not "the Wells scores".
+  const verbAfter = PERSON_VERBS_AFTER.has(nextF) && !words.every((t) => EPONYMS.has(t.f))
+  if (headAfter && !verbAfter) return result('excluded')
+  // An eponym written in lower case is the disease or sign it names ("addison crisis", "pt with
+  // cushings"), not the town of the same name, unless a person cue says otherwise.
+  if (!personCue && words.every((t) => !t.cap && EPONYMS.has(t.f.replace(/'?s$/, ''))))
+    return result('excluded')
   // A one-word place that is also a dictionary word or a two-letter code ("As", "Deal", "WA")
   // is a place only after a place word.
   const weakPlace = words.length === 1 && (first.common || first.text.length <= 2) && !placeCue

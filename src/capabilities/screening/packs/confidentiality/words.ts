@@ -37,7 +37,7 @@ n't aw aww awww hah hmm hmmm hm mm mmm mmmm ehe eh ugh argh meh wow woah whoa oo
 wouldve couldve shouldve mustve youve weve theyve uve ofcourse jst shawty eww ew heh xxx itz
 you're we're they're he's she's it's that's there's what's who's let's i'd you'd we'd they'd he'd she'd i'll
 you'll we'll they'll he'll she'll you've we've they've etc haha hahah heyy alright congrats thnx thanx enuff i'ma
-finna naw hurray bday b-day tweeps retweet retweets selfie gif fuck fucking fuckin fucked shit shitty damn
+finna naw hurray bday b-day tweeps retweet retweets selfie gif vid vids fuck fucking fuckin fucked shit shitty damn
 que pero como kung yung dia dieu nya yan pala bulan vive
 `)
 
@@ -116,7 +116,7 @@ bag line lines needle mask tubes node nodes nodules duct ducts gland glands cana
 bundle fibres fibers membrane pouch diverticulum area areas space spaces ring rings hernia angina aphasia
 encephalopathy encephalitis anomaly anaemia anemia thyroiditis arteritis cyst cysts tremor chorea dementia
 shunt pump loop block valve fracture's pattern stage staging grade grading type types class
-variant variants phenomenon effect effects manoeuvre circle cycle curve
+variant variants phenomenon effect effects manoeuvre circle cycle curve crisis crises
 `)
 
 /**
@@ -154,6 +154,7 @@ patient pt pts client resident service user mother father mum mom dad wife husba
 brother sister grandmother grandfather grandma grandpa granny grandad nan aunt uncle niece nephew cousin
 fiance fiancee widow widower boyfriend girlfriend carer guardian kid child baby infant toddler twin neighbour
 neighbor friend colleague boss named called dear hi hello hey thanks thank met meet visited visiting
+ask asks asked tell tells told
 `)
 
 /** Verbs and words right after a name that say it is a person: "Jane said", "Mr X, 93,". */
@@ -172,6 +173,7 @@ said says told tells asked asks shouted shouts replied replies answered began be
 sung went goes came comes listed lists directed recorded married marries loved loves hated hates met meets
 called calls died dies lives lived wants wanted thinks thought feels felt knows knew smiled laughed cried
 walked ran flew travelled traveled arrived left visited speaks spoke speaking sent sends gave gives took takes
+scores scored plays played sits sat wins won loses lost
 `)
 
 /** Prepositions and verbs before a place name. */
