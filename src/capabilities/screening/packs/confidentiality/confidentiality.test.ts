@@ -196,6 +196,7 @@ describe('look-alikes that are not identifiers', () => {
     ['a stretched spelling in lower-case text', 'sooo tired after nights but Veeeeeery happy with the team'],
     ['an eponym in lower case', 'pt with addison crisis seen in resus, then cushings on the ward'],
     ['a short word for a video', 'Nice vid of the chest drain insertion'],
+    ['a medicine that is also a name', 'Started Portia for contraception; Ozempic was stopped.'],
   ])('%s is not a name or a place', (_, body) => {
     expect(found(body).filter((f) => f.startsWith('name:') || f.startsWith('location:'))).toEqual([])
   })
@@ -214,6 +215,8 @@ describe('look-alikes that are not identifiers', () => {
       'Five-a-side after work: Benitez scores again.',
       'Benitez',
     ],
+    ['a name that is also a medicine, after a person cue', 'We met Portia on the ward.', 'Portia'],
+    ['a name that is also a medicine, admitted', 'Portia was admitted today with sepsis.', 'Portia'],
   ])('still finds %s', (_, body, name) => {
     expect(found(body)).toContain(`name:${name}`)
   })

@@ -324,7 +324,8 @@ function findEntities(ctx: ScreenContext, field: ScreenField): Entity[] {
       !t.given &&
       !t.surname &&
       (MEDICAL_WORD.test(t.f) || DRUG_WORDS.has(t.f)) &&
-      isPlaceKey(t.f) === 0
+      isPlaceKey(t.f) === 0 &&
+      !spokenOfAsAPerson(toks, k)
     )
       return false
     if (NOT_IDENTIFIERS.has(t.f) && !(k > 0 && isTitle((toks[k - 1] as Tok).f)) && !monthNamed(toks, k))
@@ -976,6 +977,24 @@ function notANameHere(toks: readonly Tok[], k: number): boolean {
     MONTH_BEFORE.has(prev.f) &&
     (next === undefined || !next.cap || /[.!?]/.test(next.gap))
   return dayNext || dayBefore || closesTime
+}
+
+/**
+ * A word that is also a medicine's name, used of a person: after a person cue ("met Portia",
+ * "my wife Portia") or before a verb only people do ("Portia said", "Portia was admitted").
+ */
+function spokenOfAsAPerson(toks: readonly Tok[], k: number): boolean {
+  const prev = toks[k - 1]
+  const next = toks[k + 1]
+  const next2 = toks[k + 2]
+  if (prev && PERSON_CUES_BEFORE.has(prev.f)) return true
+  if (!next || next.sentStart) return false
+  if (PERSON_VERBS_AFTER.has(next.f)) return true
+  return (
+    (next.f === 'was' || next.f === 'is') &&
+    next2 !== undefined &&
+    /^(?:admitted|discharged|transferred|born|seen|brought|found|referred)$/.test(next2.f)
+  )
 }
 
 /** A month that is a given name, before a surname: "June Harris", "April Jones". */
