@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { allLocales } from '@faker-js/faker'
 import { inflectionBases } from '../../src/capabilities/screening/lexicons/en-inflect.ts'
+import { extraGivenNames } from './en/curated.ts'
 
 const require = createRequire(import.meta.url)
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -88,6 +89,8 @@ for (const locale of Object.values(allLocales) as Array<
   }
   for (const c of flat(location.city_name)) if (latin(c)) fakerCities.add(fold(c))
 }
+// Given names common in the UK and Ireland that faker's locales miss (scripts/lexicons/en/curated.ts).
+for (const n of extraGivenNames.split(/\s+/)) if (n) given.add(fold(n))
 // Street words: the English locales' suffixes, and the usual words for "street" elsewhere.
 for (const locale of [
   allLocales.en,
@@ -175,7 +178,8 @@ function writeList(
 writeList(
   'en-names.ts',
   `// Given names and surnames of every Latin-script locale of @faker-js/faker ${version('@faker-js/faker')}.
-// Licence: MIT, (c) the Faker contributors; see node_modules/@faker-js/faker/LICENSE.`,
+// Licence: MIT, (c) the Faker contributors; see node_modules/@faker-js/faker/LICENSE. Plus given
+// names common in the UK and Ireland from scripts/lexicons/en/curated.ts (MIT, the Rounds authors).`,
   [
     ['GIVEN_NAMES', 'Given names', given],
     ['SURNAMES', 'Surnames', surnames],

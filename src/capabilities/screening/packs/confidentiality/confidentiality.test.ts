@@ -217,6 +217,7 @@ describe('look-alikes that are not identifiers', () => {
     ],
     ['a name that is also a medicine, after a person cue', 'We met Portia on the ward.', 'Portia'],
     ['a name that is also a medicine, admitted', 'Portia was admitted today with sepsis.', 'Portia'],
+    ['an Irish given name in lower case', 'Lovely chat with niamh and her mum in clinic today', 'niamh'],
   ])('still finds %s', (_, body, name) => {
     expect(found(body)).toContain(`name:${name}`)
   })
