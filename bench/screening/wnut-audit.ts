@@ -20,6 +20,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { seededRandom } from '../../src/capabilities/learning/analysis/statistics.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const falsePath = join(here, '../out/wnut17-false-positives.txt')
@@ -42,18 +43,6 @@ function readFalseFindings(): FalseFinding[] {
   return out
 }
 
-/** mulberry32: a small seeded generator, so the sample is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const clean = (s: string) => s.replace(/[\t\n]+/g, ' ')
 
 /**
@@ -69,7 +58,7 @@ function draw(n: number, seed: number): void {
     }
   }
   const all = readFalseFindings()
-  const next = random(seed)
+  const next = seededRandom(seed)
   // Partial Fisher–Yates: the first n of a seeded shuffle.
   const pool = [...all]
   for (let i = 0; i < Math.min(n, pool.length); i++) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemo } from '#src/capabilities/accounts/operator.service.ts'
-import { mulberry32, SYNTHETIC_PREFIX } from '#src/capabilities/learning/demo/synthetic-demo.ts'
+import { SYNTHETIC_PREFIX } from '#src/capabilities/learning/demo/synthetic-demo.ts'
 import type { AnalyticsGroups } from '#src/capabilities/learning/groups/groups.schema.ts'
 import type { EngagementOverview } from '#src/capabilities/learning/metrics/metrics.schema.ts'
 import type { ItemLearningSummary } from '#src/capabilities/learning/quizzes/learning.service.ts'
@@ -19,18 +19,6 @@ async function count(
     .executeTakeFirstOrThrow()
   return Number(r.n)
 }
-
-describe('the seeded PRNG', () => {
-  it('gives the same sequence for the same seed and a different one for another', () => {
-    const a = mulberry32(42)
-    const b = mulberry32(42)
-    const c = mulberry32(43)
-    const xs = Array.from({ length: 5 }, () => a())
-    expect(Array.from({ length: 5 }, () => b())).toEqual(xs)
-    expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs)
-    for (const x of xs) expect(x >= 0 && x < 1).toBe(true)
-  })
-})
 
 describe.each(testDialects)('synthetic demo data on %s', (dialect) => {
   let rounds: TestRounds

@@ -22,6 +22,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { seededRandom } from '../../../src/capabilities/learning/analysis/statistics.ts'
 import { buildContext, compilePolicy, screen } from '../../../src/capabilities/screening/evaluate.ts'
 import { analyse } from '../../../src/capabilities/screening/packs/confidentiality/analysis.ts'
 import { entities } from '../../../src/capabilities/screening/packs/confidentiality/entities.ts'
@@ -109,25 +110,13 @@ function loadExamples(docs: readonly Doc[]): Example[] {
   return examples
 }
 
-/** A small seeded generator (mulberry32) for a reproducible example order. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function train(examples: readonly Example[]): Map<string, number> {
   const counts = new Map<string, number>()
   for (const ex of examples) for (const f of ex.features) counts.set(f, (counts.get(f) ?? 0) + 1)
   const w = new Map<string, number>()
   const g2 = new Map<string, number>()
   const order = examples.map((_, i) => i)
-  const rand = rng(17)
+  const rand = seededRandom(17)
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const k = Math.floor(rand() * (i + 1))

@@ -217,3 +217,15 @@ describe('correlation intervals from shared resamples', () => {
     expect(bootstrapCorrelations([1, 2, 3, 4], [5, 5, 5, 5])).toEqual({ pearson: null, spearman: null })
   })
 })
+
+describe('seededRandom', () => {
+  it('gives the same sequence for the same seed and a different one for another', () => {
+    const a = seededRandom(42)
+    const b = seededRandom(42)
+    const c = seededRandom(43)
+    const xs = Array.from({ length: 5 }, () => a())
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs)
+    expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs)
+    for (const x of xs) expect(x >= 0 && x < 1).toBe(true)
+  })
+})

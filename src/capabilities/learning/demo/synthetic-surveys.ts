@@ -1,7 +1,8 @@
 import type { SurveyAnswers, SurveyContent } from '#src/capabilities/learning/surveys/survey.schema.ts'
 import { surveyTemplates } from '#src/capabilities/learning/surveys/survey.templates.ts'
 import type { Executor } from '#src/platform/db/database.ts'
-import { mulberry32, SYNTHETIC_PREFIX, SYNTHETIC_SEED, syntheticId } from './synthetic-demo.ts'
+import { seededRandom } from '../analysis/statistics.ts'
+import { SYNTHETIC_PREFIX, SYNTHETIC_SEED, syntheticId } from './synthetic-demo.ts'
 
 /**
  * Synthetic survey responses for the Surveys page's charts: two instruments titled
@@ -38,7 +39,7 @@ export async function seedSyntheticSurveys(
     .executeTakeFirst()
   if (!series) return { created: false, responses: 0 }
 
-  const rand = mulberry32(SYNTHETIC_SEED + 7)
+  const rand = seededRandom(SYNTHETIC_SEED + 7)
   const at = input.now.toISOString()
   const template = (key: string) => surveyTemplates.find((t) => t.key === key)?.content as SurveyContent
   const plans = [
